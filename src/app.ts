@@ -1,0 +1,45 @@
+// buildApp(): the whole API as one Fastify instance. server.ts listens with it; tests inject().
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import { loggerOptions } from './logger.js';
+import databasePlugin from './plugins/database.js';
+import errorsPlugin from './plugins/errors.js';
+import openapiPlugin from './plugins/openapi.js';
+import adminRoutes from './modules/admin/routes.js';
+
+export interface BuildAppOptions {
+  config: Config;
+  /** An open, migrated database. The app closes it when it closes. */
+  database: Database;
+  /** A pino logger to use instead of building one from the config (server.ts shares its own). */
+  logger?: FastifyBaseLogger;
+}
+
+export async function buildApp({ config, database, logger }: BuildAppOptions) {
+  const app = Fastify({
+    ...(logger ? { loggerInstance: logger } : { logger: loggerOptions(config) }),
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    requestTimeout: config.REQUEST_TIMEOUT_MS,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    trustProxy: config.NODE_ENV === 'production', // behind Render's proxy: real client IPs for rate limits
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(databasePlugin, { database, config });
+  await app.register(errorsPlugin);
+  await app.register(openapiPlugin);
+  await app.register(adminRoutes);
+
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

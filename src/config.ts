@@ -1,0 +1,91 @@
+// Every setting, read once from the environment (and ./.env when present) and checked with zod.
+// A bad value stops the process at start with one message that names the variable.
+import fs from 'node:fs';
+import dotenv from 'dotenv';
+import { z } from 'zod';
+import { DEFAULT_SQLITE_PATH, parseDatabaseUrl } from './db/url.js';
+
+const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+const flag = (fallback: boolean) => z.stringbool().default(fallback);
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PORT: int(3000, 0).refine((p) => p <= 65535, 'must be a port number (0-65535)'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DATABASE_URL: z
+      .string()
+      .default(`sqlite:${DEFAULT_SQLITE_PATH}`)
+      .transform((raw, ctx) => {
+        const target = parseDatabaseUrl(raw);
+        if (!target) {
+          ctx.addIssue({
+            code: 'custom',
+            message: 'must be sqlite:PATH (or a .db file path) or postgres://user@host:port/db',
+          });
+          return z.NEVER;
+        }
+        return target;
+      }),
+    MIGRATE_ON_START: flag(false),
+    SEED_ON_START: flag(true),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    JWT_ACCESS_TTL_SECONDS: int(900, 60),
+    REFRESH_TOKEN_TTL_DAYS: int(30, 1),
+    ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+    CORS_ORIGINS: z
+      .string()
+      .default('')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean),
+      ),
+    RATE_LIMIT_PER_MINUTE: int(300, 1),
+    AUTH_RATE_LIMIT_PER_MINUTE: int(20, 1),
+    BODY_LIMIT_BYTES: int(100 * 1024, 1024),
+    REQUEST_TIMEOUT_MS: int(30_000, 1000),
+    SHUTDOWN_GRACE_MS: int(20_000, 0),
+    HEALTH_TIMEOUT_MS: int(2_000, 100),
+    SQLITE_BUSY_TIMEOUT_MS: int(5_000, 0),
+    PG_POOL_MAX: int(30, 1),
+    PG_IDLE_TIMEOUT_MS: int(30_000, 0),
+    PG_CONNECTION_TIMEOUT_MS: int(5_000, 100),
+    PG_MAX_LIFETIME_SECONDS: int(300, 0),
+    PG_STATEMENT_TIMEOUT_MS: int(15_000, 0),
+    PG_APPLICATION_NAME: z.string().min(1).default('mathakine-api'),
+    BACKUP_DIR: z.string().min(1).default('./backups'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });
+    }
+  });
+
+export type Config = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses settings from `env`; throws ConfigError naming every bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  // An empty string in .env means "not set", as it would for a shell variable.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = envSchema.safeParse(present);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(env)'} ${issue.message}`);
+  throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+}
+
+/** process.env over ./.env (real environment variables win), then parseConfig. */
+export function loadConfig(envFile = '.env'): Config {
+  const fromFile: Record<string, string> = {};
+  if (fs.existsSync(envFile)) dotenv.config({ path: envFile, processEnv: fromFile, quiet: true });
+  return parseConfig({ ...fromFile, ...process.env });
+}

@@ -1,0 +1,18 @@
+// openDatabase() with the settings of the parsed Config: what the server, CLI and tests use.
+import type { Config } from '../config.js';
+import { openDatabase, type Database, type OpenDatabaseOptions } from './client.js';
+
+export function openConfiguredDatabase(config: Config, logger?: OpenDatabaseOptions['logger']): Database {
+  return openDatabase(config.DATABASE_URL, {
+    logger,
+    sqliteBusyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS,
+    pool: {
+      max: config.PG_POOL_MAX,
+      idleTimeoutMillis: config.PG_IDLE_TIMEOUT_MS,
+      connectionTimeoutMillis: config.PG_CONNECTION_TIMEOUT_MS,
+      maxLifetimeSeconds: config.PG_MAX_LIFETIME_SECONDS,
+      statementTimeoutMs: config.PG_STATEMENT_TIMEOUT_MS,
+      applicationName: config.PG_APPLICATION_NAME,
+    },
+  });
+}

@@ -1,0 +1,23 @@
+// Makes the Database (src/db/client.ts) and the parsed Config available as app.database and
+// app.config. The app owns the database it is given: closing the app closes the pool.
+import fp from 'fastify-plugin';
+import type { Config } from '../config.js';
+import type { Database } from '../db/client.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    database: Database;
+    config: Config;
+  }
+}
+
+export default fp<{ database: Database; config: Config }>(
+  async (app, { database, config }) => {
+    app.decorate<Database>('database', database);
+    app.decorate<Config>('config', config);
+    app.addHook('onClose', async () => {
+      await database.close();
+    });
+  },
+  { name: 'database' },
+);

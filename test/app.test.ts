@@ -1,0 +1,64 @@
+// The app as a whole: one error shape, OpenAPI document, pool closed on shutdown.
+import { afterEach, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { buildTestApp, describeEachDialect, type TestContext } from './helpers/app.js';
+
+describeEachDialect('app', (dialect) => {
+  let ctx: TestContext | undefined;
+  afterEach(async () => {
+    await ctx?.close();
+    ctx = undefined;
+  });
+
+  it('answers unknown routes and malformed JSON with the one error shape', async () => {
+    ctx = await buildTestApp(dialect);
+    const missing = await ctx.app.inject({ method: 'GET', url: '/api/nothing-here' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toEqual({ error: { code: 'NOT_FOUND', message: expect.any(String) } });
+
+    const badJson = await ctx.app.inject({
+      method: 'POST',
+      url: '/admin/health',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"oops"',
+    });
+    expect(badJson.statusCode).toBeGreaterThanOrEqual(400);
+    expect(badJson.statusCode).toBeLessThan(500);
+    expect(badJson.json().error.code).toEqual(expect.any(String));
+  });
+
+  it('serves a valid OpenAPI 3 document at /docs/json and the UI at /docs', async () => {
+    ctx = await buildTestApp(dialect);
+    const doc = await ctx.app.inject({ method: 'GET', url: '/docs/json' });
+    expect(doc.statusCode).toBe(200);
+    const body = doc.json();
+    expect(body.openapi).toMatch(/^3\./);
+    expect(body.paths['/admin/health'].get.tags).toContain('admin');
+    const ui = await ctx.app.inject({ method: 'GET', url: '/docs/' });
+    expect(ui.statusCode).toBe(200);
+  });
+
+  it('closes its database connections when it closes', async () => {
+    ctx = await buildTestApp(dialect, { PG_APPLICATION_NAME: `close-test-${process.pid}` });
+    const { app, database } = ctx;
+    await app.inject({ method: 'GET', url: '/admin/health' });
+    if (database.dialect === 'postgres') {
+      const monitor = new pg.Client({ connectionString: inject('testDatabaseUrl') });
+      await monitor.connect();
+      const count = async () =>
+        Number((await monitor.query('select count(*) from pg_stat_activity where application_name = $1', [`close-test-${process.pid}`])).rows[0].count);
+      expect(await count()).toBeGreaterThan(0);
+      await app.close();
+      for (let i = 0; i < 50 && (await count()) > 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(await count()).toBe(0);
+      await monitor.end();
+    } else {
+      expect(database.reader.open).toBe(true);
+      await app.close();
+      expect(database.reader.open).toBe(false);
+    }
+    await expect(database.query(sql`select 1`)).rejects.toThrow();
+  });
+});
