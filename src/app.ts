@@ -8,6 +8,8 @@ import { loggerOptions } from './logger.js';
 import databasePlugin from './plugins/database.js';
 import errorsPlugin from './plugins/errors.js';
 import openapiPlugin from './plugins/openapi.js';
+import securityPlugin from './plugins/security.js';
+import authPlugin from './plugins/auth.js';
 import adminRoutes from './modules/admin/routes.js';
 
 export interface BuildAppOptions {
@@ -36,7 +38,9 @@ export async function buildApp({ config, database, logger }: BuildAppOptions) {
 
   await app.register(databasePlugin, { database, config });
   await app.register(errorsPlugin);
+  await app.register(securityPlugin);
   await app.register(openapiPlugin);
+  await app.register(authPlugin);
   await app.register(adminRoutes);
 
   return app;

@@ -8,7 +8,7 @@ import type { Database } from '../../src/db/client.js';
 import { createScratchDatabase, describeEachDialect, testConfig, type ScratchDatabase } from '../helpers/app.js';
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const user = (name: string) => ({ username: name, email: `${name}@example.org`, hashedPassword: 'x' });
+const user = (name: string) => ({ username: name, email: `${name}@example.org`, hashed_password: 'x' });
 
 describeEachDialect('transaction()', (dialect) => {
   let scratch: ScratchDatabase;
@@ -67,9 +67,9 @@ describeEachDialect('transaction()', (dialect) => {
     const { users } = db.tables;
     const created = await db.transaction(async (tx) => (await tx.insert(users).values(user('yoda')).returning())[0]);
     expect(created.id).toBeGreaterThan(0);
-    expect(created.createdAt).toBeInstanceOf(Date);
+    expect(created.created_at).toBeInstanceOf(Date);
     const [row] = await db.db.select().from(users).where(eq(users.id, created.id));
     expect(row.username).toBe('yoda');
-    expect(row.isActive).toBe(true);
+    expect(row.is_active).toBe(true);
   });
 });

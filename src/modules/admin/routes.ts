@@ -8,6 +8,7 @@ const adminRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/admin/health',
     {
+      config: { auth: 'public' },
       schema: {
         tags: ['admin'],
         summary: 'Liveness and database reachability (IETF health-check format)',

@@ -1,0 +1,12 @@
+// The `mathakine` command: parses arguments and calls src/ops. Each command group lives in
+// src/cli/<group>.ts and registers itself here.
+import { Command } from 'commander';
+
+const program = new Command('mathakine')
+  .description('Mathakine API operations: database migrations, backups, health, import, demo content')
+  .showHelpAfterError();
+const db = program.command('db').description('database operations (SQLite or PostgreSQL, from DATABASE_URL)');
+
+// Command groups (one line each): registerXxxCommands(program, db) from ./cli/<group>.js
+
+await program.parseAsync(process.argv);

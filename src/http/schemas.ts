@@ -1,0 +1,41 @@
+// zod pieces every module's schemas.ts uses: ids, pagination, lenient enum input, timestamps.
+import { z } from 'zod';
+
+/** Lowercase, accents stripped: accepts legacy spellings such as `ADDITION`, `Padawan`, `Initié`. */
+export function canonicalEnumValue(value: string): string {
+  return value.trim().normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+/** An enum accepted in any case (and with or without accents), always the canonical value after parsing. */
+export function enumInput<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.preprocess((v) => (typeof v === 'string' ? canonicalEnumValue(v) : v), z.enum(values));
+}
+
+export const idParams = z.object({ id: z.coerce.number().int().positive() });
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+export const paginationQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE).describe('page size, 1–100'),
+  offset: z.coerce.number().int().min(0).default(0).describe('rows to skip'),
+});
+export type Pagination = z.infer<typeof paginationQuery>;
+
+/** `{ items, total, limit, offset }`: the shape of every list. */
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+/** Query-string booleans: `true/false/1/0/yes/no`. */
+export const booleanQuery = z.stringbool();
+
+/** Timestamps: Date in code, ISO-8601 UTC text in JSON. */
+export const timestamp = z.date();

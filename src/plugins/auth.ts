@@ -1,0 +1,114 @@
+// Who is calling, and may they call this route: the one place roles are enforced.
+//
+// Each route declares `config: { auth }`:
+//   'public'                      anyone (a valid token, if sent, still sets request.actor)
+//   'user' (default under /api)   any signed-in user
+//   a Role ('maitre', …)          that role or a higher one (padawan < maitre < gardien < archiviste)
+//   'admin' (default under /admin) an archiviste's token, or `Bearer $ADMIN_TOKEN`
+// Ownership rules ("self or gardien+", "author or archiviste") depend on the data and live in
+// the services, through src/modules/auth/access.ts.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import fp from 'fastify-plugin';
+import fastifyJwt from '@fastify/jwt';
+import type { FastifyRequest } from 'fastify';
+import { ROLES, roleAtLeast, type Role } from '../db/enums.js';
+import { errorBodySchema, forbidden, unauthorized } from '../errors.js';
+
+export type AuthRequirement = 'public' | 'user' | 'admin' | Role;
+
+export interface Actor {
+  id: number;
+  role: Role;
+  username: string;
+}
+
+interface AccessTokenClaims {
+  sub: string;
+  role: Role;
+  username: string;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    auth?: AuthRequirement;
+  }
+  interface FastifyRequest {
+    /** The signed-in user, or null. */
+    actor: Actor | null;
+    /** True when the request carried `Bearer $ADMIN_TOKEN` on an /admin route. */
+    viaAdminToken: boolean;
+  }
+  interface FastifyInstance {
+    /** Signs an access token for `actor`. */
+    signAccessToken(actor: Actor): string;
+    /** True for an archiviste or the admin token. */
+    isAdmin(request: FastifyRequest): boolean;
+  }
+}
+
+function defaultRequirement(url: string): AuthRequirement {
+  if (url.startsWith('/api/')) return 'user';
+  if (url.startsWith('/admin')) return 'admin';
+  return 'public';
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+export default fp(
+  async (app) => {
+    const config = app.config;
+    let secret = config.JWT_SECRET;
+    if (!secret) {
+      secret = randomBytes(48).toString('base64url');
+      app.log.warn('JWT_SECRET is not set: using a random secret; tokens will not survive a restart');
+    }
+    await app.register(fastifyJwt, { secret, sign: { algorithm: 'HS256', expiresIn: config.JWT_ACCESS_TTL_SECONDS } });
+    const adminTokenDigest = config.ADMIN_TOKEN ? digest(config.ADMIN_TOKEN) : null;
+
+    app.decorateRequest('actor', null);
+    app.decorateRequest('viaAdminToken', false);
+    app.decorate('signAccessToken', (actor: Actor) =>
+      app.jwt.sign({ sub: String(actor.id), role: actor.role, username: actor.username } satisfies AccessTokenClaims),
+    );
+    app.decorate('isAdmin', (request: FastifyRequest) => request.viaAdminToken || request.actor?.role === 'archiviste');
+
+    // Document the requirement once per route: bearer security and the 401/403 answers.
+    app.addHook('onRoute', (route) => {
+      const requirement = route.config?.auth ?? defaultRequirement(route.url);
+      route.config = { ...route.config, auth: requirement };
+      if (requirement === 'public' || !route.schema || route.schema.hide) return;
+      route.schema.security = [{ bearerAuth: [] }];
+      const response = (route.schema.response ?? {}) as Record<string, unknown>;
+      route.schema.response = { 401: errorBodySchema, 403: errorBodySchema, ...response };
+    });
+
+    app.addHook('onRequest', async (request) => {
+      const requirement = request.routeOptions.config.auth ?? 'public';
+      const header = request.headers.authorization;
+      const bearer = header?.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : undefined;
+
+      if (bearer && adminTokenDigest && request.url.startsWith('/admin') && timingSafeEqual(digest(bearer), adminTokenDigest)) {
+        request.viaAdminToken = true;
+      } else if (bearer) {
+        try {
+          const claims = app.jwt.verify<AccessTokenClaims>(bearer);
+          const id = Number(claims.sub);
+          if (Number.isInteger(id) && ROLES.includes(claims.role)) request.actor = { id, role: claims.role, username: claims.username };
+        } catch {
+          if (requirement !== 'public') throw unauthorized('Invalid or expired access token');
+        }
+      }
+
+      if (requirement === 'public') return;
+      if (requirement === 'admin') {
+        if (app.isAdmin(request)) return;
+        throw request.actor ? forbidden('Administrators only') : unauthorized();
+      }
+      if (!request.actor) throw unauthorized();
+      if (requirement !== 'user' && !roleAtLeast(request.actor.role, requirement)) {
+        throw forbidden(`This requires the ${requirement} role or higher`);
+      }
+    });
+  },
+  { name: 'auth', dependencies: ['database'] },
+);
