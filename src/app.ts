@@ -11,6 +11,8 @@ import openapiPlugin from './plugins/openapi.js';
 import securityPlugin from './plugins/security.js';
 import authPlugin from './plugins/auth.js';
 import adminRoutes from './modules/admin/routes.js';
+import authRoutes from './modules/auth/routes.js';
+import userRoutes from './modules/users/routes.js';
 
 export interface BuildAppOptions {
   config: Config;
@@ -42,6 +44,8 @@ export async function buildApp({ config, database, logger }: BuildAppOptions) {
   await app.register(openapiPlugin);
   await app.register(authPlugin);
   await app.register(adminRoutes);
+  await app.register(authRoutes);
+  await app.register(userRoutes);
 
   return app;
 }

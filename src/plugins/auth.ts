@@ -112,3 +112,9 @@ export default fp(
   },
   { name: 'auth', dependencies: ['database'] },
 );
+
+/** The signed-in user of a route whose `auth` requires one (the hook already answered 401 otherwise). */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw unauthorized();
+  return request.actor;
+}

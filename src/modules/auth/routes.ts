@@ -1,0 +1,89 @@
+// /api/auth: register, login, refresh (rotating), logout, me.
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { errorBodySchema } from '../../errors.js';
+import { actorOf } from '../../plugins/auth.js';
+import { authRateLimit } from '../../plugins/security.js';
+import { getUser } from '../users/service.js';
+import { userSchema } from '../users/schemas.js';
+import { loginBody, refreshBody, registerBody, tokenPairSchema } from './schemas.js';
+import { login, logout, refresh, register, type TokenSettings } from './service.js';
+
+const authRoutes: FastifyPluginAsyncZod = async (app) => {
+  const limited = authRateLimit(app.config.AUTH_RATE_LIMIT_PER_MINUTE);
+  const tokens: TokenSettings = {
+    signAccessToken: (actor) => app.signAccessToken(actor),
+    accessTtlSeconds: app.config.JWT_ACCESS_TTL_SECONDS,
+    refreshTtlDays: app.config.REFRESH_TOKEN_TTL_DAYS,
+  };
+
+  app.post(
+    '/api/auth/register',
+    {
+      config: { auth: 'public', ...limited },
+      schema: {
+        tags: ['auth'],
+        summary: 'Create a learner account',
+        description: 'Always creates a `padawan`; other roles are given by an archiviste. Usernames and emails are unique, case-insensitively.',
+        body: registerBody,
+        response: { 201: userSchema, 400: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await register(app.database, request.body)),
+  );
+
+  app.post(
+    '/api/auth/login',
+    {
+      config: { auth: 'public', ...limited },
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in with a username or an email',
+        description: 'Wrong credentials answer 401 with the same message whether the account exists or not.',
+        body: loginBody,
+        response: { 200: tokenPairSchema, 400: errorBodySchema, 401: errorBodySchema, 429: errorBodySchema },
+      },
+    },
+    async (request) => login(app.database, tokens, request.body),
+  );
+
+  app.post(
+    '/api/auth/refresh',
+    {
+      config: { auth: 'public', ...limited },
+      schema: {
+        tags: ['auth'],
+        summary: 'Trade a refresh token for a new token pair',
+        description:
+          'The presented token stops working (rotation). Presenting a used token again revokes every token issued from the same sign-in (reuse detection).',
+        body: refreshBody,
+        response: { 200: tokenPairSchema, 400: errorBodySchema, 401: errorBodySchema, 429: errorBodySchema },
+      },
+    },
+    async (request) => refresh(app.database, tokens, request.body.refresh_token),
+  );
+
+  app.post(
+    '/api/auth/logout',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign out: revoke a refresh token and its family',
+        body: refreshBody,
+        response: { 204: z.null(), 400: errorBodySchema },
+      },
+    },
+    async (request, reply) => {
+      await logout(app.database, actorOf(request), request.body.refresh_token);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/auth/me',
+    { schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: userSchema, 404: errorBodySchema } } },
+    async (request) => getUser(app.database, actorOf(request), actorOf(request).id),
+  );
+};
+
+export default authRoutes;

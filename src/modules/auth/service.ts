@@ -1,0 +1,149 @@
+// Sign-up, sign-in and the refresh-token rotation. Refresh tokens are random strings of which
+// only a SHA-256 hash is stored; each refresh uses one up and issues the next of the same
+// family. A used or revoked token presented again revokes the whole family (reuse detection).
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { and, eq, isNull, or, sql } from 'drizzle-orm';
+import type { AppDb, Database } from '../../db/client.js';
+import { classifyDatabaseError } from '../../db/errors.js';
+import { conflict, unauthorized } from '../../errors.js';
+import type { Actor } from '../../plugins/auth.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+import type { LoginInput, RegisterInput, TokenPair } from './schemas.js';
+import { toPublicUser, type UserRow } from '../users/service.js';
+import type { PublicUser } from '../users/schemas.js';
+
+export interface TokenSettings {
+  signAccessToken(actor: Actor): string;
+  accessTtlSeconds: number;
+  refreshTtlDays: number;
+}
+
+const INVALID_CREDENTIALS = 'Invalid username or password';
+const INVALID_REFRESH = 'Invalid or expired refresh token';
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export async function register(database: Database, input: RegisterInput): Promise<PublicUser> {
+  const { users } = database.tables;
+  const taken = await database.db
+    .select({ username: users.username, email: users.email })
+    .from(users)
+    .where(or(sql`lower(${users.username}) = ${input.username.toLowerCase()}`, sql`lower(${users.email}) = ${input.email}`));
+  if (taken.some((u) => u.username.toLowerCase() === input.username.toLowerCase())) throw conflict('This username is already taken');
+  if (taken.length > 0) throw conflict('An account already uses this email');
+
+  const hashed = await hashPassword(input.password);
+  try {
+    const [row] = await database.transaction((tx) =>
+      tx
+        .insert(users)
+        .values({ username: input.username, email: input.email, hashed_password: hashed, full_name: input.full_name ?? null, role: 'padawan' })
+        .returning(),
+    );
+    return toPublicUser(row);
+  } catch (error) {
+    // Two sign-ups with the same name at once: the unique index decides, the loser gets 409.
+    if (classifyDatabaseError(error) === 'unique') throw conflict('This username or email is already taken');
+    throw error;
+  }
+}
+
+async function issueRefreshToken(tx: AppDb, database: Database, userId: number, familyId: string, ttlDays: number) {
+  const token = randomBytes(32).toString('base64url');
+  await tx.insert(database.tables.refreshTokens).values({
+    user_id: userId,
+    family_id: familyId,
+    token_hash: hashToken(token),
+    expires_at: new Date(Date.now() + ttlDays * 86_400_000),
+  });
+  return token;
+}
+
+function tokenPair(settings: TokenSettings, user: UserRow, refreshToken: string): TokenPair {
+  return {
+    access_token: settings.signAccessToken({ id: user.id, role: user.role, username: user.username }),
+    refresh_token: refreshToken,
+    token_type: 'bearer',
+    expires_in: settings.accessTtlSeconds,
+    user: toPublicUser(user),
+  };
+}
+
+export async function login(database: Database, settings: TokenSettings, input: LoginInput): Promise<TokenPair> {
+  const { users } = database.tables;
+  const value = input.username.trim().toLowerCase();
+  const [user] = await database.db
+    .select()
+    .from(users)
+    .where(or(sql`lower(${users.username}) = ${value}`, sql`lower(${users.email}) = ${value}`))
+    .limit(1);
+  // Same message and (through the decoy hash) about the same time whether the user exists or not.
+  const passwordOk = await verifyPassword(user?.hashed_password ?? null, input.password);
+  if (!user || !passwordOk || !user.is_active) throw unauthorized(INVALID_CREDENTIALS);
+  const refreshToken = await database.transaction((tx) => issueRefreshToken(tx, database, user.id, randomUUID(), settings.refreshTtlDays));
+  return tokenPair(settings, user, refreshToken);
+}
+
+type RefreshOutcome = { ok: true; user: UserRow; refreshToken: string } | { ok: false };
+
+export async function refresh(database: Database, settings: TokenSettings, presented: string): Promise<TokenPair> {
+  const { refreshTokens, users } = database.tables;
+  const now = new Date();
+  const revokeFamily = (tx: AppDb, familyId: string) =>
+    tx
+      .update(refreshTokens)
+      .set({ revoked_at: now })
+      .where(and(eq(refreshTokens.family_id, familyId), isNull(refreshTokens.revoked_at)));
+
+  // The outcome is returned, not thrown, so that a revocation commits even though we answer 401.
+  const outcome = await database.transaction(async (tx): Promise<RefreshOutcome> => {
+    const [token] = await tx.select().from(refreshTokens).where(eq(refreshTokens.token_hash, hashToken(presented)));
+    if (!token) return { ok: false };
+    if (token.used_at || token.revoked_at) {
+      await revokeFamily(tx, token.family_id);
+      return { ok: false };
+    }
+    if (token.expires_at <= now) return { ok: false };
+    // Claim it; a concurrent refresh with the same token finds it claimed: that is reuse too.
+    const claimed = await tx
+      .update(refreshTokens)
+      .set({ used_at: now })
+      .where(and(eq(refreshTokens.id, token.id), isNull(refreshTokens.used_at), isNull(refreshTokens.revoked_at)))
+      .returning({ id: refreshTokens.id });
+    if (claimed.length === 0) {
+      await revokeFamily(tx, token.family_id);
+      return { ok: false };
+    }
+    const [user] = await tx.select().from(users).where(eq(users.id, token.user_id));
+    if (!user?.is_active) {
+      await revokeFamily(tx, token.family_id);
+      return { ok: false };
+    }
+    const refreshToken = await issueRefreshToken(tx, database, user.id, token.family_id, settings.refreshTtlDays);
+    return { ok: true, user, refreshToken };
+  });
+  if (!outcome.ok) throw unauthorized(INVALID_REFRESH);
+  return tokenPair(settings, outcome.user, outcome.refreshToken);
+}
+
+/** Revokes the presented token's whole family, if it is the caller's. Idempotent. */
+export async function logout(database: Database, actor: Actor, presented: string): Promise<void> {
+  const { refreshTokens } = database.tables;
+  await database.transaction(async (tx) => {
+    const [token] = await tx.select().from(refreshTokens).where(eq(refreshTokens.token_hash, hashToken(presented)));
+    if (!token || token.user_id !== actor.id) return;
+    await tx
+      .update(refreshTokens)
+      .set({ revoked_at: new Date() })
+      .where(and(eq(refreshTokens.family_id, token.family_id), isNull(refreshTokens.revoked_at)));
+  });
+}
+
+/** Ends every session of a user (password change, deactivation). */
+export async function revokeAllSessions(tx: AppDb, database: Database, userId: number): Promise<void> {
+  const { refreshTokens } = database.tables;
+  await tx
+    .update(refreshTokens)
+    .set({ revoked_at: new Date() })
+    .where(and(eq(refreshTokens.user_id, userId), isNull(refreshTokens.revoked_at)));
+}

@@ -1,0 +1,120 @@
+// /api/users: accounts, profiles and statistics.
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { errorBodySchema } from '../../errors.js';
+import { idParams } from '../../http/schemas.js';
+import { actorOf } from '../../plugins/auth.js';
+import { changePasswordBody, listUsersQuery, updateMeBody, updateUserBody, userPage, userSchema, userStatsSchema } from './schemas.js';
+import { changePassword, deleteUser, getUser, listUsers, updateMe, updateUser, userStats } from './service.js';
+
+const errors = { 400: errorBodySchema, 404: errorBodySchema };
+
+const userRoutes: FastifyPluginAsyncZod = async (app) => {
+  const db = app.database;
+
+  app.get(
+    '/api/users',
+    {
+      config: { auth: 'gardien' },
+      schema: { tags: ['users'], summary: 'List accounts (gardien and above)', querystring: listUsersQuery, response: { 200: userPage, 400: errorBodySchema } },
+    },
+    async (request) => listUsers(db, request.query),
+  );
+
+  app.get(
+    '/api/users/me',
+    { schema: { tags: ['users'], summary: 'My account', response: { 200: userSchema, ...errors } } },
+    async (request) => getUser(db, actorOf(request), actorOf(request).id),
+  );
+
+  app.patch(
+    '/api/users/me',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Update my profile',
+        body: updateMeBody,
+        response: { 200: userSchema, ...errors, 409: errorBodySchema },
+      },
+    },
+    async (request) => updateMe(db, actorOf(request), request.body),
+  );
+
+  app.put(
+    '/api/users/me/password',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Change my password',
+        description: 'Needs the current password. Every session (refresh token) of the account is revoked.',
+        body: changePasswordBody,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await changePassword(db, actorOf(request), request.body.current_password, request.body.new_password);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/users/:id',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'One account (yourself, or anyone for gardien and above)',
+        params: idParams,
+        response: { 200: userSchema, ...errors },
+      },
+    },
+    async (request) => getUser(db, actorOf(request), request.params.id),
+  );
+
+  app.patch(
+    '/api/users/:id',
+    {
+      config: { auth: 'archiviste' },
+      schema: {
+        tags: ['users'],
+        summary: 'Update any account, its role and active flag (archiviste)',
+        description: 'Changing the role or deactivating the account revokes its sessions.',
+        params: idParams,
+        body: updateUserBody,
+        response: { 200: userSchema, ...errors, 409: errorBodySchema },
+      },
+    },
+    async (request) => updateUser(db, request.params.id, request.body),
+  );
+
+  app.delete(
+    '/api/users/:id',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Delete an account (yourself, or anyone as archiviste)',
+        description: "Removes the user's attempts, progress and sessions; exercises and challenges they wrote remain, without author.",
+        params: idParams,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await deleteUser(db, actorOf(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/users/:id/stats',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Statistics of an account: totals, success rate, per type and difficulty, recent activity',
+        params: idParams,
+        response: { 200: userStatsSchema, ...errors },
+      },
+    },
+    async (request) => userStats(db, actorOf(request), request.params.id),
+  );
+};
+
+export default userRoutes;

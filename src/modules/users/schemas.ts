@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { DIFFICULTIES, EXERCISE_TYPES, ROLES } from '../../db/enums.js';
+import { enumInput, pageOf, paginationQuery, timestamp } from '../../http/schemas.js';
+import { MIN_PASSWORD_LENGTH } from '../auth/passwords.js';
+
+export const usernameInput = z
+  .string()
+  .trim()
+  .min(3)
+  .max(50)
+  .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only');
+export const emailInput = z
+  .email()
+  .max(254)
+  .transform((e) => e.toLowerCase());
+// argon2 hashes any length, but a cap keeps a megabyte "password" from costing CPU
+export const passwordInput = z.string().min(MIN_PASSWORD_LENGTH).max(128);
+
+/** A user as the API shows it: never the password hash. */
+export const userSchema = z
+  .object({
+    id: z.number().int(),
+    username: z.string(),
+    email: z.string(),
+    full_name: z.string().nullable(),
+    role: z.enum(ROLES),
+    is_active: z.boolean(),
+    created_at: timestamp,
+    updated_at: timestamp,
+    grade_level: z.number().int().nullable(),
+    learning_style: z.string().nullable(),
+    preferred_difficulty: z.string().nullable(),
+    preferred_theme: z.string().nullable(),
+    accessibility_settings: z.unknown().nullable(),
+    total_points: z.number().int(),
+    current_level: z.number().int(),
+    experience_points: z.number().int(),
+    jedi_rank: z.string(),
+    avatar_url: z.string().nullable(),
+  })
+  .meta({ id: 'User' });
+export type PublicUser = z.infer<typeof userSchema>;
+
+const profileFields = {
+  full_name: z.string().trim().max(100).nullable(),
+  grade_level: z.number().int().min(1).max(12).nullable(),
+  learning_style: z.string().trim().max(50).nullable(),
+  preferred_difficulty: enumInput(DIFFICULTIES).nullable(),
+  preferred_theme: z.string().trim().max(50).nullable(),
+  accessibility_settings: z.record(z.string(), z.unknown()).nullable(),
+  avatar_url: z.url().max(500).nullable(),
+};
+
+export const updateMeBody = z
+  .object({ username: usernameInput, email: emailInput, ...profileFields })
+  .partial()
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, 'nothing to update');
+export type UpdateMeInput = z.infer<typeof updateMeBody>;
+
+export const updateUserBody = z
+  .object({ username: usernameInput, email: emailInput, role: enumInput(ROLES), is_active: z.boolean(), ...profileFields })
+  .partial()
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, 'nothing to update');
+export type UpdateUserInput = z.infer<typeof updateUserBody>;
+
+export const changePasswordBody = z.object({ current_password: z.string().min(1).max(128), new_password: passwordInput }).strict();
+
+export const listUsersQuery = paginationQuery.extend({
+  role: enumInput(ROLES).optional(),
+  search: z.string().trim().min(1).max(100).optional().describe('part of the username, email or full name'),
+  is_active: z.stringbool().optional(),
+});
+export type ListUsersQuery = z.infer<typeof listUsersQuery>;
+export const userPage = pageOf(userSchema);
+
+const breakdownRow = z.object({
+  exercise_type: z.enum(EXERCISE_TYPES),
+  difficulty: z.enum(DIFFICULTIES),
+  attempts: z.number().int(),
+  correct: z.number().int(),
+  success_rate: z.number(),
+  average_time: z.number().nullable(),
+});
+
+export const userStatsSchema = z
+  .object({
+    user_id: z.number().int(),
+    total_attempts: z.number().int(),
+    correct_attempts: z.number().int(),
+    success_rate: z.number().describe('percentage 0–100'),
+    average_time: z.number().nullable().describe('seconds, over attempts that reported a time'),
+    total_points: z.number().int(),
+    experience_points: z.number().int(),
+    current_level: z.number().int(),
+    jedi_rank: z.string(),
+    by_type_and_difficulty: z.array(breakdownRow),
+    challenges: z.object({ attempts: z.number().int(), solved: z.number().int() }),
+    recent_activity: z.array(
+      z.object({
+        attempt_id: z.number().int(),
+        exercise_id: z.number().int(),
+        exercise_title: z.string(),
+        exercise_type: z.enum(EXERCISE_TYPES),
+        difficulty: z.enum(DIFFICULTIES),
+        is_correct: z.boolean(),
+        created_at: timestamp,
+      }),
+    ),
+    daily_activity: z.array(z.object({ day: z.string().describe('YYYY-MM-DD (UTC)'), attempts: z.number().int(), correct: z.number().int() })),
+  })
+  .meta({ id: 'UserStats' });
+export type UserStats = z.infer<typeof userStatsSchema>;

@@ -1,0 +1,181 @@
+// Accounts: profiles, roles, password changes, deletion (cascading to the user's attempts,
+// progress and sessions; authored content keeps existing with creator_id null) and statistics.
+import { and, count, desc, eq, gte, or, sql, type SQL } from 'drizzle-orm';
+import type { Database, Tables } from '../../db/client.js';
+import { classifyDatabaseError } from '../../db/errors.js';
+import { containsInsensitive } from '../../db/operators.js';
+import { badRequest, conflict, forbidden, notFound } from '../../errors.js';
+import type { Page } from '../../http/schemas.js';
+import type { Actor } from '../../plugins/auth.js';
+import { assertCanSeeUser } from '../auth/access.js';
+import { hashPassword, verifyPassword } from '../auth/passwords.js';
+import { revokeAllSessions } from '../auth/service.js';
+import type { ListUsersQuery, PublicUser, UpdateMeInput, UpdateUserInput, UserStats } from './schemas.js';
+
+export type UserRow = Tables['users']['$inferSelect'];
+
+export function toPublicUser(row: UserRow): PublicUser {
+  const { hashed_password: _never, ...rest } = row;
+  return rest;
+}
+
+async function findUser(database: Database, id: number): Promise<UserRow> {
+  const { users } = database.tables;
+  const [row] = await database.db.select().from(users).where(eq(users.id, id));
+  if (!row) throw notFound('User');
+  return row;
+}
+
+export async function getUser(database: Database, actor: Actor, id: number): Promise<PublicUser> {
+  assertCanSeeUser(actor, id);
+  return toPublicUser(await findUser(database, id));
+}
+
+export async function listUsers(database: Database, query: ListUsersQuery): Promise<Page<PublicUser>> {
+  const { users } = database.tables;
+  const conditions: SQL[] = [];
+  if (query.role) conditions.push(eq(users.role, query.role));
+  if (query.is_active !== undefined) conditions.push(eq(users.is_active, query.is_active));
+  if (query.search) {
+    const match = or(
+      containsInsensitive(users.username, query.search),
+      containsInsensitive(users.email, query.search),
+      containsInsensitive(users.full_name, query.search),
+    );
+    if (match) conditions.push(match);
+  }
+  const where = conditions.length ? and(...conditions) : undefined;
+  const [rows, [{ total }]] = await Promise.all([
+    database.db.select().from(users).where(where).orderBy(users.id).limit(query.limit).offset(query.offset),
+    database.db.select({ total: count() }).from(users).where(where),
+  ]);
+  return { items: rows.map(toPublicUser), total, limit: query.limit, offset: query.offset };
+}
+
+async function writeUser(database: Database, id: number, changes: Partial<UserRow>, endSessions: boolean): Promise<PublicUser> {
+  const { users } = database.tables;
+  try {
+    const [row] = await database.transaction(async (tx) => {
+      const updated = await tx.update(users).set(changes).where(eq(users.id, id)).returning();
+      if (updated.length && endSessions) await revokeAllSessions(tx, database, id);
+      return updated;
+    });
+    if (!row) throw notFound('User');
+    return toPublicUser(row);
+  } catch (error) {
+    if (classifyDatabaseError(error) === 'unique') throw conflict('This username or email is already taken');
+    throw error;
+  }
+}
+
+export function updateMe(database: Database, actor: Actor, input: UpdateMeInput): Promise<PublicUser> {
+  return writeUser(database, actor.id, input, false);
+}
+
+/** Archiviste only (route option). Deactivating or changing the role ends the user's sessions. */
+export function updateUser(database: Database, id: number, input: UpdateUserInput): Promise<PublicUser> {
+  const endSessions = input.is_active === false || input.role !== undefined;
+  return writeUser(database, id, input, endSessions);
+}
+
+export async function changePassword(database: Database, actor: Actor, currentPassword: string, newPassword: string) {
+  const user = await findUser(database, actor.id);
+  if (!(await verifyPassword(user.hashed_password, currentPassword))) {
+    throw badRequest('The current password is wrong', [{ path: 'current_password', message: 'does not match' }]);
+  }
+  const hashed = await hashPassword(newPassword);
+  // Every refresh token dies with the old password: a stolen session does not survive the change.
+  await writeUser(database, actor.id, { hashed_password: hashed }, true);
+}
+
+/** Self or archiviste. Foreign keys cascade attempts, progress and sessions, and null creator_id. */
+export async function deleteUser(database: Database, actor: Actor, id: number): Promise<void> {
+  assertCanSeeUser(actor, id);
+  if (actor.id !== id && actor.role !== 'archiviste') throw forbidden('Only an archiviste may delete another account');
+  const { users } = database.tables;
+  const deleted = await database.transaction((tx) => tx.delete(users).where(eq(users.id, id)).returning({ id: users.id }));
+  if (deleted.length === 0) throw notFound('User');
+}
+
+const RECENT_ACTIVITY_SIZE = 10;
+const DAILY_ACTIVITY_DAYS = 30;
+
+export async function userStats(database: Database, actor: Actor, id: number): Promise<UserStats> {
+  assertCanSeeUser(actor, id);
+  const user = await findUser(database, id);
+  const { attempts, exercises, logicChallengeAttempts } = database.tables;
+  const db = database.db;
+  const correct = sql<number>`coalesce(sum(case when ${attempts.is_correct} then 1 else 0 end), 0)`.mapWith(Number);
+  const averageTime = sql<number | null>`avg(${attempts.time_spent})`.mapWith((v) => (v === null ? null : Number(v)));
+  const since = new Date(Date.now() - DAILY_ACTIVITY_DAYS * 86_400_000);
+
+  const [[totals], breakdown, [challenges], recent, daily] = await Promise.all([
+    db.select({ attempts: count(), correct, averageTime }).from(attempts).where(eq(attempts.user_id, id)),
+    db
+      .select({
+        exercise_type: exercises.exercise_type,
+        difficulty: exercises.difficulty,
+        attempts: count(),
+        correct,
+        average_time: averageTime,
+      })
+      .from(attempts)
+      .innerJoin(exercises, eq(exercises.id, attempts.exercise_id))
+      .where(eq(attempts.user_id, id))
+      .groupBy(exercises.exercise_type, exercises.difficulty)
+      .orderBy(exercises.exercise_type, exercises.difficulty),
+    db
+      .select({
+        attempts: count(),
+        solved: sql<number>`count(distinct case when ${logicChallengeAttempts.is_correct} then ${logicChallengeAttempts.challenge_id} end)`.mapWith(Number),
+      })
+      .from(logicChallengeAttempts)
+      .where(eq(logicChallengeAttempts.user_id, id)),
+    db
+      .select({
+        attempt_id: attempts.id,
+        exercise_id: attempts.exercise_id,
+        exercise_title: exercises.title,
+        exercise_type: exercises.exercise_type,
+        difficulty: exercises.difficulty,
+        is_correct: attempts.is_correct,
+        created_at: attempts.created_at,
+      })
+      .from(attempts)
+      .innerJoin(exercises, eq(exercises.id, attempts.exercise_id))
+      .where(eq(attempts.user_id, id))
+      .orderBy(desc(attempts.created_at), desc(attempts.id))
+      .limit(RECENT_ACTIVITY_SIZE),
+    db
+      .select({ created_at: attempts.created_at, is_correct: attempts.is_correct })
+      .from(attempts)
+      .where(and(eq(attempts.user_id, id), gte(attempts.created_at, since))),
+  ]);
+
+  // Days are grouped here rather than in SQL: date functions differ between the dialects.
+  const days = new Map<string, { attempts: number; correct: number }>();
+  for (const a of daily) {
+    const day = a.created_at.toISOString().slice(0, 10);
+    const entry = days.get(day) ?? { attempts: 0, correct: 0 };
+    entry.attempts++;
+    if (a.is_correct) entry.correct++;
+    days.set(day, entry);
+  }
+  const rate = (right: number, total: number) => (total === 0 ? 0 : Math.round((1000 * right) / total) / 10);
+
+  return {
+    user_id: id,
+    total_attempts: totals.attempts,
+    correct_attempts: totals.correct,
+    success_rate: rate(totals.correct, totals.attempts),
+    average_time: totals.averageTime,
+    total_points: user.total_points,
+    experience_points: user.experience_points,
+    current_level: user.current_level,
+    jedi_rank: user.jedi_rank,
+    by_type_and_difficulty: breakdown.map((b) => ({ ...b, success_rate: rate(b.correct, b.attempts) })),
+    challenges,
+    recent_activity: recent,
+    daily_activity: [...days.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([day, v]) => ({ day, ...v })),
+  };
+}
