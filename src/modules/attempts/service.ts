@@ -1,0 +1,204 @@
+// Attempts: the answer is checked here, never trusted from the client, and the attempt, the
+// progress row and the user's points are written in one transaction with SQL expressions, so
+// concurrent attempts never lose an update on either dialect.
+import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import type { AppDb, Database, Tables } from '../../db/client.js';
+import type { Difficulty, ExerciseType } from '../../db/enums.js';
+import { increment } from '../../db/operators.js';
+import { notFound } from '../../errors.js';
+import type { Page } from '../../http/schemas.js';
+import type { Actor } from '../../plugins/auth.js';
+import { assertCanSeeUser, canSeeUser } from '../auth/access.js';
+import { isCorrectAnswer } from '../exercises/answers.js';
+import { exerciseForAttempt } from '../exercises/service.js';
+import type { ProgressRow } from '../progress/schemas.js';
+import type { AttemptResult, AttemptRow, ListAttemptsQuery, SubmitAttemptInput } from './schemas.js';
+
+/** Points (total_points and experience_points) for a correct answer, by difficulty. */
+export const POINTS_BY_DIFFICULTY: Record<Difficulty, number> = { initie: 10, padawan: 20, chevalier: 30, maitre: 50 };
+
+/** current_level = 1 + experience_points ÷ 100 (integer division). */
+export const EXPERIENCE_PER_LEVEL = 100;
+
+/** jedi_rank from experience_points, highest threshold first. */
+export const JEDI_RANKS: readonly { rank: string; minExperience: number }[] = [
+  { rank: 'grand_maitre', minExperience: 5000 },
+  { rank: 'maitre', minExperience: 2000 },
+  { rank: 'chevalier', minExperience: 500 },
+  { rank: 'padawan', minExperience: 100 },
+  { rank: 'youngling', minExperience: 0 },
+];
+
+/** Mastery level from the completion rate, highest threshold first (percentages). */
+export const MASTERY_THRESHOLDS: readonly { level: number; minRate: number }[] = [
+  { level: 5, minRate: 95 },
+  { level: 4, minRate: 85 },
+  { level: 3, minRate: 70 },
+  { level: 2, minRate: 50 },
+];
+
+interface AttemptOutcome {
+  userId: number;
+  exerciseType: ExerciseType;
+  difficulty: Difficulty;
+  isCorrect: boolean;
+  timeSpent: number | null;
+  at: Date;
+}
+
+/**
+ * `CASE` giving the mastery level for `correct` out of `total` attempts. Compared as integers
+ * (100 × correct ≥ rate × total) so a rate of exactly 95 % is 95, not 94.99999.
+ */
+function masteryLevelSql(correct: SQL, total: SQL): SQL {
+  const branches = MASTERY_THRESHOLDS.map(({ level, minRate }) => sql`when 100 * (${correct}) >= ${sql.raw(String(minRate))} * (${total}) then ${sql.raw(String(level))}`);
+  return sql`(case ${sql.join(branches, sql` `)} else 1 end)`;
+}
+
+function masteryLevelOf(correct: number, total: number): number {
+  return MASTERY_THRESHOLDS.find(({ minRate }) => 100 * correct >= minRate * total)?.level ?? 1;
+}
+
+/**
+ * Inserts or updates the (user, type, difficulty) progress row in one statement. In ON CONFLICT
+ * DO UPDATE, `progress.<column>` is the existing row on both dialects, and every expression of the
+ * SET reads the row as it was before this update: the counters move atomically, and on PostgreSQL
+ * the conflicting row stays locked until the transaction ends.
+ */
+async function recordProgress(tx: AppDb, tables: Tables, outcome: AttemptOutcome): Promise<ProgressRow> {
+  const { progress } = tables;
+  const correctIncrement = outcome.isCorrect ? 1 : 0;
+  const timed = outcome.timeSpent !== null;
+  const newTotal = sql`${progress.total_attempts} + 1`;
+  const newCorrect = sql`${progress.correct_attempts} + ${sql.raw(String(correctIncrement))}`;
+
+  const onConflictSet = {
+    total_attempts: newTotal,
+    correct_attempts: newCorrect,
+    completion_rate: sql`100.0 * (${newCorrect}) / (${newTotal})`,
+    mastery_level: masteryLevelSql(newCorrect, newTotal),
+    streak: outcome.isCorrect ? sql`${progress.streak} + 1` : sql`0`,
+    ...(outcome.isCorrect
+      ? { highest_streak: sql`case when ${progress.streak} + 1 > ${progress.highest_streak} then ${progress.streak} + 1 else ${progress.highest_streak} end` }
+      : {}),
+    // a running mean over the attempts that reported a time; untimed attempts leave it alone
+    ...(timed
+      ? {
+          timed_attempts: sql`${progress.timed_attempts} + 1`,
+          average_time: sql`(coalesce(${progress.average_time}, 0) * ${progress.timed_attempts} + ${outcome.timeSpent}) / (${progress.timed_attempts} + 1)`,
+        }
+      : {}),
+    last_active_date: outcome.at,
+    last_updated: outcome.at,
+  };
+
+  const [row] = await tx
+    .insert(progress)
+    .values({
+      user_id: outcome.userId,
+      exercise_type: outcome.exerciseType,
+      difficulty: outcome.difficulty,
+      total_attempts: 1,
+      correct_attempts: correctIncrement,
+      completion_rate: 100 * correctIncrement,
+      mastery_level: masteryLevelOf(correctIncrement, 1),
+      streak: correctIncrement,
+      highest_streak: correctIncrement,
+      timed_attempts: timed ? 1 : 0,
+      average_time: outcome.timeSpent,
+      last_active_date: outcome.at,
+      last_updated: outcome.at,
+    })
+    .onConflictDoUpdate({ target: [progress.user_id, progress.exercise_type, progress.difficulty], set: onConflictSet })
+    .returning();
+  return row;
+}
+
+/** Adds points and experience; level and rank are recomputed from the new experience in the same UPDATE. */
+async function awardPoints(tx: AppDb, tables: Tables, userId: number, points: number): Promise<void> {
+  const { users } = tables;
+  const experience = sql`(${users.experience_points} + ${sql.raw(String(points))})`;
+  const rankBranches = JEDI_RANKS.filter(({ minExperience }) => minExperience > 0).map(
+    ({ rank, minExperience }) => sql`when ${experience} >= ${sql.raw(String(minExperience))} then ${rank}`,
+  );
+  await tx
+    .update(users)
+    .set({
+      total_points: increment(users.total_points, points),
+      experience_points: increment(users.experience_points, points),
+      current_level: sql`${experience} / ${sql.raw(String(EXPERIENCE_PER_LEVEL))} + 1`,
+      jedi_rank: sql`case ${sql.join(rankBranches, sql` `)} else ${JEDI_RANKS.at(-1)?.rank ?? 'youngling'} end`,
+    })
+    .where(eq(users.id, userId));
+}
+
+export async function submitAttempt(database: Database, actor: Actor, exerciseId: number, input: SubmitAttemptInput): Promise<AttemptResult> {
+  const { tables } = database;
+  const { attempts } = tables;
+  return database.transaction(async (tx) => {
+    const exercise = await exerciseForAttempt(tx, tables, actor, exerciseId);
+    const isCorrect = isCorrectAnswer(exercise.exercise_type, exercise.correct_answer, input.user_answer);
+    const at = new Date();
+
+    // Progress first: on PostgreSQL its row lock queues this user's concurrent attempts in this
+    // type and difficulty, so the attempt_number count below already sees the earlier ones.
+    const progressRow = await recordProgress(tx, tables, {
+      userId: actor.id,
+      exerciseType: exercise.exercise_type,
+      difficulty: exercise.difficulty,
+      isCorrect,
+      timeSpent: input.time_spent ?? null,
+      at,
+    });
+    const [attempt] = await tx
+      .insert(attempts)
+      .values({
+        user_id: actor.id,
+        exercise_id: exercise.id,
+        user_answer: input.user_answer,
+        is_correct: isCorrect,
+        time_spent: input.time_spent ?? null,
+        hints_used: input.hints_used ?? 0,
+        device_info: input.device_info ?? null,
+        attempt_number: sql`(select count(*) + 1 from ${attempts} where ${attempts.user_id} = ${actor.id} and ${attempts.exercise_id} = ${exercise.id})`,
+        created_at: at,
+      })
+      .returning();
+
+    const points = isCorrect ? POINTS_BY_DIFFICULTY[exercise.difficulty] : 0;
+    if (points > 0) await awardPoints(tx, tables, actor.id, points);
+
+    return {
+      attempt,
+      is_correct: isCorrect,
+      correct_answer: exercise.correct_answer,
+      explanation: exercise.explanation,
+      progress: progressRow,
+      points_earned: points,
+    };
+  });
+}
+
+/** The caller's attempts, or (gardien and above) another user's; newest first. */
+export async function listAttempts(database: Database, actor: Actor, query: ListAttemptsQuery): Promise<Page<AttemptRow>> {
+  const userId = query.user_id ?? actor.id;
+  assertCanSeeUser(actor, userId);
+  const { attempts } = database.tables;
+  const conditions: SQL[] = [eq(attempts.user_id, userId)];
+  if (query.exercise_id !== undefined) conditions.push(eq(attempts.exercise_id, query.exercise_id));
+  if (query.is_correct !== undefined) conditions.push(eq(attempts.is_correct, query.is_correct));
+  const where = and(...conditions);
+  const [items, [{ total }]] = await Promise.all([
+    database.db.select().from(attempts).where(where).orderBy(desc(attempts.created_at), desc(attempts.id)).limit(query.limit).offset(query.offset),
+    database.db.select({ total: sql<number>`count(*)`.mapWith(Number) }).from(attempts).where(where),
+  ]);
+  return { items, total, limit: query.limit, offset: query.offset };
+}
+
+/** One attempt: its author's, or any for gardien and above; 404 otherwise. */
+export async function getAttempt(database: Database, actor: Actor, id: number): Promise<AttemptRow> {
+  const { attempts } = database.tables;
+  const [row] = await database.db.select().from(attempts).where(eq(attempts.id, id));
+  if (!row || !canSeeUser(actor, row.user_id)) throw notFound('Attempt');
+  return row;
+}

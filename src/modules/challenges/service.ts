@@ -1,0 +1,333 @@
+// Logic challenges: catalogue, authoring, attempts checked on the server, progressive hints and
+// statistics. Written once for both dialects (see src/db/client.ts); no Fastify here.
+//
+// The solution rule: a learner sees `solution`, `correct_answer`, `solution_explanation` and the
+// full hint list only once they have solved the challenge or used every attempt it allows
+// (`generation_parameters.max_attempts`, else DEFAULT_MAX_CHALLENGE_ATTEMPTS). Staff (maitre and
+// above) and the author always see them. Once solved or out of attempts, further attempts are
+// refused (409): the answer is known by then, and counting those would falsify success_rate.
+import { and, asc, count, eq, inArray, or, sql } from 'drizzle-orm';
+import type { AppDb, Database, Tables } from '../../db/client.js';
+import { containsInsensitive, increment } from '../../db/operators.js';
+import { badRequest, conflict, forbidden, notFound } from '../../errors.js';
+import type { Page } from '../../http/schemas.js';
+import type { Actor } from '../../plugins/auth.js';
+import { canEditContent, seesAnswers } from '../auth/access.js';
+import { answersMatch } from './answers.js';
+import {
+  DEFAULT_MAX_CHALLENGE_ATTEMPTS,
+  type AttemptResult,
+  type ChallengeStats,
+  type ChallengeView,
+  type CreateChallengeInput,
+  type HintsView,
+  type ListChallengesQuery,
+  type SubmitAttemptInput,
+  type UpdateChallengeInput,
+} from './schemas.js';
+
+export type LogicChallenge = Tables['logicChallenges']['$inferSelect'];
+export type NewLogicChallenge = Tables['logicChallenges']['$inferInsert'];
+
+const WHAT = 'Challenge';
+
+/** What the caller has done on a challenge so far. */
+interface ViewerRecord {
+  attempts_made: number;
+  solved: boolean;
+}
+const NO_ATTEMPTS: ViewerRecord = { attempts_made: 0, solved: false };
+
+/** The attempt allowance: `generation_parameters.max_attempts` when it is a sensible integer. */
+export function attemptsAllowed(challenge: Pick<LogicChallenge, 'generation_parameters'>): number {
+  const parameters = challenge.generation_parameters;
+  if (typeof parameters === 'object' && parameters !== null && 'max_attempts' in parameters) {
+    const value = parameters.max_attempts;
+    if (typeof value === 'number' && Number.isInteger(value) && value >= 1) return value;
+  }
+  return DEFAULT_MAX_CHALLENGE_ATTEMPTS;
+}
+
+/** The stored hints as a list of strings (legacy rows may hold anything in that JSON column). */
+function hintList(hints: unknown): string[] {
+  if (typeof hints === 'string') return hints.trim() === '' ? [] : [hints];
+  if (!Array.isArray(hints)) return [];
+  return hints.filter((hint): hint is string => typeof hint === 'string' && hint.trim() !== '');
+}
+
+function isPlayable(challenge: LogicChallenge): boolean {
+  return challenge.is_active && !challenge.is_archived;
+}
+
+/** Archived or inactive challenges exist only for their author and archivistes; for others, 404. */
+function assertVisible(actor: Actor, challenge: LogicChallenge | undefined): asserts challenge is LogicChallenge {
+  if (!challenge || (!isPlayable(challenge) && !canEditContent(actor, challenge.creator_id))) throw notFound(WHAT);
+}
+
+function answersRevealed(actor: Actor, challenge: LogicChallenge, record: ViewerRecord): boolean {
+  return seesAnswers(actor, challenge.creator_id) || record.solved || record.attempts_made >= attemptsAllowed(challenge);
+}
+
+function attemptsLeft(challenge: LogicChallenge, record: ViewerRecord): number {
+  return record.solved ? 0 : Math.max(0, attemptsAllowed(challenge) - record.attempts_made);
+}
+
+export function presentChallenge(actor: Actor, challenge: LogicChallenge, record: ViewerRecord = NO_ATTEMPTS): ChallengeView {
+  const { solution, correct_answer, solution_explanation, hints, ...shown } = challenge;
+  const allHints = hintList(hints);
+  const revealed = answersRevealed(actor, challenge, record);
+  return {
+    ...shown,
+    hint_count: allHints.length,
+    attempts_allowed: attemptsAllowed(challenge),
+    attempts_made: record.attempts_made,
+    attempts_left: attemptsLeft(challenge, record),
+    solved: record.solved,
+    answers_revealed: revealed,
+    ...(revealed ? { solution, correct_answer, solution_explanation, hints: allHints } : {}),
+  };
+}
+
+/** The caller's attempts and whether they solved it, for each of `challengeIds`. */
+async function viewerRecords(db: AppDb, tables: Tables, userId: number, challengeIds: number[]): Promise<Map<number, ViewerRecord>> {
+  const records = new Map<number, ViewerRecord>();
+  if (challengeIds.length === 0) return records;
+  const a = tables.logicChallengeAttempts;
+  const rows = await db
+    .select({ challenge_id: a.challenge_id, attempts: count(), solved: sql<number>`max(case when ${a.is_correct} then 1 else 0 end)`.mapWith(Number) })
+    .from(a)
+    .where(and(eq(a.user_id, userId), inArray(a.challenge_id, challengeIds)))
+    .groupBy(a.challenge_id);
+  for (const row of rows) records.set(row.challenge_id, { attempts_made: row.attempts, solved: row.solved === 1 });
+  return records;
+}
+
+async function viewerRecord(db: AppDb, tables: Tables, userId: number, challengeId: number): Promise<ViewerRecord> {
+  return (await viewerRecords(db, tables, userId, [challengeId])).get(challengeId) ?? NO_ATTEMPTS;
+}
+
+async function findChallenge(db: AppDb, tables: Tables, id: number): Promise<LogicChallenge | undefined> {
+  const t = tables.logicChallenges;
+  const [row] = await db.select().from(t).where(eq(t.id, id));
+  return row;
+}
+
+/** Choices that are plain strings or numbers must contain the correct answer. */
+function assertAnswerAmongChoices(correctAnswer: string | null | undefined, choices: unknown): void {
+  if (!correctAnswer || !Array.isArray(choices)) return;
+  const plain = choices.filter((choice) => typeof choice === 'string' || typeof choice === 'number');
+  if (plain.length !== choices.length) return; // richer choice objects: the frontend knows their shape
+  if (!plain.some((choice) => answersMatch(correctAnswer, String(choice)))) {
+    throw badRequest('correct_answer must be one of the choices', [{ in: 'body', path: 'correct_answer', message: 'not among choices' }]);
+  }
+}
+
+// ---------- catalogue ----------
+
+export async function listChallenges(database: Database, actor: Actor, query: ListChallengesQuery): Promise<Page<ChallengeView>> {
+  const t = database.tables.logicChallenges;
+  const search = query.search?.trim();
+  const where = and(
+    eq(t.is_archived, false),
+    eq(t.is_active, true),
+    query.challenge_type ? eq(t.challenge_type, query.challenge_type) : undefined,
+    query.age_group ? eq(t.age_group, query.age_group) : undefined,
+    query.difficulty ? eq(t.difficulty, query.difficulty) : undefined,
+    search
+      ? or(
+          containsInsensitive(t.title, search),
+          containsInsensitive(t.description, search),
+          containsInsensitive(t.question, search),
+          containsInsensitive(t.tags, search),
+        )
+      : undefined,
+  );
+  const [rows, [{ total }]] = await Promise.all([
+    database.db.select().from(t).where(where).orderBy(asc(t.id)).limit(query.limit).offset(query.offset),
+    database.db.select({ total: count() }).from(t).where(where),
+  ]);
+  const records = await viewerRecords(
+    database.db,
+    database.tables,
+    actor.id,
+    rows.map((row) => row.id),
+  );
+  return {
+    items: rows.map((row) => presentChallenge(actor, row, records.get(row.id))),
+    total,
+    limit: query.limit,
+    offset: query.offset,
+  };
+}
+
+/** One challenge; each successful read counts one view. */
+export async function viewChallenge(database: Database, actor: Actor, id: number): Promise<ChallengeView> {
+  const t = database.tables.logicChallenges;
+  const challenge = await database.transaction(async (tx) => {
+    const [row] = await tx
+      .update(t)
+      .set({ view_count: increment(t.view_count), updated_at: sql`${t.updated_at}` }) // a view is not an edit
+      .where(eq(t.id, id))
+      .returning();
+    assertVisible(actor, row); // throwing rolls the count back: a 404 is not a view
+    return row;
+  });
+  return presentChallenge(actor, challenge, await viewerRecord(database.db, database.tables, actor.id, id));
+}
+
+export async function createChallenge(database: Database, actor: Actor, input: CreateChallengeInput): Promise<ChallengeView> {
+  assertAnswerAmongChoices(input.correct_answer, input.choices);
+  const t = database.tables.logicChallenges;
+  const [row] = await database.transaction((tx) =>
+    tx
+      .insert(t)
+      .values({ ...input, creator_id: actor.id })
+      .returning(),
+  );
+  return presentChallenge(actor, row);
+}
+
+/** Loads a challenge the actor may change: invisible → 404, visible but not theirs → 403. */
+async function loadForEdit(tx: AppDb, tables: Tables, actor: Actor, id: number): Promise<LogicChallenge> {
+  const challenge = await findChallenge(tx, tables, id);
+  assertVisible(actor, challenge);
+  if (!canEditContent(actor, challenge.creator_id)) throw forbidden('Only the author or an archiviste can change this challenge');
+  return challenge;
+}
+
+export async function updateChallenge(database: Database, actor: Actor, id: number, input: UpdateChallengeInput): Promise<ChallengeView> {
+  const t = database.tables.logicChallenges;
+  const updated = await database.transaction(async (tx) => {
+    const current = await loadForEdit(tx, database.tables, actor, id);
+    assertAnswerAmongChoices(input.correct_answer ?? current.correct_answer, input.choices === undefined ? current.choices : input.choices);
+    const [row] = await tx.update(t).set(input).where(eq(t.id, id)).returning();
+    return row;
+  });
+  return presentChallenge(actor, updated, await viewerRecord(database.db, database.tables, actor.id, id));
+}
+
+/** Archives the challenge (it leaves the catalogue, its attempts stay); `hard` deletes it and its attempts. */
+export async function deleteChallenge(database: Database, actor: Actor, id: number, hard: boolean): Promise<void> {
+  const t = database.tables.logicChallenges;
+  await database.transaction(async (tx) => {
+    await loadForEdit(tx, database.tables, actor, id);
+    if (hard) {
+      if (actor.role !== 'archiviste') throw forbidden('Only an archiviste can delete a challenge for good');
+      await tx.delete(t).where(eq(t.id, id));
+    } else {
+      await tx.update(t).set({ is_archived: true }).where(eq(t.id, id));
+    }
+  });
+}
+
+// ---------- attempts ----------
+
+export async function submitAttempt(database: Database, actor: Actor, id: number, input: SubmitAttemptInput): Promise<AttemptResult> {
+  const t = database.tables.logicChallenges;
+  const a = database.tables.logicChallengeAttempts;
+  return database.transaction(async (tx) => {
+    // An UPDATE that changes nothing: on PostgreSQL it takes the row lock, so attempts on this
+    // challenge run one after another and the allowance and attempt_number are counted exactly
+    // (SQLite already runs one write transaction at a time).
+    const [challenge] = await tx
+      .update(t)
+      .set({ updated_at: sql`${t.updated_at}` })
+      .where(eq(t.id, id))
+      .returning();
+    assertVisible(actor, challenge);
+    if (!isPlayable(challenge)) throw conflict('This challenge is archived or inactive: it takes no attempts');
+    if (!challenge.correct_answer) throw conflict('This challenge has no answer to check against');
+
+    const before = await viewerRecord(tx, database.tables, actor.id, id);
+    if (before.solved) throw conflict('You have already solved this challenge');
+    if (before.attempts_made >= attemptsAllowed(challenge)) {
+      throw conflict(`No attempts left: this challenge allows ${attemptsAllowed(challenge)}`);
+    }
+    const hintCount = hintList(challenge.hints).length;
+    if ((input.hints_used ?? 0) > hintCount) {
+      throw badRequest(`hints_used cannot exceed the ${hintCount} hint(s) of this challenge`, [
+        { in: 'body', path: 'hints_used', message: `at most ${hintCount}` },
+      ]);
+    }
+
+    const isCorrect = answersMatch(challenge.correct_answer, input.user_solution);
+    const [attempt] = await tx
+      .insert(a)
+      .values({
+        user_id: actor.id,
+        challenge_id: id,
+        user_solution: input.user_solution,
+        is_correct: isCorrect,
+        time_spent: input.time_spent ?? null,
+        hints_used: input.hints_used ?? 0,
+        attempt_number: before.attempts_made + 1,
+        notes: input.notes ?? null,
+      })
+      .returning();
+
+    // Recomputed from the attempts in the same transaction: exact, whatever ran concurrently.
+    await tx
+      .update(t)
+      .set({
+        success_rate: sql`(select coalesce(100.0 * sum(case when ${a.is_correct} then 1 else 0 end) / count(*), 0) from ${a} where ${a.challenge_id} = ${id})`,
+        updated_at: sql`${t.updated_at}`,
+      })
+      .where(eq(t.id, id));
+
+    const after: ViewerRecord = { attempts_made: attempt.attempt_number, solved: isCorrect };
+    const revealed = answersRevealed(actor, challenge, after);
+    return {
+      attempt,
+      is_correct: isCorrect,
+      attempts_left: attemptsLeft(challenge, after),
+      ...(revealed
+        ? { solution: challenge.solution, correct_answer: challenge.correct_answer, solution_explanation: challenge.solution_explanation }
+        : {}),
+    };
+  });
+}
+
+// ---------- hints and statistics ----------
+
+/** Hints 1..level. Stateless: asking for level 3 directly returns the first three. */
+export async function challengeHints(database: Database, actor: Actor, id: number, level: number): Promise<HintsView> {
+  const challenge = await findChallenge(database.db, database.tables, id);
+  assertVisible(actor, challenge);
+  const hints = hintList(challenge.hints);
+  if (level > hints.length) throw notFound(`Hint ${level}`);
+  return { challenge_id: id, level, total_hints: hints.length, hints: hints.slice(0, level), has_more: level < hints.length };
+}
+
+const percentage = (part: number, whole: number) => (whole === 0 ? 0 : (100 * part) / whole);
+
+export async function challengeStats(database: Database, actor: Actor, id: number): Promise<ChallengeStats> {
+  const db = database.db;
+  const a = database.tables.logicChallengeAttempts;
+  assertVisible(actor, await findChallenge(db, database.tables, id));
+  const correct = sql<number>`coalesce(sum(case when ${a.is_correct} then 1 else 0 end), 0)`.mapWith(Number);
+  const [[totals], byAttemptNumber] = await Promise.all([
+    db
+      .select({
+        attempts: count(),
+        correct_attempts: correct,
+        distinct_users: sql<number>`count(distinct ${a.user_id})`.mapWith(Number),
+        users_solved: sql<number>`count(distinct case when ${a.is_correct} then ${a.user_id} end)`.mapWith(Number),
+        average_time: sql<number | null>`avg(${a.time_spent})`.mapWith(Number),
+        average_hints_used: sql<number | null>`avg(${a.hints_used})`.mapWith(Number),
+      })
+      .from(a)
+      .where(eq(a.challenge_id, id)),
+    db
+      .select({ attempt_number: a.attempt_number, attempts: count(), correct_attempts: correct })
+      .from(a)
+      .where(eq(a.challenge_id, id))
+      .groupBy(a.attempt_number)
+      .orderBy(asc(a.attempt_number)),
+  ]);
+  return {
+    challenge_id: id,
+    ...totals,
+    success_rate: percentage(totals.correct_attempts, totals.attempts),
+    by_attempt_number: byAttemptNumber.map((row) => ({ ...row, success_rate: percentage(row.correct_attempts, row.attempts) })),
+  };
+}

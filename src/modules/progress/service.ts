@@ -1,0 +1,63 @@
+// Progress reports: the progress rows (written by attempts, see ../attempts/service.ts) of one
+// user, with a summary over them.
+import { and, eq, type SQL } from 'drizzle-orm';
+import type { Database } from '../../db/client.js';
+import { DIFFICULTIES, EXERCISE_TYPES, type ExerciseType } from '../../db/enums.js';
+import { notFound } from '../../errors.js';
+import type { Actor } from '../../plugins/auth.js';
+import { assertCanSeeUser } from '../auth/access.js';
+import type { ProgressReport, ProgressRow } from './schemas.js';
+
+/** Types in the catalogue's order, then difficulties from initié to maître. */
+function byTypeAndDifficulty(a: ProgressRow, b: ProgressRow): number {
+  return (
+    EXERCISE_TYPES.indexOf(a.exercise_type) - EXERCISE_TYPES.indexOf(b.exercise_type) ||
+    DIFFICULTIES.indexOf(a.difficulty) - DIFFICULTIES.indexOf(b.difficulty)
+  );
+}
+
+function summarize(rows: ProgressRow[]): ProgressReport['summary'] {
+  const total = rows.reduce((sum, row) => sum + row.total_attempts, 0);
+  const correct = rows.reduce((sum, row) => sum + row.correct_attempts, 0);
+  const timed = rows.reduce((sum, row) => sum + row.timed_attempts, 0);
+  // each row's mean weighted by its number of timed attempts = the mean over all timed attempts
+  const timeSum = rows.reduce((sum, row) => sum + (row.average_time ?? 0) * row.timed_attempts, 0);
+  const lastActive = rows.reduce<Date | null>((latest, row) => {
+    const date = row.last_active_date;
+    return date && (!latest || date > latest) ? date : latest;
+  }, null);
+  return {
+    total_attempts: total,
+    correct_attempts: correct,
+    completion_rate: total === 0 ? 0 : (100 * correct) / total,
+    average_time: timed === 0 ? null : timeSum / timed,
+    highest_streak: rows.reduce((max, row) => Math.max(max, row.highest_streak), 0),
+    last_active_date: lastActive,
+  };
+}
+
+async function reportFor(database: Database, userId: number, exerciseType?: ExerciseType): Promise<ProgressReport> {
+  const { progress } = database.tables;
+  const conditions: SQL[] = [eq(progress.user_id, userId)];
+  if (exerciseType) conditions.push(eq(progress.exercise_type, exerciseType));
+  const rows = await database.db
+    .select()
+    .from(progress)
+    .where(and(...conditions));
+  rows.sort(byTypeAndDifficulty);
+  return { user_id: userId, items: rows, summary: summarize(rows) };
+}
+
+/** The caller's own progress, optionally for one exercise type. */
+export function myProgress(database: Database, actor: Actor, exerciseType?: ExerciseType): Promise<ProgressReport> {
+  return reportFor(database, actor.id, exerciseType);
+}
+
+/** Self or gardien and above; anyone else, or a user that does not exist, is 404. */
+export async function userProgress(database: Database, actor: Actor, userId: number): Promise<ProgressReport> {
+  assertCanSeeUser(actor, userId);
+  const { users } = database.tables;
+  const [user] = await database.db.select({ id: users.id }).from(users).where(eq(users.id, userId));
+  if (!user) throw notFound('User');
+  return reportFor(database, userId);
+}

@@ -1,0 +1,179 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIFFICULTIES, EXERCISE_TYPES } from '../../../src/db/enums.js';
+import { demoExercises } from '../../../src/modules/exercises/demo.js';
+import { buildTestApp, describeEachDialect, type TestContext } from '../../helpers/app.js';
+import { createUser, type TestUser } from '../../helpers/users.js';
+import { answer } from './fixtures.js';
+
+interface Preview {
+  title: string;
+  exercise_type: string;
+  difficulty: string;
+  question: string;
+  correct_answer: string;
+  choices: string[];
+  explanation: string;
+  hint: string;
+  tags: string;
+  complexity: number;
+}
+
+const gcd = (a: number, b: number): number => (b === 0 ? Math.abs(a) : gcd(b, a % b));
+
+describeEachDialect('POST /api/exercises/generate', (dialect) => {
+  let ctx: TestContext;
+  let padawan: TestUser;
+  let maitre: TestUser;
+
+  const generate = (user: TestUser | undefined, payload: object) =>
+    ctx.app.inject({ method: 'POST', url: '/api/exercises/generate', headers: user?.headers, payload });
+  async function preview(exercise_type: string, difficulty: string, seed?: string | number): Promise<Preview> {
+    const res = await generate(maitre, { exercise_type, difficulty, seed, preview: true });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json();
+  }
+
+  beforeAll(async () => {
+    ctx = await buildTestApp(dialect);
+    padawan = await createUser(ctx, 'padawan');
+    maitre = await createUser(ctx, 'maitre');
+  });
+  afterAll(() => ctx.close());
+
+  describe.each(EXERCISE_TYPES.map((type) => [type]))('%s', (exerciseType) => {
+    it.each(DIFFICULTIES.map((difficulty) => [difficulty]))(
+      '%s: a valid exercise, its choices hold its answer, and the attempt checker accepts it',
+      async (difficulty) => {
+        const shown = await preview(exerciseType, difficulty, 'valid');
+        expect(shown).toMatchObject({ exercise_type: exerciseType, difficulty });
+        expect(shown).not.toHaveProperty('id'); // a preview is never saved
+        for (const text of [shown.title, shown.question, shown.explanation, shown.hint, shown.correct_answer]) expect(text.trim()).not.toBe('');
+        expect(shown.choices).toHaveLength(4);
+        expect(shown.choices).toContain(shown.correct_answer);
+        expect(new Set(shown.choices).size).toBe(4);
+        expect(shown.tags.split(',')).toContain('generated');
+
+        // the same seed, saved by a learner: same exercise, answer hidden, creator = caller
+        const saved = await generate(padawan, { exercise_type: exerciseType.toUpperCase(), difficulty, seed: 'valid' });
+        expect(saved.statusCode).toBe(201);
+        const exercise = saved.json();
+        expect(exercise).toMatchObject({ question: shown.question, choices: shown.choices, creator_id: padawan.id, ai_generated: false, is_archived: false });
+        expect(exercise).not.toHaveProperty('correct_answer');
+        expect(exercise).not.toHaveProperty('explanation');
+
+        // exactly one choice is right: the answer itself
+        const other = await createUser(ctx, 'padawan');
+        const verdicts = [];
+        for (const choice of shown.choices) verdicts.push((await answer(ctx, other, exercise.id, { user_answer: choice })).is_correct);
+        expect(verdicts.filter(Boolean)).toHaveLength(1);
+        expect(verdicts[shown.choices.indexOf(shown.correct_answer)]).toBe(true);
+      },
+    );
+  });
+
+  it('is deterministic for a seed, varied without one', async () => {
+    const first = await preview('multiplication', 'maitre', 1234);
+    const again = await preview('MULTIPLICATION', 'Maître', 1234);
+    expect(again).toEqual(first);
+    const otherSeed = await preview('multiplication', 'maitre', 1235);
+    expect(otherSeed.question).not.toBe(first.question);
+
+    const unseeded = new Set<string>();
+    for (let i = 0; i < 8; i++) unseeded.add((await preview('multiplication', 'maitre')).question);
+    expect(unseeded.size).toBeGreaterThan(1);
+  });
+
+  it('makes exact divisions only', async () => {
+    for (const difficulty of DIFFICULTIES) {
+      for (let seed = 0; seed < 25; seed++) {
+        const shown = await preview('division', difficulty, seed);
+        const [, dividend, divisor] = /(\d+) ÷ (\d+)/.exec(shown.question) ?? [];
+        expect(Number(dividend) % Number(divisor), shown.question).toBe(0);
+        expect(Number(shown.correct_answer)).toBe(Number(dividend) / Number(divisor));
+      }
+    }
+  });
+
+  it('grows the numbers with the rank and keeps young subtractions non-negative', async () => {
+    const operands = async (difficulty: string) => {
+      const values: number[] = [];
+      for (let seed = 0; seed < 15; seed++) {
+        const [, a, b] = /Calcule (\d+) \+ (\d+)/.exec((await preview('addition', difficulty, seed)).question) ?? [];
+        values.push(Number(a), Number(b));
+      }
+      return values;
+    };
+    const byRank = [];
+    for (const difficulty of DIFFICULTIES) byRank.push(await operands(difficulty));
+    for (let rank = 1; rank < byRank.length; rank++) {
+      expect(Math.min(...byRank[rank])).toBeGreaterThanOrEqual(Math.max(...byRank[rank - 1]));
+    }
+    for (const difficulty of ['initie', 'padawan', 'chevalier']) {
+      for (let seed = 0; seed < 20; seed++) {
+        const shown = await preview('soustraction', difficulty, seed);
+        expect(Number(shown.correct_answer)).toBeGreaterThanOrEqual(0);
+        expect(shown.choices.every((choice) => !choice.startsWith('-'))).toBe(true);
+      }
+    }
+  });
+
+  it('answers fractions as simplified fractions', async () => {
+    for (const difficulty of DIFFICULTIES) {
+      for (let seed = 0; seed < 15; seed++) {
+        const shown = await preview('fractions', difficulty, seed);
+        const match = /^(\d+)(?:\/(\d+))?$/.exec(shown.correct_answer);
+        expect(match, shown.correct_answer).not.toBeNull();
+        if (match?.[2]) {
+          expect(gcd(Number(match[1]), Number(match[2]))).toBe(1);
+          expect(Number(match[2])).toBeGreaterThan(1);
+        }
+      }
+    }
+  });
+
+  it('previews only for maitre and above; checks its input', async () => {
+    expect((await generate(padawan, { exercise_type: 'addition', difficulty: 'initie', preview: true })).statusCode).toBe(403);
+    expect((await generate(padawan, { exercise_type: 'addition', difficulty: 'initie', preview: false })).statusCode).toBe(201);
+    expect((await generate(undefined, { exercise_type: 'addition', difficulty: 'initie' })).statusCode).toBe(401);
+    for (const payload of [
+      { exercise_type: 'algebre', difficulty: 'initie' },
+      { exercise_type: 'addition', difficulty: 'grand_maitre' },
+      { exercise_type: 'addition' },
+      { exercise_type: 'addition', difficulty: 'initie', seed: 1.5 },
+      { exercise_type: 'addition', difficulty: 'initie', count: 3 },
+    ]) {
+      const res = await generate(maitre, payload);
+      expect(res.statusCode, JSON.stringify(payload)).toBe(400);
+    }
+  });
+
+  it('does not let a learner edit the exercise they generated', async () => {
+    const saved = (await generate(padawan, { exercise_type: 'addition', difficulty: 'initie', seed: 9 })).json();
+    const patch = await ctx.app.inject({ method: 'PATCH', url: `/api/exercises/${saved.id}`, headers: padawan.headers, payload: { correct_answer: '0' } });
+    expect(patch.statusCode).toBe(403);
+    expect((await ctx.app.inject({ method: 'GET', url: `/api/exercises/${saved.id}`, headers: padawan.headers })).json()).not.toHaveProperty('correct_answer');
+  });
+
+  describe('demo exercises (for the seed)', () => {
+    it('cover every type and difficulty at least twice, identically each time, and each is answerable', async () => {
+      const demos = demoExercises();
+      expect(demoExercises()).toEqual(demos);
+      expect(new Set(demos.map((d) => d.title)).size).toBe(demos.length);
+      for (const type of EXERCISE_TYPES) {
+        for (const difficulty of DIFFICULTIES) {
+          const kind = demos.filter((d) => d.exercise_type === type && d.difficulty === difficulty);
+          expect(kind.length, `${type}/${difficulty}`).toBeGreaterThanOrEqual(2);
+          expect(new Set(kind.map((d) => d.question)).size).toBe(kind.length);
+        }
+      }
+
+      const { exercises } = ctx.database.tables;
+      const rows = await ctx.database.transaction((tx) => tx.insert(exercises).values(demos).returning());
+      const learner = await createUser(ctx, 'padawan');
+      for (const [index, row] of rows.entries()) {
+        const result = await answer(ctx, learner, row.id, { user_answer: demos[index].correct_answer });
+        expect(result.is_correct, row.title).toBe(true);
+      }
+    });
+  });
+});
