@@ -1,0 +1,79 @@
+// `mathakine db maintenance`, the daily job: prune old logs and backups, optimize, back up,
+// report health; one line per step, exit code 1 when a step fails (after running the others).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDialect, type ScratchDatabase } from '../helpers/app.js';
+import { execSql, insertSampleRows, migratedScratch, ORPHAN_USER_ID, plantOrphan } from '../ops/fixtures.js';
+import { runCli } from './run-cli.js';
+
+describeEachDialect('mathakine db maintenance', (dialect) => {
+  let scratch: ScratchDatabase;
+  let cwd: string;
+  let env: Record<string, string>;
+  const cli = (...args: string[]) => runCli(args, { env, cwd });
+
+  beforeAll(async () => {
+    scratch = await migratedScratch(dialect);
+    await insertSampleRows(scratch.url);
+    cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'mathakine-cli-maintenance-'));
+    env = { DATABASE_URL: scratch.url, BACKUP_DIR: './backups' };
+  });
+  afterAll(async () => {
+    await scratch?.drop();
+    fs.rmSync(cwd, { recursive: true, force: true });
+  });
+
+  it('prunes old logs and backups, optimizes, backs up, reports health; one line per step', async () => {
+    const logs = path.join(cwd, 'logs');
+    const backups = path.join(cwd, 'backups');
+    fs.mkdirSync(logs, { recursive: true });
+    fs.mkdirSync(backups, { recursive: true });
+    const old = new Date(Date.now() - 40 * 86_400_000);
+    for (const name of ['app.log', 'app.log.1', 'notes.txt']) {
+      fs.writeFileSync(path.join(logs, name), 'x');
+      fs.utimesSync(path.join(logs, name), old, old);
+    }
+    fs.writeFileSync(path.join(logs, 'today.log'), 'x');
+    const ext = dialect === 'sqlite' ? 'db' : 'dump';
+    const oldBackup = `mathakine-${dialect}-20200101-000000-000.${ext}`;
+    fs.writeFileSync(path.join(backups, oldBackup), 'x');
+    fs.writeFileSync(path.join(backups, 'keep-me.txt'), 'not ours');
+
+    const res = await cli('db', 'maintenance', '--json', '--days', '30');
+    expect(res.code, res.stderr).toBe(0);
+    const report = res.json();
+    expect(report.ok).toBe(true);
+    expect(report.steps.map((s: { name: string; ok: boolean }) => `${s.name}:${s.ok}`)).toEqual([
+      'prune logs:true',
+      'prune backups:true',
+      'optimize:true',
+      'backup:true',
+      'health:true',
+    ]);
+    expect(fs.readdirSync(logs).sort()).toEqual(['notes.txt', 'today.log']);
+    const left = fs.readdirSync(backups);
+    expect(left).not.toContain(oldBackup);
+    expect(left).toContain('keep-me.txt');
+    expect(left.filter((f) => new RegExp(`^mathakine-${dialect}-\\d{8}-\\d{6}-\\d{3}\\.${ext}$`).test(f))).toHaveLength(1);
+
+    const human = await cli('db', 'maintenance');
+    expect(human.code).toBe(0);
+    expect(human.stdout.trim().split('\n')).toHaveLength(6); // five steps and the verdict
+  });
+
+  it('exits 1 when a step fails, after running the others', async () => {
+    await plantOrphan(scratch.url);
+    try {
+      const res = await cli('db', 'maintenance', '--json');
+      expect(res.code).toBe(1);
+      const steps = res.json().steps;
+      expect(steps.map((s: { name: string }) => s.name)).toEqual(['prune logs', 'prune backups', 'optimize', 'backup', 'health']);
+      expect(steps.find((s: { name: string }) => s.name === 'backup').ok).toBe(true);
+      expect(steps.find((s: { name: string }) => s.name === 'health')).toMatchObject({ ok: false, summary: expect.stringMatching(/orphan_rows/) });
+    } finally {
+      await execSql(scratch.url, [`delete from progress where user_id = ${ORPHAN_USER_ID}`]);
+    }
+  });
+});
