@@ -14,7 +14,7 @@ import { exerciseForAttempt } from '../exercises/service.js';
 import type { ProgressRow } from '../progress/schemas.js';
 import type { AttemptResult, AttemptRow, ListAttemptsQuery, SubmitAttemptInput } from './schemas.js';
 
-/** Points (total_points and experience_points) for a correct answer, by difficulty. */
+/** Points (total_points and experience_points) for the first correct answer to an exercise, by difficulty. */
 export const POINTS_BY_DIFFICULTY: Record<Difficulty, number> = { initie: 10, padawan: 20, chevalier: 30, maitre: 50 };
 
 /** current_level = 1 + experience_points ÷ 100 (integer division). */
@@ -150,6 +150,17 @@ export async function submitAttempt(database: Database, actor: Actor, exerciseId
       timeSpent: input.time_spent ?? null,
       at,
     });
+    // Points reward solving an exercise, not repeating it: only its first correct answer earns
+    // them (the answer is shown after any attempt, so later ones would be free points). This read
+    // comes after the progress upsert, whose row lock has queued this user's concurrent attempts.
+    const solvedBefore =
+      isCorrect &&
+      (await tx
+        .select({ id: attempts.id })
+        .from(attempts)
+        .where(and(eq(attempts.user_id, actor.id), eq(attempts.exercise_id, exercise.id), eq(attempts.is_correct, true)))
+        .limit(1)).length > 0;
+    const points = isCorrect && !solvedBefore ? POINTS_BY_DIFFICULTY[exercise.difficulty] : 0;
     const [attempt] = await tx
       .insert(attempts)
       .values({
@@ -165,7 +176,6 @@ export async function submitAttempt(database: Database, actor: Actor, exerciseId
       })
       .returning();
 
-    const points = isCorrect ? POINTS_BY_DIFFICULTY[exercise.difficulty] : 0;
     if (points > 0) await awardPoints(tx, tables, actor.id, points);
 
     return {

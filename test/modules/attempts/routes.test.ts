@@ -98,7 +98,7 @@ describeEachDialect('attempts', (dialect) => {
       expect((await answer(ctx, first, another.id, { user_answer: 'x' })).attempt.attempt_number).toBe(1);
     });
 
-    it('awards points by difficulty on a correct answer, with level and rank', async () => {
+    it('awards points by difficulty on the first correct answer only, with level and rank', async () => {
       const learner = await createUser(ctx, 'padawan');
       const start = await me(learner);
       expect(start).toMatchObject({ total_points: 0, experience_points: 0, current_level: 1, jedi_rank: 'youngling' });
@@ -108,6 +108,8 @@ describeEachDialect('attempts', (dialect) => {
         const exercise = await createExercise(ctx, maitre, { difficulty, correct_answer: '5' });
         expect((await answer(ctx, learner, exercise.id, { user_answer: '6' })).points_earned).toBe(0);
         expect((await answer(ctx, learner, exercise.id, { user_answer: '5' })).points_earned).toBe(points);
+        // solving it again is practice, not points
+        expect((await answer(ctx, learner, exercise.id, { user_answer: '5' })).points_earned).toBe(0);
         total += points;
         expect(await me(learner)).toMatchObject({ total_points: total, experience_points: total });
       }
