@@ -1,0 +1,274 @@
+// What to copy and how, derived from the PostgreSQL table definitions (src/db/schema/pg.ts) and
+// the source file's actual tables and columns: column kinds, defaults, enum columns, foreign keys
+// (and so the copy order), unique keys and range checks that are checked row by row in
+// JavaScript, so a row PostgreSQL would refuse is reported with its id instead of failing a COPY.
+import type BetterSqlite3 from 'better-sqlite3';
+import { is, SQL } from 'drizzle-orm';
+import { getTableConfig, IndexedColumn, PgColumn, PgDialect, PgTable } from 'drizzle-orm/pg-core';
+import { PROTECTED_TABLES, sqlInList } from '../../db/enums.js';
+import * as pgSchema from '../../db/schema/pg.js';
+import type { ColumnKind } from './convert.js';
+
+/** drizzle's own bookkeeping: never copied (the target has its own, written by applyMigrations). */
+export const DRIZZLE_MIGRATIONS_TABLE = '__drizzle_migrations';
+
+const COLUMN_KINDS: Record<string, ColumnKind> = {
+  PgInteger: 'integer',
+  PgSerial: 'integer',
+  PgDoublePrecision: 'real',
+  PgReal: 'real',
+  PgBoolean: 'boolean',
+  PgText: 'text',
+  PgVarchar: 'text',
+  PgTimestamp: 'timestamp',
+  PgJsonb: 'json',
+  PgJson: 'json',
+};
+
+/** A value a column gets when the source has none: a constant, or the moment the import started. */
+export type ColumnDefault = { constant: unknown } | { now: true };
+
+/**
+ * A column the source may lack, computed from the row's other (converted) columns.
+ * progress.timed_attempts counts the attempts behind average_time; the legacy app averaged over
+ * all attempts, so that count is total_attempts when there is an average.
+ */
+const DERIVED_WHEN_MISSING: Record<string, Record<string, { from: string[]; derive: (values: unknown[]) => unknown }>> = {
+  progress: {
+    timed_attempts: {
+      from: ['average_time', 'total_attempts'],
+      derive: ([averageTime, totalAttempts]) => (averageTime === null ? 0 : totalAttempts),
+    },
+  },
+};
+
+export interface ColumnPlan {
+  name: string;
+  kind: ColumnKind;
+  notNull: boolean;
+  enumValues?: readonly string[];
+  default?: ColumnDefault;
+  /** The source column's name, or undefined when the source table lacks it. */
+  sourceName?: string;
+  derived?: { fromIndexes: number[]; derive: (values: unknown[]) => unknown };
+}
+
+export interface UniqueKeyPlan {
+  name: string;
+  parts: { index: number; lower: boolean }[];
+}
+
+export interface TablePlan {
+  name: string;
+  isProtected: boolean;
+  columns: ColumnPlan[];
+  primaryKeyIndex: number;
+  foreignKeys: { index: number; column: string; parentTable: string }[];
+  uniqueKeys: UniqueKeyPlan[];
+  ranges: { index: number; column: string; min: number; max: number }[];
+  /** Other tables point at this one: its imported ids are remembered to check their references. */
+  isReferenced: boolean;
+  /** Undefined when the source has no such table (nothing to copy; the target table stays empty). */
+  source?: {
+    name: string;
+    ignoredColumns: string[];
+    /** the source declares our primary key as its own, so SQLite has an index to page the rows by */
+    keyPaging: boolean;
+  };
+}
+
+export class ImportPlanError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ImportPlanError';
+  }
+}
+
+const dialect = new PgDialect();
+const renderSql = (value: SQL) => dialect.sqlToQuery(value).sql;
+
+/** Every table of our PostgreSQL schema, parents before children. */
+export function schemaTablePlans(): TablePlan[] {
+  const configs = (Object.values(pgSchema) as unknown[])
+    .filter((t): t is PgTable => is(t, PgTable))
+    .map((t) => getTableConfig(t));
+  const plans = configs.map((config): TablePlan => {
+    const table = config.name;
+    const columns = config.columns.map((column): ColumnPlan => {
+      const kind = COLUMN_KINDS[column.columnType];
+      if (!kind) throw new ImportPlanError(`the importer does not handle ${column.columnType} (${table}.${column.name})`);
+      return {
+        name: column.name,
+        kind,
+        notNull: column.notNull,
+        // text('…', { enum: LIST }) with a list of src/db/enums.ts; legacy spellings are normalized to it
+        enumValues: column.enumValues?.length ? column.enumValues : undefined,
+        default: columnDefault(table, column),
+      };
+    });
+    const indexOf = (name: string) => {
+      const index = columns.findIndex((c) => c.name === name);
+      if (index < 0) throw new ImportPlanError(`no column ${table}.${name}`);
+      return index;
+    };
+    for (const [name, rule] of Object.entries(DERIVED_WHEN_MISSING[table] ?? {})) {
+      columns[indexOf(name)].derived = { fromIndexes: rule.from.map(indexOf), derive: rule.derive };
+    }
+
+    const primaryKeys = config.columns.filter((c) => c.primary);
+    if (primaryKeys.length !== 1) throw new ImportPlanError(`${table} needs exactly one primary key column to be imported`);
+
+    const ranges: TablePlan['ranges'] = [];
+    for (const check of config.checks) {
+      const text = renderSql(check.value);
+      const inList = /^"[^"]+"\."([^"]+)" in \((.*)\)$/.exec(text);
+      if (inList) {
+        // an enum CHECK must be on a column declared with the same enum list, which the importer enforces
+        const values = columns[indexOf(inList[1])].enumValues;
+        if (!values || sqlInList(values) !== inList[2]) {
+          throw new ImportPlanError(`check ${check.name} does not match the enum declared on ${table}.${inList[1]}`);
+        }
+        continue;
+      }
+      const between = /^"[^"]+"\."([^"]+)" between (-?\d+) and (-?\d+)$/.exec(text);
+      if (between) ranges.push({ index: indexOf(between[1]), column: between[1], min: Number(between[2]), max: Number(between[3]) });
+      // any other check is left to PostgreSQL, which then names the table and line
+    }
+
+    const uniqueKeys = config.indexes
+      .filter((i) => i.config.unique)
+      .map((i): UniqueKeyPlan => ({
+        name: i.config.name ?? `${table} unique index`,
+        parts: i.config.columns.map((part) => {
+          if (is(part, IndexedColumn) && part.name) return { index: indexOf(part.name), lower: false };
+          const lower = is(part, SQL) ? /^lower\("[^"]+"\."([^"]+)"\)$/.exec(renderSql(part)) : null;
+          if (!lower) throw new ImportPlanError(`the importer cannot check unique index ${i.config.name} of ${table}`);
+          return { index: indexOf(lower[1]), lower: true };
+        }),
+      }));
+
+    return {
+      name: table,
+      isProtected: (PROTECTED_TABLES as readonly string[]).includes(table),
+      columns,
+      primaryKeyIndex: indexOf(primaryKeys[0].name),
+      foreignKeys: config.foreignKeys.map((fk) => {
+        const reference = fk.reference();
+        if (reference.columns.length !== 1) throw new ImportPlanError(`composite foreign key ${fk.getName()} is not supported`);
+        return {
+          index: indexOf(reference.columns[0].name),
+          column: reference.columns[0].name,
+          parentTable: getTableConfig(reference.foreignTable).name,
+        };
+      }),
+      uniqueKeys,
+      ranges,
+      isReferenced: false,
+    };
+  });
+  for (const plan of plans) {
+    for (const fk of plan.foreignKeys) {
+      const parent = plans.find((p) => p.name === fk.parentTable);
+      if (!parent) throw new ImportPlanError(`${plan.name}.${fk.column} references unknown table ${fk.parentTable}`);
+      parent.isReferenced = true;
+    }
+  }
+  return inForeignKeyOrder(plans);
+}
+
+function columnDefault(table: string, column: PgColumn): ColumnDefault | undefined {
+  if (!column.hasDefault || column.default === undefined) return undefined;
+  if (is(column.default, SQL)) {
+    if (renderSql(column.default) === 'now()') return { now: true };
+    throw new ImportPlanError(`the importer does not know the default of ${table}.${column.name}`);
+  }
+  return { constant: column.default };
+}
+
+/**
+ * Parents before children; among tables free to go, the app's before the protected legacy ones
+ * (so the big attempts table comes early and the server's work on it overlaps the conversion of
+ * what follows), then by name: the same order wherever it runs.
+ */
+function inForeignKeyOrder(plans: TablePlan[]): TablePlan[] {
+  const byName = [...plans].sort((a, b) => Number(a.isProtected) - Number(b.isProtected) || a.name.localeCompare(b.name));
+  const ordered: TablePlan[] = [];
+  const placed = new Set<string>();
+  while (ordered.length < plans.length) {
+    const next = byName.find(
+      (p) => !placed.has(p.name) && p.foreignKeys.every((fk) => fk.parentTable === p.name || placed.has(fk.parentTable)),
+    );
+    if (!next) throw new ImportPlanError('the schema has a cycle of foreign keys');
+    ordered.push(next);
+    placed.add(next.name);
+  }
+  return ordered;
+}
+
+export type SourceKind = 'mathakine' | 'legacy';
+
+export interface SourcePlan {
+  kind: SourceKind;
+  tables: TablePlan[];
+  /** Source tables that have no counterpart in our schema: reported, not copied. */
+  unknownTables: { name: string; rows: number }[];
+}
+
+const quoteSqlite = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** Matches the source file's tables and columns (case-insensitively) to the schema's. */
+export function planFromSource(source: BetterSqlite3.Database): SourcePlan {
+  const sourceTables = (
+    source.prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`).all() as {
+      name: string;
+    }[]
+  ).map((t) => t.name);
+  const plans = schemaTablePlans();
+  const problems: string[] = [];
+
+  for (const plan of plans) {
+    const sourceName = sourceTables.find((t) => t.toLowerCase() === plan.name);
+    if (!sourceName) continue;
+    const columnInfo = source.prepare(`select name, type, pk from pragma_table_info(?)`).all(sourceName) as {
+      name: string;
+      type: string;
+      pk: number;
+    }[];
+    const sourceColumns = columnInfo.map((c) => c.name);
+    for (const column of plan.columns) {
+      column.sourceName = sourceColumns.find((c) => c.toLowerCase() === column.name);
+      if (!column.sourceName && column.notNull && !column.default && !column.derived) {
+        problems.push(`${sourceName} has no column ${column.name}, which is required and has no default`);
+      }
+    }
+    if (!plan.columns[plan.primaryKeyIndex].sourceName) problems.push(`${sourceName} has no primary key column ${plan.columns[plan.primaryKeyIndex].name}`);
+    const keyColumns = columnInfo.filter((c) => c.pk > 0);
+    plan.source = {
+      name: sourceName,
+      ignoredColumns: sourceColumns.filter((c) => !plan.columns.some((column) => column.name === c.toLowerCase())),
+      keyPaging: keyColumns.length === 1 && keyColumns[0].name === plan.columns[plan.primaryKeyIndex].sourceName,
+    };
+  }
+  if (problems.length > 0) throw new ImportPlanError(`the source cannot be imported: ${problems.join('; ')}`);
+
+  const known = new Set(plans.map((p) => p.name));
+  const unknownTables = sourceTables
+    .filter((t) => !known.has(t.toLowerCase()) && t !== DRIZZLE_MIGRATIONS_TABLE)
+    .map((name) => ({ name, rows: (source.prepare(`select count(*) as n from ${quoteSqlite(name)}`).get() as { n: number }).n }));
+
+  return {
+    kind: sourceTables.includes(DRIZZLE_MIGRATIONS_TABLE) ? 'mathakine' : 'legacy',
+    tables: plans,
+    unknownTables,
+  };
+}
+
+/** The SELECT that reads a table's columns in the plan's order (NULL for those the source lacks). */
+export function sourceSelect(plan: TablePlan): string {
+  if (!plan.source) throw new Error(`${plan.name} is not in the source`);
+  const list = plan.columns.map((c) => (c.sourceName ? quoteSqlite(c.sourceName) : 'NULL')).join(', ');
+  const primaryKey = plan.columns[plan.primaryKeyIndex].sourceName!;
+  return `select ${list} from ${quoteSqlite(plan.source.name)} order by ${quoteSqlite(primaryKey)}`;
+}
+
+export { quoteSqlite };

@@ -1,0 +1,75 @@
+// The import report for people: one line per table (counts, checksum, verification), then what
+// was left out or filled in, the bad rows, and the outcome with the state of the target.
+import type { ImportReport, TargetState } from '../import-sqlite.js';
+
+const count = (n: number | null) => (n === null ? '-' : n.toLocaleString('en-US'));
+
+const TARGET_STATES: Record<TargetState, string> = {
+  imported: 'imported and verified',
+  unchanged: 'unchanged (its tables are exactly as before this run)',
+  empty: 'empty (this run created the database: it has the schema and no rows)',
+  untouched: 'untouched (nothing was written)',
+};
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ').trimEnd());
+}
+
+export function formatImportReport(report: ImportReport, maxBadRows = 20): string {
+  const lines: string[] = [];
+  const kind = report.source.kind === 'legacy' ? ' (legacy Python app database)' : report.source.kind === 'mathakine' ? ' (Mathakine database)' : '';
+  lines.push(`Source: ${report.source.path}${kind}`);
+  const targetNotes = [
+    report.target.created ? 'created by this run' : null,
+    report.dryRun && report.target.exists === false ? 'does not exist yet: would be created' : null,
+    report.target.migrationsApplied.length ? `migrations applied: ${report.target.migrationsApplied.join(', ')}` : null,
+    report.target.migrationsPending.length ? `migrations pending: ${report.target.migrationsPending.join(', ')}` : null,
+  ].filter(Boolean);
+  lines.push(`Target: ${report.target.description}${targetNotes.length ? ` (${targetNotes.join('; ')})` : ''}`);
+
+  if (report.tables.length > 0) {
+    lines.push('');
+    const header = ['table', 'source', 'skipped', 'imported', 'target', 'checksum', report.dryRun ? '' : 'verified'];
+    const rows = report.tables.map((t) => [
+      t.table,
+      t.sourceTable === null ? '(absent)' : count(t.sourceRows),
+      count(t.skipped),
+      count(t.imported),
+      count(t.targetRows),
+      t.sourceChecksum.slice(0, 12),
+      t.verified === null ? '' : t.verified ? 'ok' : `DIFFERS (target ${t.targetChecksum?.slice(0, 12)})`,
+    ]);
+    lines.push(...table([header, ...rows]));
+  }
+
+  const notes: string[] = [];
+  for (const t of report.unknownSourceTables) notes.push(`source table ${t.name} (${count(t.rows)} rows) is not in our schema: not copied`);
+  for (const t of report.tables) {
+    if (t.ignoredColumns.length) notes.push(`${t.table}: source columns not in our schema, not copied: ${t.ignoredColumns.join(', ')}`);
+    if (t.missingColumns.length) notes.push(`${t.table}: columns the source lacks, given their default (or derived) value: ${t.missingColumns.join(', ')}`);
+    const filled = Object.entries(t.defaultsFilled).map(([column, rows]) => `${column} (${count(rows)})`);
+    if (filled.length) notes.push(`${t.table}: NULLs replaced by the column's default, rows per column: ${filled.join(', ')}`);
+  }
+  if (notes.length) lines.push('', 'Notes:', ...notes.map((n) => `  ${n}`));
+
+  if (report.badRowCount > 0) {
+    lines.push('', `Bad rows (${count(report.badRowCount)})${report.badRowCount > maxBadRows ? `, first ${maxBadRows}` : ''}:`);
+    for (const bad of report.badRows.slice(0, maxBadRows)) lines.push(`  ${bad.table} id ${String(bad.id)}, ${bad.column}: ${bad.reason}`);
+  }
+
+  lines.push('');
+  const total = report.tables.reduce((sum, t) => sum + t.imported, 0);
+  if (report.ok) {
+    const skipped = report.badRowCount ? `, ${count(report.badRowCount)} bad rows skipped` : '';
+    lines.push(
+      report.dryRun
+        ? `Dry run OK: ${count(total)} rows would be imported${skipped}; nothing was written (${report.seconds.toFixed(1)} s).`
+        : `OK: imported ${count(total)} rows into ${report.tables.length} tables in ${report.seconds.toFixed(1)} s${skipped}; counts and checksums verified.`,
+    );
+  } else {
+    lines.push(`FAILED: ${report.error}`);
+  }
+  lines.push(`Target: ${TARGET_STATES[report.targetState]}.`);
+  return lines.join('\n');
+}
