@@ -12,3 +12,10 @@ export function containsInsensitive(column: AnyColumn | SQL, text: string): SQL 
 export function increment(column: AnyColumn, by: number | SQL = 1): SQL {
   return sql`${column} + ${by}`;
 }
+
+const INT32_MAX = 2_147_483_647;
+
+/** `column + 1`, stopping at the integer column's maximum: a counter nobody needs exact (views) must never overflow into an error. */
+export function incrementUpToMax(column: AnyColumn): SQL {
+  return sql`case when ${column} < ${INT32_MAX} then ${column} + 1 else ${column} end`;
+}

@@ -8,7 +8,7 @@
 // refused (409): the answer is known by then, and counting those would falsify success_rate.
 import { and, asc, count, eq, inArray, or, sql } from 'drizzle-orm';
 import type { AppDb, Database, Tables } from '../../db/client.js';
-import { containsInsensitive, increment } from '../../db/operators.js';
+import { containsInsensitive, incrementUpToMax } from '../../db/operators.js';
 import { badRequest, conflict, forbidden, notFound } from '../../errors.js';
 import type { Page } from '../../http/schemas.js';
 import type { Actor } from '../../plugins/auth.js';
@@ -166,7 +166,7 @@ export async function viewChallenge(database: Database, actor: Actor, id: number
   const challenge = await database.transaction(async (tx) => {
     const [row] = await tx
       .update(t)
-      .set({ view_count: increment(t.view_count), updated_at: sql`${t.updated_at}` }) // a view is not an edit
+      .set({ view_count: incrementUpToMax(t.view_count), updated_at: sql`${t.updated_at}` }) // a view is not an edit
       .where(eq(t.id, id))
       .returning();
     assertVisible(actor, row); // throwing rolls the count back: a 404 is not a view

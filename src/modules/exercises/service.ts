@@ -14,7 +14,7 @@ import { randomInt } from 'node:crypto';
 import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { AppDb, Database, Tables } from '../../db/client.js';
 import { DIFFICULTIES, EXERCISE_TYPES, roleAtLeast, type Difficulty, type ExerciseType } from '../../db/enums.js';
-import { containsInsensitive, increment } from '../../db/operators.js';
+import { containsInsensitive, incrementUpToMax } from '../../db/operators.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../errors.js';
 import type { Page } from '../../http/schemas.js';
 import type { Actor } from '../../plugins/auth.js';
@@ -127,7 +127,7 @@ export async function getExercise(database: Database, actor: Actor, id: number):
     tx
       .update(exercises)
       // updated_at set to itself: a view is not an edit (the column's $onUpdate would bump it)
-      .set({ view_count: increment(exercises.view_count), updated_at: sql`${exercises.updated_at}` })
+      .set({ view_count: incrementUpToMax(exercises.view_count), updated_at: sql`${exercises.updated_at}` })
       .where(visible)
       .returning(),
   );

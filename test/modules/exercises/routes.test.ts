@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { DIFFICULTIES, EXERCISE_TYPES } from '../../../src/db/enums.js';
 import { buildTestApp, describeEachDialect, type TestContext } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/users.js';
@@ -220,6 +221,15 @@ describeEachDialect('exercises', (dialect) => {
       const after = (await get(`/api/exercises/${exercise.id}`, maitre)).json();
       expect(after.view_count).toBe(26);
       expect(after.updated_at).toBe(exercise.updated_at);
+    });
+
+    it('keeps a view count at the integer maximum instead of failing', async () => {
+      const exercise = await createExercise(ctx, maitre);
+      const { exercises } = ctx.database.tables;
+      await ctx.database.transaction((tx) => tx.update(exercises).set({ view_count: 2_147_483_647 }).where(eq(exercises.id, exercise.id)));
+      const res = await get(`/api/exercises/${exercise.id}`, padawan);
+      expect(res.statusCode).toBe(200);
+      expect(res.json().view_count).toBe(2_147_483_647);
     });
 
     it('answers 404 for a missing id, or a retired exercise to a learner; 400 for a bad id', async () => {
