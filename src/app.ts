@@ -8,11 +8,13 @@ import { loggerOptions } from './logger.js';
 import databasePlugin from './plugins/database.js';
 import errorsPlugin from './plugins/errors.js';
 import openapiPlugin from './plugins/openapi.js';
-import securityPlugin from './plugins/security.js';
+import securityPlugin, { httpServerOptions } from './plugins/security.js';
 import authPlugin from './plugins/auth.js';
 import adminRoutes from './modules/admin/routes.js';
+import challengeRoutes from './modules/challenges/routes.js';
 import authRoutes from './modules/auth/routes.js';
 import userRoutes from './modules/users/routes.js';
+import learningRoutes from './modules/exercises/learning.js';
 
 export interface BuildAppOptions {
   config: Config;
@@ -29,7 +31,7 @@ export async function buildApp({ config, database, logger }: BuildAppOptions) {
     requestTimeout: config.REQUEST_TIMEOUT_MS,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    trustProxy: config.NODE_ENV === 'production', // behind Render's proxy: real client IPs for rate limits
+    ...httpServerOptions(config),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -46,6 +48,8 @@ export async function buildApp({ config, database, logger }: BuildAppOptions) {
   await app.register(adminRoutes);
   await app.register(authRoutes);
   await app.register(userRoutes);
+  await app.register(challengeRoutes);
+  await app.register(learningRoutes);
 
   return app;
 }

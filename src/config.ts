@@ -30,6 +30,7 @@ const envSchema = z
       }),
     MIGRATE_ON_START: flag(false),
     SEED_ON_START: flag(true),
+    DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('mathakine-demo'),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     JWT_ACCESS_TTL_SECONDS: int(900, 60),
     REFRESH_TOKEN_TTL_DAYS: int(30, 1),
@@ -46,6 +47,8 @@ const envSchema = z
     RATE_LIMIT_PER_MINUTE: int(300, 1),
     AUTH_RATE_LIMIT_PER_MINUTE: int(20, 1),
     BODY_LIMIT_BYTES: int(100 * 1024, 1024),
+    MAX_HEADER_SIZE_BYTES: int(16 * 1024, 1024),
+    TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).optional(),
     REQUEST_TIMEOUT_MS: int(30_000, 1000),
     SHUTDOWN_GRACE_MS: int(20_000, 0),
     HEALTH_TIMEOUT_MS: int(2_000, 100),
@@ -57,6 +60,10 @@ const envSchema = z
     PG_STATEMENT_TIMEOUT_MS: int(15_000, 0),
     PG_APPLICATION_NAME: z.string().min(1).default('mathakine-api'),
     BACKUP_DIR: z.string().min(1).default('./backups'),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
@@ -65,6 +72,9 @@ const envSchema = z
   });
 
 export type Config = z.infer<typeof envSchema>;
+
+/** Every variable the code reads (the render.yaml test checks the blueprint names no other). */
+export const CONFIG_KEYS = Object.keys(envSchema.shape);
 
 export class ConfigError extends Error {
   constructor(message: string) {

@@ -1,27 +1,52 @@
 // pino options: JSON in production, readable in development; secrets never reach the logs.
 import type { FastifyServerOptions } from 'fastify';
+import pino from 'pino';
 import type { Config } from './config.js';
+
+const SECRET_FIELDS = ['password', 'current_password', 'new_password', 'hashed_password', 'access_token', 'refresh_token', 'token'];
 
 export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-admin-token"]',
   'res.headers["set-cookie"]',
-  '*.password',
-  '*.current_password',
-  '*.new_password',
-  '*.hashed_password',
-  '*.access_token',
-  '*.refresh_token',
-  '*.token',
+  // one and two levels down: `{ body: { password } }` and `{ req: { body: { password } } }`
+  ...SECRET_FIELDS.flatMap((field) => [`*.${field}`, `*.*.${field}`]),
   '*.JWT_SECRET',
   '*.ADMIN_TOKEN',
 ];
 
+const CENSOR = '[redacted]';
+
+/** drizzle's DrizzleQueryError carries the bound values (a password hash, a token hash…) in its message. */
+function isQueryError(error: unknown): error is Error & { query: string; params: unknown[] } {
+  return error instanceof Error && typeof (error as { query?: unknown }).query === 'string' && Array.isArray((error as { params?: unknown }).params);
+}
+
+/**
+ * pino's error serializer, minus the query parameters drizzle puts in the message (and in the
+ * messages and stacks of the errors wrapping it): the SQL text is useful, the values are data.
+ */
+export function serializeError(error: Error) {
+  const serialized = pino.stdSerializers.err(error); // returns a value that is not an error as it is
+  const paramTexts: string[] = [];
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 10; current = current.cause, depth++) {
+    // the exact text drizzle appended: `\nparams: ${params}`
+    if (isQueryError(current)) paramTexts.push(`\nparams: ${String(current.params)}`);
+  }
+  if (paramTexts.length === 0) return serialized;
+  const scrub = (text: string) => paramTexts.reduce((out, params) => out.split(params).join(`\nparams: ${CENSOR}`), text);
+  serialized.message = scrub(serialized.message);
+  serialized.stack = scrub(serialized.stack);
+  if ('params' in serialized) serialized.params = CENSOR;
+  return serialized;
+}
+
 export function loggerOptions(config: Pick<Config, 'NODE_ENV' | 'LOG_LEVEL'>): FastifyServerOptions['logger'] {
   const base = {
     level: config.NODE_ENV === 'test' ? 'silent' : config.LOG_LEVEL,
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    redact: { paths: REDACTED_PATHS, censor: CENSOR },
+    serializers: { err: serializeError },
   };
   if (config.NODE_ENV === 'development' && process.stdout.isTTY) {
     return { ...base, transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } } };

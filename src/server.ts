@@ -5,6 +5,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openConfiguredDatabase } from './db/configured.js';
 import { applyMigrations } from './db/migrate.js';
+import { isDatabaseEmpty, seedDemoContent } from './ops/seed.js';
 import { describeTarget } from './db/url.js';
 import { loggerOptions } from './logger.js';
 
@@ -20,35 +21,57 @@ async function main() {
     throw error;
   }
 
+  // loggerOptions() is typed for Fastify's `logger` option, which is pino's options or a boolean; it returns the options.
   const logger = pino(loggerOptions(config) as pino.LoggerOptions);
+  process.on('uncaughtException', (error) => {
+    logger.fatal({ err: error }, 'uncaught exception');
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (reason) => {
+    logger.fatal({ err: reason }, 'unhandled promise rejection');
+    process.exit(1);
+  });
+
   const database = openConfiguredDatabase(config, logger);
   const app = await buildApp({ config, database, logger });
 
-  if (database.dialect === 'sqlite' || config.MIGRATE_ON_START) {
-    const applied = await applyMigrations(database);
-    app.log.info({ applied }, applied.length ? 'migrations applied' : 'database schema up to date');
-  }
-
+  // Render sends SIGTERM on every deploy and waits 30 s (maxShutdownDelaySeconds) before SIGKILL;
+  // SHUTDOWN_GRACE_MS (20 s by default) keeps us inside that. Installed before migrations, so a
+  // deploy cancelled during start still closes the pool.
   let closing = false;
-  const shutdown = async (signal: string) => {
+  const shutdown = async (signal: NodeJS.Signals) => {
     if (closing) return;
     closing = true;
-    app.log.info({ signal }, 'shutting down');
+    app.log.info({ signal, graceMs: config.SHUTDOWN_GRACE_MS }, 'shutting down: no new connections, finishing requests in flight');
     const forceExit = setTimeout(() => {
       app.log.error('grace period over, exiting with requests still in flight');
       process.exit(1);
     }, config.SHUTDOWN_GRACE_MS);
     forceExit.unref();
     try {
-      await app.close(); // stops accepting, waits for in-flight requests, then closes the pool
+      // Stops listening, closes idle keep-alive sockets, waits for requests in flight (each is
+      // answered with `Connection: close`), then runs onClose hooks: the pool is closed last.
+      await app.close();
+      app.log.info('shut down cleanly');
       process.exit(0);
     } catch (error) {
       app.log.error({ err: error }, 'error while closing');
       process.exit(1);
     }
   };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', (signal) => void shutdown(signal));
+  process.on('SIGINT', (signal) => void shutdown(signal));
+
+  if (database.dialect === 'sqlite' || config.MIGRATE_ON_START) {
+    const applied = await applyMigrations(database);
+    app.log.info({ applied }, applied.length ? 'migrations applied' : 'database schema up to date');
+  }
+  if (config.SEED_ON_START && (await isDatabaseEmpty(database))) {
+    const demoUsers = config.NODE_ENV !== 'production';
+    const seeded = await seedDemoContent(database, { demoUsers, demoPassword: config.DEMO_PASSWORD });
+    app.log.info({ seeded }, demoUsers ? 'empty database: demo content and accounts added (see README)' : 'empty database: demo content added');
+  }
+  if (closing) return; // a signal came during start: shutdown() is closing the app
 
   await app.listen({ host: config.HOST, port: config.PORT });
   app.log.info(`serving on ${describeTarget(config.DATABASE_URL)}; API docs at /docs`);

@@ -90,12 +90,41 @@ export function openDatabase(urlOrTarget: string | DatabaseTarget, options: Open
   return target.dialect === 'sqlite' ? openSqlite(target, options) : openPostgres(target, options);
 }
 
+/** An error the error plugin classifies as 'unavailable' (503): the database did not answer in time. */
+function timeoutError(message: string) {
+  return Object.assign(new Error(message), { code: 'ETIMEDOUT' });
+}
+
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(timeoutError(`${what} timed out after ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * drizzle prepares every statement again each time it runs; on a cheap read, preparing is about
+ * a tenth of the request. This keeps the last `size` statements of a connection, by SQL text.
+ * A statement handed out again has the modes drizzle may have set (raw) switched back off.
+ */
+function cacheStatements(db: BetterSqlite3.Database, size = 500): void {
+  const prepare = db.prepare.bind(db);
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  const cachedPrepare = (source: string) => {
+    let statement = cache.get(source);
+    if (statement) {
+      cache.delete(source); // most recently used goes last
+      if (statement.reader) statement.raw(false).pluck(false).expand(false);
+    } else {
+      statement = prepare(source);
+      if (cache.size >= size) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(source, statement);
+    return statement;
+  };
+  // Same signature as prepare(); its generic parameters only type the statement's results.
+  db.prepare = cachedPrepare as typeof db.prepare;
 }
 
 function openSqlite(target: { dialect: 'sqlite'; path: string }, options: OpenDatabaseOptions): SqliteDatabase {
@@ -107,12 +136,16 @@ function openSqlite(target: { dialect: 'sqlite'; path: string }, options: OpenDa
   writer.pragma('journal_mode = WAL');
   writer.pragma('synchronous = NORMAL');
   writer.pragma('foreign_keys = ON');
-  writer.pragma(`busy_timeout = ${busyTimeout}`);
+  // 0 on the writer: a transaction's BEGIN IMMEDIATE waits for the lock without blocking the
+  // event loop (beginImmediate below); withWriter() gives other work the busy timeout back.
+  writer.pragma('busy_timeout = 0');
   // A second, read-only connection: under WAL it sees only committed data, so a reader never
   // observes the half-done work of a transaction that is waiting on an await.
   const reader = new BetterSqlite3(file, { readonly: true });
   reader.pragma(`busy_timeout = ${busyTimeout}`);
 
+  cacheStatements(writer);
+  cacheStatements(reader);
   const writeDb = drizzleSqlite({ client: writer, schema: sqliteSchema });
   const readDb = drizzleSqlite({ client: reader, schema: sqliteSchema });
   const writeLock = new Mutex();
@@ -123,15 +156,58 @@ function openSqlite(target: { dialect: 'sqlite'; path: string }, options: OpenDa
   const asAppDb = (db: BetterSQLite3Database<typeof sqliteSchema>) => db as unknown as AppDb;
   const tables = sqliteSchema as unknown as Tables;
 
-  const withWriter: SqliteDatabase['withWriter'] = async (fn) => {
+  // Waiting for the writer is bounded like waiting for a lock inside SQLite (busy_timeout), so a
+  // stuck transaction makes the others answer 503 instead of hanging (the PostgreSQL pool's
+  // connectionTimeoutMillis plays the same part there).
+  const busyError = () => Object.assign(new Error(`the SQLite writer stayed busy for ${busyTimeout} ms`), { code: 'SQLITE_BUSY' });
+  const acquireWriter = async (deadline: number) => {
+    if (!writeLock.isLocked()) return writeLock.acquire(); // free: no deadline to watch
+    let timer: NodeJS.Timeout | undefined;
+    const acquired = writeLock.acquire();
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), Math.max(deadline - Date.now(), 1));
+    });
+    const first = await Promise.race([acquired, timedOut]).finally(() => clearTimeout(timer));
+    if (first !== 'timeout') return first;
+    // Give the lock back as soon as it comes, since nobody is waiting for it any more.
+    void acquired.then((release) => release());
+    throw busyError();
+  };
+
+  const runAsWriter = async <T>(deadline: number, fn: () => T | Promise<T>): Promise<T> => {
     waitingWriters++;
-    const release = await writeLock.acquire();
-    waitingWriters--;
+    const release = await acquireWriter(deadline).finally(() => waitingWriters--);
     try {
       if (closed) throw new Error('database is closed');
-      return await fn(writer, writeDb);
+      return await fn();
     } finally {
       release();
+    }
+  };
+  const withWriter: SqliteDatabase['withWriter'] = (fn) =>
+    runAsWriter(Date.now() + busyTimeout, async () => {
+      writer.pragma(`busy_timeout = ${busyTimeout}`);
+      try {
+        return await fn(writer, writeDb);
+      } finally {
+        if (!closed && writer.open) writer.pragma('busy_timeout = 0');
+      }
+    });
+
+  // BEGIN IMMEDIATE takes SQLite's write lock. When another process holds it, better-sqlite3's
+  // busy handler would block the whole event loop (every request) for up to busy_timeout; this
+  // retries without blocking instead, until the same deadline. Once the lock is held, nothing
+  // else in the transaction waits on a lock (WAL: readers never block the writer).
+  const beginImmediate = async (deadline: number) => {
+    for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
+      try {
+        writer.exec('BEGIN IMMEDIATE');
+        return;
+      } catch (error) {
+        const code = error instanceof Error && 'code' in error ? error.code : undefined;
+        if (code !== 'SQLITE_BUSY' || Date.now() + pause > deadline) throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause));
     }
   };
 
@@ -142,9 +218,10 @@ function openSqlite(target: { dialect: 'sqlite'; path: string }, options: OpenDa
     tables,
     reader,
     withWriter,
-    transaction: (fn) =>
-      withWriter(async () => {
-        writer.exec('BEGIN IMMEDIATE');
+    transaction: (fn) => {
+      const deadline = Date.now() + busyTimeout;
+      return runAsWriter(deadline, async () => {
+        await beginImmediate(deadline);
         try {
           const result = await fn(asAppDb(writeDb));
           writer.exec('COMMIT');
@@ -153,7 +230,8 @@ function openSqlite(target: { dialect: 'sqlite'; path: string }, options: OpenDa
           if (writer.inTransaction) writer.exec('ROLLBACK');
           throw error;
         }
-      }),
+      });
+    },
     async query<T>(statement: SQL, queryOptions?: { write?: boolean }) {
       if (queryOptions?.write) return withWriter(() => writeDb.all(statement) as T[]);
       return readDb.all(statement) as T[];
@@ -209,8 +287,20 @@ function openPostgres(target: { dialect: 'postgres'; url: string }, options: Ope
   });
   // An idle client whose server went away errors on the pool; pg drops it. Log, never crash.
   pool.on('error', (error) => options.logger?.warn({ err: error }, 'idle PostgreSQL connection lost'));
+  // pg-pool listens for errors on idle clients only. A checked-out client (a transaction between
+  // two queries) that loses its connection would emit an 'error' nobody handles, which kills the
+  // process. With this listener the loss reaches the transaction through its next query (a 503).
+  pool.on('connect', (client) => client.on('error', () => {}));
 
   const pgDb = drizzlePg({ client: pool, schema: pgSchema });
+  // One drizzle instance per pooled connection, made at its first transaction (making one costs
+  // about 0.3 ms: too much for every request).
+  const transactionDbs = new WeakMap<pg.PoolClient, NodePgDatabase<typeof pgSchema>>();
+  const drizzleOn = (client: pg.PoolClient) => {
+    let db = transactionDbs.get(client);
+    if (!db) transactionDbs.set(client, (db = drizzlePg({ client, schema: pgSchema })));
+    return db;
+  };
   let closed = false;
 
   return {
@@ -220,7 +310,28 @@ function openPostgres(target: { dialect: 'postgres'; url: string }, options: Ope
     pgDb,
     tables: pgSchema,
     pool,
-    transaction: (fn) => pgDb.transaction((tx) => fn(tx)),
+    transaction: async (fn) => {
+      // Not drizzle's pgDb.transaction(): when its BEGIN fails (the pooled connection turned out
+      // to be dead) it never releases the client, and after a database outage the pool fills
+      // with dead clients until the process restarts.
+      const client = await pool.connect();
+      let broken: unknown;
+      try {
+        await client.query('begin');
+        const result = await fn(drizzleOn(client));
+        await client.query('commit');
+        return result;
+      } catch (error) {
+        try {
+          await client.query('rollback');
+        } catch (rollbackError) {
+          broken = rollbackError; // the connection is unusable: the pool must drop it
+        }
+        throw error;
+      } finally {
+        client.release(broken instanceof Error ? broken : undefined);
+      }
+    },
     async query<T>(statement: SQL) {
       const result = await pgDb.execute(statement);
       return result.rows as T[];

@@ -12,8 +12,17 @@ const PG_CODES: Record<string, DatabaseFailure> = {
   '57P02': 'unavailable', // crash_shutdown
   '57P03': 'unavailable', // cannot_connect_now
   '57014': 'unavailable', // query_canceled (statement_timeout)
-  '53300': 'unavailable', // too_many_connections
+  '57P04': 'unavailable', // database_dropped
+  '57P05': 'unavailable', // idle_session_timeout
+  '55P03': 'unavailable', // lock_not_available (lock_timeout)
+  '25P03': 'unavailable', // idle_in_transaction_session_timeout
+  // Transient conflicts between concurrent transactions: nothing was written, a retry can succeed.
+  '40001': 'unavailable', // serialization_failure
+  '40P01': 'unavailable', // deadlock_detected
 };
+
+// Class 53, insufficient resources: too many connections, out of memory, disk full.
+const PG_UNAVAILABLE_CLASSES = ['08', '53'];
 
 const SQLITE_CODES: Record<string, DatabaseFailure> = {
   SQLITE_CONSTRAINT_UNIQUE: 'unique',
@@ -24,27 +33,33 @@ const SQLITE_CODES: Record<string, DatabaseFailure> = {
   SQLITE_BUSY: 'unavailable',
   SQLITE_BUSY_TIMEOUT: 'unavailable',
   SQLITE_LOCKED: 'unavailable',
+  SQLITE_FULL: 'unavailable',
+  SQLITE_CANTOPEN: 'unavailable',
 };
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
 const UNAVAILABLE_MESSAGES = [
-  'timeout exceeded when trying to connect',
-  'Connection terminated',
-  'Query read timeout',
+  'timeout exceeded when trying to connect', // pg-pool: no free connection within connectionTimeoutMillis
+  'Connection terminated', // pg: server went away mid-query, or connect timed out
+  'Query read timeout', // pg: query_timeout
   'Client has encountered a connection error',
+  'Client was closed and is not queryable',
   'Cannot use a pool after calling end',
-  'database is closed',
+  'database is closed', // ours, on SQLite after close()
+  'The database connection is not open', // better-sqlite3 after close()
 ];
 
 export function classifyDatabaseError(error: unknown): DatabaseFailure | null {
-  for (let current = error, depth = 0; current && depth < 5; depth++) {
-    const e = current as { code?: unknown; message?: unknown; cause?: unknown };
+  for (let current = error, depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
+    const e: { code?: unknown; message?: unknown; cause?: unknown } = current;
     const code = typeof e.code === 'string' ? e.code : '';
     if (PG_CODES[code]) return PG_CODES[code];
-    if (code.startsWith('08')) return 'unavailable'; // connection_exception class
+    if (/^[0-9A-Z]{5}$/.test(code) && PG_UNAVAILABLE_CLASSES.includes(code.slice(0, 2))) return 'unavailable';
     if (SQLITE_CODES[code]) return SQLITE_CODES[code];
-    if (NETWORK_CODES.has(code)) return 'unavailable';
-    const message = typeof e.message === 'string' ? e.message : '';
+    if (NETWORK_CODES.has(code) || code.startsWith('SQLITE_IOERR')) return 'unavailable';
+    // drizzle's wrapper quotes the SQL and its parameters (user input) in its message: only its cause counts.
+    const isQueryWrapper = 'query' in e && 'params' in e;
+    const message = typeof e.message === 'string' && !isQueryWrapper ? e.message : '';
     if (UNAVAILABLE_MESSAGES.some((m) => message.includes(m))) return 'unavailable';
     current = e.cause;
   }

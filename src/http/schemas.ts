@@ -24,7 +24,12 @@ export type Pagination = z.infer<typeof paginationQuery>;
 
 /** `{ items, total, limit, offset }`: the shape of every list. */
 export function pageOf<T extends z.ZodType>(item: T) {
-  return z.object({ items: z.array(item), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
+  return z.object({
+    items: z.array(item).max(MAX_PAGE_SIZE),
+    total: z.number().int().min(0),
+    limit: z.number().int().min(1).max(MAX_PAGE_SIZE),
+    offset: z.number().int().min(0),
+  });
 }
 
 export interface Page<T> {
@@ -35,7 +40,7 @@ export interface Page<T> {
 }
 
 /** Query-string booleans: `true/false/1/0/yes/no`. */
-export const booleanQuery = z.stringbool();
+export const booleanQuery = z.string().max(5).pipe(z.stringbool());
 
 /** Timestamps: Date in code, ISO-8601 UTC text in JSON. */
 export const timestamp = z.date();

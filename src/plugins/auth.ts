@@ -13,6 +13,7 @@ import fastifyJwt from '@fastify/jwt';
 import type { FastifyRequest } from 'fastify';
 import { ROLES, roleAtLeast, type Role } from '../db/enums.js';
 import { errorBodySchema, forbidden, unauthorized } from '../errors.js';
+import { RATE_LIMIT_EXEMPT_URLS } from './security.js';
 
 export type AuthRequirement = 'public' | 'user' | 'admin' | Role;
 
@@ -72,14 +73,24 @@ export default fp(
     );
     app.decorate('isAdmin', (request: FastifyRequest) => request.viaAdminToken || request.actor?.role === 'archiviste');
 
-    // Document the requirement once per route: bearer security and the 401/403 answers.
+    // Document the requirement once per route: its security scheme and the 401/403 answers, plus
+    // the answers every route can give: 400 when it validates input, 429 when it is rate limited,
+    // 500 and 503.
     app.addHook('onRoute', (route) => {
       const requirement = route.config?.auth ?? defaultRequirement(route.url);
       route.config = { ...route.config, auth: requirement };
-      if (requirement === 'public' || !route.schema || route.schema.hide) return;
-      route.schema.security = [{ bearerAuth: [] }];
+      if (!route.schema || route.schema.hide) return;
+      // every route can fail (500) and most reach the database (503), always in the error shape
+      const common: Record<string, unknown> = { 500: errorBodySchema, 503: errorBodySchema };
+      if (route.schema.params || route.schema.querystring || route.schema.body) common[400] = errorBodySchema;
+      if (!RATE_LIMIT_EXEMPT_URLS.includes(route.url)) common[429] = errorBodySchema;
+      if (requirement !== 'public') {
+        // /admin also takes the ADMIN_TOKEN: its own scheme, so the document tells them apart
+        route.schema.security = requirement === 'admin' ? [{ adminAuth: [] }] : [{ bearerAuth: [] }];
+        Object.assign(common, { 401: errorBodySchema, 403: errorBodySchema });
+      }
       const response = (route.schema.response ?? {}) as Record<string, unknown>;
-      route.schema.response = { 401: errorBodySchema, 403: errorBodySchema, ...response };
+      route.schema.response = { ...common, ...response };
     });
 
     app.addHook('onRequest', async (request) => {

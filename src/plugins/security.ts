@@ -1,10 +1,64 @@
-// Headers (helmet), CORS allowlist and per-IP rate limits. Limits are per instance by default;
-// see README "Scaling out" for a shared store.
+// Headers (helmet), CORS allowlist, per-IP rate limits, and the HTTP server's own limits.
+// Rate limits live in process memory unless REDIS_URL is set: then every instance counts in the
+// same Redis, so N instances still allow RATE_LIMIT_PER_MINUTE per IP, not N times it.
 import fp from 'fastify-plugin';
 import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
-import { AppError } from '../errors.js';
+import type { Server } from 'node:http';
+import type { FastifyError, FastifyHttpOptions, FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../config.js';
+import { AppError, CODE_FOR_STATUS, type ErrorBody } from '../errors.js';
+
+/** Routes the rate limit never applies to: health probes (Render's, uptime monitors'). */
+export const RATE_LIMIT_EXEMPT_URLS: readonly string[] = ['/admin/health'];
+
+/** Longest path parameter accepted: ids and enum names are short; longer ones answer 414. */
+export const MAX_PARAM_LENGTH = 100;
+
+/**
+ * Fastify constructor options that bound what one client can make the server hold, and how the
+ * server closes. buildApp() spreads them in, so tests and the real server share them.
+ */
+export function httpServerOptions(config: Pick<Config, 'MAX_HEADER_SIZE_BYTES' | 'TRUST_PROXY_HOPS' | 'NODE_ENV'>) {
+  // The client address (rate limits, logs) from X-Forwarded-For, trusting only the hops of our
+  // own proxies: the entries to their left are whatever the client sent, so trusting every hop
+  // would let anyone pick the address the rate limit counts for. Render has one proxy.
+  const proxyHops = config.TRUST_PROXY_HOPS ?? (config.NODE_ENV === 'production' ? 1 : 0);
+  return {
+    // hop 0 is the peer of the socket, hop 1 the address it forwarded for, and so on
+    trustProxy: proxyHops > 0 ? (_address: string, hop: number) => hop < proxyHops : false,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Larger request headers are refused by Node's parser with 431 before any of our code runs.
+    http: { maxHeaderSize: config.MAX_HEADER_SIZE_BYTES },
+    // On close, idle keep-alive sockets are closed at once; a request that already reached us on
+    // a busy keep-alive socket is served (with `Connection: close`) instead of answered 503.
+    forceCloseConnections: 'idle',
+    return503OnClosing: false,
+    // Malformed URLs and overlong parameters are refused by the router before any hook or error
+    // handler runs: answer them in the API's error shape too.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      const status = error.statusCode ?? 400;
+      const body: ErrorBody = { error: { code: CODE_FOR_STATUS[status] ?? 'BAD_REQUEST', message: error.message } };
+      void reply.status(status).type('application/json; charset=utf-8').send(body);
+    },
+  } satisfies FastifyHttpOptions<Server>;
+}
+
+/**
+ * A Redis client for shared rate-limit counters, tuned to fail fast: Redis down must not take the
+ * API down. ioredis is loaded only when REDIS_URL is set (it weighs some 20 MB of memory).
+ */
+async function rateLimitRedis(url: string) {
+  const { Redis } = await import('ioredis');
+  return new Redis(url, {
+    connectTimeout: 1_000,
+    maxRetriesPerRequest: 1,
+    // Commands fail at once while disconnected (and the limit is skipped) instead of queueing requests.
+    enableOfflineQueue: false,
+    connectionName: 'mathakine-rate-limit',
+  });
+}
 
 export default fp(
   async (app) => {
@@ -27,12 +81,21 @@ export default fp(
       exposedHeaders: ['x-request-id', 'retry-after'],
       maxAge: 600,
     });
+
+    const redis = config.REDIS_URL ? await rateLimitRedis(config.REDIS_URL) : undefined;
+    if (redis) {
+      redis.on('error', (error) => app.log.warn({ err: error }, 'rate-limit Redis unavailable: limits are skipped until it is back'));
+      app.addHook('onClose', async () => {
+        redis.disconnect();
+      });
+    }
     await app.register(rateLimit, {
       global: true,
       max: config.RATE_LIMIT_PER_MINUTE,
       timeWindow: '1 minute',
+      ...(redis ? { redis, nameSpace: 'mathakine-rate-limit:', skipOnError: true } : {}),
       // health probes must never be throttled
-      allowList: (request) => request.url === '/admin/health',
+      allowList: (request) => RATE_LIMIT_EXEMPT_URLS.includes(request.routeOptions.url ?? ''),
       errorResponseBuilder: (_request, context) =>
         new AppError(429, 'RATE_LIMITED', `Too many requests: retry in ${context.after}`),
     });

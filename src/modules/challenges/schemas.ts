@@ -10,7 +10,7 @@ export const MAX_HINTS = 10;
 
 // ---------- inputs ----------
 
-const jsonObject = z.record(z.string(), z.unknown());
+const jsonObject = z.record(z.string().max(100), z.unknown());
 
 const generationParameters = z
   .looseObject({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DIFFICULTIES, EXERCISE_TYPES, ROLES } from '../../db/enums.js';
-import { enumInput, pageOf, paginationQuery, timestamp } from '../../http/schemas.js';
+import { booleanQuery, enumInput, pageOf, paginationQuery, timestamp } from '../../http/schemas.js';
 import { MIN_PASSWORD_LENGTH } from '../auth/passwords.js';
 
 export const usernameInput = z
@@ -47,7 +47,7 @@ const profileFields = {
   learning_style: z.string().trim().max(50).nullable(),
   preferred_difficulty: enumInput(DIFFICULTIES).nullable(),
   preferred_theme: z.string().trim().max(50).nullable(),
-  accessibility_settings: z.record(z.string(), z.unknown()).nullable(),
+  accessibility_settings: z.record(z.string().max(100), z.unknown()).nullable(),
   avatar_url: z.url().max(500).nullable(),
 };
 
@@ -70,7 +70,7 @@ export const changePasswordBody = z.object({ current_password: z.string().min(1)
 export const listUsersQuery = paginationQuery.extend({
   role: enumInput(ROLES).optional(),
   search: z.string().trim().min(1).max(100).optional().describe('part of the username, email or full name'),
-  is_active: z.stringbool().optional(),
+  is_active: booleanQuery.optional(),
 });
 export type ListUsersQuery = z.infer<typeof listUsersQuery>;
 export const userPage = pageOf(userSchema);
