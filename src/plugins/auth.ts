@@ -63,7 +63,13 @@ export default fp(
       secret = randomBytes(48).toString('base64url');
       app.log.warn('JWT_SECRET is not set: using a random secret; tokens will not survive a restart');
     }
-    await app.register(fastifyJwt, { secret, sign: { algorithm: 'HS256', expiresIn: config.JWT_ACCESS_TTL_SECONDS } });
+    await app.register(fastifyJwt, {
+      secret,
+      sign: { algorithm: 'HS256', expiresIn: config.JWT_ACCESS_TTL_SECONDS },
+      // Remembers recently verified tokens (never past their `exp`): a learner's next request skips
+      // the HMAC check. Per process and derived from the token alone, so instances stay independent.
+      verify: { algorithms: ['HS256'], cache: 10_000 },
+    });
     const adminTokenDigest = config.ADMIN_TOKEN ? digest(config.ADMIN_TOKEN) : null;
 
     app.decorateRequest('actor', null);

@@ -74,13 +74,17 @@ export default fp(
         },
       },
     });
-    await app.register(cors, {
-      origin: config.CORS_ORIGINS.length > 0 ? config.CORS_ORIGINS : false,
-      credentials: true,
-      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-      exposedHeaders: ['x-request-id', 'retry-after'],
-      maxAge: 600,
-    });
+    // No allowed origin: no CORS headers at all, so browsers refuse cross-origin calls, and the
+    // plugin's per-request hook (6 % of a request's time in the benchmark's profile) is not run.
+    if (config.CORS_ORIGINS.length > 0) {
+      await app.register(cors, {
+        origin: config.CORS_ORIGINS,
+        credentials: true,
+        methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+        exposedHeaders: ['x-request-id', 'retry-after'],
+        maxAge: 600,
+      });
+    }
 
     const redis = config.REDIS_URL ? await rateLimitRedis(config.REDIS_URL) : undefined;
     if (redis) {

@@ -24,8 +24,16 @@ function folderContents(folder: string): Record<string, string> {
   );
 }
 
+/** The committed migrations' tags, and the number drizzle-kit gives the next one ("0002"…). */
+function committedTags(dialect: Dialect): { tags: string[]; next: string } {
+  const journal = JSON.parse(fs.readFileSync(path.join(migrationsFolder(dialect), 'meta', '_journal.json'), 'utf8'));
+  const tags: string[] = journal.entries.map((e: { tag: string }) => e.tag);
+  return { tags, next: String(tags.length).padStart(4, '0') };
+}
+
 describeEachDialect('mathakine db generate', (dialect: Dialect) => {
   let dir: string;
+  const { tags, next } = committedTags(dialect);
   const source = path.resolve(`src/db/schema/${dialect === 'postgres' ? 'pg' : 'sqlite'}.ts`);
   const core = dialect === 'postgres' ? 'drizzle-orm/pg-core' : 'drizzle-orm/sqlite-core';
   const tableFn = dialect === 'postgres' ? 'pgTable' : 'sqliteTable';
@@ -64,11 +72,11 @@ describeEachDialect('mathakine db generate', (dialect: Dialect) => {
     const schema = `export * from '${source}';\nimport { ${tableFn}, integer, text } from '${core}';\nexport const probes = ${tableFn}('probes', { id: integer('id').primaryKey(), note: text('note') });\n`;
     const { res, before, after } = await generate('add-probes', schema, '--name', 'add_probes');
     expect(res.code, res.stderr).toBe(0);
-    expect(res.json()).toMatchObject({ ok: true, kept: true, dialects: [{ status: 'accepted', new_migrations: ['0001_add_probes'] }] });
+    expect(res.json()).toMatchObject({ ok: true, kept: true, dialects: [{ status: 'accepted', new_migrations: [`${next}_add_probes`] }] });
     const added = Object.keys(after).filter((f) => !(f in before));
-    expect(added.sort()).toEqual(['0001_add_probes.sql', path.join('meta', '0001_snapshot.json')]);
-    expect(after['0001_add_probes.sql']).toMatch(/CREATE TABLE [`"]probes[`"]/);
-    expect(JSON.parse(after[path.join('meta', '_journal.json')]).entries.map((e: { tag: string }) => e.tag)).toEqual(['0000_init', '0001_add_probes']);
+    expect(added.sort()).toEqual([`${next}_add_probes.sql`, path.join('meta', `${next}_snapshot.json`)]);
+    expect(after[`${next}_add_probes.sql`]).toMatch(/CREATE TABLE [`"]probes[`"]/);
+    expect(JSON.parse(after[path.join('meta', '_journal.json')]).entries.map((e: { tag: string }) => e.tag)).toEqual([...tags, `${next}_add_probes`]);
   });
 
   it('refuses, and removes, a migration that does not apply', async () => {
@@ -86,9 +94,9 @@ describeEachDialect('mathakine db generate', (dialect: Dialect) => {
   it('--custom makes an empty migration for hand-written SQL', async () => {
     const { res, before, after } = await generate('custom', `export * from '${source}';\n`, '--custom', 'fix_data');
     expect(res.code, res.stderr).toBe(0);
-    expect(res.json().dialects[0]).toMatchObject({ status: 'accepted', new_migrations: ['0001_fix_data'] });
-    expect(Object.keys(after).filter((f) => !(f in before))).toContain('0001_fix_data.sql');
-    expect(after['0001_fix_data.sql']).not.toMatch(/create|drop|alter/i);
+    expect(res.json().dialects[0]).toMatchObject({ status: 'accepted', new_migrations: [`${next}_fix_data`] });
+    expect(Object.keys(after).filter((f) => !(f in before))).toContain(`${next}_fix_data.sql`);
+    expect(after[`${next}_fix_data.sql`]).not.toMatch(/create|drop|alter/i);
   });
 
   it('reports an unchanged schema as nothing to do', async () => {

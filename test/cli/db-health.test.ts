@@ -75,16 +75,16 @@ describeEachDialect('mathakine db health / optimize / stats / tune', (dialect) =
   });
 
   it('optimize: recreates a dropped index once, then has nothing to create', async () => {
-    await execSql(scratch.url, ['drop index idx_attempts_user_id']);
+    await execSql(scratch.url, ['drop index idx_attempts_user_exercise']);
     const first = await cli('db', 'optimize', '--json');
     expect(first.code, first.stderr).toBe(0);
-    expect(first.json()).toMatchObject({ ok: true, created_indexes: ['idx_attempts_user_id'] });
+    expect(first.json()).toMatchObject({ ok: true, created_indexes: ['idx_attempts_user_exercise'] });
     const second = await cli('db', 'optimize', '--json');
     expect(second.json()).toMatchObject({ ok: true, created_indexes: [] });
 
     const stats = await cli('db', 'stats', '--json');
     expect(stats.code, stats.stderr).toBe(0);
-    expect(stats.json().indexes.map((i: { index_name: string }) => i.index_name)).toContain('idx_attempts_user_id');
+    expect(stats.json().indexes.map((i: { index_name: string }) => i.index_name)).toContain('idx_attempts_user_exercise');
     expect(stats.json().dialect).toBe(dialect);
     const human = await cli('db', 'stats');
     expect(human.stdout).toMatch(dialect === 'postgres' ? /slowest queries/ : /PostgreSQL-only/);

@@ -126,9 +126,11 @@ export const attempts = sqliteTable(
     created_at: createdAt(),
   },
   (t) => [
-    index('idx_attempts_user_id').on(t.user_id),
     index('idx_attempts_exercise_id').on(t.exercise_id),
     index('idx_attempts_created_at').on(t.created_at),
+    // a user's attempts (lists, stats), and at one exercise (attempt_number and "solved before?"
+    // on every attempt); it also serves as the index of the user_id foreign key
+    index('idx_attempts_user_exercise').on(t.user_id, t.exercise_id),
   ],
 );
 

@@ -1,0 +1,2 @@
+DROP INDEX `idx_attempts_user_id`;--> statement-breakpoint
+CREATE INDEX `idx_attempts_user_exercise` ON `attempts` (`user_id`,`exercise_id`);
