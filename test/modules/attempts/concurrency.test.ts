@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildTestApp, describeEachDialect, type TestContext } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/users.js';
-import { createExercise, type ExerciseJson } from '../exercises/fixtures.js';
+import { createExercise, type ExerciseJson, type ProgressJson } from '../exercises/fixtures.js';
 
 const ATTEMPTS = 200;
 
@@ -13,18 +13,6 @@ interface AttemptJson {
   is_correct: boolean;
   attempt_number: number;
   time_spent: number | null;
-}
-interface ProgressJson {
-  exercise_type: string;
-  difficulty: string;
-  total_attempts: number;
-  correct_attempts: number;
-  timed_attempts: number;
-  average_time: number | null;
-  completion_rate: number;
-  streak: number;
-  highest_streak: number;
-  mastery_level: number;
 }
 
 /** Streak at the end and longest run of correct answers, in order. */

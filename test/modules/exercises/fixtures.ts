@@ -43,6 +43,21 @@ export async function createExercise(ctx: TestContext, author: TestUser, fields:
   return res.json();
 }
 
+/** A progress row as the API returns it. */
+export interface ProgressJson {
+  exercise_type: string;
+  difficulty: string;
+  total_attempts: number;
+  correct_attempts: number;
+  timed_attempts: number;
+  average_time: number | null;
+  completion_rate: number;
+  streak: number;
+  highest_streak: number;
+  mastery_level: number;
+  last_active_date: string | null;
+}
+
 export interface AttemptBody {
   user_answer: string | number;
   time_spent?: number | null;

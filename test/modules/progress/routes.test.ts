@@ -1,21 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, describeEachDialect, type TestContext } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/users.js';
-import { answer, createExercise, type ExerciseJson } from '../exercises/fixtures.js';
+import { answer, createExercise, type ExerciseJson, type ProgressJson } from '../exercises/fixtures.js';
 
-interface ProgressJson {
-  exercise_type: string;
-  difficulty: string;
-  total_attempts: number;
-  correct_attempts: number;
-  timed_attempts: number;
-  average_time: number | null;
-  completion_rate: number;
-  streak: number;
-  highest_streak: number;
-  mastery_level: number;
-  last_active_date: string | null;
-}
 
 describeEachDialect('progress', (dialect) => {
   let ctx: TestContext;
