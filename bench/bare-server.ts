@@ -148,6 +148,7 @@ app.post<{ Params: { id: string }; Body: { user_answer: string; time_spent?: num
       time_spent: timeSpent,
       at: driver.time(at),
     });
+    const solved = isCorrect && (await all(sql.solvedBefore, { user_id: userId, exercise_id: exercise.id, true_: driver.bool(true) })).length > 0;
     const [attempt] = await all(sql.insertAttempt, {
       user_id: userId,
       exercise_id: exercise.id,
@@ -156,7 +157,7 @@ app.post<{ Params: { id: string }; Body: { user_answer: string; time_spent?: num
       time_spent: timeSpent,
       at: driver.time(at),
     });
-    const points = isCorrect ? POINTS[String(exercise.difficulty)] : 0;
+    const points = isCorrect && !solved ? POINTS[String(exercise.difficulty)] : 0;
     if (points > 0) await all(sql.awardPoints, { user_id: userId, points });
     return { attempt, is_correct: isCorrect, correct_answer: exercise.correct_answer, explanation: exercise.explanation, progress, points_earned: points };
   });

@@ -4,7 +4,8 @@
 //   whether the learner attempted it (src/modules/exercises/service.ts getExercise/viewsFor);
 // - GET /api/exercises?limit=20: one page, its total, the learner's attempted ids (listExercises);
 // - POST /api/exercises/:id/attempts: in one transaction, the exercise, the progress upsert, the
-//   attempt with its attempt_number, the points (src/modules/attempts/service.ts submitAttempt);
+//   "solved before?", the attempt with its attempt_number, the points (src/modules/attempts/service.ts
+//   submitAttempt);
 // - GET /api/progress: the learner's progress rows (src/modules/progress/service.ts).
 // Each statement is written once with named parameters: `${'name'}` becomes $n for pg and @name
 // for better-sqlite3.
@@ -28,7 +29,7 @@ function statement(strings: TemplateStringsArray, ...names: string[]): Statement
   return { pg, sqlite, names: order };
 }
 
-export const countView = statement`update exercises set view_count = view_count + 1, updated_at = updated_at
+export const countView = statement`update exercises set view_count = case when view_count < 2147483647 then view_count + 1 else view_count end, updated_at = updated_at
   where id = ${'id'} and is_archived = ${'false_'} and is_active = ${'true_'} returning *`;
 
 /** `exercise_id in (…)` takes one parameter per id: e0, e1, … */
@@ -68,6 +69,9 @@ export const upsertProgress = statement`insert into progress (user_id, exercise_
     last_active_date = ${'at'},
     last_updated = ${'at'}
   returning *`;
+
+/** Whether the learner already solved this exercise: points go to the first correct answer only. */
+export const solvedBefore = statement`select id from attempts where user_id = ${'user_id'} and exercise_id = ${'exercise_id'} and is_correct = ${'true_'} limit 1`;
 
 export const insertAttempt = statement`insert into attempts (user_id, exercise_id, user_answer, is_correct, time_spent, hints_used, attempt_number, created_at)
   values (${'user_id'}, ${'exercise_id'}, ${'user_answer'}, ${'is_correct'}, ${'time_spent'}, 0,
