@@ -31,7 +31,8 @@ export const submitAttemptBody = z
     hints_used: z.number().int().min(0).max(100).optional(),
     device_info: z.string().trim().max(255).nullable().optional(),
   })
-  .strict();
+  .strict()
+  .meta({ example: { user_answer: '42', time_spent: 12.5, hints_used: 0, device_info: 'tablet' } });
 export type SubmitAttemptInput = z.infer<typeof submitAttemptBody>;
 
 export const attemptResultSchema = z

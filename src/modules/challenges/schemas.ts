@@ -52,14 +52,25 @@ export const createChallengeBody = z
   .object(challengeFields)
   .partial()
   .required({ title: true, challenge_type: true, age_group: true, difficulty: true, question: true, correct_answer: true })
-  .strict();
+  .strict()
+  .meta({ example: {
+      title: 'La suite des cristaux kyber',
+      challenge_type: 'sequence',
+      age_group: '10-12',
+      difficulty: 'padawan',
+      question: 'Quel nombre suit : 2, 4, 8, 16 ?',
+      correct_answer: '32',
+      solution_explanation: 'Chaque nombre est le double du précédent.',
+      hints: ['Compare chaque nombre au précédent.', 'On multiplie toujours par le même nombre.'],
+    } });
 export type CreateChallengeInput = z.infer<typeof createChallengeBody>;
 
 export const updateChallengeBody = z
   .object({ ...challengeFields, is_archived: z.boolean() })
   .partial()
   .strict()
-  .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to update' });
+  .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to update' })
+  .meta({ example: { description: 'Une suite de puissances de deux', is_archived: false } });
 export type UpdateChallengeInput = z.infer<typeof updateChallengeBody>;
 
 export const listChallengesQuery = paginationQuery.extend({
@@ -84,7 +95,8 @@ export const submitAttemptBody = z
     hints_used: z.number().int().min(0).max(MAX_HINTS).optional().describe('highest hint level the learner asked for'),
     notes: z.string().max(2000).optional(),
   })
-  .strict();
+  .strict()
+  .meta({ example: { user_solution: '32', time_spent: 40, hints_used: 1 } });
 export type SubmitAttemptInput = z.infer<typeof submitAttemptBody>;
 
 // ---------- outputs ----------

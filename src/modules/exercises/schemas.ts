@@ -86,14 +86,25 @@ const exerciseFields = {
   is_active: z.boolean().optional(),
 };
 
-export const createExerciseBody = z.object(exerciseFields).strict();
+export const createExerciseBody = z.object(exerciseFields).strict()
+  .meta({ example: {
+    title: 'Les droïdes de Tatooine',
+    exercise_type: 'addition',
+    difficulty: 'initie',
+    question: 'R2-D2 répare 7 droïdes le matin et 5 l’après-midi. Combien en a-t-il réparé ?',
+    correct_answer: '12',
+    choices: ['11', '12', '13', '75'],
+    explanation: '7 + 5 = 12',
+    hint: 'Compte à partir de 7.',
+  } });
 export type CreateExerciseInput = z.infer<typeof createExerciseBody>;
 
 export const updateExerciseBody = z
   .object({ ...exerciseFields, is_archived: z.boolean() })
   .partial()
   .strict()
-  .refine((body) => Object.keys(body).length > 0, 'nothing to update');
+  .refine((body) => Object.keys(body).length > 0, 'nothing to update')
+  .meta({ example: { hint: 'Compte à partir de 7.', is_archived: false } });
 export type UpdateExerciseInput = z.infer<typeof updateExerciseBody>;
 
 export const deleteExerciseQuery = z.object({
@@ -107,7 +118,8 @@ export const generateExerciseBody = z
     seed: z.union([z.number().int(), z.string().min(1).max(100)]).optional().describe('same seed, type and difficulty → same exercise'),
     preview: z.boolean().optional().describe('maitre and above: return the exercise with its answer, without saving it'),
   })
-  .strict();
+  .strict()
+  .meta({ example: { exercise_type: 'division', difficulty: 'chevalier', seed: 42 } });
 export type GenerateExerciseInput = z.infer<typeof generateExerciseBody>;
 
 /** A preview: the generated exercise, answer included, never saved (so no id). */

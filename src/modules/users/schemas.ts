@@ -55,17 +55,20 @@ export const updateMeBody = z
   .object({ username: usernameInput, email: emailInput, ...profileFields })
   .partial()
   .strict()
-  .refine((b) => Object.keys(b).length > 0, 'nothing to update');
+  .refine((b) => Object.keys(b).length > 0, 'nothing to update')
+  .meta({ example: { full_name: 'Ahsoka Tano', preferred_difficulty: 'padawan', accessibility_settings: { dyslexia_font: true } } });
 export type UpdateMeInput = z.infer<typeof updateMeBody>;
 
 export const updateUserBody = z
   .object({ username: usernameInput, email: emailInput, role: enumInput(ROLES), is_active: z.boolean(), ...profileFields })
   .partial()
   .strict()
-  .refine((b) => Object.keys(b).length > 0, 'nothing to update');
+  .refine((b) => Object.keys(b).length > 0, 'nothing to update')
+  .meta({ example: { role: 'maitre', is_active: true } });
 export type UpdateUserInput = z.infer<typeof updateUserBody>;
 
-export const changePasswordBody = z.object({ current_password: z.string().min(1).max(128), new_password: passwordInput }).strict();
+export const changePasswordBody = z.object({ current_password: z.string().min(1).max(128), new_password: passwordInput }).strict()
+  .meta({ example: { current_password: 'use-the-force', new_password: 'a-new-hope-1977' } });
 
 export const listUsersQuery = paginationQuery.extend({
   role: enumInput(ROLES).optional(),
