@@ -40,6 +40,23 @@ describeEachDialect('app', (dialect) => {
     expect(ui.statusCode).toBe(200);
   });
 
+  it('documents every operation with a summary and a tag, and every request body with an example', async () => {
+    ctx = await buildTestApp(dialect);
+    const doc = (await ctx.app.inject({ method: 'GET', url: '/docs/json' })).json() as {
+      paths: Record<string, Record<string, { summary?: string; tags?: string[]; requestBody?: { content: Record<string, { schema?: { example?: unknown }; example?: unknown }> } }>>;
+    };
+    const gaps: string[] = [];
+    for (const [path, operations] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(operations)) {
+        if (!op.summary) gaps.push(`${method} ${path}: no summary`);
+        if (!op.tags?.length) gaps.push(`${method} ${path}: no tag`);
+        const body = op.requestBody?.content['application/json'];
+        if (body && body.example === undefined && body.schema?.example === undefined) gaps.push(`${method} ${path}: no example`);
+      }
+    }
+    expect(gaps).toEqual([]);
+  });
+
   it('closes its database connections when it closes', async () => {
     ctx = await buildTestApp(dialect, { PG_APPLICATION_NAME: `close-test-${process.pid}` });
     const { app, database } = ctx;
