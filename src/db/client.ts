@@ -262,7 +262,9 @@ export function postgresConnectionConfig(url: string): { connectionString: strin
   return { connectionString: parsed.toString(), ssl };
 }
 
-// count(*) is bigint and avg() numeric in PostgreSQL; our figures fit a JS number.
+// count(*) is bigint and avg() numeric in PostgreSQL; our figures fit a JS number. This applies to
+// queries sent through pool.query only: drizzle's session passes pg's global parsers per query, so
+// drizzle results keep them as text unless the query maps them (count(), .mapWith(Number)).
 const NUMBER_TYPE_IDS = new Set([20, 1700]);
 const pgTypes = {
   getTypeParser: ((oid: number, format?: string) =>
