@@ -1,25 +1,25 @@
 // The reference for the API benchmark: a bare Fastify (no plugins, no validation, no auth, no
-// ORM) running the API's SQL (bench/sql.ts) through the raw drivers, configured like the app's
-// data layer (SQLite: WAL, a writer and a read-only reader; PostgreSQL: a pool of PG_POOL_MAX).
+// ORM) sending the API's own SQL (bench/sql.ts takes it from the app's prepared queries at
+// start-up) through the raw drivers, configured like the app's data layer (SQLite: WAL, a writer
+// and a read-only reader; PostgreSQL: a pool of PG_POOL_MAX).
 // The learner is named by an `x-user-id` header instead of a verified token.
 // Run: DATABASE_URL=… PORT=… node --import tsx bench/bare-server.ts
 import BetterSqlite3 from 'better-sqlite3';
 import Fastify from 'fastify';
 import pg from 'pg';
+import { openDatabase } from '../src/db/client.js';
 import { parseDatabaseUrl } from '../src/db/url.js';
-import * as sql from './sql.js';
+import { benchStatements, type Statement } from './sql.js';
 
-type Params = Record<string, unknown>;
+type Values = Record<string, unknown>;
 type Row = Record<string, unknown>;
+type Run = (statement: Statement, values: Values) => Row[] | Promise<Row[]>;
 
 interface Driver {
   /** one statement outside a transaction */
-  all(statement: sql.Statement, params: Params): Promise<Row[]>;
+  all(statement: Statement, values: Values): Promise<Row[]>;
   /** statements in one transaction */
-  transaction<T>(fn: (all: (statement: sql.Statement, params: Params) => Row[] | Promise<Row[]>) => Promise<T>): Promise<T>;
-  /** how booleans and timestamps are bound */
-  bool(value: boolean): unknown;
-  time(value: Date): unknown;
+  transaction<T>(fn: (all: Run) => Promise<T>): Promise<T>;
 }
 
 function sqliteDriver(file: string): Driver {
@@ -37,20 +37,19 @@ function sqliteDriver(file: string): Driver {
     return statement;
   };
   let writerQueue: Promise<unknown> = Promise.resolve();
-  const bind = (statement: sql.Statement, params: Params) => Object.fromEntries(statement.names.map((name) => [name, params[name]]));
-  const run = (db: BetterSqlite3.Database, statement: sql.Statement, params: Params): Row[] => {
-    const compiled = prepare(db, statement.sqlite);
-    return compiled.reader ? (compiled.all(bind(statement, params)) as Row[]) : (compiled.run(bind(statement, params)), []);
+  const run = (db: BetterSqlite3.Database, statement: Statement, values: Values): Row[] => {
+    const compiled = prepare(db, statement.text);
+    return compiled.reader ? (compiled.all(...statement.bind(values)) as Row[]) : (compiled.run(...statement.bind(values)), []);
   };
   return {
-    all: async (statement, params) => run(reader, statement, params),
+    all: async (statement, values) => run(reader, statement, values),
     // One writer: transactions queue behind each other (an async callback cannot go through
     // better-sqlite3's synchronous transaction()), BEGIN IMMEDIATE … COMMIT on the writer.
     transaction: (fn) => {
       const result = writerQueue.then(async () => {
         writer.exec('BEGIN IMMEDIATE');
         try {
-          const value = await fn((statement, params) => run(writer, statement, params));
+          const value = await fn((statement, values) => run(writer, statement, values));
           writer.exec('COMMIT');
           return value;
         } catch (error) {
@@ -61,21 +60,24 @@ function sqliteDriver(file: string): Driver {
       writerQueue = result.catch(() => undefined);
       return result;
     },
-    bool: (value) => (value ? 1 : 0),
-    time: (value) => value.getTime(),
   };
 }
 
 function postgresDriver(url: string): Driver {
   const pool = new pg.Pool({ connectionString: url, max: Number(process.env.PG_POOL_MAX ?? 30), application_name: 'mathakine-bench-bare' });
   pg.types.setTypeParser(20, Number); // count(*)
+  // named statements, as the app's prepared queries are: each connection parses them once
+  const names = new Map<string, string>();
+  const nameOf = (text: string) => names.get(text) ?? names.set(text, `bare_${names.size}`).get(text)!;
+  const query = async (client: pg.Pool | pg.PoolClient, statement: Statement, values: Values) =>
+    (await client.query<Row>({ name: nameOf(statement.text), text: statement.text, values: statement.bind(values) })).rows;
   return {
-    all: async (statement, params) => (await pool.query(statement.pg, statement.names.map((name) => params[name]))).rows,
+    all: (statement, values) => query(pool, statement, values),
     transaction: async (fn) => {
       const client = await pool.connect();
       try {
         await client.query('begin');
-        const result = await fn(async (statement, params) => (await client.query(statement.pg, statement.names.map((name) => params[name]))).rows);
+        const result = await fn((statement, values) => query(client, statement, values));
         await client.query('commit');
         return result;
       } catch (error) {
@@ -85,48 +87,44 @@ function postgresDriver(url: string): Driver {
         client.release();
       }
     },
-    bool: (value) => value,
-    time: (value) => value,
   };
 }
 
 const target = parseDatabaseUrl(process.env.DATABASE_URL ?? '');
 if (!target) throw new Error('DATABASE_URL must name the benchmark database');
+// The app's data layer, opened only to take the SQL text of its queries, then closed.
+const appDatabase = openDatabase(target);
+const sql = benchStatements(appDatabase);
+await appDatabase.close();
 const driver = target.dialect === 'sqlite' ? sqliteDriver(target.path) : postgresDriver(target.url);
 const POINTS: Record<string, number> = { initie: 10, padawan: 20, chevalier: 30, maitre: 50 };
 
-async function attemptedIds(userId: number, exerciseIds: number[]): Promise<Set<unknown>> {
-  if (exerciseIds.length === 0) return new Set();
-  const params: Params = { user_id: userId };
-  exerciseIds.forEach((id, i) => (params[`e${i}`] = id));
-  const rows = await driver.all(sql.attemptedAmong(exerciseIds.length), params);
-  return new Set(rows.map((row) => row.exercise_id));
-}
-
-function view(row: Row, attempted: Set<unknown>): Row {
-  if (attempted.has(row.id)) return row;
+function view(row: Row, attempted: boolean): Row {
+  if (attempted) return row;
   const { correct_answer: _answer, explanation: _explanation, ...rest } = row;
   return rest;
 }
 
 const app = Fastify({ logger: false });
 const userOf = (headers: Record<string, unknown>) => Number(headers['x-user-id']);
+const notFound = { error: { code: 'NOT_FOUND', message: 'Exercise not found' } };
 
 app.get<{ Params: { id: string } }>('/bare/exercises/:id', async (request, reply) => {
-  const rows = await driver.transaction(async (all) =>
-    all(sql.countView, { id: Number(request.params.id), false_: driver.bool(false), true_: driver.bool(true) }),
-  );
-  if (rows.length === 0) return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'Exercise not found' } });
-  return view(rows[0], await attemptedIds(userOf(request.headers), [Number(rows[0].id)]));
+  const [row] = await driver.transaction(async (all) => all(sql.countView, { id: Number(request.params.id) }));
+  if (!row) return reply.status(404).send(notFound);
+  const attempted = await driver.all(sql.attempted, { user_id: userOf(request.headers), exercise_id: row.id });
+  return view(row, attempted.length > 0);
 });
 
 app.get<{ Querystring: { limit?: string; offset?: string } }>('/bare/exercises', async (request) => {
   const limit = Number(request.query.limit ?? 20);
   const offset = Number(request.query.offset ?? 0);
-  const flags = { false_: driver.bool(false), true_: driver.bool(true) };
-  const [rows, [{ total }]] = await Promise.all([driver.all(sql.pageOfExercises, { ...flags, limit, offset }), driver.all(sql.countExercises, flags)]);
-  const attempted = await attemptedIds(userOf(request.headers), rows.map((row) => Number(row.id)));
-  return { items: rows.map((row) => view(row, attempted)), total: Number(total), limit, offset };
+  const [rows, [{ total }]] = await Promise.all([
+    driver.all(sql.page, { user_id: userOf(request.headers), limit, offset }),
+    driver.all(sql.count, {}),
+  ]);
+  const items = rows.map(({ attempted, ...row }) => view(row, Boolean(attempted)));
+  return { items, total: Number(total), limit, offset };
 });
 
 app.post<{ Params: { id: string }; Body: { user_answer: string; time_spent?: number } }>('/bare/exercises/:id/attempts', async (request, reply) => {
@@ -138,30 +136,33 @@ app.post<{ Params: { id: string }; Body: { user_answer: string; time_spent?: num
     const isCorrect = String(request.body.user_answer).trim() === String(exercise.correct_answer).trim();
     const correct = isCorrect ? 1 : 0;
     const timeSpent = request.body.time_spent ?? null;
-    const [progress] = await all(sql.upsertProgress, {
+    const which = { user_id: userId, exercise_id: exercise.id };
+    const [progress] = await all(sql.recordProgress, {
       user_id: userId,
       exercise_type: exercise.exercise_type,
       difficulty: exercise.difficulty,
       correct,
+      timed: timeSpent === null ? 0 : 1,
+      time_spent: timeSpent,
       first_rate: 100 * correct,
       first_mastery: isCorrect ? 5 : 1,
-      time_spent: timeSpent,
-      at: driver.time(at),
+      at,
     });
-    const solved = isCorrect && (await all(sql.solvedBefore, { user_id: userId, exercise_id: exercise.id, true_: driver.bool(true) })).length > 0;
+    const solved = isCorrect && (await all(sql.solvedBefore, which)).length > 0;
     const [attempt] = await all(sql.insertAttempt, {
-      user_id: userId,
-      exercise_id: exercise.id,
+      ...which,
       user_answer: request.body.user_answer,
-      is_correct: driver.bool(isCorrect),
+      is_correct: isCorrect,
       time_spent: timeSpent,
-      at: driver.time(at),
+      hints_used: 0,
+      device_info: null,
+      at,
     });
     const points = isCorrect && !solved ? POINTS[String(exercise.difficulty)] : 0;
     if (points > 0) await all(sql.awardPoints, { user_id: userId, points });
     return { attempt, is_correct: isCorrect, correct_answer: exercise.correct_answer, explanation: exercise.explanation, progress, points_earned: points };
   });
-  if (!result) return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'Exercise not found' } });
+  if (!result) return reply.status(404).send(notFound);
   return reply.status(201).send(result);
 });
 

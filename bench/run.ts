@@ -3,7 +3,10 @@
 // through the raw driver, no framework work). Writes its section of BENCHMARKS.md.
 //
 //   npx tsx bench/run.ts [--runs 3] [--duration 10] [--connections 50] [--dialect sqlite|postgres]
-//                        [--scenario get|list|attempt|mixed] [--no-write]
+//                        [--scenario get|list|attempt|mixed] [--no-write] [--profile]
+//
+// --profile writes a V8 CPU profile of the app server to .tmp/profiles/ (summarize it with
+// `npx tsx bench/profile-summary.ts FILE`).
 //
 // The servers run compiled in child processes (src/server.ts as in production, LOG_LEVEL=warn;
 // the bare server), autocannon in this one, all on 127.0.0.1. Runs of the app and of the bare server
@@ -35,6 +38,7 @@ const { values: args } = parseArgs({
     dialect: { type: 'string' },
     scenario: { type: 'string' },
     'no-write': { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
   },
 });
 const RUNS = Number(args.runs);
@@ -166,7 +170,8 @@ let buildDir = '';
 async function startServer(kind: 'app' | 'bare', url: string): Promise<Server> {
   const port = await freePort();
   const entry = kind === 'app' ? 'src/server.js' : 'bench/bare-server.js';
-  const child = spawn(process.execPath, [entry], {
+  const profile = kind === 'app' && args.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, '.tmp', 'profiles')}`] : [];
+  const child = spawn(process.execPath, [...profile, entry], {
     cwd: buildDir,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {

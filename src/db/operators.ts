@@ -1,15 +1,24 @@
 // SQL expressions that read the same on PostgreSQL and SQLite, for services that must not
 // branch on the dialect.
-import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { sql, type AnyColumn, type SQL, type SQLWrapper, type Table } from 'drizzle-orm';
 
 /** Case-insensitive "contains" (ASCII case folding on SQLite); `%` and `_` in `text` match literally. */
 export function containsInsensitive(column: AnyColumn | SQL, text: string): SQL {
-  const escaped = text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
-  return sql`lower(${column}) like ${`%${escaped}%`} escape '\\'`;
+  return matchesPattern(column, containsPattern(text));
+}
+
+/** The LIKE pattern of containsInsensitive(), for a prepared query's placeholder. */
+export function containsPattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** `lower(column) like pattern`, the pattern made by containsPattern() (or a placeholder for it). */
+export function matchesPattern(column: AnyColumn | SQL, pattern: string | SQL.Aliased | SQLWrapper): SQL {
+  return sql`lower(${column}) like ${pattern} escape '\\'`;
 }
 
 /** `column + by`, evaluated by the database: concurrent increments never lose an update. */
-export function increment(column: AnyColumn, by: number | SQL = 1): SQL {
+export function increment(column: AnyColumn, by: number | SQLWrapper = 1): SQL {
   return sql`${column} + ${by}`;
 }
 
@@ -18,4 +27,12 @@ const INT32_MAX = 2_147_483_647;
 /** `column + 1`, stopping at the integer column's maximum: a counter nobody needs exact (views) must never overflow into an error. */
 export function incrementUpToMax(column: AnyColumn): SQL {
   return sql`case when ${column} < ${INT32_MAX} then ${column} + 1 else ${column} end`;
+}
+
+/**
+ * `"table"."column"`: drizzle writes a column in a `sql` template unqualified, which inside a
+ * correlated subquery would name the subquery's own table.
+ */
+export function qualified(table: Table, column: AnyColumn): SQL {
+  return sql`${table}.${sql.identifier(column.name)}`;
 }

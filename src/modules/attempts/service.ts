@@ -5,6 +5,7 @@ import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { AppDb, Database, Tables } from '../../db/client.js';
 import type { Difficulty, ExerciseType } from '../../db/enums.js';
 import { increment } from '../../db/operators.js';
+import { preparedQuery } from '../../db/prepared.js';
 import { notFound } from '../../errors.js';
 import type { Page } from '../../http/schemas.js';
 import type { Actor } from '../../plugins/auth.js';
@@ -59,69 +60,84 @@ function masteryLevelOf(correct: number, total: number): number {
   return MASTERY_THRESHOLDS.find(({ minRate }) => 100 * correct >= minRate * total)?.level ?? 1;
 }
 
+const placeholder = (name: string) => sql.placeholder(name);
+
 /**
  * Inserts or updates the (user, type, difficulty) progress row in one statement. In ON CONFLICT
  * DO UPDATE, `progress.<column>` is the existing row on both dialects, and every expression of the
  * SET reads the row as it was before this update: the counters move atomically, and on PostgreSQL
  * the conflicting row stays locked until the transaction ends.
+ *
+ * Placeholders: user_id, exercise_type, difficulty, at; `correct` and `timed` are 0 or 1,
+ * time_spent the seconds or null, first_rate and first_mastery the new row's rate and level.
  */
-async function recordProgress(tx: AppDb, tables: Tables, outcome: AttemptOutcome): Promise<ProgressRow> {
-  const { progress } = tables;
-  const correctIncrement = outcome.isCorrect ? 1 : 0;
-  const timed = outcome.timeSpent !== null;
+export const recordProgressQuery = preparedQuery('attempt_record_progress', (tx, { progress }) => {
+  const correct = placeholder('correct');
+  const timed = placeholder('timed');
   const newTotal = sql`${progress.total_attempts} + 1`;
-  const newCorrect = sql`${progress.correct_attempts} + ${sql.raw(String(correctIncrement))}`;
-
-  const onConflictSet = {
-    total_attempts: newTotal,
-    correct_attempts: newCorrect,
-    completion_rate: sql`100.0 * (${newCorrect}) / (${newTotal})`,
-    mastery_level: masteryLevelSql(newCorrect, newTotal),
-    streak: outcome.isCorrect ? sql`${progress.streak} + 1` : sql`0`,
-    ...(outcome.isCorrect
-      ? { highest_streak: sql`case when ${progress.streak} + 1 > ${progress.highest_streak} then ${progress.streak} + 1 else ${progress.highest_streak} end` }
-      : {}),
-    // a running mean over the attempts that reported a time; untimed attempts leave it alone
-    ...(timed
-      ? {
-          timed_attempts: sql`${progress.timed_attempts} + 1`,
-          average_time: sql`(coalesce(${progress.average_time}, 0) * ${progress.timed_attempts} + ${outcome.timeSpent}) / (${progress.timed_attempts} + 1)`,
-        }
-      : {}),
-    last_active_date: outcome.at,
-    last_updated: outcome.at,
-  };
-
-  const [row] = await tx
+  const newCorrect = sql`${progress.correct_attempts} + ${correct}`;
+  return tx
     .insert(progress)
     .values({
-      user_id: outcome.userId,
-      exercise_type: outcome.exerciseType,
-      difficulty: outcome.difficulty,
+      user_id: placeholder('user_id'),
+      exercise_type: placeholder('exercise_type'),
+      difficulty: placeholder('difficulty'),
       total_attempts: 1,
-      correct_attempts: correctIncrement,
-      completion_rate: 100 * correctIncrement,
-      mastery_level: masteryLevelOf(correctIncrement, 1),
-      streak: correctIncrement,
-      highest_streak: correctIncrement,
-      timed_attempts: timed ? 1 : 0,
-      average_time: outcome.timeSpent,
-      last_active_date: outcome.at,
-      last_updated: outcome.at,
+      correct_attempts: correct,
+      completion_rate: placeholder('first_rate'),
+      mastery_level: placeholder('first_mastery'),
+      streak: correct,
+      highest_streak: correct,
+      timed_attempts: timed,
+      average_time: placeholder('time_spent'),
+      last_active_date: placeholder('at'),
+      last_updated: placeholder('at'),
     })
-    .onConflictDoUpdate({ target: [progress.user_id, progress.exercise_type, progress.difficulty], set: onConflictSet })
+    .onConflictDoUpdate({
+      target: [progress.user_id, progress.exercise_type, progress.difficulty],
+      set: {
+        total_attempts: newTotal,
+        correct_attempts: newCorrect,
+        completion_rate: sql`100.0 * (${newCorrect}) / (${newTotal})`,
+        mastery_level: masteryLevelSql(newCorrect, newTotal),
+        streak: sql`case when ${correct} = 1 then ${progress.streak} + 1 else 0 end`,
+        highest_streak: sql`case when ${correct} = 1 and ${progress.streak} + 1 > ${progress.highest_streak} then ${progress.streak} + 1 else ${progress.highest_streak} end`,
+        // a running mean over the attempts that reported a time; untimed attempts leave it alone
+        timed_attempts: sql`${progress.timed_attempts} + ${timed}`,
+        average_time: sql`case when ${timed} = 1 then (coalesce(${progress.average_time}, 0) * ${progress.timed_attempts} + ${placeholder('time_spent')}) / (${progress.timed_attempts} + 1) else ${progress.average_time} end`,
+        // the inserted values (`excluded`): the same time, converted by the column once
+        last_active_date: sql`excluded.${sql.identifier(progress.last_active_date.name)}`,
+        last_updated: sql`excluded.${sql.identifier(progress.last_updated.name)}`,
+      },
+    })
     .returning();
+});
+
+async function recordProgress(tx: AppDb, tables: Tables, outcome: AttemptOutcome): Promise<ProgressRow> {
+  const correct = outcome.isCorrect ? 1 : 0;
+  const [row] = await recordProgressQuery(tx, tables, {
+    user_id: outcome.userId,
+    exercise_type: outcome.exerciseType,
+    difficulty: outcome.difficulty,
+    correct,
+    timed: outcome.timeSpent === null ? 0 : 1,
+    time_spent: outcome.timeSpent,
+    first_rate: 100 * correct,
+    first_mastery: masteryLevelOf(correct, 1),
+    at: outcome.at,
+  });
   return row;
 }
 
-/** Adds points and experience; level and rank are recomputed from the new experience in the same UPDATE. */
-async function awardPoints(tx: AppDb, tables: Tables, userId: number, points: number): Promise<void> {
-  const { users } = tables;
-  const experience = sql`(${users.experience_points} + ${sql.raw(String(points))})`;
+/** Adds `points` to points and experience; level and rank are recomputed from the new experience in the same UPDATE. */
+export const awardPointsQuery = preparedQuery('attempt_award_points', (tx, { users }) => {
+  // cast: better-sqlite3 binds every JS number as a REAL, and `experience / 100` must divide integers
+  const points = sql`cast(${placeholder('points')} as integer)`;
+  const experience = sql`(${users.experience_points} + ${points})`;
   const rankBranches = JEDI_RANKS.filter(({ minExperience }) => minExperience > 0).map(
     ({ rank, minExperience }) => sql`when ${experience} >= ${sql.raw(String(minExperience))} then ${rank}`,
   );
-  await tx
+  return tx
     .update(users)
     .set({
       total_points: increment(users.total_points, points),
@@ -129,16 +145,44 @@ async function awardPoints(tx: AppDb, tables: Tables, userId: number, points: nu
       current_level: sql`${experience} / ${sql.raw(String(EXPERIENCE_PER_LEVEL))} + 1`,
       jedi_rank: sql`case ${sql.join(rankBranches, sql` `)} else ${JEDI_RANKS.at(-1)?.rank ?? 'youngling'} end`,
     })
-    .where(eq(users.id, userId));
-}
+    .where(eq(users.id, placeholder('user_id')));
+});
+
+/** Whether the user already answered this exercise correctly. */
+export const solvedBeforeQuery = preparedQuery('attempt_solved_before', (tx, { attempts }) =>
+  tx
+    .select({ id: attempts.id })
+    .from(attempts)
+    .where(and(eq(attempts.user_id, placeholder('user_id')), eq(attempts.exercise_id, placeholder('exercise_id')), eq(attempts.is_correct, true)))
+    .limit(1),
+);
+
+/** The attempt, numbered after the user's earlier attempts at the exercise. */
+export const insertAttemptQuery = preparedQuery('attempt_insert', (tx, { attempts }) =>
+  tx
+    .insert(attempts)
+    .values({
+      user_id: placeholder('user_id'),
+      exercise_id: placeholder('exercise_id'),
+      user_answer: placeholder('user_answer'),
+      is_correct: placeholder('is_correct'),
+      time_spent: placeholder('time_spent'),
+      hints_used: placeholder('hints_used'),
+      device_info: placeholder('device_info'),
+      attempt_number: sql`(select count(*) + 1 from ${attempts} where ${attempts.user_id} = ${placeholder('user_id')} and ${attempts.exercise_id} = ${placeholder('exercise_id')})`,
+      created_at: placeholder('at'),
+    })
+    .returning(),
+);
 
 export async function submitAttempt(database: Database, actor: Actor, exerciseId: number, input: SubmitAttemptInput): Promise<AttemptResult> {
   const { tables } = database;
-  const { attempts } = tables;
   return database.transaction(async (tx) => {
     const exercise = await exerciseForAttempt(tx, tables, actor, exerciseId);
     const isCorrect = isCorrectAnswer(exercise.exercise_type, exercise.correct_answer, input.user_answer);
     const at = new Date();
+    const timeSpent = input.time_spent ?? null;
+    const which = { user_id: actor.id, exercise_id: exercise.id };
 
     // Progress first: on PostgreSQL its row lock queues this user's concurrent attempts in this
     // type and difficulty, so the attempt_number count below already sees the earlier ones.
@@ -147,36 +191,25 @@ export async function submitAttempt(database: Database, actor: Actor, exerciseId
       exerciseType: exercise.exercise_type,
       difficulty: exercise.difficulty,
       isCorrect,
-      timeSpent: input.time_spent ?? null,
+      timeSpent,
       at,
     });
     // Points reward solving an exercise, not repeating it: only its first correct answer earns
     // them (the answer is shown after any attempt, so later ones would be free points). This read
     // comes after the progress upsert, whose row lock has queued this user's concurrent attempts.
-    const solvedBefore =
-      isCorrect &&
-      (await tx
-        .select({ id: attempts.id })
-        .from(attempts)
-        .where(and(eq(attempts.user_id, actor.id), eq(attempts.exercise_id, exercise.id), eq(attempts.is_correct, true)))
-        .limit(1)).length > 0;
+    const solvedBefore = isCorrect && (await solvedBeforeQuery(tx, tables, which)).length > 0;
     const points = isCorrect && !solvedBefore ? POINTS_BY_DIFFICULTY[exercise.difficulty] : 0;
-    const [attempt] = await tx
-      .insert(attempts)
-      .values({
-        user_id: actor.id,
-        exercise_id: exercise.id,
-        user_answer: input.user_answer,
-        is_correct: isCorrect,
-        time_spent: input.time_spent ?? null,
-        hints_used: input.hints_used ?? 0,
-        device_info: input.device_info ?? null,
-        attempt_number: sql`(select count(*) + 1 from ${attempts} where ${attempts.user_id} = ${actor.id} and ${attempts.exercise_id} = ${exercise.id})`,
-        created_at: at,
-      })
-      .returning();
+    const [attempt] = await insertAttemptQuery(tx, tables, {
+      ...which,
+      user_answer: input.user_answer,
+      is_correct: isCorrect,
+      time_spent: timeSpent,
+      hints_used: input.hints_used ?? 0,
+      device_info: input.device_info ?? null,
+      at,
+    });
 
-    if (points > 0) await awardPoints(tx, tables, actor.id, points);
+    if (points > 0) await awardPointsQuery(tx, tables, { user_id: actor.id, points });
 
     return {
       attempt,

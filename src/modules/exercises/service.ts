@@ -11,10 +11,11 @@
 //   content, maitre and above: a learner becomes an exercise's creator only by generating it, and
 //   that must neither show them the answer nor let them rewrite it.
 import { randomInt } from 'node:crypto';
-import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, or, sql, type SQL } from 'drizzle-orm';
 import type { AppDb, Database, Tables } from '../../db/client.js';
 import { DIFFICULTIES, EXERCISE_TYPES, roleAtLeast, type Difficulty, type ExerciseType } from '../../db/enums.js';
-import { containsInsensitive, incrementUpToMax } from '../../db/operators.js';
+import { containsInsensitive, containsPattern, incrementUpToMax, matchesPattern, qualified } from '../../db/operators.js';
+import { preparedQuery, preparedVariants } from '../../db/prepared.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../errors.js';
 import type { Page } from '../../http/schemas.js';
 import type { Actor } from '../../plugins/auth.js';
@@ -49,27 +50,101 @@ export function toExerciseView(exercise: ExerciseRow, showAnswers: boolean): Exe
   return showAnswers ? { ...view, correct_answer, explanation } : view;
 }
 
-/** Ids among `exerciseIds` that this user has attempted at least once. */
-async function attemptedAmong(db: AppDb, tables: Tables, userId: number, exerciseIds: number[]): Promise<Set<number>> {
-  if (exerciseIds.length === 0) return new Set();
-  const { attempts } = tables;
-  const rows = await db
-    .selectDistinct({ exercise_id: attempts.exercise_id })
+/** Whether this user has attempted this exercise at least once. */
+export const attemptedQuery = preparedQuery('exercise_attempted', (db, { attempts }) =>
+  db
+    .select({ id: attempts.id })
     .from(attempts)
-    .where(and(eq(attempts.user_id, userId), inArray(attempts.exercise_id, exerciseIds)));
-  return new Set(rows.map((row) => row.exercise_id));
+    .where(and(eq(attempts.user_id, sql.placeholder('user_id')), eq(attempts.exercise_id, sql.placeholder('exercise_id'))))
+    .limit(1),
+);
+
+/** One row under the visibility rule (see the header). */
+async function viewFor(db: AppDb, tables: Tables, actor: Actor, row: ExerciseRow): Promise<ExerciseView> {
+  const shown =
+    seesAnswers(actor, authorFor(actor, row)) || (await attemptedQuery(db, tables, { user_id: actor.id, exercise_id: row.id })).length > 0;
+  return toExerciseView(row, shown);
 }
 
-/** Each row under the visibility rule, with one query for the learner's past attempts. */
-async function viewsFor(db: AppDb, tables: Tables, actor: Actor, rows: ExerciseRow[]): Promise<ExerciseView[]> {
-  const seesByRole = (row: ExerciseRow) => seesAnswers(actor, authorFor(actor, row));
-  const attempted = await attemptedAmong(
-    db,
-    tables,
-    actor.id,
-    rows.filter((row) => !seesByRole(row)).map((row) => row.id),
-  );
-  return rows.map((row) => toExerciseView(row, seesByRole(row) || attempted.has(row.id)));
+function inService(tables: Tables): SQL[] {
+  const { exercises } = tables;
+  return [eq(exercises.is_archived, false), eq(exercises.is_active, true)];
+}
+
+/**
+ * The shape of a listing, which makes it one prepared statement: who lists (a learner sees
+ * exercises in service only; staff see active and inactive ones, the archived ones when asked)
+ * and which filters are present (their values are placeholders).
+ */
+type ListShape = { audience: 'learner' | 'staff' | 'staff_archived'; type: boolean; difficulty: boolean; search: boolean };
+export const listShapeKey = (shape: ListShape) => `${shape.audience}:${shape.type ? 't' : ''}${shape.difficulty ? 'd' : ''}${shape.search ? 'q' : ''}`;
+function shapeOf(key: string): ListShape {
+  const [audience, filters] = key.split(':');
+  return { audience: audience as ListShape['audience'], type: filters.includes('t'), difficulty: filters.includes('d'), search: filters.includes('q') };
+}
+
+function listConditions(tables: Tables, shape: ListShape): SQL | undefined {
+  const { exercises } = tables;
+  const conditions: SQL[] = [];
+  if (shape.type) conditions.push(eq(exercises.exercise_type, sql.placeholder('exercise_type')));
+  if (shape.difficulty) conditions.push(eq(exercises.difficulty, sql.placeholder('difficulty')));
+  if (shape.search) {
+    const pattern = sql.placeholder('pattern');
+    conditions.push(sql`(${matchesPattern(exercises.title, pattern)} or ${matchesPattern(exercises.question, pattern)})`);
+  }
+  if (shape.audience === 'learner') conditions.push(...inService(tables));
+  else conditions.push(eq(exercises.is_archived, shape.audience === 'staff_archived'));
+  return and(...conditions);
+}
+
+/**
+ * One page. Learners get, in the same query, whether they attempted each exercise (it decides
+ * whether they see its answer).
+ */
+export const pageQuery = preparedVariants('exercise_page', (db, tables, key: string) => {
+  const { exercises, attempts } = tables;
+  const shape = shapeOf(key);
+  const attempted = shape.audience !== 'learner'
+    ? sql<boolean>`false`
+    : sql<boolean>`exists (select 1 from ${attempts} where ${qualified(attempts, attempts.user_id)} = ${sql.placeholder('user_id')} and ${qualified(attempts, attempts.exercise_id)} = ${qualified(exercises, exercises.id)})`;
+  return db
+    .select({ ...getTableColumns(exercises), attempted: attempted.mapWith(Boolean).as('attempted') })
+    .from(exercises)
+    .where(listConditions(tables, shape))
+    .orderBy(asc(exercises.id))
+    .limit(sql.placeholder('limit'))
+    .offset(sql.placeholder('offset'));
+});
+
+export const countQuery = preparedVariants('exercise_count', (db, tables, key: string) =>
+  db
+    .select({ total: sql<number>`count(*)`.mapWith(Number).as('total') })
+    .from(tables.exercises)
+    .where(listConditions(tables, shapeOf(key))),
+);
+
+export async function listExercises(database: Database, actor: Actor, query: ListExercisesQuery): Promise<Page<ExerciseView>> {
+  const { db, tables } = database;
+  const archived = query.is_archived ?? false;
+  const staff = isStaff(actor);
+  if (archived && !staff) throw forbidden('Only maitre and above may list archived exercises');
+  const key = listShapeKey({
+    audience: !staff ? 'learner' : archived ? 'staff_archived' : 'staff',
+    type: query.exercise_type !== undefined,
+    difficulty: query.difficulty !== undefined,
+    search: !!query.search,
+  });
+  const filters = {
+    exercise_type: query.exercise_type,
+    difficulty: query.difficulty,
+    pattern: query.search ? containsPattern(query.search) : undefined,
+  };
+  const [rows, [{ total }]] = await Promise.all([
+    pageQuery(db, tables, key, { ...filters, user_id: actor.id, limit: query.limit, offset: query.offset }),
+    countQuery(db, tables, key, filters),
+  ]);
+  const items = rows.map(({ attempted, ...row }) => toExerciseView(row, attempted || seesAnswers(actor, authorFor(actor, row))));
+  return { items, total, limit: query.limit, offset: query.offset };
 }
 
 function filterConditions(tables: Tables, filters: ExerciseFilters): SQL[] {
@@ -84,27 +159,6 @@ function filterConditions(tables: Tables, filters: ExerciseFilters): SQL[] {
   return conditions;
 }
 
-function inService(tables: Tables): SQL[] {
-  const { exercises } = tables;
-  return [eq(exercises.is_archived, false), eq(exercises.is_active, true)];
-}
-
-export async function listExercises(database: Database, actor: Actor, query: ListExercisesQuery): Promise<Page<ExerciseView>> {
-  const { db, tables } = database;
-  const { exercises } = tables;
-  const archived = query.is_archived ?? false;
-  if (archived && !isStaff(actor)) throw forbidden('Only maitre and above may list archived exercises');
-  const conditions = filterConditions(tables, query);
-  // learners see exercises in service only; staff see active and inactive ones
-  conditions.push(...(isStaff(actor) ? [eq(exercises.is_archived, archived)] : inService(tables)));
-  const where = and(...conditions);
-  const [rows, [{ total }]] = await Promise.all([
-    db.select().from(exercises).where(where).orderBy(asc(exercises.id)).limit(query.limit).offset(query.offset),
-    db.select({ total: sql<number>`count(*)`.mapWith(Number) }).from(exercises).where(where),
-  ]);
-  return { items: await viewsFor(db, tables, actor, rows), total, limit: query.limit, offset: query.offset };
-}
-
 /** One exercise in service (active, not archived) matching the filters, picked at random. */
 export async function randomExercise(database: Database, actor: Actor, filters: ExerciseFilters): Promise<ExerciseView> {
   const { db, tables } = database;
@@ -115,25 +169,28 @@ export async function randomExercise(database: Database, actor: Actor, filters: 
   // count + offset instead of `order by random()`: the pick reads one row, not the whole table
   const [row] = await db.select().from(exercises).where(where).orderBy(asc(exercises.id)).limit(1).offset(randomInt(total));
   if (!row) throw notFound('Exercise'); // deleted between the two reads
-  const [view] = await viewsFor(db, tables, actor, [row]);
-  return view;
+  return viewFor(db, tables, actor, row);
 }
 
-/** Reads an exercise and counts the view, in one atomic statement. */
-export async function getExercise(database: Database, actor: Actor, id: number): Promise<ExerciseView> {
-  const { exercises } = database.tables;
-  const visible = isStaff(actor) ? eq(exercises.id, id) : and(eq(exercises.id, id), ...inService(database.tables));
-  const [row] = await database.transaction((tx) =>
-    tx
+/** Reads an exercise and counts the view, in one atomic statement; staff also read retired ones. */
+export const countViewQuery = preparedVariants('exercise_count_view', (db, tables, who: 'staff' | 'learner') => {
+  const { exercises } = tables;
+  const byId = eq(exercises.id, sql.placeholder('id'));
+  return (
+    db
       .update(exercises)
       // updated_at set to itself: a view is not an edit (the column's $onUpdate would bump it)
       .set({ view_count: incrementUpToMax(exercises.view_count), updated_at: sql`${exercises.updated_at}` })
-      .where(visible)
-      .returning(),
+      .where(who === 'staff' ? byId : and(byId, ...inService(tables)))
+      .returning()
   );
+});
+
+export async function getExercise(database: Database, actor: Actor, id: number): Promise<ExerciseView> {
+  const { tables } = database;
+  const [row] = await database.transaction((tx) => countViewQuery(tx, tables, isStaff(actor) ? 'staff' : 'learner', { id }));
   if (!row) throw notFound('Exercise');
-  const [view] = await viewsFor(database.db, database.tables, actor, [row]);
-  return view;
+  return viewFor(database.db, tables, actor, row);
 }
 
 /** Authors must give choices that contain their answer, once each (422 otherwise). */
@@ -217,13 +274,16 @@ export async function generate(database: Database, actor: Actor, input: Generate
   return { saved: true, exercise: toExerciseView(row, seesAnswers(actor, authorFor(actor, row))) };
 }
 
+export const exerciseByIdQuery = preparedQuery('exercise_by_id', (db, { exercises }) =>
+  db.select().from(exercises).where(eq(exercises.id, sql.placeholder('id'))),
+);
+
 /**
  * The exercise an attempt is about, read inside the attempt's transaction. A retired (archived
  * or inactive) exercise is 404 for a learner, who cannot see it, and 409 for staff, who can.
  */
 export async function exerciseForAttempt(tx: AppDb, tables: Tables, actor: Actor, id: number): Promise<ExerciseRow> {
-  const { exercises } = tables;
-  const [row] = await tx.select().from(exercises).where(eq(exercises.id, id));
+  const [row] = await exerciseByIdQuery(tx, tables, { id });
   if (!row || (isRetired(row) && !isStaff(actor))) throw notFound('Exercise');
   if (isRetired(row)) throw conflict('This exercise is archived or inactive: it does not accept attempts');
   return row;

@@ -1,8 +1,9 @@
 // Progress reports: the progress rows (written by attempts, see ../attempts/service.ts) of one
 // user, with a summary over them.
-import { and, eq, type SQL } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { DIFFICULTIES, EXERCISE_TYPES, type ExerciseType } from '../../db/enums.js';
+import { preparedVariants } from '../../db/prepared.js';
 import { notFound } from '../../errors.js';
 import type { Actor } from '../../plugins/auth.js';
 import { assertCanSeeUser } from '../auth/access.js';
@@ -36,14 +37,17 @@ function summarize(rows: ProgressRow[]): ProgressReport['summary'] {
   };
 }
 
-async function reportFor(database: Database, userId: number, exerciseType?: ExerciseType): Promise<ProgressReport> {
-  const { progress } = database.tables;
-  const conditions: SQL[] = [eq(progress.user_id, userId)];
-  if (exerciseType) conditions.push(eq(progress.exercise_type, exerciseType));
-  const rows = await database.db
+/** A user's progress rows, of one exercise type when `exercise_type` is given. */
+export const progressQuery = preparedVariants('progress_of_user', (db, { progress }, scope: 'all' | 'type') => {
+  const ofUser = eq(progress.user_id, sql.placeholder('user_id'));
+  return db
     .select()
     .from(progress)
-    .where(and(...conditions));
+    .where(scope === 'type' ? and(ofUser, eq(progress.exercise_type, sql.placeholder('exercise_type'))) : ofUser);
+});
+
+async function reportFor(database: Database, userId: number, exerciseType?: ExerciseType): Promise<ProgressReport> {
+  const rows = await progressQuery(database.db, database.tables, exerciseType ? 'type' : 'all', { user_id: userId, exercise_type: exerciseType });
   rows.sort(byTypeAndDifficulty);
   return { user_id: userId, items: rows, summary: summarize(rows) };
 }

@@ -1,0 +1,66 @@
+// Prepared queries for the hot paths: built once per connection, then only bound.
+//
+// drizzle turns a query builder into SQL text on every execution; on the API's cheap requests
+// that building was over a third of the server's time (bench/profile-summary.ts on
+// `GET /api/exercises/:id`). A prepared query is built once for a given drizzle instance (the
+// SQLite reader or writer; the PostgreSQL pool, or one pooled connection inside a transaction)
+// and each call only fills its placeholders (`sql.placeholder('name')`).
+//
+// Placeholders are bound as given: values compared in a WHERE or written inside a `sql` template
+// must already be what the driver takes (numbers, strings, 0/1 on SQLite…); values of insert and
+// update columns go through the column's own conversion (a Date becomes ms or ISO text).
+//
+// On PostgreSQL a prepared query is a named statement: each server connection parses and plans
+// it once. (Behind a transaction-mode PgBouncer older than 1.21 named statements break; Render's
+// PostgreSQL has no PgBouncer in front.)
+import type { AppDb, Tables } from './client.js';
+
+interface Preparable {
+  prepare(name: string): { execute(values?: Record<string, unknown>): Promise<unknown> };
+}
+type Prepared<B extends Preparable> = ReturnType<B['prepare']>;
+type ResultOf<B extends Preparable> = Awaited<ReturnType<Prepared<B>['execute']>>;
+
+/** Statement names are server-wide per connection on PostgreSQL: two queries must never share one. */
+const names = new Set<string>();
+
+/** What `toSQL()` gives: the statement's text and its parameters in order (placeholders unfilled). */
+export interface PreparedSql {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * A query that exists in a few shapes (`variant`: which filters are present, say), each prepared
+ * on first use. `build` must give the same SQL for the same variant every time.
+ */
+export function preparedVariants<V extends string, B extends Preparable & { toSQL(): PreparedSql }>(
+  name: string,
+  build: (db: AppDb, tables: Tables, variant: V) => B,
+) {
+  if (names.has(name)) throw new Error(`prepared query "${name}" is defined twice`);
+  names.add(name);
+  const byDb = new WeakMap<AppDb, Map<V, Prepared<B>>>();
+  const run = (db: AppDb, tables: Tables, variant: V, values: Record<string, unknown> = {}): Promise<ResultOf<B>> => {
+    let variants = byDb.get(db);
+    if (!variants) byDb.set(db, (variants = new Map()));
+    let prepared = variants.get(variant);
+    if (!prepared) {
+      // the dialects' prepare() differ: PostgreSQL takes the statement's name, SQLite nothing
+      prepared = build(db, tables, variant).prepare(variant ? `${name}:${variant}` : name) as Prepared<B>;
+      variants.set(variant, prepared);
+    }
+    return prepared.execute(values) as Promise<ResultOf<B>>;
+  };
+  /** The SQL this query runs (the benchmark's bare reference runs the very same text). */
+  run.toSQL = (db: AppDb, tables: Tables, variant: V): PreparedSql => build(db, tables, variant).toSQL();
+  return run;
+}
+
+/** A query of one shape; see preparedVariants(). */
+export function preparedQuery<B extends Preparable & { toSQL(): PreparedSql }>(name: string, build: (db: AppDb, tables: Tables) => B) {
+  const runVariant = preparedVariants<'', B>(name, (db, tables) => build(db, tables));
+  const run = (db: AppDb, tables: Tables, values: Record<string, unknown> = {}) => runVariant(db, tables, '', values);
+  run.toSQL = (db: AppDb, tables: Tables) => runVariant.toSQL(db, tables, '');
+  return run;
+}
