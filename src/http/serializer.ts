@@ -4,9 +4,10 @@
 // 20-item list, in the benchmark's profile).
 //
 // fast-json-stringify writes only the properties the schema declares (a column added to a table
-// cannot leak into a response) and refuses a value of the wrong type. Outside production every
-// response is also checked against its zod schema first, as before, so tests catch a response
-// that breaks its contract with the zod error.
+// cannot leak into a response), each as its declared JSON type (it coerces: 2.5 in an integer
+// field is written 2), and refuses a response missing a required field. It does not check
+// constraints (lengths, ranges, enums): outside production every response is checked against its
+// zod schema first, as before, so tests catch a response that breaks its contract.
 import fastJson from 'fast-json-stringify';
 import type { FastifySerializerCompiler } from 'fastify/types/schema.js';
 import { serializerCompiler as zodSerializerCompiler } from 'fastify-type-provider-zod';

@@ -1,0 +1,71 @@
+// Prepared queries (src/db/prepared.ts): built once per drizzle instance, they must still run on
+// the connection they are given: inside a transaction its own, so a rollback takes their work
+// back; and the same query prepared on several pooled connections at once stays correct.
+import { afterEach, expect, it } from 'vitest';
+import { eq, sql } from 'drizzle-orm';
+import { openConfiguredDatabase } from '../../src/db/configured.js';
+import { applyMigrations } from '../../src/db/migrate.js';
+import type { Database } from '../../src/db/client.js';
+import { preparedQuery, preparedVariants } from '../../src/db/prepared.js';
+import { createScratchDatabase, describeEachDialect, testConfig, type ScratchDatabase } from '../helpers/app.js';
+
+const insertUser = preparedQuery('test_insert_user', (db, { users }) =>
+  db
+    .insert(users)
+    .values({ username: sql.placeholder('username'), email: sql.placeholder('email'), hashed_password: 'x', created_at: sql.placeholder('at') })
+    .returning({ id: users.id, username: users.username, created_at: users.created_at }),
+);
+const usersNamed = preparedVariants('test_users_named', (db, { users }, match: 'exact' | 'prefix') =>
+  db
+    .select({ username: users.username })
+    .from(users)
+    .where(match === 'exact' ? eq(users.username, sql.placeholder('name')) : sql`${users.username} like ${sql.placeholder('name')}`)
+    .orderBy(users.username),
+);
+
+describeEachDialect('prepared queries', (dialect) => {
+  let scratch: ScratchDatabase;
+  let database: Database;
+  afterEach(async () => {
+    await database.close();
+    await scratch.drop();
+  });
+
+  async function open() {
+    scratch = await createScratchDatabase(dialect);
+    database = openConfiguredDatabase(testConfig(scratch.url));
+    await applyMigrations(database);
+    return database;
+  }
+
+  it('run inside the transaction they are given: a rollback takes their work back', async () => {
+    const db = await open();
+    const at = new Date('2026-01-02T03:04:05.678Z');
+    const [kept] = await db.transaction((tx) => insertUser(tx, db.tables, { username: 'luke', email: 'luke@example.org', at }));
+    // a column's value given by a placeholder still goes through the column's conversion
+    expect(kept).toEqual({ id: expect.any(Number), username: 'luke', created_at: at });
+    await expect(
+      db.transaction(async (tx) => {
+        await insertUser(tx, db.tables, { username: 'vader', email: 'vader@example.org', at });
+        // the same prepared query, seen from outside the transaction, does not see the row yet
+        expect(await usersNamed(db.db, db.tables, 'exact', { name: 'vader' })).toEqual([]);
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await usersNamed(db.db, db.tables, 'prefix', { name: '%' })).toEqual([{ username: 'luke' }]);
+  });
+
+  it('give each variant its own statement, and stay correct when run concurrently', async () => {
+    const db = await open();
+    const names = Array.from({ length: 40 }, (_, i) => `user_${String(i).padStart(2, '0')}`);
+    // concurrent transactions: on PostgreSQL each on its own pooled connection
+    await Promise.all(names.map((username) => db.transaction((tx) => insertUser(tx, db.tables, { username, email: `${username}@example.org`, at: new Date() }))));
+    const exact = await Promise.all(names.map((name) => usersNamed(db.db, db.tables, 'exact', { name })));
+    expect(exact.map((rows) => rows.map((row) => row.username))).toEqual(names.map((name) => [name]));
+    expect((await usersNamed(db.db, db.tables, 'prefix', { name: 'user_1%' })).map((row) => row.username)).toEqual(names.filter((n) => n.startsWith('user_1')));
+  });
+});
+
+it('refuses two prepared queries with one name (PostgreSQL statement names must be unique)', () => {
+  expect(() => preparedQuery('test_insert_user', (db, { users }) => db.select().from(users))).toThrow(/defined twice/);
+});
