@@ -42,4 +42,8 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/admin/health`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # node itself is PID 1 and handles SIGTERM (src/server.ts): graceful close, exit 0.
-CMD ["node", "dist/server.js"]
+# --max-old-space-size=128: the server's live data is some 25 MB; without a limit V8 lets the old
+# generation grow with the load before collecting it (peak resident memory 204-231 MB under the
+# benchmark, 136-140 MB with it, at the same throughput: BENCHMARKS.md). `npm run bench` starts the
+# server with this CMD's flags.
+CMD ["node", "--max-old-space-size=128", "dist/server.js"]

@@ -167,15 +167,35 @@ function compile(): string {
 
 let buildDir = '';
 
+/**
+ * How the Docker image starts the server: the node flags of the Dockerfile's CMD and the ENV of its
+ * last stage, so the app is measured with the memory settings it runs with in production.
+ */
+function imageRuntime(): { nodeFlags: string[]; env: Record<string, string> } {
+  const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8').replace(/\\\n/g, ' ');
+  const runtimeStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+  const cmd = /^CMD (\[.*\])$/m.exec(runtimeStage);
+  if (!cmd) throw new Error('the Dockerfile has no CMD in exec form');
+  const [node, ...args] = JSON.parse(cmd[1]) as string[];
+  if (node !== 'node' || args.at(-1) !== 'dist/server.js') throw new Error(`unexpected CMD ${cmd[1]}`);
+  const env: Record<string, string> = {};
+  for (const line of runtimeStage.matchAll(/^ENV (.*)$/gm)) {
+    for (const pair of line[1].matchAll(/([A-Z_][A-Z0-9_]*)=(\S+)/g)) env[pair[1]] = pair[2];
+  }
+  return { nodeFlags: args.slice(0, -1), env };
+}
+
 async function startServer(kind: 'app' | 'bare', url: string): Promise<Server> {
   const port = await freePort();
   const entry = kind === 'app' ? 'src/server.js' : 'bench/bare-server.js';
   const profile = kind === 'app' && args.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, '.tmp', 'profiles')}`] : [];
-  const child = spawn(process.execPath, [...profile, entry], {
+  const runtime = kind === 'app' ? imageRuntime() : { nodeFlags: [], env: {} };
+  const child = spawn(process.execPath, [...runtime.nodeFlags, ...profile, entry], {
     cwd: buildDir,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
       ...process.env,
+      ...runtime.env,
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
       HOST: '127.0.0.1',
