@@ -108,7 +108,8 @@ describe('Dockerfile', () => {
     expect(finalStage).toMatch(/^USER node$/m);
     expect(finalStage).toMatch(/^HEALTHCHECK .*\n?.*CMD \["node"/m);
     expect(finalStage).not.toMatch(/curl|wget/);
-    expect(finalStage).toMatch(/^CMD \["node", "dist\/server\.js"\]$/m);
+    // node itself (PID 1, receives SIGTERM) runs dist/server.js, with V8 memory flags only
+    expect(finalStage).toMatch(/^CMD \["node", (?:"--max-[a-z-]+-size=\d+", )*"dist\/server\.js"\]$/m);
     // what the runtime needs next to dist/: migrations and the CLI the pre-deploy command runs
     expect(finalStage).toMatch(/^COPY drizzle \.\/drizzle$/m);
     expect(finalStage).toMatch(/^COPY bin \.\/bin$/m);
