@@ -346,9 +346,11 @@ function report(rows: Row[]): string {
     '## API benchmark',
     '',
     `\`npm run bench\` (bench/run.ts), ${date}: ${os.cpus().length} cores (${cpu}), Node ${process.version}, PostgreSQL on the same machine.`,
-    `autocannon, ${CONNECTIONS} connections, ${DURATION} s per run, medians of ${RUNS} runs; the app (src/server.ts compiled, NODE_ENV=production,`,
-    'LOG_LEVEL=warn: no per-request log lines) and the bare reference (bench/bare-server.ts: a plain Fastify route running the same SQL',
-    'through better-sqlite3 / pg, no validation, auth, ORM or plugins) run in child processes and alternate; requests pick one of',
+    `autocannon, ${CONNECTIONS} connections, ${DURATION} s per run, medians of ${RUNS} runs. The app: src/server.ts compiled, started as the`,
+    `Dockerfile's CMD starts it (\`node ${imageRuntime().nodeFlags.join(' ')}\`), NODE_ENV=production, LOG_LEVEL=warn (no per-request log lines).`,
+    'The bare reference (bench/bare-server.ts): a plain Fastify route sending the SQL text of the app\'s own prepared queries (taken at',
+    'start-up) through better-sqlite3 / pg (named statements, as the app\'s), without validation, auth, ORM or plugins. Both run in',
+    `child processes and alternate; load average before / after: ${LOAD_BEFORE} / ${os.loadavg().map((n) => n.toFixed(1)).join(' ')}. Requests pick one of`,
     `${LEARNERS} learners (Bearer token) and one of ${EXERCISES} exercises at random. Targets: reads ≥ ${TARGETS.read}× the bare route,`,
     `attempts ≥ ${TARGETS.attempt}×, p99 < ${TARGETS.p99Ms} ms, resident memory < ${TARGETS.rssMb} MB.`,
     '',
@@ -391,6 +393,7 @@ function writeReport(section: string) {
   fs.writeFileSync(file, next);
 }
 
+const LOAD_BEFORE = os.loadavg().map((n) => n.toFixed(1)).join(' ');
 buildDir = compile();
 const rows: Row[] = [];
 try {
