@@ -59,6 +59,8 @@ const envSchema = z
     PG_MAX_LIFETIME_SECONDS: int(300, 0),
     PG_STATEMENT_TIMEOUT_MS: int(15_000, 0),
     PG_APPLICATION_NAME: z.string().min(1).default('mathakine-api'),
+    // false behind a transaction-mode PgBouncer older than 1.21 (see README, scaling out)
+    PG_NAMED_STATEMENTS: flag(true),
     BACKUP_DIR: z.string().min(1).default('./backups'),
     REDIS_URL: z
       .string()

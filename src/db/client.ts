@@ -81,7 +81,17 @@ export interface OpenDatabaseOptions {
     maxLifetimeSeconds?: number;
     statementTimeoutMs?: number;
     applicationName?: string;
+    /** Prepared queries as named (server-side) statements; default true. See src/db/prepared.ts. */
+    namedStatements?: boolean;
   };
+}
+
+/** drizzle instances whose prepared queries must stay unnamed (PG_NAMED_STATEMENTS=false). */
+const unnamedStatementDbs = new WeakSet<object>();
+
+/** The name a prepared query runs under on this drizzle instance: undefined sends it unnamed. */
+export function statementName(db: AppDb, name: string): string | undefined {
+  return unnamedStatementDbs.has(db) ? undefined : name;
 }
 
 export function openDatabase(urlOrTarget: string | DatabaseTarget, options: OpenDatabaseOptions = {}): Database {
@@ -294,13 +304,18 @@ function openPostgres(target: { dialect: 'postgres'; url: string }, options: Ope
   // process. With this listener the loss reaches the transaction through its next query (a 503).
   pool.on('connect', (client) => client.on('error', () => {}));
 
+  const named = settings.namedStatements ?? true;
   const pgDb = drizzlePg({ client: pool, schema: pgSchema });
+  if (!named) unnamedStatementDbs.add(pgDb);
   // One drizzle instance per pooled connection, made at its first transaction (making one costs
   // about 0.3 ms: too much for every request).
   const transactionDbs = new WeakMap<pg.PoolClient, NodePgDatabase<typeof pgSchema>>();
   const drizzleOn = (client: pg.PoolClient) => {
     let db = transactionDbs.get(client);
-    if (!db) transactionDbs.set(client, (db = drizzlePg({ client, schema: pgSchema })));
+    if (!db) {
+      transactionDbs.set(client, (db = drizzlePg({ client, schema: pgSchema })));
+      if (!named) unnamedStatementDbs.add(db);
+    }
     return db;
   };
   let closed = false;

@@ -13,6 +13,7 @@ export function openConfiguredDatabase(config: Config, logger?: OpenDatabaseOpti
       maxLifetimeSeconds: config.PG_MAX_LIFETIME_SECONDS,
       statementTimeoutMs: config.PG_STATEMENT_TIMEOUT_MS,
       applicationName: config.PG_APPLICATION_NAME,
+      namedStatements: config.PG_NAMED_STATEMENTS,
     },
   });
 }

@@ -11,9 +11,9 @@
 // update columns go through the column's own conversion (a Date becomes ms or ISO text).
 //
 // On PostgreSQL a prepared query is a named statement: each server connection parses and plans
-// it once. (Behind a transaction-mode PgBouncer older than 1.21 named statements break; Render's
-// PostgreSQL has no PgBouncer in front.)
-import type { AppDb, Tables } from './client.js';
+// it once. Behind a transaction-mode PgBouncer older than 1.21 named statements break:
+// PG_NAMED_STATEMENTS=false sends them unnamed (still built once, parsed by the server each time).
+import { statementName, type AppDb, type Tables } from './client.js';
 
 interface Preparable {
   prepare(name: string): { execute(values?: Record<string, unknown>): Promise<unknown> };
@@ -46,8 +46,9 @@ export function preparedVariants<V extends string, B extends Preparable & { toSQ
     if (!variants) byDb.set(db, (variants = new Map()));
     let prepared = variants.get(variant);
     if (!prepared) {
-      // the dialects' prepare() differ: PostgreSQL takes the statement's name, SQLite nothing
-      prepared = build(db, tables, variant).prepare(variant ? `${name}:${variant}` : name) as Prepared<B>;
+      // the dialects' prepare() differ: PostgreSQL takes the statement's name (none: unnamed), SQLite nothing
+      const statement = statementName(db, variant ? `${name}:${variant}` : name);
+      prepared = build(db, tables, variant).prepare(statement as string) as Prepared<B>;
       variants.set(variant, prepared);
     }
     return prepared.execute(values) as Promise<ResultOf<B>>;

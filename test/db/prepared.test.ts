@@ -66,6 +66,32 @@ describeEachDialect('prepared queries', (dialect) => {
   });
 });
 
+describeEachDialect('prepared queries on PostgreSQL', (dialect) => {
+  let scratch: ScratchDatabase;
+  let database: Database;
+  afterEach(async () => {
+    await database?.close();
+    await scratch?.drop();
+  });
+
+  for (const named of [true, false]) {
+    // statement names exist on PostgreSQL only
+    it.skipIf(dialect !== 'postgres')(`are ${named ? 'named server-side statements' : 'sent unnamed with PG_NAMED_STATEMENTS=false'}`, async () => {
+      scratch = await createScratchDatabase(dialect);
+      database = openConfiguredDatabase(testConfig(scratch.url, { PG_NAMED_STATEMENTS: String(named) }));
+      await applyMigrations(database);
+      const prepared = await database.transaction(async (tx) => {
+        await insertUser(tx, database.tables, { username: 'rey', email: 'rey@example.org', at: new Date() });
+        // the transaction's own connection: pg_prepared_statements is per session
+        const result = await tx.execute(sql`select count(*)::int as n from pg_prepared_statements where name = 'test_insert_user'`);
+        return (result.rows[0] as { n: number }).n;
+      });
+      expect(prepared).toBe(named ? 1 : 0);
+      expect(await usersNamed(database.db, database.tables, 'exact', { name: 'rey' })).toEqual([{ username: 'rey' }]);
+    });
+  }
+});
+
 it('refuses two prepared queries with one name (PostgreSQL statement names must be unique)', () => {
   expect(() => preparedQuery('test_insert_user', (db, { users }) => db.select().from(users))).toThrow(/defined twice/);
 });
