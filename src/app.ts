@@ -37,8 +37,10 @@ export async function buildApp({ config, database, logger }: BuildAppOptions) {
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(createSerializerCompiler({ validate: config.NODE_ENV !== 'production' }));
-  app.addHook('onSend', async (request, reply) => {
+  // set first, so every answer carries it (a synchronous hook: no promise per request)
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
 
   await app.register(databasePlugin, { database, config });

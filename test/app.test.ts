@@ -29,6 +29,20 @@ describeEachDialect('app', (dialect) => {
     expect(badJson.json().error.code).toEqual(expect.any(String));
   });
 
+  it('names every answer with x-request-id: successes, errors, and the id a proxy sent', async () => {
+    ctx = await buildTestApp(dialect);
+    const answers = await Promise.all([
+      ctx.app.inject({ method: 'GET', url: '/api/exercises/types' }),
+      ctx.app.inject({ method: 'GET', url: '/api/nothing-here' }),
+      ctx.app.inject({ method: 'GET', url: '/api/exercises' }), // 401
+      ctx.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'x' } }), // 400
+    ]);
+    expect(answers.map((res) => res.statusCode)).toEqual([200, 404, 401, 400]);
+    for (const res of answers) expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const forwarded = await ctx.app.inject({ method: 'GET', url: '/api/exercises/types', headers: { 'x-request-id': 'from-the-proxy-1' } });
+    expect(forwarded.headers['x-request-id']).toBe('from-the-proxy-1');
+  });
+
   it('serves a valid OpenAPI 3 document at /docs/json and the UI at /docs', async () => {
     ctx = await buildTestApp(dialect);
     const doc = await ctx.app.inject({ method: 'GET', url: '/docs/json' });

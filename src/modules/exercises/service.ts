@@ -113,9 +113,10 @@ function listConditions(tables: Tables, shape: ListShape): SQL | undefined {
 export const pageQuery = preparedVariants('exercise_page', (db, tables, key: string) => {
   const { exercises, attempts } = tables;
   const shape = shapeOf(key);
-  const attempted = shape.audience !== 'learner'
-    ? sql<boolean>`false`
-    : sql<boolean>`exists (select 1 from ${attempts} where ${qualified(attempts, attempts.user_id)} = ${sql.placeholder('user_id')} and ${qualified(attempts, attempts.exercise_id)} = ${qualified(exercises, exercises.id)})`;
+  const attempted =
+    shape.audience === 'learner'
+      ? sql<boolean>`exists (select 1 from ${attempts} where ${qualified(attempts, attempts.user_id)} = ${sql.placeholder('user_id')} and ${qualified(attempts, attempts.exercise_id)} = ${qualified(exercises, exercises.id)})`
+      : sql<boolean>`false`; // staff see every answer
   return db
     .select({ ...getTableColumns(exercises), attempted: attempted.mapWith(Boolean).as('attempted') })
     .from(exercises)
