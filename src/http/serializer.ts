@@ -67,11 +67,12 @@ export function responseJsonSchema(schema: z.ZodType): JsonSchema {
  */
 export function createSerializerCompiler({ validate }: { validate: boolean }): FastifySerializerCompiler<z.ZodType> {
   return (route) => {
-    const zodSerialize = zodSerializerCompiler(route as Parameters<typeof zodSerializerCompiler>[0]);
+    const zodSerializer = () => zodSerializerCompiler(route as Parameters<typeof zodSerializerCompiler>[0]);
     const json = responseJsonSchema(route.schema);
-    if (hasUnion(json)) return zodSerialize;
+    if (hasUnion(json)) return zodSerializer();
     const stringify = fastJson(json);
-    if (!validate) return (data) => stringify(data);
+    if (!validate) return stringify;
+    const zodSerialize = zodSerializer();
     return (data) => {
       zodSerialize(data); // throws the provider's ResponseSerializationError when the response breaks its schema
       return stringify(data);

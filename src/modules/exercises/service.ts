@@ -11,10 +11,10 @@
 //   content, maitre and above: a learner becomes an exercise's creator only by generating it, and
 //   that must neither show them the answer nor let them rewrite it.
 import { randomInt } from 'node:crypto';
-import { and, asc, eq, getTableColumns, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { AppDb, Database, Tables } from '../../db/client.js';
 import { DIFFICULTIES, EXERCISE_TYPES, roleAtLeast, type Difficulty, type ExerciseType } from '../../db/enums.js';
-import { containsInsensitive, containsPattern, incrementUpToMax, matchesPattern, qualified } from '../../db/operators.js';
+import { containsPattern, incrementUpToMax, matchesPattern, qualified } from '../../db/operators.js';
 import { preparedQuery, preparedVariants } from '../../db/prepared.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../errors.js';
 import type { Page } from '../../http/schemas.js';
@@ -133,22 +133,26 @@ export const countQuery = preparedVariants('exercise_count', (db, tables, key: s
     .where(listConditions(tables, shapeOf(key))),
 );
 
+/** The listing's placeholders for these filters. */
+function filterValues(filters: ExerciseFilters) {
+  return {
+    exercise_type: filters.exercise_type,
+    difficulty: filters.difficulty,
+    pattern: filters.search ? containsPattern(filters.search) : undefined,
+  };
+}
+
+function shapeFor(audience: ListShape['audience'], filters: ExerciseFilters): string {
+  return listShapeKey({ audience, type: filters.exercise_type !== undefined, difficulty: filters.difficulty !== undefined, search: !!filters.search });
+}
+
 export async function listExercises(database: Database, actor: Actor, query: ListExercisesQuery): Promise<Page<ExerciseView>> {
   const { db, tables } = database;
   const archived = query.is_archived ?? false;
   const staff = isStaff(actor);
   if (archived && !staff) throw forbidden('Only maitre and above may list archived exercises');
-  const key = listShapeKey({
-    audience: !staff ? 'learner' : archived ? 'staff_archived' : 'staff',
-    type: query.exercise_type !== undefined,
-    difficulty: query.difficulty !== undefined,
-    search: !!query.search,
-  });
-  const filters = {
-    exercise_type: query.exercise_type,
-    difficulty: query.difficulty,
-    pattern: query.search ? containsPattern(query.search) : undefined,
-  };
+  const key = shapeFor(!staff ? 'learner' : archived ? 'staff_archived' : 'staff', query);
+  const filters = filterValues(query);
   const [rows, [{ total }]] = await Promise.all([
     pageQuery(db, tables, key, { ...filters, user_id: actor.id, limit: query.limit, offset: query.offset }),
     countQuery(db, tables, key, filters),
@@ -158,29 +162,17 @@ export async function listExercises(database: Database, actor: Actor, query: Lis
   return { items, total, limit: query.limit, offset: query.offset };
 }
 
-function filterConditions(tables: Tables, filters: ExerciseFilters): SQL[] {
-  const { exercises } = tables;
-  const conditions: SQL[] = [];
-  if (filters.exercise_type) conditions.push(eq(exercises.exercise_type, filters.exercise_type));
-  if (filters.difficulty) conditions.push(eq(exercises.difficulty, filters.difficulty));
-  if (filters.search) {
-    const match = or(containsInsensitive(exercises.title, filters.search), containsInsensitive(exercises.question, filters.search));
-    if (match) conditions.push(match);
-  }
-  return conditions;
-}
-
-/** One exercise in service (active, not archived) matching the filters, picked at random. */
+/** One exercise in service (active, not archived) matching the filters, picked at random, for anyone. */
 export async function randomExercise(database: Database, actor: Actor, filters: ExerciseFilters): Promise<ExerciseView> {
   const { db, tables } = database;
-  const { exercises } = tables;
-  const where = and(...filterConditions(tables, filters), ...inService(tables));
-  const [{ total }] = await db.select({ total: sql<number>`count(*)`.mapWith(Number) }).from(exercises).where(where);
+  const key = shapeFor('learner', filters);
+  const values = filterValues(filters);
+  const [{ total }] = await countQuery(db, tables, key, values);
   if (total === 0) throw notFound('Exercise');
   // count + offset instead of `order by random()`: the pick reads one row, not the whole table
-  const [row] = await db.select().from(exercises).where(where).orderBy(asc(exercises.id)).limit(1).offset(randomInt(total));
+  const [row] = await pageQuery(db, tables, key, { ...values, user_id: actor.id, limit: 1, offset: randomInt(total) });
   if (!row) throw notFound('Exercise'); // deleted between the two reads
-  return viewFor(db, tables, actor, row);
+  return toExerciseView(row, row.attempted || seesAnswers(actor, authorFor(actor, row)));
 }
 
 /** Reads an exercise and counts the view, in one atomic statement; staff also read retired ones. */
