@@ -1,25 +1,19 @@
-// The server-side answer check for logic challenges. Children type answers in many ways:
-// "Bleu", "bleu.", "doré"/"dore", "3,5"/"3.5", "1/4"/"0,25"/"25 %", "2, 4, 8"/"2,4,8"/"2 4 8",
-// "une serviette"/"serviette", "8 parsecs"/"8". All of these must be judged like a teacher would.
+// The answer check of logic challenges, judged like a teacher would: "Bleu"/"bleu.", "doré"/"dore",
+// "1/4"/"0,25"/"25 %", "2, 4, 8"/"2 4 8", "une serviette"/"serviette", "8 parsecs"/"8".
+import { foldText, parseNumber, sameNumber, type Rational } from '../content/answers.js';
 
 const LEADING_ARTICLE = /^(?:l'|le |la |les |un |une |des |du |the |a |an )/;
-const PLAIN_NUMBER = /^[+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+)$/;
-const GROUPED_THOUSANDS = /^[+-]?\d{1,3}(?: \d{3})+(?:[.,]\d+)?$/; // "1 000", as French writes it
-const FRACTION = /^([+-]?\d+) ?\/ ?(\d+)$/;
-const PERCENT = /^(.+?) ?%$/;
 const NUMBER_WITH_UNIT = /^(\S+) [\p{L}' ]+$/u; // "8 parsecs", "12 droides"
 
-/** Lowercase, no accents, single spaces, no quotes, no trailing full stop, no leading article. */
+/** Folded text (ligatures and full-width signs too), no quotes, no final full stop, no leading article. */
 function basicForm(value: string): string {
-  return value
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[’‘`´]/g, "'")
-    .replace(/["«»“”]/g, ' ')
+  return foldText(
+    value
+      .normalize('NFKC')
+      .replace(/[’‘`´]/g, "'")
+      .replace(/["«»“”]/g, ' '),
+  )
     .replace(/(?<=[\p{L}\d])-(?=[\p{L}\d])/gu, ' ') // "R2-D2" is "r2 d2"
-    .replace(/\s+/g, ' ')
-    .trim()
     .replace(/[.!?]+$/, '')
     .trim()
     .replace(LEADING_ARTICLE, '')
@@ -31,25 +25,8 @@ function compactForm(basic: string): string {
   return basic.replace(/ ?([,;:/]) ?/g, '$1');
 }
 
-function numberValue(basic: string): number | null {
-  if (PLAIN_NUMBER.test(basic)) return Number(basic.replace(',', '.'));
-  if (GROUPED_THOUSANDS.test(basic)) return Number(basic.replace(/ /g, '').replace(',', '.'));
-  const fraction = FRACTION.exec(basic);
-  if (fraction) {
-    const denominator = Number(fraction[2]);
-    return denominator === 0 ? null : Number(fraction[1]) / denominator;
-  }
-  const percent = PERCENT.exec(basic);
-  if (percent) {
-    const value = numberValue(percent[1]);
-    return value === null ? null : value / 100;
-  }
-  return null;
-}
-
-function sameNumber(a: number, b: number): boolean {
-  return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
-}
+/** Any number spelling counts here: fractions and percentages too. */
+const numberValue = (basic: string): Rational | null => parseNumber(basic, { fractions: true, percent: true });
 
 /** The items of a list answer ("2, 4, 8", "1,5; 2,5", "2 4 8", "48 et 96"), or null when it is not a list. */
 function listItems(basic: string): string[] | null {
