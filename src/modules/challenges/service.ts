@@ -9,10 +9,11 @@
 import { and, asc, count, eq, inArray, or, sql } from 'drizzle-orm';
 import type { AppDb, Database, Tables } from '../../db/client.js';
 import { containsInsensitive, incrementUpToMax } from '../../db/operators.js';
-import { badRequest, conflict, forbidden, notFound } from '../../errors.js';
+import { badRequest, conflict, notFound } from '../../errors.js';
 import type { Page } from '../../http/schemas.js';
 import type { Actor } from '../../plugins/auth.js';
 import { canEditContent, seesAnswers } from '../auth/access.js';
+import { archivedChange, assertMayDeleteForGood, assertMayEdit, inService, inServiceConditions } from '../content/lifecycle.js';
 import { answersMatch } from './answers.js';
 import {
   DEFAULT_MAX_CHALLENGE_ATTEMPTS,
@@ -55,13 +56,9 @@ function hintList(hints: unknown): string[] {
   return hints.filter((hint): hint is string => typeof hint === 'string' && hint.trim() !== '');
 }
 
-function isPlayable(challenge: LogicChallenge): boolean {
-  return challenge.is_active && !challenge.is_archived;
-}
-
 /** Archived or inactive challenges exist only for their author and archivistes; for others, 404. */
 function assertVisible(actor: Actor, challenge: LogicChallenge | undefined): asserts challenge is LogicChallenge {
-  if (!challenge || (!isPlayable(challenge) && !canEditContent(actor, challenge.creator_id))) throw notFound(WHAT);
+  if (!challenge || (!inService(challenge) && !canEditContent(actor, challenge.creator_id))) throw notFound(WHAT);
 }
 
 function answersRevealed(actor: Actor, challenge: LogicChallenge, record: ViewerRecord): boolean {
@@ -128,8 +125,7 @@ export async function listChallenges(database: Database, actor: Actor, query: Li
   const t = database.tables.logicChallenges;
   const search = query.search?.trim();
   const where = and(
-    eq(t.is_archived, false),
-    eq(t.is_active, true),
+    ...inServiceConditions(t),
     query.challenge_type ? eq(t.challenge_type, query.challenge_type) : undefined,
     query.age_group ? eq(t.age_group, query.age_group) : undefined,
     query.difficulty ? eq(t.difficulty, query.difficulty) : undefined,
@@ -191,7 +187,7 @@ export async function createChallenge(database: Database, actor: Actor, input: C
 async function loadForEdit(tx: AppDb, tables: Tables, actor: Actor, id: number): Promise<LogicChallenge> {
   const challenge = await findChallenge(tx, tables, id);
   assertVisible(actor, challenge);
-  if (!canEditContent(actor, challenge.creator_id)) throw forbidden('Only the author or an archiviste can change this challenge');
+  assertMayEdit(actor, challenge.creator_id, 'challenge');
   return challenge;
 }
 
@@ -212,10 +208,10 @@ export async function deleteChallenge(database: Database, actor: Actor, id: numb
   await database.transaction(async (tx) => {
     await loadForEdit(tx, database.tables, actor, id);
     if (hard) {
-      if (actor.role !== 'archiviste') throw forbidden('Only an archiviste can delete a challenge for good');
+      assertMayDeleteForGood(actor, 'challenge');
       await tx.delete(t).where(eq(t.id, id));
     } else {
-      await tx.update(t).set({ is_archived: true }).where(eq(t.id, id));
+      await tx.update(t).set(archivedChange).where(eq(t.id, id));
     }
   });
 }
@@ -235,7 +231,7 @@ export async function submitAttempt(database: Database, actor: Actor, id: number
       .where(eq(t.id, id))
       .returning();
     assertVisible(actor, challenge);
-    if (!isPlayable(challenge)) throw conflict('This challenge is archived or inactive: it takes no attempts');
+    if (!inService(challenge)) throw conflict('This challenge is archived or inactive: it takes no attempts');
     if (!challenge.correct_answer) throw conflict('This challenge has no answer to check against');
 
     const before = await viewerRecord(tx, database.tables, actor.id, id);

@@ -19,7 +19,8 @@ import { preparedQuery, preparedVariants } from '../../db/prepared.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../errors.js';
 import type { Page } from '../../http/schemas.js';
 import type { Actor } from '../../plugins/auth.js';
-import { canEditContent, seesAnswers } from '../auth/access.js';
+import { seesAnswers } from '../auth/access.js';
+import { archivedChange, assertMayDeleteForGood, assertMayEdit, inService, inServiceConditions } from '../content/lifecycle.js';
 import { answerKey, isCorrectAnswer } from './answers.js';
 import { generateExercise, type GeneratedExercise } from './generator.js';
 import type {
@@ -36,8 +37,6 @@ const isStaff = (actor: Actor) => roleAtLeast(actor.role, 'maitre');
 
 /** The creator, when their authorship counts (see the header). */
 const authorFor = (actor: Actor, exercise: ExerciseRow) => (isStaff(actor) ? exercise.creator_id : null);
-
-const isRetired = (exercise: ExerciseRow) => exercise.is_archived || !exercise.is_active;
 
 /** JSON choices as stored; legacy rows may hold numbers. Anything but a list means "no choices". */
 function choicesOf(value: unknown): string[] | null {
@@ -75,11 +74,6 @@ async function viewFor(db: AppDb, tables: Tables, actor: Actor, row: ExerciseRow
   return toExerciseView(row, shown);
 }
 
-function inService(tables: Tables): SQL[] {
-  const { exercises } = tables;
-  return [eq(exercises.is_archived, false), eq(exercises.is_active, true)];
-}
-
 /**
  * The shape of a listing, which makes it one prepared statement: who lists (a learner sees
  * exercises in service only; staff see active and inactive ones, the archived ones when asked)
@@ -101,7 +95,7 @@ function listConditions(tables: Tables, shape: ListShape): SQL | undefined {
     const pattern = sql.placeholder('pattern');
     conditions.push(sql`(${matchesPattern(exercises.title, pattern)} or ${matchesPattern(exercises.question, pattern)})`);
   }
-  if (shape.audience === 'learner') conditions.push(...inService(tables));
+  if (shape.audience === 'learner') conditions.push(...inServiceConditions(exercises));
   else conditions.push(eq(exercises.is_archived, shape.audience === 'staff_archived'));
   return and(...conditions);
 }
@@ -184,7 +178,7 @@ export const countViewQuery = preparedVariants('exercise_count_view', (db, table
       .update(exercises)
       // updated_at set to itself: a view is not an edit (the column's $onUpdate would bump it)
       .set({ view_count: incrementUpToMax(exercises.view_count), updated_at: sql`${exercises.updated_at}` })
-      .where(who === 'staff' ? byId : and(byId, ...inService(tables)))
+      .where(who === 'staff' ? byId : and(byId, ...inServiceConditions(exercises)))
       .returning()
   );
 });
@@ -224,8 +218,8 @@ export async function createExercise(database: Database, actor: Actor, input: Cr
 async function exerciseToEdit(tx: AppDb, tables: Tables, actor: Actor, id: number): Promise<ExerciseRow> {
   const { exercises } = tables;
   const [row] = await tx.select().from(exercises).where(eq(exercises.id, id));
-  if (!row || (isRetired(row) && !isStaff(actor))) throw notFound('Exercise');
-  if (!canEditContent(actor, authorFor(actor, row))) throw forbidden('Only the author or an archiviste may change this exercise');
+  if (!row || (!inService(row) && !isStaff(actor))) throw notFound('Exercise');
+  assertMayEdit(actor, authorFor(actor, row), 'exercise');
   return row;
 }
 
@@ -249,13 +243,13 @@ export async function deleteExercise(database: Database, actor: Actor, id: numbe
   const { exercises } = database.tables;
   await database.transaction(async (tx) => {
     if (hard) {
-      if (actor.role !== 'archiviste') throw forbidden('Only an archiviste may delete an exercise for good');
+      assertMayDeleteForGood(actor, 'exercise');
       const deleted = await tx.delete(exercises).where(eq(exercises.id, id)).returning({ id: exercises.id });
       if (deleted.length === 0) throw notFound('Exercise');
       return;
     }
     await exerciseToEdit(tx, database.tables, actor, id);
-    await tx.update(exercises).set({ is_archived: true }).where(eq(exercises.id, id));
+    await tx.update(exercises).set(archivedChange).where(eq(exercises.id, id));
   });
 }
 
@@ -287,8 +281,8 @@ export const exerciseByIdQuery = preparedQuery('exercise_by_id', (db, { exercise
  */
 export async function exerciseForAttempt(tx: AppDb, tables: Tables, actor: Actor, id: number): Promise<ExerciseRow> {
   const [row] = await exerciseByIdQuery(tx, tables, { id });
-  if (!row || (isRetired(row) && !isStaff(actor))) throw notFound('Exercise');
-  if (isRetired(row)) throw conflict('This exercise is archived or inactive: it does not accept attempts');
+  if (!row || (!inService(row) && !isStaff(actor))) throw notFound('Exercise');
+  if (!inService(row)) throw conflict('This exercise is archived or inactive: it does not accept attempts');
   return row;
 }
 
