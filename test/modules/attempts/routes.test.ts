@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, describeEachDialect, type TestContext } from '../../helpers/app.js';
+import { httpClient } from '../../helpers/http.js';
 import { createUser, type TestUser } from '../../helpers/users.js';
 import { answer, createExercise, postAttempt, type ExerciseJson } from '../exercises/fixtures.js';
 
@@ -18,7 +19,7 @@ describeEachDialect('attempts', (dialect) => {
   let maitre: TestUser;
   let gardien: TestUser;
 
-  const get = (url: string, user?: TestUser) => ctx.app.inject({ method: 'GET', url, headers: user?.headers });
+  const { get } = httpClient(() => ctx);
   const me = async (user: TestUser) => (await get('/api/users/me', user)).json();
 
   beforeAll(async () => {

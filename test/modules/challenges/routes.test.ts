@@ -1,6 +1,7 @@
 // /api/challenges: catalogue, detail (view count), authoring rules, archive and hard delete.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildTestApp, describeEachDialect, type TestContext } from '../../helpers/app.js';
+import { httpClient } from '../../helpers/http.js';
 import { createUser, type TestUser } from '../../helpers/users.js';
 import { attempt, challengeDraft, postChallenge, uniqueWord } from './helpers.js';
 
@@ -28,7 +29,7 @@ describeEachDialect('challenges routes', (dialect) => {
     await ctx?.close();
   });
 
-  const get = (user: TestUser | null, url: string) => ctx.app.inject({ method: 'GET', url, headers: user?.headers ?? {} });
+  const { get } = httpClient(() => ctx);
 
   it('creates a challenge for maitre and above, with the caller as author and canonical enums', async () => {
     const res = await ctx.app.inject({
@@ -114,18 +115,18 @@ describeEachDialect('challenges routes', (dialect) => {
     const archived = await postChallenge(ctx, author, { title: `Défi ${word} archivé`, challenge_type: 'riddle', age_group: 'enfant' });
     expect((await ctx.app.inject({ method: 'DELETE', url: `/api/challenges/${archived.id}`, headers: author.headers })).statusCode).toBe(204);
 
-    const all = await get(padawan, `/api/challenges?search=${word}`);
+    const all = await get(`/api/challenges?search=${word}`, padawan);
     expect(all.statusCode).toBe(200);
     expect(all.json()).toMatchObject({ total: 5, limit: 20, offset: 0 });
     expect(all.json().items.map((c: { id: number }) => c.id)).toEqual(made.map((c) => c.id));
 
-    const riddles = (await get(padawan, `/api/challenges?search=${word}&challenge_type=RIDDLE&age_group=enfant`)).json();
+    const riddles = (await get(`/api/challenges?search=${word}&challenge_type=RIDDLE&age_group=enfant`, padawan)).json();
     expect(riddles.total).toBe(2);
     expect(riddles.items.map((c: { id: number }) => c.id)).toEqual([made[1].id, made[4].id]);
-    const hard = (await get(padawan, `/api/challenges?search=${word}&difficulty=Maitre`)).json();
+    const hard = (await get(`/api/challenges?search=${word}&difficulty=Maitre`, padawan)).json();
     expect(hard.items.map((c: { id: number }) => c.id)).toEqual([made[3].id]);
 
-    const page = (await get(padawan, `/api/challenges?search=${word}&limit=2&offset=2`)).json();
+    const page = (await get(`/api/challenges?search=${word}&limit=2&offset=2`, padawan)).json();
     expect(page).toMatchObject({ total: 5, limit: 2, offset: 2 });
     expect(page.items.map((c: { id: number }) => c.id)).toEqual([made[2].id, made[3].id]);
 
@@ -134,43 +135,43 @@ describeEachDialect('challenges routes', (dialect) => {
       for (const field of ANSWER_FIELDS) expect(item).not.toHaveProperty(field);
       expect(item).toMatchObject({ hint_count: 3, answers_revealed: false, attempts_left: 3 });
     }
-    const mine = (await get(author, `/api/challenges?search=${word}`)).json();
+    const mine = (await get(`/api/challenges?search=${word}`, author)).json();
     expect(mine.items[0]).toMatchObject({ correct_answer: '10', answers_revealed: true });
   });
 
   it('answers 400 to bad list parameters and 401 without a token', async () => {
     for (const query of ['limit=0', 'limit=101', 'offset=-1', 'challenge_type=telepathy', 'difficulty=grand-maitre', 'age_group=7']) {
-      const res = await get(padawan, `/api/challenges?${query}`);
+      const res = await get(`/api/challenges?${query}`, padawan);
       expect(res.statusCode, query).toBe(400);
       expect(res.json().error.code).toBe('VALIDATION_FAILED');
     }
-    expect((await get(null, '/api/challenges')).statusCode).toBe(401);
+    expect((await get('/api/challenges', null)).statusCode).toBe(401);
   });
 
   it('shows one challenge, hiding answers from learners, and counts every view atomically', async () => {
     const challenge = await postChallenge(ctx, author);
-    const learnerView = await get(padawan, `/api/challenges/${challenge.id}`);
+    const learnerView = await get(`/api/challenges/${challenge.id}`, padawan);
     expect(learnerView.statusCode).toBe(200);
     for (const field of ANSWER_FIELDS) expect(learnerView.json()).not.toHaveProperty(field);
     expect(learnerView.json()).toMatchObject({ id: challenge.id, question: challenge.question, view_count: 1, hint_count: 3 });
 
     // staff who are not the author see the answers too
-    const staffView = (await get(gardien, `/api/challenges/${challenge.id}`)).json();
+    const staffView = (await get(`/api/challenges/${challenge.id}`, gardien)).json();
     expect(staffView).toMatchObject({ correct_answer: '10', solution: 'On ajoute 2.', answers_revealed: true, view_count: 2 });
 
-    await Promise.all(Array.from({ length: 12 }, () => get(padawan, `/api/challenges/${challenge.id}`)));
-    const after = (await get(author, `/api/challenges/${challenge.id}`)).json();
+    await Promise.all(Array.from({ length: 12 }, () => get(`/api/challenges/${challenge.id}`, padawan)));
+    const after = (await get(`/api/challenges/${challenge.id}`, author)).json();
     expect(after.view_count).toBe(15);
     expect(after.updated_at).toBe(challenge.updated_at); // a view is not an edit
   });
 
   it('answers 404 to an unknown challenge, 400 to a bad id, 401 without a token', async () => {
-    const missing = await get(padawan, '/api/challenges/999999');
+    const missing = await get('/api/challenges/999999', padawan);
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.code).toBe('NOT_FOUND');
-    expect((await get(padawan, '/api/challenges/abc')).statusCode).toBe(400);
-    expect((await get(padawan, '/api/challenges/-3')).statusCode).toBe(400);
-    expect((await get(null, '/api/challenges/1')).statusCode).toBe(401);
+    expect((await get('/api/challenges/abc', padawan)).statusCode).toBe(400);
+    expect((await get('/api/challenges/-3', padawan)).statusCode).toBe(400);
+    expect((await get('/api/challenges/1', null)).statusCode).toBe(401);
   });
 
   it('lets the author and an archiviste edit; other users get 403, unknown ids 404', async () => {
@@ -200,7 +201,7 @@ describeEachDialect('challenges routes', (dialect) => {
     expect((await patch(author, { correct_answer: '11' })).statusCode).toBe(400);
     expect((await patch(author, { correct_answer: '12' })).statusCode).toBe(200);
 
-    const unchanged = (await get(author, `/api/challenges/${challenge.id}`)).json();
+    const unchanged = (await get(`/api/challenges/${challenge.id}`, author)).json();
     expect(unchanged.title).toBe('Nouveau titre');
     expect(unchanged.correct_answer).toBe('12');
   });
@@ -216,14 +217,14 @@ describeEachDialect('challenges routes', (dialect) => {
     expect(archived.body).toBe('');
 
     // gone for learners and other staff, still there for its author and archivistes
-    for (const user of [padawan, otherMaitre, gardien]) expect((await get(user, `/api/challenges/${challenge.id}`)).statusCode).toBe(404);
-    expect((await get(padawan, `/api/challenges/${challenge.id}/stats`)).statusCode).toBe(404);
-    expect((await get(padawan, `/api/challenges/${challenge.id}/hints/1`)).statusCode).toBe(404);
+    for (const user of [padawan, otherMaitre, gardien]) expect((await get(`/api/challenges/${challenge.id}`, user)).statusCode).toBe(404);
+    expect((await get(`/api/challenges/${challenge.id}/stats`, padawan)).statusCode).toBe(404);
+    expect((await get(`/api/challenges/${challenge.id}/hints/1`, padawan)).statusCode).toBe(404);
     expect((await attempt(ctx, padawan, challenge.id, { user_solution: '10' })).statusCode).toBe(404);
     expect((await del(padawan)).statusCode).toBe(404);
-    const seenByAuthor = await get(author, `/api/challenges/${challenge.id}`);
+    const seenByAuthor = await get(`/api/challenges/${challenge.id}`, author);
     expect(seenByAuthor.json()).toMatchObject({ is_archived: true });
-    expect((await get(archiviste, `/api/challenges/${challenge.id}`)).statusCode).toBe(200);
+    expect((await get(`/api/challenges/${challenge.id}`, archiviste)).statusCode).toBe(200);
     // an archived challenge takes no attempts, even from its author
     expect((await attempt(ctx, author, challenge.id, { user_solution: '10' })).statusCode).toBe(409);
     // archiving twice is harmless
@@ -231,7 +232,7 @@ describeEachDialect('challenges routes', (dialect) => {
 
     const restored = await ctx.app.inject({ method: 'PATCH', url: `/api/challenges/${challenge.id}`, headers: author.headers, payload: { is_archived: false } });
     expect(restored.statusCode).toBe(200);
-    expect((await get(padawan, `/api/challenges/${challenge.id}`)).statusCode).toBe(200);
+    expect((await get(`/api/challenges/${challenge.id}`, padawan)).statusCode).toBe(200);
   });
 
   it('deletes for good with ?hard=true, for an archiviste only, with its attempts', async () => {
@@ -243,10 +244,10 @@ describeEachDialect('challenges routes', (dialect) => {
     expect((await hard(author, 'maybe')).statusCode).toBe(400);
     const byAuthor = await hard(author);
     expect(byAuthor.statusCode).toBe(403);
-    expect((await get(author, `/api/challenges/${challenge.id}`)).json().is_archived).toBe(false); // nothing happened
+    expect((await get(`/api/challenges/${challenge.id}`, author)).json().is_archived).toBe(false); // nothing happened
 
     expect((await hard(archiviste)).statusCode).toBe(204);
-    expect((await get(archiviste, `/api/challenges/${challenge.id}`)).statusCode).toBe(404);
+    expect((await get(`/api/challenges/${challenge.id}`, archiviste)).statusCode).toBe(404);
     expect((await hard(archiviste)).statusCode).toBe(404);
     const { logicChallengeAttempts } = ctx.database.tables;
     const remaining = await ctx.database.db.select().from(logicChallengeAttempts);

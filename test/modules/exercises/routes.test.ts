@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { DIFFICULTIES, EXERCISE_TYPES } from '../../../src/db/enums.js';
 import { buildTestApp, describeEachDialect, type TestContext } from '../../helpers/app.js';
+import { httpClient } from '../../helpers/http.js';
 import { createUser, type TestUser } from '../../helpers/users.js';
 import { answer, createExercise, type ExerciseJson } from './fixtures.js';
 
@@ -12,9 +13,7 @@ describeEachDialect('exercises', (dialect) => {
   let otherMaitre: TestUser;
   let archiviste: TestUser;
 
-  const request = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, user?: TestUser, payload?: object) =>
-    ctx.app.inject({ method, url, headers: user?.headers, payload });
-  const get = (url: string, user?: TestUser) => request('GET', url, user);
+  const { request, get } = httpClient(() => ctx);
   const ids = (items: ExerciseJson[]) => items.map((e) => e.id);
 
   beforeAll(async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, describeEachDialect, type TestContext } from '../../helpers/app.js';
+import { httpClient } from '../../helpers/http.js';
 import { createUser, type TestUser } from '../../helpers/users.js';
 import { answer, createExercise, type ExerciseJson, type ProgressJson } from '../exercises/fixtures.js';
 
@@ -10,7 +11,7 @@ describeEachDialect('progress', (dialect) => {
   let gardien: TestUser;
   let exercise: ExerciseJson; // addition / initie, answer '5'
 
-  const get = (url: string, user?: TestUser) => ctx.app.inject({ method: 'GET', url, headers: user?.headers });
+  const { get } = httpClient(() => ctx);
   /** Answers `exercise` right (true) or wrong (false) in order; returns the last progress row. */
   async function play(user: TestUser, verdicts: boolean[], target = exercise, times: (number | undefined | null)[] = []): Promise<ProgressJson> {
     let progress: ProgressJson | undefined;

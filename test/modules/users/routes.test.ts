@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { buildTestApp, describeEachDialect, type TestContext } from '../../helpers/app.js';
+import { httpClient } from '../../helpers/http.js';
 import { createUser, TEST_PASSWORD, type TestUser } from '../../helpers/users.js';
 
 describeEachDialect('users', (dialect) => {
@@ -9,7 +10,7 @@ describeEachDialect('users', (dialect) => {
   let other: TestUser;
   let gardien: TestUser;
   let archiviste: TestUser;
-  const get = (url: string, user?: TestUser) => ctx.app.inject({ method: 'GET', url, headers: user?.headers });
+  const { get } = httpClient(() => ctx);
 
   beforeAll(async () => {
     ctx = await buildTestApp(dialect);
