@@ -61,10 +61,13 @@ module.exports = {
     },
     {
       name: 'ops-below-modules',
-      comment: 'src/ops works on the database (src/db) with config, errors and logger; of the modules it uses only the password hashing rule.',
+      comment: 'src/ops works on src/db with config, errors and logger; above that it uses only the password hashing and the account input rules (http/schemas, users/schemas).',
       severity: 'error',
       from: { path: '^src/ops/' },
-      to: { path: '^src/(modules|plugins|http|cli)/|^src/(app|server|cli)\\.ts$', pathNot: '^src/modules/auth/passwords\\.ts$' },
+      to: {
+        path: '^src/(modules|plugins|http|cli)/|^src/(app|server|cli)\\.ts$',
+        pathNot: '^src/(modules/auth/passwords|modules/users/schemas|http/schemas)\\.ts$',
+      },
     },
     {
       name: 'cli-is-a-shell',
