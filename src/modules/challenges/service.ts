@@ -11,6 +11,7 @@ import type { AppDb, Database, Tables } from '../../db/client.js';
 import { containsInsensitive, incrementUpToMax } from '../../db/operators.js';
 import { badRequest, conflict, notFound } from '../../errors.js';
 import type { Page } from '../../http/schemas.js';
+import { percentage } from '../../percentage.js';
 import type { Actor } from '../../plugins/auth.js';
 import { canEditContent, seesAnswers } from '../auth/access.js';
 import { archivedChange, assertMayDeleteForGood, assertMayEdit, inService, inServiceConditions } from '../content/lifecycle.js';
@@ -293,8 +294,6 @@ export async function challengeHints(database: Database, actor: Actor, id: numbe
   if (level > hints.length) throw notFound(`Hint ${level}`);
   return { challenge_id: id, level, total_hints: hints.length, hints: hints.slice(0, level), has_more: level < hints.length };
 }
-
-const percentage = (part: number, whole: number) => (whole === 0 ? 0 : (100 * part) / whole);
 
 export async function challengeStats(database: Database, actor: Actor, id: number): Promise<ChallengeStats> {
   const db = database.db;

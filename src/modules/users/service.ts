@@ -6,6 +6,7 @@ import { classifyDatabaseError } from '../../db/errors.js';
 import { containsInsensitive } from '../../db/operators.js';
 import { badRequest, conflict, forbidden, notFound } from '../../errors.js';
 import type { Page } from '../../http/schemas.js';
+import { percentage } from '../../percentage.js';
 import type { Actor } from '../../plugins/auth.js';
 import { assertCanSeeUser } from '../auth/access.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
@@ -161,7 +162,7 @@ export async function userStats(database: Database, actor: Actor, id: number): P
     if (a.is_correct) entry.correct++;
     days.set(day, entry);
   }
-  const rate = (right: number, total: number) => (total === 0 ? 0 : Math.round((1000 * right) / total) / 10);
+  const rate = (right: number, total: number) => percentage(right, total, 1);
 
   return {
     user_id: id,
