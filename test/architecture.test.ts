@@ -1,5 +1,7 @@
 // The import rules of src/ (.dependency-cruiser.cjs, stated in each folder's README): no cycle,
 // no upward arrow. Known violations are listed below with the branch that removes them.
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cruise, type ICruiseResult, type IViolation } from 'dependency-cruiser';
 import extractDepcruiseOptions from 'dependency-cruiser/config-utl/extract-depcruise-options';
@@ -65,5 +67,18 @@ describe('architecture', () => {
       KNOWN_VIOLATIONS.filter((known) => !found.includes(known.violation)).map((known) => `${known.violation} (fixed by ${known.removedBy}: delete the entry)`),
       'known violations that are gone',
     ).toEqual([]);
+  });
+
+  it('keeps PostgreSQL-only builder calls out of the modules (types cannot remove them, see src/db/store.ts)', () => {
+    const dialectOnly = /\b(ilike|notIlike|arrayContains|arrayContained|arrayOverlaps|selectDistinctOn)\b|\.for\(\s*['"`]/;
+    const files = fs.readdirSync('src/modules', { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts') && !file.startsWith('admin'));
+    expect(files.length).toBeGreaterThan(20);
+    const offending = files.flatMap((file) =>
+      fs
+        .readFileSync(path.join('src/modules', file), 'utf8')
+        .split('\n')
+        .flatMap((line, index) => (dialectOnly.test(line) && !line.trimStart().startsWith('//') ? [`src/modules/${file}:${index + 1}: ${line.trim()}`] : [])),
+    );
+    expect(offending, 'use the portable operators of src/db/operators.ts').toEqual([]);
   });
 });

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
+import { storeOf } from '../../db/store.js';
 import { errorBodySchema, unauthorized } from '../../errors.js';
 import { pageOf } from '../../http/schemas.js';
 import type { Actor } from '../../plugins/auth.js';
@@ -45,6 +46,7 @@ function actorOf(request: FastifyRequest): Actor {
 }
 
 const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
+  const store = storeOf(app.database);
   app.get(
     '/api/challenges',
     {
@@ -57,7 +59,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: pageOf(challengeSchema), 400: errorBodySchema },
       },
     },
-    async (request) => listChallenges(app.database, actorOf(request), request.query),
+    async (request) => listChallenges(store, actorOf(request), request.query),
   );
 
   app.get(
@@ -72,7 +74,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: challengeSchema, 400: errorBodySchema, 404: errorBodySchema },
       },
     },
-    async (request) => viewChallenge(app.database, actorOf(request), request.params.id),
+    async (request) => viewChallenge(store, actorOf(request), request.params.id),
   );
 
   app.post(
@@ -89,7 +91,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: challengeSchema, 400: errorBodySchema },
       },
     },
-    async (request, reply) => reply.status(201).send(await createChallenge(app.database, actorOf(request), request.body)),
+    async (request, reply) => reply.status(201).send(await createChallenge(store, actorOf(request), request.body)),
   );
 
   app.patch(
@@ -105,7 +107,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: challengeSchema, 400: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema },
       },
     },
-    async (request) => updateChallenge(app.database, actorOf(request), request.params.id, request.body),
+    async (request) => updateChallenge(store, actorOf(request), request.params.id, request.body),
   );
 
   app.delete(
@@ -122,7 +124,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      await deleteChallenge(app.database, actorOf(request), request.params.id, request.query.hard ?? false);
+      await deleteChallenge(store, actorOf(request), request.params.id, request.query.hard ?? false);
       return reply.status(204).send();
     },
   );
@@ -147,7 +149,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await submitAttempt(app.database, actorOf(request), request.params.id, request.body)),
+      reply.status(201).send(await submitAttempt(store, actorOf(request), request.params.id, request.body)),
   );
 
   app.get(
@@ -164,7 +166,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: hintsSchema, 400: errorBodySchema, 404: errorBodySchema },
       },
     },
-    async (request) => challengeHints(app.database, actorOf(request), request.params.id, request.params.level),
+    async (request) => challengeHints(store, actorOf(request), request.params.id, request.params.level),
   );
 
   app.get(
@@ -178,7 +180,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: challengeStatsSchema, 400: errorBodySchema, 404: errorBodySchema },
       },
     },
-    async (request) => challengeStats(app.database, actorOf(request), request.params.id),
+    async (request) => challengeStats(store, actorOf(request), request.params.id),
   );
 };
 

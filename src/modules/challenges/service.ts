@@ -7,8 +7,9 @@
 // above) and the author always see them. Once solved or out of attempts, further attempts are
 // refused (409): the answer is known by then, and counting those would falsify success_rate.
 import { and, asc, count, eq, inArray, or, sql } from 'drizzle-orm';
-import type { AppDb, Database, Tables } from '../../db/client.js';
+import type { Tables } from '../../db/client.js';
 import { containsInsensitive, incrementUpToMax } from '../../db/operators.js';
+import type { Reads, Store, Tx } from '../../db/store.js';
 import { badRequest, conflict, notFound } from '../../errors.js';
 import type { Page } from '../../http/schemas.js';
 import { percentage } from '../../percentage.js';
@@ -87,11 +88,11 @@ export function presentChallenge(actor: Actor, challenge: LogicChallenge, record
 }
 
 /** The caller's attempts and whether they solved it, for each of `challengeIds`. */
-async function viewerRecords(db: AppDb, tables: Tables, userId: number, challengeIds: number[]): Promise<Map<number, ViewerRecord>> {
+async function viewerRecords(on: Reads, userId: number, challengeIds: number[]): Promise<Map<number, ViewerRecord>> {
   const records = new Map<number, ViewerRecord>();
   if (challengeIds.length === 0) return records;
-  const a = tables.logicChallengeAttempts;
-  const rows = await db
+  const a = on.tables.logicChallengeAttempts;
+  const rows = await on.db
     .select({ challenge_id: a.challenge_id, attempts: count(), solved: sql<number>`max(case when ${a.is_correct} then 1 else 0 end)`.mapWith(Number) })
     .from(a)
     .where(and(eq(a.user_id, userId), inArray(a.challenge_id, challengeIds)))
@@ -100,13 +101,13 @@ async function viewerRecords(db: AppDb, tables: Tables, userId: number, challeng
   return records;
 }
 
-async function viewerRecord(db: AppDb, tables: Tables, userId: number, challengeId: number): Promise<ViewerRecord> {
-  return (await viewerRecords(db, tables, userId, [challengeId])).get(challengeId) ?? NO_ATTEMPTS;
+async function viewerRecord(on: Reads, userId: number, challengeId: number): Promise<ViewerRecord> {
+  return (await viewerRecords(on, userId, [challengeId])).get(challengeId) ?? NO_ATTEMPTS;
 }
 
-async function findChallenge(db: AppDb, tables: Tables, id: number): Promise<LogicChallenge | undefined> {
-  const t = tables.logicChallenges;
-  const [row] = await db.select().from(t).where(eq(t.id, id));
+async function findChallenge(on: Reads, id: number): Promise<LogicChallenge | undefined> {
+  const t = on.tables.logicChallenges;
+  const [row] = await on.db.select().from(t).where(eq(t.id, id));
   return row;
 }
 
@@ -122,8 +123,8 @@ function assertAnswerAmongChoices(correctAnswer: string | null | undefined, choi
 
 // ---------- catalogue ----------
 
-export async function listChallenges(database: Database, actor: Actor, query: ListChallengesQuery): Promise<Page<ChallengeView>> {
-  const t = database.tables.logicChallenges;
+export async function listChallenges(store: Store, actor: Actor, query: ListChallengesQuery): Promise<Page<ChallengeView>> {
+  const t = store.tables.logicChallenges;
   const search = query.search?.trim();
   const where = and(
     ...inServiceConditions(t),
@@ -140,12 +141,11 @@ export async function listChallenges(database: Database, actor: Actor, query: Li
       : undefined,
   );
   const [rows, [{ total }]] = await Promise.all([
-    database.db.select().from(t).where(where).orderBy(asc(t.id)).limit(query.limit).offset(query.offset),
-    database.db.select({ total: count() }).from(t).where(where),
+    store.db.select().from(t).where(where).orderBy(asc(t.id)).limit(query.limit).offset(query.offset),
+    store.db.select({ total: count() }).from(t).where(where),
   ]);
   const records = await viewerRecords(
-    database.db,
-    database.tables,
+    store,
     actor.id,
     rows.map((row) => row.id),
   );
@@ -158,26 +158,26 @@ export async function listChallenges(database: Database, actor: Actor, query: Li
 }
 
 /** One challenge; each successful read counts one view. */
-export async function viewChallenge(database: Database, actor: Actor, id: number): Promise<ChallengeView> {
-  const t = database.tables.logicChallenges;
-  const challenge = await database.transaction(async (tx) => {
-    const [row] = await tx
-      .update(t)
+export async function viewChallenge(store: Store, actor: Actor, id: number): Promise<ChallengeView> {
+  const t = store.tables.logicChallenges;
+  const challenge = await store.transaction(async (tx) => {
+    const [row] = await tx.db
+.update(t)
       .set({ view_count: incrementUpToMax(t.view_count), updated_at: sql`${t.updated_at}` }) // a view is not an edit
       .where(eq(t.id, id))
       .returning();
     assertVisible(actor, row); // throwing rolls the count back: a 404 is not a view
     return row;
   });
-  return presentChallenge(actor, challenge, await viewerRecord(database.db, database.tables, actor.id, id));
+  return presentChallenge(actor, challenge, await viewerRecord(store, actor.id, id));
 }
 
-export async function createChallenge(database: Database, actor: Actor, input: CreateChallengeInput): Promise<ChallengeView> {
+export async function createChallenge(store: Store, actor: Actor, input: CreateChallengeInput): Promise<ChallengeView> {
   assertAnswerAmongChoices(input.correct_answer, input.choices);
-  const t = database.tables.logicChallenges;
-  const [row] = await database.transaction((tx) =>
-    tx
-      .insert(t)
+  const t = store.tables.logicChallenges;
+  const [row] = await store.transaction((tx) =>
+    tx.db
+.insert(t)
       .values({ ...input, creator_id: actor.id })
       .returning(),
   );
@@ -185,49 +185,49 @@ export async function createChallenge(database: Database, actor: Actor, input: C
 }
 
 /** Loads a challenge the actor may change: invisible → 404, visible but not theirs → 403. */
-async function loadForEdit(tx: AppDb, tables: Tables, actor: Actor, id: number): Promise<LogicChallenge> {
-  const challenge = await findChallenge(tx, tables, id);
+async function loadForEdit(tx: Tx, actor: Actor, id: number): Promise<LogicChallenge> {
+  const challenge = await findChallenge(tx, id);
   assertVisible(actor, challenge);
   assertMayEdit(actor, challenge.creator_id, 'challenge');
   return challenge;
 }
 
-export async function updateChallenge(database: Database, actor: Actor, id: number, input: UpdateChallengeInput): Promise<ChallengeView> {
-  const t = database.tables.logicChallenges;
-  const updated = await database.transaction(async (tx) => {
-    const current = await loadForEdit(tx, database.tables, actor, id);
+export async function updateChallenge(store: Store, actor: Actor, id: number, input: UpdateChallengeInput): Promise<ChallengeView> {
+  const t = store.tables.logicChallenges;
+  const updated = await store.transaction(async (tx) => {
+    const current = await loadForEdit(tx, actor, id);
     assertAnswerAmongChoices(input.correct_answer ?? current.correct_answer, input.choices === undefined ? current.choices : input.choices);
-    const [row] = await tx.update(t).set(input).where(eq(t.id, id)).returning();
+    const [row] = await tx.db.update(t).set(input).where(eq(t.id, id)).returning();
     return row;
   });
-  return presentChallenge(actor, updated, await viewerRecord(database.db, database.tables, actor.id, id));
+  return presentChallenge(actor, updated, await viewerRecord(store, actor.id, id));
 }
 
 /** Archives the challenge (it leaves the catalogue, its attempts stay); `hard` deletes it and its attempts. */
-export async function deleteChallenge(database: Database, actor: Actor, id: number, hard: boolean): Promise<void> {
-  const t = database.tables.logicChallenges;
-  await database.transaction(async (tx) => {
-    await loadForEdit(tx, database.tables, actor, id);
+export async function deleteChallenge(store: Store, actor: Actor, id: number, hard: boolean): Promise<void> {
+  const t = store.tables.logicChallenges;
+  await store.transaction(async (tx) => {
+    await loadForEdit(tx, actor, id);
     if (hard) {
       assertMayDeleteForGood(actor, 'challenge');
-      await tx.delete(t).where(eq(t.id, id));
+      await tx.db.delete(t).where(eq(t.id, id));
     } else {
-      await tx.update(t).set(archivedChange).where(eq(t.id, id));
+      await tx.db.update(t).set(archivedChange).where(eq(t.id, id));
     }
   });
 }
 
 // ---------- attempts ----------
 
-export async function submitAttempt(database: Database, actor: Actor, id: number, input: SubmitAttemptInput): Promise<AttemptResult> {
-  const t = database.tables.logicChallenges;
-  const a = database.tables.logicChallengeAttempts;
-  return database.transaction(async (tx) => {
+export async function submitAttempt(store: Store, actor: Actor, id: number, input: SubmitAttemptInput): Promise<AttemptResult> {
+  const t = store.tables.logicChallenges;
+  const a = store.tables.logicChallengeAttempts;
+  return store.transaction(async (tx) => {
     // An UPDATE that changes nothing: on PostgreSQL it takes the row lock, so attempts on this
     // challenge run one after another and the allowance and attempt_number are counted exactly
     // (SQLite already runs one write transaction at a time).
-    const [challenge] = await tx
-      .update(t)
+    const [challenge] = await tx.db
+.update(t)
       .set({ updated_at: sql`${t.updated_at}` })
       .where(eq(t.id, id))
       .returning();
@@ -235,7 +235,7 @@ export async function submitAttempt(database: Database, actor: Actor, id: number
     if (!inService(challenge)) throw conflict('This challenge is archived or inactive: it takes no attempts');
     if (!challenge.correct_answer) throw conflict('This challenge has no answer to check against');
 
-    const before = await viewerRecord(tx, database.tables, actor.id, id);
+    const before = await viewerRecord(tx, actor.id, id);
     if (before.solved) throw conflict('You have already solved this challenge');
     if (before.attempts_made >= attemptsAllowed(challenge)) {
       throw conflict(`No attempts left: this challenge allows ${attemptsAllowed(challenge)}`);
@@ -248,8 +248,8 @@ export async function submitAttempt(database: Database, actor: Actor, id: number
     }
 
     const isCorrect = answersMatch(challenge.correct_answer, input.user_solution);
-    const [attempt] = await tx
-      .insert(a)
+    const [attempt] = await tx.db
+.insert(a)
       .values({
         user_id: actor.id,
         challenge_id: id,
@@ -263,8 +263,8 @@ export async function submitAttempt(database: Database, actor: Actor, id: number
       .returning();
 
     // Recomputed from the attempts in the same transaction: exact, whatever ran concurrently.
-    await tx
-      .update(t)
+    await tx.db
+.update(t)
       .set({
         success_rate: sql`(select coalesce(100.0 * sum(case when ${a.is_correct} then 1 else 0 end) / count(*), 0) from ${a} where ${a.challenge_id} = ${id})`,
         updated_at: sql`${t.updated_at}`,
@@ -287,18 +287,18 @@ export async function submitAttempt(database: Database, actor: Actor, id: number
 // ---------- hints and statistics ----------
 
 /** Hints 1..level. Stateless: asking for level 3 directly returns the first three. */
-export async function challengeHints(database: Database, actor: Actor, id: number, level: number): Promise<HintsView> {
-  const challenge = await findChallenge(database.db, database.tables, id);
+export async function challengeHints(store: Store, actor: Actor, id: number, level: number): Promise<HintsView> {
+  const challenge = await findChallenge(store, id);
   assertVisible(actor, challenge);
   const hints = hintList(challenge.hints);
   if (level > hints.length) throw notFound(`Hint ${level}`);
   return { challenge_id: id, level, total_hints: hints.length, hints: hints.slice(0, level), has_more: level < hints.length };
 }
 
-export async function challengeStats(database: Database, actor: Actor, id: number): Promise<ChallengeStats> {
-  const db = database.db;
-  const a = database.tables.logicChallengeAttempts;
-  assertVisible(actor, await findChallenge(db, database.tables, id));
+export async function challengeStats(store: Store, actor: Actor, id: number): Promise<ChallengeStats> {
+  const { db } = store;
+  const a = store.tables.logicChallengeAttempts;
+  assertVisible(actor, await findChallenge(store, id));
   const correct = sql<number>`coalesce(sum(case when ${a.is_correct} then 1 else 0 end), 0)`.mapWith(Number);
   const [[totals], byAttemptNumber] = await Promise.all([
     db

@@ -1,5 +1,6 @@
 // Progress per exercise type and difficulty: mine, and (self or gardien and above) a user's.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { storeOf } from '../../db/store.js';
 import { errorBodySchema } from '../../errors.js';
 import { idParams } from '../../http/schemas.js';
 import { actorOf } from '../../plugins/auth.js';
@@ -11,14 +12,14 @@ const SUMMARY =
   'mean time over the timed attempts, highest streak.';
 
 const progressRoutes: FastifyPluginAsyncZod = async (app) => {
-  const database = app.database;
+  const store = storeOf(app.database);
 
   app.get(
     '/api/progress',
     {
       schema: { tags: ['progress'], summary: 'My progress', description: SUMMARY, response: { 200: progressReportSchema } },
     },
-    async (request) => myProgress(database, actorOf(request)),
+    async (request) => myProgress(store, actorOf(request)),
   );
 
   app.get(
@@ -32,7 +33,7 @@ const progressRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: progressReportSchema, 400: errorBodySchema },
       },
     },
-    async (request) => myProgress(database, actorOf(request), request.params.exercise_type),
+    async (request) => myProgress(store, actorOf(request), request.params.exercise_type),
   );
 
   app.get(
@@ -46,7 +47,7 @@ const progressRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: progressReportSchema, 400: errorBodySchema, 404: errorBodySchema },
       },
     },
-    async (request) => userProgress(database, actorOf(request), request.params.id),
+    async (request) => userProgress(store, actorOf(request), request.params.id),
   );
 };
 

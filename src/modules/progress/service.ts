@@ -1,10 +1,11 @@
 // Progress reports: the progress rows (written by attempts, see ../attempts/service.ts) of one
 // user, with a summary over them.
 import { and, eq, sql } from 'drizzle-orm';
-import type { Database } from '../../db/client.js';
 import { DIFFICULTIES, EXERCISE_TYPES, type ExerciseType } from '../../db/enums.js';
 import { preparedVariants } from '../../db/prepared.js';
+import { runPrepared, type Store } from '../../db/store.js';
 import { notFound } from '../../errors.js';
+import { percentage } from '../../percentage.js';
 import type { Actor } from '../../plugins/auth.js';
 import { assertCanSeeUser } from '../auth/access.js';
 import type { ProgressReport, ProgressRow } from './schemas.js';
@@ -30,7 +31,7 @@ function summarize(rows: ProgressRow[]): ProgressReport['summary'] {
   return {
     total_attempts: total,
     correct_attempts: correct,
-    completion_rate: total === 0 ? 0 : (100 * correct) / total,
+    completion_rate: percentage(correct, total),
     average_time: timed === 0 ? null : timeSum / timed,
     highest_streak: rows.reduce((max, row) => Math.max(max, row.highest_streak), 0),
     last_active_date: lastActive,
@@ -46,22 +47,22 @@ export const progressQuery = preparedVariants('progress_of_user', (db, { progres
     .where(scope === 'type' ? and(ofUser, eq(progress.exercise_type, sql.placeholder('exercise_type'))) : ofUser);
 });
 
-async function reportFor(database: Database, userId: number, exerciseType?: ExerciseType): Promise<ProgressReport> {
-  const rows = await progressQuery(database.db, database.tables, exerciseType ? 'type' : 'all', { user_id: userId, exercise_type: exerciseType });
+async function reportFor(store: Store, userId: number, exerciseType?: ExerciseType): Promise<ProgressReport> {
+  const rows = await runPrepared(store, progressQuery, exerciseType ? 'type' : 'all', { user_id: userId, exercise_type: exerciseType });
   rows.sort(byTypeAndDifficulty);
   return { user_id: userId, items: rows, summary: summarize(rows) };
 }
 
 /** The caller's own progress, optionally for one exercise type. */
-export function myProgress(database: Database, actor: Actor, exerciseType?: ExerciseType): Promise<ProgressReport> {
-  return reportFor(database, actor.id, exerciseType);
+export function myProgress(store: Store, actor: Actor, exerciseType?: ExerciseType): Promise<ProgressReport> {
+  return reportFor(store, actor.id, exerciseType);
 }
 
 /** Self or gardien and above; anyone else, or a user that does not exist, is 404. */
-export async function userProgress(database: Database, actor: Actor, userId: number): Promise<ProgressReport> {
+export async function userProgress(store: Store, actor: Actor, userId: number): Promise<ProgressReport> {
   assertCanSeeUser(actor, userId);
-  const { users } = database.tables;
-  const [user] = await database.db.select({ id: users.id }).from(users).where(eq(users.id, userId));
+  const { users } = store.tables;
+  const [user] = await store.db.select({ id: users.id }).from(users).where(eq(users.id, userId));
   if (!user) throw notFound('User');
-  return reportFor(database, userId);
+  return reportFor(store, userId);
 }

@@ -1,0 +1,52 @@
+// The one object services receive: reads on a builder that cannot write (the SQLite read
+// connection is read-only), writes only inside transaction(), only what both dialects offer.
+import type { AppDb, Database, Dialect, Tables } from './client.js';
+
+/**
+ * The builder methods both dialects have. Left out: `execute` (takes different things),
+ * `selectDistinctOn` and `refreshMaterializedView` (PostgreSQL only), `with` (its CTE builder
+ * writes too). `.for()` on a select and the `ilike` operator are PostgreSQL-only as well but
+ * cannot be typed away: test/architecture.test.ts keeps them out of the modules.
+ */
+type PortableMethod = 'select' | 'selectDistinct' | '$count' | '$with' | 'insert' | 'update' | 'delete';
+
+/** Inside transaction(): reads and writes. */
+export type Writer = Pick<AppDb, PortableMethod>;
+/** Outside a transaction: reads only. */
+export type Reader = Pick<AppDb, Exclude<PortableMethod, 'insert' | 'update' | 'delete'>>;
+
+/** What a read needs, in one object: a Store and a Tx both are one. */
+export interface Reads {
+  readonly db: Reader;
+  readonly tables: Tables;
+}
+
+/** The transaction's object: the same tables, a builder that writes. */
+export interface Tx extends Reads {
+  readonly db: Writer;
+}
+
+export interface Store extends Reads {
+  readonly dialect: Dialect;
+  /** Commits when `fn` resolves, rolls back when it rejects (see Database.transaction). Do not nest. */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+}
+
+/** The Store of an open database; make it once (a route plugin's registration), not per request. */
+export function storeOf(database: Database): Store {
+  const { dialect, db, tables } = database;
+  return {
+    dialect,
+    db,
+    tables,
+    transaction: (fn) => database.transaction((tx) => fn({ db: tx, tables })),
+  };
+}
+
+/**
+ * Runs a prepared query (src/db/prepared.ts) on this object's builder: `runPrepared(store, query,
+ * …its variant and values)`. A query that writes must be given a Tx.
+ */
+export function runPrepared<A extends unknown[], R>(on: Reads, query: (db: AppDb, tables: Tables, ...args: A) => R, ...args: A): R {
+  return query(on.db as AppDb, on.tables, ...args);
+}
