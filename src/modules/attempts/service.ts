@@ -2,10 +2,11 @@
 // progress row and the user's points are written in one transaction with SQL expressions, so
 // concurrent attempts never lose an update on either dialect.
 import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
-import type { AppDb, Database, Tables } from '../../db/client.js';
+import type { Tables } from '../../db/client.js';
 import type { Difficulty, ExerciseType } from '../../db/enums.js';
 import { increment } from '../../db/operators.js';
 import { preparedQuery } from '../../db/prepared.js';
+import { runPrepared, type Store, type Tx } from '../../db/store.js';
 import { notFound } from '../../errors.js';
 import type { Page } from '../../http/schemas.js';
 import type { Actor } from '../../plugins/auth.js';
@@ -113,9 +114,9 @@ export const recordProgressQuery = preparedQuery('attempt_record_progress', (tx,
     .returning();
 });
 
-async function recordProgress(tx: AppDb, tables: Tables, outcome: AttemptOutcome): Promise<ProgressRow> {
+async function recordProgress(tx: Tx, outcome: AttemptOutcome): Promise<ProgressRow> {
   const correct = outcome.isCorrect ? 1 : 0;
-  const [row] = await recordProgressQuery(tx, tables, {
+  const [row] = await runPrepared(tx, recordProgressQuery, {
     user_id: outcome.userId,
     exercise_type: outcome.exerciseType,
     difficulty: outcome.difficulty,
@@ -175,10 +176,9 @@ export const insertAttemptQuery = preparedQuery('attempt_insert', (tx, { attempt
     .returning(),
 );
 
-export async function submitAttempt(database: Database, actor: Actor, exerciseId: number, input: SubmitAttemptInput): Promise<AttemptResult> {
-  const { tables } = database;
-  return database.transaction(async (tx) => {
-    const exercise = await exerciseForAttempt(tx, tables, actor, exerciseId);
+export async function submitAttempt(store: Store, actor: Actor, exerciseId: number, input: SubmitAttemptInput): Promise<AttemptResult> {
+  return store.transaction(async (tx) => {
+    const exercise = await exerciseForAttempt(tx, actor, exerciseId);
     const isCorrect = isCorrectAnswer(exercise.exercise_type, exercise.correct_answer, input.user_answer);
     const at = new Date();
     const timeSpent = input.time_spent ?? null;
@@ -186,7 +186,7 @@ export async function submitAttempt(database: Database, actor: Actor, exerciseId
 
     // Progress first: on PostgreSQL its row lock queues this user's concurrent attempts in this
     // type and difficulty, so the attempt_number count below already sees the earlier ones.
-    const progressRow = await recordProgress(tx, tables, {
+    const progressRow = await recordProgress(tx, {
       userId: actor.id,
       exerciseType: exercise.exercise_type,
       difficulty: exercise.difficulty,
@@ -197,9 +197,9 @@ export async function submitAttempt(database: Database, actor: Actor, exerciseId
     // Points reward solving an exercise, not repeating it: only its first correct answer earns
     // them (the answer is shown after any attempt, so later ones would be free points). This read
     // comes after the progress upsert, whose row lock has queued this user's concurrent attempts.
-    const solvedBefore = isCorrect && (await solvedBeforeQuery(tx, tables, which)).length > 0;
+    const solvedBefore = isCorrect && (await runPrepared(tx, solvedBeforeQuery, which)).length > 0;
     const points = isCorrect && !solvedBefore ? POINTS_BY_DIFFICULTY[exercise.difficulty] : 0;
-    const [attempt] = await insertAttemptQuery(tx, tables, {
+    const [attempt] = await runPrepared(tx, insertAttemptQuery, {
       ...which,
       user_answer: input.user_answer,
       is_correct: isCorrect,
@@ -209,7 +209,7 @@ export async function submitAttempt(database: Database, actor: Actor, exerciseId
       at,
     });
 
-    if (points > 0) await awardPointsQuery(tx, tables, { user_id: actor.id, points });
+    if (points > 0) await runPrepared(tx, awardPointsQuery, { user_id: actor.id, points });
 
     return {
       attempt,
@@ -223,25 +223,25 @@ export async function submitAttempt(database: Database, actor: Actor, exerciseId
 }
 
 /** The caller's attempts, or (gardien and above) another user's; newest first. */
-export async function listAttempts(database: Database, actor: Actor, query: ListAttemptsQuery): Promise<Page<AttemptRow>> {
+export async function listAttempts(store: Store, actor: Actor, query: ListAttemptsQuery): Promise<Page<AttemptRow>> {
   const userId = query.user_id ?? actor.id;
   assertCanSeeUser(actor, userId);
-  const { attempts } = database.tables;
+  const { attempts } = store.tables;
   const conditions: SQL[] = [eq(attempts.user_id, userId)];
   if (query.exercise_id !== undefined) conditions.push(eq(attempts.exercise_id, query.exercise_id));
   if (query.is_correct !== undefined) conditions.push(eq(attempts.is_correct, query.is_correct));
   const where = and(...conditions);
   const [items, [{ total }]] = await Promise.all([
-    database.db.select().from(attempts).where(where).orderBy(desc(attempts.created_at), desc(attempts.id)).limit(query.limit).offset(query.offset),
-    database.db.select({ total: sql<number>`count(*)`.mapWith(Number) }).from(attempts).where(where),
+    store.db.select().from(attempts).where(where).orderBy(desc(attempts.created_at), desc(attempts.id)).limit(query.limit).offset(query.offset),
+    store.db.select({ total: sql<number>`count(*)`.mapWith(Number) }).from(attempts).where(where),
   ]);
   return { items, total, limit: query.limit, offset: query.offset };
 }
 
 /** One attempt: its author's, or any for gardien and above; 404 otherwise. */
-export async function getAttempt(database: Database, actor: Actor, id: number): Promise<AttemptRow> {
-  const { attempts } = database.tables;
-  const [row] = await database.db.select().from(attempts).where(eq(attempts.id, id));
+export async function getAttempt(store: Store, actor: Actor, id: number): Promise<AttemptRow> {
+  const { attempts } = store.tables;
+  const [row] = await store.db.select().from(attempts).where(eq(attempts.id, id));
   if (!row || !canSeeUser(actor, row.user_id)) throw notFound('Attempt');
   return row;
 }

@@ -1,6 +1,7 @@
 // /api/auth: register, login, refresh (rotating), logout, me.
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { storeOf } from '../../db/store.js';
 import { errorBodySchema } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
 import { authRateLimit } from '../../plugins/security.js';
@@ -10,6 +11,7 @@ import { loginBody, refreshBody, registerBody, tokenPairSchema } from './schemas
 import { login, logout, refresh, register, type TokenSettings } from './service.js';
 
 const authRoutes: FastifyPluginAsyncZod = async (app) => {
+  const store = storeOf(app.database);
   const limited = authRateLimit(app.config.AUTH_RATE_LIMIT_PER_MINUTE);
   const tokens: TokenSettings = {
     signAccessToken: (actor) => app.signAccessToken(actor),
@@ -29,7 +31,7 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: userSchema, 400: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema },
       },
     },
-    async (request, reply) => reply.status(201).send(await register(app.database, request.body)),
+    async (request, reply) => reply.status(201).send(await register(store, request.body)),
   );
 
   app.post(
@@ -44,7 +46,7 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: tokenPairSchema, 400: errorBodySchema, 401: errorBodySchema, 429: errorBodySchema },
       },
     },
-    async (request) => login(app.database, tokens, request.body),
+    async (request) => login(store, tokens, request.body),
   );
 
   app.post(
@@ -60,7 +62,7 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: tokenPairSchema, 400: errorBodySchema, 401: errorBodySchema, 429: errorBodySchema },
       },
     },
-    async (request) => refresh(app.database, tokens, request.body.refresh_token),
+    async (request) => refresh(store, tokens, request.body.refresh_token),
   );
 
   app.post(
@@ -74,7 +76,7 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      await logout(app.database, actorOf(request), request.body.refresh_token);
+      await logout(store, actorOf(request), request.body.refresh_token);
       return reply.status(204).send(null);
     },
   );
@@ -82,7 +84,7 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/auth/me',
     { schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: userSchema, 404: errorBodySchema } } },
-    async (request) => getUser(app.database, actorOf(request), actorOf(request).id),
+    async (request) => getUser(store, actorOf(request), actorOf(request).id),
   );
 };
 

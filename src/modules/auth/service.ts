@@ -3,7 +3,7 @@
 // family. A used or revoked token presented again revokes the whole family (reuse detection).
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { and, eq, isNull, or, sql } from 'drizzle-orm';
-import type { AppDb, Database } from '../../db/client.js';
+import type { Store, Tx } from '../../db/store.js';
 import { classifyDatabaseError } from '../../db/errors.js';
 import { conflict, unauthorized } from '../../errors.js';
 import type { Actor } from '../../plugins/auth.js';
@@ -23,9 +23,9 @@ const INVALID_REFRESH = 'Invalid or expired refresh token';
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export async function register(database: Database, input: RegisterInput): Promise<PublicUser> {
-  const { users } = database.tables;
-  const taken = await database.db
+export async function register(store: Store, input: RegisterInput): Promise<PublicUser> {
+  const { users } = store.tables;
+  const taken = await store.db
     .select({ username: users.username, email: users.email })
     .from(users)
     .where(or(sql`lower(${users.username}) = ${input.username.toLowerCase()}`, sql`lower(${users.email}) = ${input.email}`));
@@ -34,8 +34,8 @@ export async function register(database: Database, input: RegisterInput): Promis
 
   const hashed = await hashPassword(input.password);
   try {
-    const [row] = await database.transaction((tx) =>
-      tx
+    const [row] = await store.transaction((tx) =>
+      tx.db
         .insert(users)
         .values({ username: input.username, email: input.email, hashed_password: hashed, full_name: input.full_name ?? null, role: 'padawan' })
         .returning(),
@@ -48,9 +48,9 @@ export async function register(database: Database, input: RegisterInput): Promis
   }
 }
 
-async function issueRefreshToken(tx: AppDb, database: Database, userId: number, familyId: string, ttlDays: number) {
+async function issueRefreshToken(tx: Tx, userId: number, familyId: string, ttlDays: number) {
   const token = randomBytes(32).toString('base64url');
-  await tx.insert(database.tables.refreshTokens).values({
+  await tx.db.insert(tx.tables.refreshTokens).values({
     user_id: userId,
     family_id: familyId,
     token_hash: hashToken(token),
@@ -69,10 +69,10 @@ function tokenPair(settings: TokenSettings, user: UserRow, refreshToken: string)
   };
 }
 
-export async function login(database: Database, settings: TokenSettings, input: LoginInput): Promise<TokenPair> {
-  const { users } = database.tables;
+export async function login(store: Store, settings: TokenSettings, input: LoginInput): Promise<TokenPair> {
+  const { users } = store.tables;
   const value = input.username.trim().toLowerCase();
-  const [user] = await database.db
+  const [user] = await store.db
     .select()
     .from(users)
     .where(or(sql`lower(${users.username}) = ${value}`, sql`lower(${users.email}) = ${value}`))
@@ -80,24 +80,24 @@ export async function login(database: Database, settings: TokenSettings, input: 
   // Same message and (through the decoy hash) about the same time whether the user exists or not.
   const passwordOk = await verifyPassword(user?.hashed_password ?? null, input.password);
   if (!user || !passwordOk || !user.is_active) throw unauthorized(INVALID_CREDENTIALS);
-  const refreshToken = await database.transaction((tx) => issueRefreshToken(tx, database, user.id, randomUUID(), settings.refreshTtlDays));
+  const refreshToken = await store.transaction((tx) => issueRefreshToken(tx, user.id, randomUUID(), settings.refreshTtlDays));
   return tokenPair(settings, user, refreshToken);
 }
 
 type RefreshOutcome = { ok: true; user: UserRow; refreshToken: string } | { ok: false };
 
-export async function refresh(database: Database, settings: TokenSettings, presented: string): Promise<TokenPair> {
-  const { refreshTokens, users } = database.tables;
+export async function refresh(store: Store, settings: TokenSettings, presented: string): Promise<TokenPair> {
+  const { refreshTokens, users } = store.tables;
   const now = new Date();
-  const revokeFamily = (tx: AppDb, familyId: string) =>
-    tx
+  const revokeFamily = (tx: Tx, familyId: string) =>
+    tx.db
       .update(refreshTokens)
       .set({ revoked_at: now })
       .where(and(eq(refreshTokens.family_id, familyId), isNull(refreshTokens.revoked_at)));
 
   // The outcome is returned, not thrown, so that a revocation commits even though we answer 401.
-  const outcome = await database.transaction(async (tx): Promise<RefreshOutcome> => {
-    const [token] = await tx.select().from(refreshTokens).where(eq(refreshTokens.token_hash, hashToken(presented)));
+  const outcome = await store.transaction(async (tx): Promise<RefreshOutcome> => {
+    const [token] = await tx.db.select().from(refreshTokens).where(eq(refreshTokens.token_hash, hashToken(presented)));
     if (!token) return { ok: false };
     if (token.used_at || token.revoked_at) {
       await revokeFamily(tx, token.family_id);
@@ -105,7 +105,7 @@ export async function refresh(database: Database, settings: TokenSettings, prese
     }
     if (token.expires_at <= now) return { ok: false };
     // Claim it; a concurrent refresh with the same token finds it claimed: that is reuse too.
-    const claimed = await tx
+    const claimed = await tx.db
       .update(refreshTokens)
       .set({ used_at: now })
       .where(and(eq(refreshTokens.id, token.id), isNull(refreshTokens.used_at), isNull(refreshTokens.revoked_at)))
@@ -114,12 +114,12 @@ export async function refresh(database: Database, settings: TokenSettings, prese
       await revokeFamily(tx, token.family_id);
       return { ok: false };
     }
-    const [user] = await tx.select().from(users).where(eq(users.id, token.user_id));
+    const [user] = await tx.db.select().from(users).where(eq(users.id, token.user_id));
     if (!user?.is_active) {
       await revokeFamily(tx, token.family_id);
       return { ok: false };
     }
-    const refreshToken = await issueRefreshToken(tx, database, user.id, token.family_id, settings.refreshTtlDays);
+    const refreshToken = await issueRefreshToken(tx, user.id, token.family_id, settings.refreshTtlDays);
     return { ok: true, user, refreshToken };
   });
   if (!outcome.ok) throw unauthorized(INVALID_REFRESH);
@@ -127,12 +127,12 @@ export async function refresh(database: Database, settings: TokenSettings, prese
 }
 
 /** Revokes the presented token's whole family, if it is the caller's. Idempotent. */
-export async function logout(database: Database, actor: Actor, presented: string): Promise<void> {
-  const { refreshTokens } = database.tables;
-  await database.transaction(async (tx) => {
-    const [token] = await tx.select().from(refreshTokens).where(eq(refreshTokens.token_hash, hashToken(presented)));
+export async function logout(store: Store, actor: Actor, presented: string): Promise<void> {
+  const { refreshTokens } = store.tables;
+  await store.transaction(async (tx) => {
+    const [token] = await tx.db.select().from(refreshTokens).where(eq(refreshTokens.token_hash, hashToken(presented)));
     if (!token || token.user_id !== actor.id) return;
-    await tx
+    await tx.db
       .update(refreshTokens)
       .set({ revoked_at: new Date() })
       .where(and(eq(refreshTokens.family_id, token.family_id), isNull(refreshTokens.revoked_at)));
@@ -140,9 +140,9 @@ export async function logout(database: Database, actor: Actor, presented: string
 }
 
 /** Ends every session of a user (password change, deactivation). */
-export async function revokeAllSessions(tx: AppDb, database: Database, userId: number): Promise<void> {
-  const { refreshTokens } = database.tables;
-  await tx
+export async function revokeAllSessions(tx: Tx, userId: number): Promise<void> {
+  const { refreshTokens } = tx.tables;
+  await tx.db
     .update(refreshTokens)
     .set({ revoked_at: new Date() })
     .where(and(eq(refreshTokens.user_id, userId), isNull(refreshTokens.revoked_at)));

@@ -1,6 +1,7 @@
 // /api/exercises: the catalogue, its authoring and the generator. Attempts live in ../attempts.
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { storeOf } from '../../db/store.js';
 import { errorBodySchema } from '../../errors.js';
 import { idParams } from '../../http/schemas.js';
 import { actorOf } from '../../plugins/auth.js';
@@ -34,7 +35,7 @@ const VISIBILITY =
   'Archived or inactive exercises do not exist for learners (404).';
 
 const exerciseRoutes: FastifyPluginAsyncZod = async (app) => {
-  const database = app.database;
+  const store = storeOf(app.database);
 
   app.get(
     '/api/exercises',
@@ -47,7 +48,7 @@ const exerciseRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: exercisePage, 400: errorBodySchema },
       },
     },
-    async (request) => listExercises(database, actorOf(request), request.query),
+    async (request) => listExercises(store, actorOf(request), request.query),
   );
 
   app.get(
@@ -87,7 +88,7 @@ const exerciseRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: exerciseSchema, 400: errorBodySchema, 404: errorBodySchema },
       },
     },
-    async (request) => randomExercise(database, actorOf(request), request.query),
+    async (request) => randomExercise(store, actorOf(request), request.query),
   );
 
   app.post(
@@ -105,7 +106,7 @@ const exerciseRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const result = await generate(database, actorOf(request), request.body);
+      const result = await generate(store, actorOf(request), request.body);
       if (result.saved) return reply.status(201).send(result.exercise);
       return reply.status(200).send(result.exercise);
     },
@@ -122,7 +123,7 @@ const exerciseRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: exerciseSchema, 400: errorBodySchema, 404: errorBodySchema },
       },
     },
-    async (request) => getExercise(database, actorOf(request), request.params.id),
+    async (request) => getExercise(store, actorOf(request), request.params.id),
   );
 
   app.post(
@@ -137,7 +138,7 @@ const exerciseRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: exerciseSchema, 400: errorBodySchema, 422: errorBodySchema },
       },
     },
-    async (request, reply) => reply.status(201).send(await createExercise(database, actorOf(request), request.body)),
+    async (request, reply) => reply.status(201).send(await createExercise(store, actorOf(request), request.body)),
   );
 
   app.patch(
@@ -152,7 +153,7 @@ const exerciseRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: exerciseSchema, 400: errorBodySchema, 404: errorBodySchema, 422: errorBodySchema },
       },
     },
-    async (request) => updateExercise(database, actorOf(request), request.params.id, request.body),
+    async (request) => updateExercise(store, actorOf(request), request.params.id, request.body),
   );
 
   app.delete(
@@ -168,7 +169,7 @@ const exerciseRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      await deleteExercise(database, actorOf(request), request.params.id, request.query.hard ?? false);
+      await deleteExercise(store, actorOf(request), request.params.id, request.query.hard ?? false);
       return reply.status(204).send(null);
     },
   );

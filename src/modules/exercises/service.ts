@@ -12,10 +12,11 @@
 //   that must neither show them the answer nor let them rewrite it.
 import { randomInt } from 'node:crypto';
 import { and, asc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
-import type { AppDb, Database, Tables } from '../../db/client.js';
+import type { Tables } from '../../db/client.js';
 import { DIFFICULTIES, EXERCISE_TYPES, roleAtLeast, type Difficulty, type ExerciseType } from '../../db/enums.js';
 import { containsPattern, incrementUpToMax, matchesPattern, qualified } from '../../db/operators.js';
 import { preparedQuery, preparedVariants } from '../../db/prepared.js';
+import { runPrepared, type Reads, type Store, type Tx } from '../../db/store.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../errors.js';
 import type { Page } from '../../http/schemas.js';
 import type { Actor } from '../../plugins/auth.js';
@@ -68,9 +69,9 @@ export const attemptedQuery = preparedQuery('exercise_attempted', (db, { attempt
 );
 
 /** One row under the visibility rule (see the header). */
-async function viewFor(db: AppDb, tables: Tables, actor: Actor, row: ExerciseRow): Promise<ExerciseView> {
+async function viewFor(on: Reads, actor: Actor, row: ExerciseRow): Promise<ExerciseView> {
   const shown =
-    seesAnswers(actor, authorFor(actor, row)) || (await attemptedQuery(db, tables, { user_id: actor.id, exercise_id: row.id })).length > 0;
+    seesAnswers(actor, authorFor(actor, row)) || (await runPrepared(on, attemptedQuery, { user_id: actor.id, exercise_id: row.id })).length > 0;
   return toExerciseView(row, shown);
 }
 
@@ -140,16 +141,15 @@ function shapeFor(audience: ListShape['audience'], filters: ExerciseFilters): st
   return listShapeKey({ audience, type: filters.exercise_type !== undefined, difficulty: filters.difficulty !== undefined, search: !!filters.search });
 }
 
-export async function listExercises(database: Database, actor: Actor, query: ListExercisesQuery): Promise<Page<ExerciseView>> {
-  const { db, tables } = database;
+export async function listExercises(store: Store, actor: Actor, query: ListExercisesQuery): Promise<Page<ExerciseView>> {
   const archived = query.is_archived ?? false;
   const staff = isStaff(actor);
   if (archived && !staff) throw forbidden('Only maitre and above may list archived exercises');
   const key = shapeFor(!staff ? 'learner' : archived ? 'staff_archived' : 'staff', query);
   const filters = filterValues(query);
   const [rows, [{ total }]] = await Promise.all([
-    pageQuery(db, tables, key, { ...filters, user_id: actor.id, limit: query.limit, offset: query.offset }),
-    countQuery(db, tables, key, filters),
+    runPrepared(store, pageQuery, key, { ...filters, user_id: actor.id, limit: query.limit, offset: query.offset }),
+    runPrepared(store, countQuery, key, filters),
   ]);
   // `attempted` stays on the row: responses carry only the fields their schema declares
   const items = rows.map((row) => toExerciseView(row, row.attempted || seesAnswers(actor, authorFor(actor, row))));
@@ -157,14 +157,13 @@ export async function listExercises(database: Database, actor: Actor, query: Lis
 }
 
 /** One exercise in service (active, not archived) matching the filters, picked at random, for anyone. */
-export async function randomExercise(database: Database, actor: Actor, filters: ExerciseFilters): Promise<ExerciseView> {
-  const { db, tables } = database;
+export async function randomExercise(store: Store, actor: Actor, filters: ExerciseFilters): Promise<ExerciseView> {
   const key = shapeFor('learner', filters);
   const values = filterValues(filters);
-  const [{ total }] = await countQuery(db, tables, key, values);
+  const [{ total }] = await runPrepared(store, countQuery, key, values);
   if (total === 0) throw notFound('Exercise');
   // count + offset instead of `order by random()`: the pick reads one row, not the whole table
-  const [row] = await pageQuery(db, tables, key, { ...values, user_id: actor.id, limit: 1, offset: randomInt(total) });
+  const [row] = await runPrepared(store, pageQuery, key, { ...values, user_id: actor.id, limit: 1, offset: randomInt(total) });
   if (!row) throw notFound('Exercise'); // deleted between the two reads
   return toExerciseView(row, row.attempted || seesAnswers(actor, authorFor(actor, row)));
 }
@@ -183,11 +182,10 @@ export const countViewQuery = preparedVariants('exercise_count_view', (db, table
   );
 });
 
-export async function getExercise(database: Database, actor: Actor, id: number): Promise<ExerciseView> {
-  const { tables } = database;
-  const [row] = await database.transaction((tx) => countViewQuery(tx, tables, isStaff(actor) ? 'staff' : 'learner', { id }));
+export async function getExercise(store: Store, actor: Actor, id: number): Promise<ExerciseView> {
+  const [row] = await store.transaction((tx) => runPrepared(tx, countViewQuery, isStaff(actor) ? 'staff' : 'learner', { id }));
   if (!row) throw notFound('Exercise');
-  return viewFor(database.db, tables, actor, row);
+  return viewFor(store, actor, row);
 }
 
 /** Authors must give choices that contain their answer, once each (422 otherwise). */
@@ -202,11 +200,11 @@ function assertChoicesFit(type: ExerciseType, correctAnswer: string, choices: st
   }
 }
 
-export async function createExercise(database: Database, actor: Actor, input: CreateExerciseInput): Promise<ExerciseView> {
+export async function createExercise(store: Store, actor: Actor, input: CreateExerciseInput): Promise<ExerciseView> {
   assertChoicesFit(input.exercise_type, input.correct_answer, input.choices);
-  const { exercises } = database.tables;
-  const [row] = await database.transaction((tx) =>
-    tx
+  const { exercises } = store.tables;
+  const [row] = await store.transaction((tx) =>
+    tx.db
       .insert(exercises)
       .values({ ...input, creator_id: actor.id })
       .returning(),
@@ -215,54 +213,54 @@ export async function createExercise(database: Database, actor: Actor, input: Cr
 }
 
 /** Loads an exercise for a change: 404 when the actor cannot see it, 403 when they may not edit it. */
-async function exerciseToEdit(tx: AppDb, tables: Tables, actor: Actor, id: number): Promise<ExerciseRow> {
-  const { exercises } = tables;
-  const [row] = await tx.select().from(exercises).where(eq(exercises.id, id));
+async function exerciseToEdit(tx: Tx, actor: Actor, id: number): Promise<ExerciseRow> {
+  const { exercises } = tx.tables;
+  const [row] = await tx.db.select().from(exercises).where(eq(exercises.id, id));
   if (!row || (!inService(row) && !isStaff(actor))) throw notFound('Exercise');
   assertMayEdit(actor, authorFor(actor, row), 'exercise');
   return row;
 }
 
-export async function updateExercise(database: Database, actor: Actor, id: number, input: UpdateExerciseInput): Promise<ExerciseView> {
-  const { exercises } = database.tables;
-  const row = await database.transaction(async (tx) => {
-    const current = await exerciseToEdit(tx, database.tables, actor, id);
+export async function updateExercise(store: Store, actor: Actor, id: number, input: UpdateExerciseInput): Promise<ExerciseView> {
+  const { exercises } = store.tables;
+  const row = await store.transaction(async (tx) => {
+    const current = await exerciseToEdit(tx, actor, id);
     assertChoicesFit(
       input.exercise_type ?? current.exercise_type,
       input.correct_answer ?? current.correct_answer,
       input.choices !== undefined ? input.choices : choicesOf(current.choices),
     );
-    const [updated] = await tx.update(exercises).set(input).where(eq(exercises.id, id)).returning();
+    const [updated] = await tx.db.update(exercises).set(input).where(eq(exercises.id, id)).returning();
     return updated;
   });
   return toExerciseView(row, true);
 }
 
 /** Archives (author or archiviste), or with `hard` deletes for good with its attempts (archiviste). */
-export async function deleteExercise(database: Database, actor: Actor, id: number, hard: boolean): Promise<void> {
-  const { exercises } = database.tables;
-  await database.transaction(async (tx) => {
+export async function deleteExercise(store: Store, actor: Actor, id: number, hard: boolean): Promise<void> {
+  const { exercises } = store.tables;
+  await store.transaction(async (tx) => {
     if (hard) {
       assertMayDeleteForGood(actor, 'exercise');
-      const deleted = await tx.delete(exercises).where(eq(exercises.id, id)).returning({ id: exercises.id });
+      const deleted = await tx.db.delete(exercises).where(eq(exercises.id, id)).returning({ id: exercises.id });
       if (deleted.length === 0) throw notFound('Exercise');
       return;
     }
-    await exerciseToEdit(tx, database.tables, actor, id);
-    await tx.update(exercises).set(archivedChange).where(eq(exercises.id, id));
+    await exerciseToEdit(tx, actor, id);
+    await tx.db.update(exercises).set(archivedChange).where(eq(exercises.id, id));
   });
 }
 
 export type GenerateResult = { saved: true; exercise: ExerciseView } | { saved: false; exercise: GeneratedExercise };
 
 /** Generates an exercise; saves it (creator = caller) unless `preview`, which is for staff. */
-export async function generate(database: Database, actor: Actor, input: GenerateExerciseInput): Promise<GenerateResult> {
+export async function generate(store: Store, actor: Actor, input: GenerateExerciseInput): Promise<GenerateResult> {
   if (input.preview && !isStaff(actor)) throw forbidden('Only maitre and above may preview a generated exercise');
   const generated = generateExercise(input);
   if (input.preview) return { saved: false, exercise: generated };
-  const { exercises } = database.tables;
-  const [row] = await database.transaction((tx) =>
-    tx
+  const { exercises } = store.tables;
+  const [row] = await store.transaction((tx) =>
+    tx.db
       .insert(exercises)
       .values({ ...generated, creator_id: actor.id })
       .returning(),
@@ -279,8 +277,8 @@ export const exerciseByIdQuery = preparedQuery('exercise_by_id', (db, { exercise
  * The exercise an attempt is about, read inside the attempt's transaction. A retired (archived
  * or inactive) exercise is 404 for a learner, who cannot see it, and 409 for staff, who can.
  */
-export async function exerciseForAttempt(tx: AppDb, tables: Tables, actor: Actor, id: number): Promise<ExerciseRow> {
-  const [row] = await exerciseByIdQuery(tx, tables, { id });
+export async function exerciseForAttempt(tx: Tx, actor: Actor, id: number): Promise<ExerciseRow> {
+  const [row] = await runPrepared(tx, exerciseByIdQuery, { id });
   if (!row || (!inService(row) && !isStaff(actor))) throw notFound('Exercise');
   if (!inService(row)) throw conflict('This exercise is archived or inactive: it does not accept attempts');
   return row;

@@ -1,6 +1,7 @@
 // /api/users: accounts, profiles and statistics.
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { storeOf } from '../../db/store.js';
 import { errorBodySchema } from '../../errors.js';
 import { idParams } from '../../http/schemas.js';
 import { actorOf } from '../../plugins/auth.js';
@@ -10,7 +11,7 @@ import { changePassword, deleteUser, getUser, listUsers, updateMe, updateUser, u
 const errors = { 400: errorBodySchema, 404: errorBodySchema };
 
 const userRoutes: FastifyPluginAsyncZod = async (app) => {
-  const db = app.database;
+  const store = storeOf(app.database);
 
   app.get(
     '/api/users',
@@ -18,13 +19,13 @@ const userRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { auth: 'gardien' },
       schema: { tags: ['users'], summary: 'List accounts (gardien and above)', querystring: listUsersQuery, response: { 200: userPage, 400: errorBodySchema } },
     },
-    async (request) => listUsers(db, request.query),
+    async (request) => listUsers(store, request.query),
   );
 
   app.get(
     '/api/users/me',
     { schema: { tags: ['users'], summary: 'My account', response: { 200: userSchema, ...errors } } },
-    async (request) => getUser(db, actorOf(request), actorOf(request).id),
+    async (request) => getUser(store, actorOf(request), actorOf(request).id),
   );
 
   app.patch(
@@ -37,7 +38,7 @@ const userRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: userSchema, ...errors, 409: errorBodySchema },
       },
     },
-    async (request) => updateMe(db, actorOf(request), request.body),
+    async (request) => updateMe(store, actorOf(request), request.body),
   );
 
   app.put(
@@ -52,7 +53,7 @@ const userRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      await changePassword(db, actorOf(request), request.body.current_password, request.body.new_password);
+      await changePassword(store, actorOf(request), request.body.current_password, request.body.new_password);
       return reply.status(204).send(null);
     },
   );
@@ -67,7 +68,7 @@ const userRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: userSchema, ...errors },
       },
     },
-    async (request) => getUser(db, actorOf(request), request.params.id),
+    async (request) => getUser(store, actorOf(request), request.params.id),
   );
 
   app.patch(
@@ -83,7 +84,7 @@ const userRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: userSchema, ...errors, 409: errorBodySchema },
       },
     },
-    async (request) => updateUser(db, request.params.id, request.body),
+    async (request) => updateUser(store, request.params.id, request.body),
   );
 
   app.delete(
@@ -98,7 +99,7 @@ const userRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      await deleteUser(db, actorOf(request), request.params.id);
+      await deleteUser(store, actorOf(request), request.params.id);
       return reply.status(204).send(null);
     },
   );
@@ -113,7 +114,7 @@ const userRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: userStatsSchema, ...errors },
       },
     },
-    async (request) => userStats(db, actorOf(request), request.params.id),
+    async (request) => userStats(store, actorOf(request), request.params.id),
   );
 };
 

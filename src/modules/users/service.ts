@@ -1,9 +1,10 @@
 // Accounts: profiles, roles, password changes, deletion (cascading to the user's attempts,
 // progress and sessions; authored content keeps existing with creator_id null) and statistics.
 import { and, count, desc, eq, gte, or, sql, type SQL } from 'drizzle-orm';
-import type { Database, Tables } from '../../db/client.js';
+import type { Tables } from '../../db/client.js';
 import { classifyDatabaseError } from '../../db/errors.js';
 import { containsInsensitive } from '../../db/operators.js';
+import type { Store } from '../../db/store.js';
 import { badRequest, conflict, forbidden, notFound } from '../../errors.js';
 import type { Page } from '../../http/schemas.js';
 import { percentage } from '../../percentage.js';
@@ -20,20 +21,20 @@ export function toPublicUser(row: UserRow): PublicUser {
   return rest;
 }
 
-async function findUser(database: Database, id: number): Promise<UserRow> {
-  const { users } = database.tables;
-  const [row] = await database.db.select().from(users).where(eq(users.id, id));
+async function findUser(store: Store, id: number): Promise<UserRow> {
+  const { users } = store.tables;
+  const [row] = await store.db.select().from(users).where(eq(users.id, id));
   if (!row) throw notFound('User');
   return row;
 }
 
-export async function getUser(database: Database, actor: Actor, id: number): Promise<PublicUser> {
+export async function getUser(store: Store, actor: Actor, id: number): Promise<PublicUser> {
   assertCanSeeUser(actor, id);
-  return toPublicUser(await findUser(database, id));
+  return toPublicUser(await findUser(store, id));
 }
 
-export async function listUsers(database: Database, query: ListUsersQuery): Promise<Page<PublicUser>> {
-  const { users } = database.tables;
+export async function listUsers(store: Store, query: ListUsersQuery): Promise<Page<PublicUser>> {
+  const { users } = store.tables;
   const conditions: SQL[] = [];
   if (query.role) conditions.push(eq(users.role, query.role));
   if (query.is_active !== undefined) conditions.push(eq(users.is_active, query.is_active));
@@ -47,18 +48,18 @@ export async function listUsers(database: Database, query: ListUsersQuery): Prom
   }
   const where = conditions.length ? and(...conditions) : undefined;
   const [rows, [{ total }]] = await Promise.all([
-    database.db.select().from(users).where(where).orderBy(users.id).limit(query.limit).offset(query.offset),
-    database.db.select({ total: count() }).from(users).where(where),
+    store.db.select().from(users).where(where).orderBy(users.id).limit(query.limit).offset(query.offset),
+    store.db.select({ total: count() }).from(users).where(where),
   ]);
   return { items: rows.map(toPublicUser), total, limit: query.limit, offset: query.offset };
 }
 
-async function writeUser(database: Database, id: number, changes: Partial<UserRow>, endSessions: boolean): Promise<PublicUser> {
-  const { users } = database.tables;
+async function writeUser(store: Store, id: number, changes: Partial<UserRow>, endSessions: boolean): Promise<PublicUser> {
+  const { users } = store.tables;
   try {
-    const [row] = await database.transaction(async (tx) => {
-      const updated = await tx.update(users).set(changes).where(eq(users.id, id)).returning();
-      if (updated.length && endSessions) await revokeAllSessions(tx, database, id);
+    const [row] = await store.transaction(async (tx) => {
+      const updated = await tx.db.update(users).set(changes).where(eq(users.id, id)).returning();
+      if (updated.length && endSessions) await revokeAllSessions(tx, id);
       return updated;
     });
     if (!row) throw notFound('User');
@@ -69,43 +70,43 @@ async function writeUser(database: Database, id: number, changes: Partial<UserRo
   }
 }
 
-export function updateMe(database: Database, actor: Actor, input: UpdateMeInput): Promise<PublicUser> {
-  return writeUser(database, actor.id, input, false);
+export function updateMe(store: Store, actor: Actor, input: UpdateMeInput): Promise<PublicUser> {
+  return writeUser(store, actor.id, input, false);
 }
 
 /** Archiviste only (route option). Deactivating or changing the role ends the user's sessions. */
-export function updateUser(database: Database, id: number, input: UpdateUserInput): Promise<PublicUser> {
+export function updateUser(store: Store, id: number, input: UpdateUserInput): Promise<PublicUser> {
   const endSessions = input.is_active === false || input.role !== undefined;
-  return writeUser(database, id, input, endSessions);
+  return writeUser(store, id, input, endSessions);
 }
 
-export async function changePassword(database: Database, actor: Actor, currentPassword: string, newPassword: string) {
-  const user = await findUser(database, actor.id);
+export async function changePassword(store: Store, actor: Actor, currentPassword: string, newPassword: string) {
+  const user = await findUser(store, actor.id);
   if (!(await verifyPassword(user.hashed_password, currentPassword))) {
     throw badRequest('The current password is wrong', [{ path: 'current_password', message: 'does not match' }]);
   }
   const hashed = await hashPassword(newPassword);
   // Every refresh token dies with the old password: a stolen session does not survive the change.
-  await writeUser(database, actor.id, { hashed_password: hashed }, true);
+  await writeUser(store, actor.id, { hashed_password: hashed }, true);
 }
 
 /** Self or archiviste. Foreign keys cascade attempts, progress and sessions, and null creator_id. */
-export async function deleteUser(database: Database, actor: Actor, id: number): Promise<void> {
+export async function deleteUser(store: Store, actor: Actor, id: number): Promise<void> {
   assertCanSeeUser(actor, id);
   if (actor.id !== id && actor.role !== 'archiviste') throw forbidden('Only an archiviste may delete another account');
-  const { users } = database.tables;
-  const deleted = await database.transaction((tx) => tx.delete(users).where(eq(users.id, id)).returning({ id: users.id }));
+  const { users } = store.tables;
+  const deleted = await store.transaction((tx) => tx.db.delete(users).where(eq(users.id, id)).returning({ id: users.id }));
   if (deleted.length === 0) throw notFound('User');
 }
 
 const RECENT_ACTIVITY_SIZE = 10;
 const DAILY_ACTIVITY_DAYS = 30;
 
-export async function userStats(database: Database, actor: Actor, id: number): Promise<UserStats> {
+export async function userStats(store: Store, actor: Actor, id: number): Promise<UserStats> {
   assertCanSeeUser(actor, id);
-  const user = await findUser(database, id);
-  const { attempts, exercises, logicChallengeAttempts } = database.tables;
-  const db = database.db;
+  const user = await findUser(store, id);
+  const { attempts, exercises, logicChallengeAttempts } = store.tables;
+  const db = store.db;
   const correct = sql<number>`coalesce(sum(case when ${attempts.is_correct} then 1 else 0 end), 0)`.mapWith(Number);
   const averageTime = sql<number | null>`avg(${attempts.time_spent})`.mapWith((v) => (v === null ? null : Number(v)));
   const since = new Date(Date.now() - DAILY_ACTIVITY_DAYS * 86_400_000);
