@@ -162,6 +162,12 @@ function legacyAgeGroup(folded: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Names the original gave a value whose canonical word differs: its 2026 age group ADULT is the
+ * 2025 ADULTE (`adulte`), spelled in English.
+ */
+const SAME_VALUE_OTHER_NAME: Record<string, string> = { adult: 'adulte' };
+
 /** The canonical value of `raw` among `allowed`, or undefined when it is none of them. */
 export function normalizeEnumValue(raw: string, allowed: readonly string[]): string | undefined {
   if (allowed.includes(raw)) return raw;
@@ -171,6 +177,11 @@ export function normalizeEnumValue(raw: string, allowed: readonly string[]): str
     .replace(/\p{M}/gu, '')
     .toLowerCase();
   if (allowed.includes(folded)) return folded;
+  // GRAND_MAITRE, "grand maître", grand-maitre
+  const underscored = folded.replace(/[\s-]+/g, '_');
+  if (allowed.includes(underscored)) return underscored;
+  const renamed = SAME_VALUE_OTHER_NAME[underscored];
+  if (renamed !== undefined && allowed.includes(renamed)) return renamed;
   const ageGroup = legacyAgeGroup(folded);
   return ageGroup !== undefined && allowed.includes(ageGroup) ? ageGroup : undefined;
 }
@@ -294,6 +305,14 @@ export function parseDatetimeText(text: string): string {
   let ms = date.getTime() + Math.floor(micros / 1000);
   if (sign && !utc) ms -= (sign === '-' ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60_000;
   return formatTimestamp(ms, micros % 1000);
+}
+
+/** A timestamp text of formatTimestamp's shape, its fraction cut to milliseconds (as our SQLite schema stores it). */
+export function truncateToMilliseconds(text: string): string {
+  const fraction = /\.(\d+)\+00$/.exec(text);
+  if (!fraction || fraction[1].length <= 3) return text;
+  const kept = fraction[1].slice(0, 3).replace(/0+$/, '');
+  return `${text.slice(0, fraction.index)}${kept ? `.${kept}` : ''}+00`;
 }
 
 export function toTimestamp(value: unknown): string {

@@ -1,4 +1,4 @@
-// Reading one source table and turning it into COPY text, row by row: convert every value, check
+// Reading one source table of our schema and turning it into COPY text, row by row: convert every value, check
 // what PostgreSQL would check (NOT NULL, enums, ranges, foreign keys, unique keys), report the rows
 // that fail, and hash the canonical text of the rows that pass. Streams: memory holds one chunk,
 // plus the ids of referenced tables and the keys of unique indexes.
@@ -18,6 +18,7 @@ import {
   toReal,
   toText,
   toTimestamp,
+  truncateToMilliseconds,
   type ColumnKind,
   type JsonValue,
 } from './convert.js';
@@ -197,13 +198,15 @@ export interface ConvertTableOptions {
   stats: TableCopyStats;
   /** called after each chunk */
   onChunk?: () => void;
+  /** the target keeps milliseconds (our SQLite schema): sub-millisecond digits are dropped first */
+  millisecondTimestamps?: boolean;
 }
 
 /**
  * Yields the table's rows as COPY text in chunks; fills `stats` (the checksum when done).
  * A bad row is reported to the ledger and left out, whether or not the run will go on.
  */
-export function* convertTableRows({ source, plan, ledger, stats, onChunk }: ConvertTableOptions): Generator<Buffer> {
+export function* convertTableRows({ source, plan, ledger, stats, onChunk, millisecondTimestamps = false }: ConvertTableOptions): Generator<Buffer> {
   const hash = createHash(CHECKSUM_ALGORITHM);
   if (!plan.source) {
     stats.checksum = hash.digest('hex');
@@ -283,7 +286,7 @@ export function* convertTableRows({ source, plan, ledger, stats, onChunk }: Conv
                 copy = value ? 't' : 'f';
                 break;
               case 'timestamp':
-                value = copy = toTimestamp(rawValue);
+                value = copy = millisecondTimestamps ? truncateToMilliseconds(toTimestamp(rawValue)) : toTimestamp(rawValue);
                 break;
               case 'text':
                 if (typeof rawValue === 'string' && !enumColumn[i]) {
