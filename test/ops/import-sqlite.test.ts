@@ -709,7 +709,7 @@ suite('db import-sqlite', () => {
     it('prints help, imports with --json, refuses a second run and names bad rows, with exit codes', async () => {
       const help = cli(['--help']);
       expect(help.status).toBe(0);
-      expect(help.stdout).toMatch(/--to <url>/);
+      expect(help.stdout).toMatch(/--to <target>/);
       expect(help.stdout).toMatch(/--skip-bad-rows/);
       expect(help.stdout).toMatch(/--dry-run/);
 
