@@ -19,7 +19,7 @@ const FORBIDDEN = [
   new RegExp(String.raw`\bdelete\s+from\s+(?:only\s+)?${identifier}`, 'gi'),
   new RegExp(String.raw`\bupdate\s+(?:only\s+)?${identifier}\s+set\b`, 'gi'),
   new RegExp(String.raw`\brename\s+to\s+${identifier}`, 'gi'),
-  new RegExp(String.raw`\bcreate\s+(?:unique\s+)?index\s+(?:concurrently\s+)?(?:if\s+not\s+exists\s+)?(?:\w+\s+)?on\s+(?:only\s+)?${identifier}`, 'gi'),
+  new RegExp(String.raw`\bcreate\s+(?:unique\s+)?index\s+(?:concurrently\s+)?(?:if\s+not\s+exists\s+)?(?:["\`\[]?\w+["\`\]]?\s+)?on\s+(?:only\s+)?${identifier}`, 'gi'),
   new RegExp(String.raw`\binsert\s+into\s+${identifier}`, 'gi'),
 ];
 
