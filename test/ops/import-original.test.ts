@@ -4,12 +4,13 @@
 // tables and columns we do not model kept verbatim in the legacy area, learners signing in with the
 // password they had (bcrypt, then argon2id), the new enum values usable through the API, and dirty
 // sources refused with their bad rows named and the target untouched.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import type { Dialect } from '../../src/db/client.js';
 import { openConfiguredDatabase } from '../../src/db/configured.js';
@@ -268,6 +269,30 @@ describeEachDialect('db import from the original app', (target) => {
     const refused = await importDatabase({ source: await sourceOf('sqlite', '2026-04'), target: url });
     expect(refused.error).toMatch(/not empty .*legacy[._]achievements/);
     expect(await snapshot(target, url)).toEqual(before);
+  });
+});
+
+describe('db import between our own databases', () => {
+  it('moves an imported PostgreSQL database, legacy area included, into a SQLite file through the CLI (db import URL --to FILE)', async () => {
+    if (!inject('pgAvailable')) throw new Error('needs PostgreSQL');
+    const postgres = await scratch('postgres');
+    expectImported(await importDatabase({ source: await sourceOf('sqlite', '2026-04'), target: postgres }), '2026-04');
+    const file = path.join(folder, 'ours.db');
+    const cli = spawnSync(process.execPath, ['bin/mathakine.js', 'db', 'import', postgres, '--to', file, '--json'], { encoding: 'utf8' });
+    expect(cli.status, cli.stderr).toBe(0);
+    const report = JSON.parse(cli.stdout) as ImportReport;
+    expect(report.source).toMatchObject({ format: 'postgres', kind: 'mathakine', alembicRevision: null });
+    expect(report.tables.every((t) => t.verified && t.legacyColumns.length === 0)).toBe(true);
+    // the legacy area keeps its names and rows: legacy.users → legacy_users, not legacy_legacy_users
+    expect(report.legacy.map((t) => t.target).sort()).toEqual(
+      [...ORIGINAL_TABLES_2026, 'logic_challenges', 'users'].map((t) => `legacy_${t}`).sort(),
+    );
+    expect(report.legacy.every((t) => t.verified)).toBe(true);
+    for (const legacy of report.legacy) {
+      const name = legacy.target.slice('legacy_'.length);
+      expect(await legacyTableAsText('sqlite', file, name, legacy.columns)).toEqual(await legacyTableAsText('postgres', postgres, name, legacy.columns));
+    }
+    expect(await rowsOf('sqlite', file, 'select count(*) as n from logic_challenges')).toEqual([{ n: 6 }]);
   });
 });
 
