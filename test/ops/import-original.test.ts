@@ -139,6 +139,7 @@ const CASES: [SourceFormat, OriginalVersion][] = [
   ['sqlite', '2026-04'],
   ['postgres', '2025-06'],
   ['postgres', '2026-04'],
+  ['dump', '2025-06'],
   ['dump', '2026-04'],
 ];
 
