@@ -3,7 +3,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type BetterSqlite3 from 'better-sqlite3';
 import { errorMessage, type Progress } from '../progress.js';
-import type { LegacyTablePlan } from './legacy.js';
+import { countLegacyRows, readLegacyRows, type LegacyTablePlan } from './legacy.js';
 import type { TablePlan } from './plan.js';
 import { legacyTargetName, type ImportReport, type LegacyTableReport, type TableReport } from './report.js';
 import { convertTableRows, countSourceRows, type ImportLedger, type TableCopyStats } from './rows.js';
@@ -148,4 +148,29 @@ export function legacyReport(run: RunContext, plan: LegacyTablePlan, source: { r
 export function legacySummary(table: LegacyTableReport, seconds: number): string {
   const verified = table.verified === null ? '' : table.verified ? ', verified' : ', DIFFERS in the target';
   return `${table.target}: ${table.rows.toLocaleString('en-US')} rows kept verbatim${verified} (${seconds.toFixed(1)} s)`;
+}
+
+/** A target's side of the legacy area: load a table's rows, read them back for the checksum. */
+export interface LegacyTarget {
+  load(plan: LegacyTablePlan, batches: Iterable<(string | number | null)[][]>, signal?: AbortSignal): void | Promise<void>;
+  checksum(plan: LegacyTablePlan): { rows: number; checksum: string } | Promise<{ rows: number; checksum: string }>;
+}
+
+/** Copies and verifies every legacy table (inside the target's transaction); throws when one differs. */
+export async function loadLegacyArea(run: RunContext, target: LegacyTarget): Promise<void> {
+  for (const plan of run.legacy) {
+    const tableStarted = performance.now();
+    const rows = readLegacyRows(run.source, plan);
+    run.progress.start(legacyTargetName(run.report.target.dialect ?? 'postgres', plan.name), countLegacyRows(run.source, plan));
+    await target.load(plan, rows.batches, run.options.signal);
+    const table = legacyReport(run, plan, rows.result);
+    const written = await target.checksum(plan);
+    table.targetRows = written.rows;
+    table.targetChecksum = written.checksum;
+    table.verified = written.rows === table.rows && written.checksum === table.sourceChecksum;
+    run.report.legacy.push(table);
+    run.progress.finish(legacySummary(table, elapsed(tableStarted)), table.verified);
+  }
+  const different = run.report.legacy.filter((t) => !t.verified);
+  if (different.length > 0) throw new ImportFailure(`verification failed for ${different.map((t) => t.target).join(', ')}: nothing was imported`);
 }

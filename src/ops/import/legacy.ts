@@ -5,13 +5,14 @@
 // the verification hashes the same COPY-text lines on both sides.
 import { createHash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
+import { LEGACY_AREA_PREFIX } from '../../db/protected.js';
 import { COPY_NULL, escapeCopyText } from './convert.js';
 import { quoteSqlite, type TablePlan } from './plan.js';
 import { CHECKSUM_ALGORITHM } from './rows.js';
 
 export const LEGACY_ROW_COLUMN = 'source_row';
 /** A SQLite source's tables with this prefix are a legacy area already (one of our databases). */
-export const LEGACY_TABLE_PREFIX = 'legacy_';
+export const LEGACY_TABLE_PREFIX = LEGACY_AREA_PREFIX;
 
 export interface LegacyTablePlan {
   /** its name inside the legacy area */

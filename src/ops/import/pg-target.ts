@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { postgresConnectionConfig } from '../../db/client.js';
+import { LEGACY_AREA_SCHEMA } from '../../db/protected.js';
 import { canonicalJson, COPY_NULL, escapeCopyText, REAL_TEXT_EXACT_BELOW, unescapeCopyText } from './convert.js';
 import { LEGACY_ROW_COLUMN, legacyCopyLine, type LegacyTablePlan } from './legacy.js';
 import type { TablePlan } from './plan.js';
@@ -138,8 +139,8 @@ const IDENTITY_COLUMNS_SQL = `
   where n.nspname = current_schema() and a.attidentity in ('a', 'd') and t.relname = any($1)
   order by t.relname`;
 
-/** The PostgreSQL home of the legacy area. */
-export const LEGACY_SCHEMA = 'legacy';
+/** The PostgreSQL home of the legacy area (the migration guard protects it). */
+export const LEGACY_SCHEMA = LEGACY_AREA_SCHEMA;
 const LEGACY_TABLES_SQL = `
   select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
   where n.nspname = $1 and c.relkind = 'r' order by c.relname`;

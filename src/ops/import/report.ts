@@ -1,4 +1,5 @@
 // What an import run reports (the CLI's --json output, and what format.ts prints for people).
+import { LEGACY_AREA_PREFIX, LEGACY_AREA_SCHEMA } from '../../db/protected.js';
 import type { SourceKind } from './plan.js';
 import type { SourceFormat } from './source.js';
 import type { SequenceReset } from './pg-target.js';
@@ -86,7 +87,7 @@ export interface ImportReport {
 
 /** Where a legacy table lands in a target of `dialect`. */
 export function legacyTargetName(dialect: 'postgres' | 'sqlite', name: string): string {
-  return dialect === 'postgres' ? `legacy.${name}` : `legacy_${name}`;
+  return dialect === 'postgres' ? `${LEGACY_AREA_SCHEMA}.${name}` : `${LEGACY_AREA_PREFIX}${name}`;
 }
 
 /** What --dry-run learns about the target without writing to it. */

@@ -5,13 +5,14 @@
 // what our SQLite schema stores (booleans 0/1, timestamps as epoch milliseconds, JSON as text).
 import { createHash } from 'node:crypto';
 import BetterSqlite3 from 'better-sqlite3';
+import { LEGACY_AREA_PREFIX } from '../../db/protected.js';
 import { canonicalJson, COPY_NULL, escapeCopyText, formatTimestamp, realCanonicalText, unescapeCopyText, type ColumnKind } from './convert.js';
 import { LEGACY_ROW_COLUMN, legacyCopyLine, type LegacyTablePlan } from './legacy.js';
 import { quoteSqlite as quote, type TablePlan } from './plan.js';
 import { CHECKSUM_ALGORITHM } from './rows.js';
 
-/** Prefix of the legacy area's tables in a SQLite target. */
-export const LEGACY_SQLITE_PREFIX = 'legacy_';
+/** Prefix of the legacy area's tables in a SQLite target (the migration guard protects them). */
+export const LEGACY_SQLITE_PREFIX = LEGACY_AREA_PREFIX;
 
 const STORED: Record<ColumnKind, (field: string) => unknown> = {
   integer: (f) => Number(f),

@@ -13,8 +13,7 @@ import {
   elapsed,
   finishBadRows,
   ImportFailure,
-  legacyReport,
-  legacySummary,
+  loadLegacyArea,
   notEmptyMessage,
   phaseTimer,
   scan,
@@ -22,7 +21,6 @@ import {
   tableSummary,
   type RunContext,
 } from './context.js';
-import { countLegacyRows, readLegacyRows } from './legacy.js';
 import { ensureTargetDatabase, IMPORT_APPLICATION_NAME, LEGACY_SCHEMA, nonEmptyTables, TargetTransaction } from './pg-target.js';
 import type { TargetInspection } from './report.js';
 
@@ -121,24 +119,7 @@ export async function importIntoPostgres(run: RunContext, url: string): Promise<
       }
 
       phase('legacy');
-      for (const plan of run.legacy) {
-        const tableStarted = performance.now();
-        const rows = readLegacyRows(run.source, plan);
-        const table = legacyReport(run, plan, rows.result);
-        progress.start(table.target, countLegacyRows(run.source, plan));
-        await transaction.copyLegacy(plan, rows.batches, options.signal);
-        const target = await transaction.legacyChecksum(plan);
-        Object.assign(table, { rows: rows.result.rows, sourceChecksum: rows.result.checksum });
-        table.targetRows = target.rows;
-        table.targetChecksum = target.checksum;
-        table.verified = target.rows === table.rows && target.checksum === table.sourceChecksum;
-        report.legacy.push(table);
-        progress.finish(legacySummary(table, elapsed(tableStarted)), table.verified);
-      }
-      const legacyDifferent = report.legacy.filter((t) => !t.verified);
-      if (legacyDifferent.length > 0) {
-        throw new ImportFailure(`verification failed for ${legacyDifferent.map((t) => t.target).join(', ')}: nothing was imported`);
-      }
+      await loadLegacyArea(run, { load: (plan, batches, signal) => transaction.copyLegacy(plan, batches, signal), checksum: (plan) => transaction.legacyChecksum(plan) });
 
       phase('indexes');
       progress.start('adding foreign keys back, resetting sequences, committing');

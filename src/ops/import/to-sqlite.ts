@@ -13,8 +13,7 @@ import {
   elapsed,
   finishBadRows,
   ImportFailure,
-  legacyReport,
-  legacySummary,
+  loadLegacyArea,
   newStats,
   notEmptyMessage,
   phaseTimer,
@@ -24,7 +23,6 @@ import {
   tableSummary,
   type RunContext,
 } from './context.js';
-import { countLegacyRows, readLegacyRows } from './legacy.js';
 import type { TargetInspection } from './report.js';
 import { SqliteTargetTransaction } from './sqlite-target.js';
 
@@ -106,21 +104,7 @@ export async function importIntoSqlite(run: RunContext, file: string): Promise<v
     if (different.length > 0) throw new ImportFailure(`verification failed for ${different.map((t) => t.table).join(', ')}: nothing was imported`);
 
     phase('legacy');
-    for (const plan of run.legacy) {
-      const tableStarted = performance.now();
-      const rows = readLegacyRows(run.source, plan);
-      progress.start(`legacy_${plan.name}`, countLegacyRows(run.source, plan));
-      transaction.loadLegacy(plan, rows.batches, options.signal);
-      const table = legacyReport(run, plan, rows.result);
-      const target = transaction.legacyChecksum(plan);
-      table.targetRows = target.rows;
-      table.targetChecksum = target.checksum;
-      table.verified = target.rows === table.rows && target.checksum === table.sourceChecksum;
-      report.legacy.push(table);
-      progress.finish(legacySummary(table, elapsed(tableStarted)), table.verified);
-    }
-    const legacyDifferent = report.legacy.filter((t) => !t.verified);
-    if (legacyDifferent.length > 0) throw new ImportFailure(`verification failed for ${legacyDifferent.map((t) => t.target).join(', ')}: nothing was imported`);
+    await loadLegacyArea(run, { load: (plan, batches, signal) => transaction.loadLegacy(plan, batches, signal), checksum: (plan) => transaction.legacyChecksum(plan) });
 
     phase('commit');
     progress.start('checking foreign keys, committing');
