@@ -242,13 +242,13 @@ describeEachDialect('db import from the original app', (target) => {
     });
   }
 
-  it('names the bad rows of a dirty source and leaves the target exactly as it was, legacy area included', async () => {
+  it('names the bad rows of a dirty source and leaves the target exactly as it was; with --skip-bad-rows keeps them whole in the legacy area', async () => {
     const url = await scratch(target);
     const first = await importDatabase({ source: await sourceOf('sqlite', '2025-06'), target: url });
     expectImported(first, '2025-06');
 
     const dirty = path.join(folder, `dirty-${target}.db`);
-    const fixture = originalFixture('2026-04');
+    const fixture = originalFixture('2025-06');
     fixture.tables.find((t) => t.name === 'exercises')!.rows[1][4] = 'SUPREME_LEADER';
     fixture.tables.find((t) => t.name === 'logic_challenges')!.rows[2][4] = 'SITH';
     writeOriginalSqlite(dirty, fixture);
@@ -270,6 +270,20 @@ describeEachDialect('db import from the original app', (target) => {
     const refused = await importDatabase({ source: await sourceOf('sqlite', '2026-04'), target: url });
     expect(refused.error).toMatch(/not empty .*legacy[._]achievements/);
     expect(await snapshot(target, url)).toEqual(before);
+
+    // told to skip them, it imports the rest and keeps the bad rows whole in the legacy area
+    const skipped = await importDatabase({ source: dirty, target: url, truncate: true, skipBadRows: true });
+    expect(skipped.error).toBeNull();
+    expect(skipped.tables.find((t) => t.table === 'exercises')).toMatchObject({ imported: 2, skipped: 1, verified: true });
+    const rejected = skipped.legacy.filter((t) => t.holds === 'rejected rows');
+    expect(rejected.map((t) => [t.target.replace(/^legacy[._]/, ''), t.rows, t.verified])).toEqual([
+      ['exercises_rejected', 1, true],
+      ['attempts_rejected', 2, true],
+      ['logic_challenges_rejected', 1, true],
+    ]);
+    const [exercise] = await legacyTableAsText(target, url, 'exercises_rejected', ['id', 'title', 'difficulty', 'question']);
+    expect(exercise).toEqual(['2', 'Sabres laser', 'SUPREME_LEADER', '6 × 7 ?']);
+    expect(await legacyTableAsText(target, url, 'attempts_rejected', ['id', 'exercise_id', 'user_answer'])).toEqual([['2', '2', '41'], ['3', '2', '42']]);
   });
 });
 

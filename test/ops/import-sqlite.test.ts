@@ -534,6 +534,18 @@ suite('db import-sqlite', () => {
       { table: 'exercises', id: 9, column: 'complexity', reason: '9 is outside 1-5' },
     ]);
     expect(await query(target, 'select id, full_name from users where id >= 10')).toEqual([{ id: 13, full_name: 'un vrai \uFFFD' }]);
+    // nothing dropped: the rows left out are kept whole in the legacy area, bytes no text can hold as \x hex
+    expect(await query(target, 'select id, full_name, total_points from legacy.users_rejected order by source_row')).toEqual([
+      { id: '10', full_name: null, total_points: null },
+      { id: '11', full_name: '\\x610062', total_points: null },
+      { id: '12', full_name: '\\xc328', total_points: null },
+      { id: '14', full_name: '\\x61ff62', total_points: null },
+      { id: '15', full_name: null, total_points: '2147483648' },
+      { id: '16', full_name: null, total_points: null },
+      { id: '17', full_name: null, total_points: null },
+      { id: '18', full_name: null, total_points: null },
+    ]);
+    expect(report.legacy.find((t) => t.target === 'legacy.exercises_rejected')).toMatchObject({ rows: 1, verified: true });
   });
 
   it('keeps random doubles, instants and text exactly, and its checksums agree with PostgreSQL on them', async () => {

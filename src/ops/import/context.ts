@@ -3,7 +3,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type BetterSqlite3 from 'better-sqlite3';
 import { errorMessage, type Progress } from '../progress.js';
-import { countLegacyRows, readLegacyRows, type LegacyTablePlan } from './legacy.js';
+import { countLegacyRows, readLegacyRows, rejectedRowsPlan, type LegacyTablePlan } from './legacy.js';
 import type { TablePlan } from './plan.js';
 import { legacyTargetName, type ImportReport, type LegacyTableReport, type TableReport } from './report.js';
 import { convertTableRows, countSourceRows, type ImportLedger, type TableCopyStats } from './rows.js';
@@ -158,6 +158,11 @@ export interface LegacyTarget {
 
 /** Copies and verifies every legacy table (inside the target's transaction); throws when one differs. */
 export async function loadLegacyArea(run: RunContext, target: LegacyTarget): Promise<void> {
+  // nothing dropped: rows our tables could not take (--skip-bad-rows) are kept whole
+  for (const plan of run.plan) {
+    const skipped = run.ledger.skippedKeys(plan.name);
+    if (skipped.length > 0) run.legacy.push(rejectedRowsPlan(run.source, plan, skipped));
+  }
   for (const plan of run.legacy) {
     const tableStarted = performance.now();
     const rows = readLegacyRows(run.source, plan);

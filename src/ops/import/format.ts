@@ -57,7 +57,13 @@ export function formatImportReport(report: ImportReport, maxBadRows = 20): strin
   if (report.legacy.length > 0) {
     lines.push('', 'Kept verbatim in the legacy area (never read by the API):');
     for (const t of report.legacy) {
-      const what = t.sourceTable.startsWith('legacy_') ? `${t.sourceTable} (the source's legacy area)` : t.holds === 'table' ? `table ${t.sourceTable} (not in our schema)` : `${t.sourceTable}: columns not in our table: ${t.columns.slice(1).join(', ')}`;
+      const what = t.sourceTable.startsWith('legacy_')
+        ? `${t.sourceTable} (the source's legacy area)`
+        : t.holds === 'rejected rows'
+          ? `${t.sourceTable}: the bad rows skipped from our table, whole`
+          : t.holds === 'table'
+            ? `table ${t.sourceTable} (not in our schema)`
+            : `${t.sourceTable}: columns not in our table: ${t.columns.slice(1).join(', ')}`;
       const verified = t.verified === null ? '' : t.verified ? ', verified' : ', DIFFERS in the target';
       lines.push(`  ${what} → ${t.target}, ${count(t.rows)} rows${verified}`);
     }

@@ -18,11 +18,26 @@ export interface LegacyTablePlan {
   /** its name inside the legacy area */
   name: string;
   sourceTable: string;
-  holds: 'table' | 'columns';
+  holds: 'table' | 'columns' | 'rejected rows';
   /** source columns, in order (for `columns`: the key first) */
   columns: string[];
   /** what orders the source rows: its key, an existing source_row, or SQLite's rowid */
   orderBy: string;
+  /** only these rows (by key): the bad rows --skip-bad-rows left out of our table */
+  only?: { key: string; values: unknown[] };
+}
+
+/** The rows of `table` that --skip-bad-rows left out of ours, kept whole as `NAME_rejected`. */
+export function rejectedRowsPlan(source: BetterSqlite3.Database, table: TablePlan, keys: unknown[]): LegacyTablePlan {
+  const key = table.columns[table.primaryKeyIndex].sourceName!;
+  return {
+    name: `${table.source!.name}_rejected`,
+    sourceTable: table.source!.name,
+    holds: 'rejected rows',
+    columns: sourceColumns(source, table.source!.name).map((c) => c.name),
+    orderBy: quoteSqlite(key),
+    only: { key, values: keys },
+  };
 }
 
 function sourceColumns(source: BetterSqlite3.Database, table: string): { name: string; pk: number }[] {
@@ -57,13 +72,33 @@ export function legacyPlans(source: BetterSqlite3.Database, mapped: TablePlan[],
   return plans;
 }
 
-/** A SQLite value as verbatim text: numbers as written, blobs as PostgreSQL's \x hex. */
+const utf8Strict = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A SQLite value as verbatim text: numbers as written, text as is (it arrives as its bytes, see
+ * legacySelect), blobs as PostgreSQL's \x hex; text no target can store as text (invalid UTF-8,
+ * NUL characters) as the \x hex of its bytes too.
+ */
 export function legacyText(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string') return value;
   if (typeof value === 'bigint' || typeof value === 'number') return String(value);
-  if (value instanceof Uint8Array) return `\\x${Buffer.from(value).toString('hex')}`;
+  if (value instanceof Uint8Array) {
+    try {
+      const text = utf8Strict.decode(value);
+      if (!text.includes('\0')) return text;
+    } catch {
+      // not UTF-8: its bytes, below
+    }
+    return `\\x${Buffer.from(value).toString('hex')}`;
+  }
   return String(value);
+}
+
+/** Reads text as its bytes (better-sqlite3 would replace invalid UTF-8) and blobs as \x hex text. */
+function legacySelect(column: string): string {
+  const c = quoteSqlite(column);
+  return `case typeof(${c}) when 'text' then cast(${c} as blob) when 'blob' then '\\x' || lower(hex(${c})) else ${c} end`;
 }
 
 export interface LegacyRows {
@@ -78,13 +113,15 @@ const BATCH_ROWS = 2048;
 /** The table's rows as text, in source order, hashed as COPY-text lines. */
 export function readLegacyRows(source: BetterSqlite3.Database, plan: LegacyTablePlan): LegacyRows {
   const result = { rows: 0, checksum: '' };
-  const select = `select ${plan.columns.map(quoteSqlite).join(', ')} from ${quoteSqlite(plan.sourceTable)} order by ${plan.orderBy}`;
+  const only = plan.only ? ` where ${quoteSqlite(plan.only.key)} in (select value from json_each(?))` : '';
+  const select = `select ${plan.columns.map(legacySelect).join(', ')} from ${quoteSqlite(plan.sourceTable)}${only} order by ${plan.orderBy}`;
   function* batches(): Generator<(string | number | null)[][]> {
     const hash = createHash(CHECKSUM_ALGORITHM);
     // integers exactly, even past 2^53
     const statement = source.prepare(select).raw(true).safeIntegers(true);
     let batch: (string | number | null)[][] = [];
-    for (const raw of statement.iterate() as IterableIterator<unknown[]>) {
+    const parameters = plan.only ? [JSON.stringify(plan.only.values)] : [];
+    for (const raw of statement.iterate(...parameters) as IterableIterator<unknown[]>) {
       const row: (string | number | null)[] = [++result.rows, ...raw.map(legacyText)];
       hash.update(legacyCopyLine(row));
       batch.push(row);
@@ -113,5 +150,6 @@ export function alembicRevision(source: BetterSqlite3.Database, tables: string[]
 }
 
 export function countLegacyRows(source: BetterSqlite3.Database, plan: LegacyTablePlan): number {
+  if (plan.only) return plan.only.values.length;
   return (source.prepare(`select count(*) from ${quoteSqlite(plan.sourceTable)}`).pluck().get() as number) ?? 0;
 }

@@ -292,18 +292,19 @@ export class TargetTransaction {
     return { names: rows.map((r) => r.name), nonEmpty };
   }
 
-  /** Replaces the legacy area with empty tables for `plans` (every column text, as the source wrote it). */
-  async recreateLegacyArea(existing: string[], plans: LegacyTablePlan[]): Promise<void> {
+  /** Empties the legacy area (the tables of an earlier import go: --truncate replaces everything). */
+  async clearLegacyArea(existing: string[]): Promise<void> {
     await this.client.query(`create schema if not exists ${LEGACY_SCHEMA}`);
     for (const name of existing) await this.client.query(`drop table ${LEGACY_SCHEMA}.${quoteIdent(name)}`);
-    for (const plan of plans) {
-      const columns = plan.columns.map((c) => `${quoteIdent(c)} text`).join(', ');
-      await this.client.query(`create table ${LEGACY_SCHEMA}.${quoteIdent(plan.name)} (${quoteIdent(LEGACY_ROW_COLUMN)} bigint primary key, ${columns})`);
-      await this.client.query(`comment on table ${LEGACY_SCHEMA}.${quoteIdent(plan.name)} is ${pg.escapeLiteral(`verbatim copy of source table ${plan.sourceTable} (${plan.holds === 'table' ? 'whole table' : 'its key and the columns our schema lacks'}); never read by the API`)}`);
-    }
   }
 
+  /** Creates the legacy table (every column text, as the source wrote it) and loads its rows. */
   async copyLegacy(plan: LegacyTablePlan, batches: Iterable<(string | number | null)[][]>, signal?: AbortSignal): Promise<void> {
+    const table = `${LEGACY_SCHEMA}.${quoteIdent(plan.name)}`;
+    const definitions = plan.columns.map((c) => `${quoteIdent(c)} text`).join(', ');
+    await this.client.query(`create table ${table} (${quoteIdent(LEGACY_ROW_COLUMN)} bigint primary key, ${definitions})`);
+    const holds = { table: 'the whole table', columns: 'its key and the columns our schema lacks', 'rejected rows': 'the rows our tables could not take' }[plan.holds];
+    await this.client.query(`comment on table ${table} is ${pg.escapeLiteral(`verbatim copy of source table ${plan.sourceTable}: ${holds}; never read by the API`)}`);
     const columns = [LEGACY_ROW_COLUMN, ...plan.columns].map(quoteIdent).join(', ');
     const copy = this.client.query(copyFrom(`copy ${LEGACY_SCHEMA}.${quoteIdent(plan.name)} (${columns}) from stdin`));
     function* chunks() {

@@ -32,8 +32,11 @@ export interface LegacyTableReport {
   /** where it went: `legacy.NAME` (PostgreSQL) or `legacy_NAME` (SQLite) */
   target: string;
   sourceTable: string;
-  /** `table`: the whole source table (not in our schema); `columns`: its key and the columns our table lacks */
-  holds: 'table' | 'columns';
+  /**
+   * `table`: the whole source table (not in our schema); `columns`: its key and the columns our
+   * table lacks; `rejected rows`: the whole rows --skip-bad-rows left out of our table
+   */
+  holds: 'table' | 'columns' | 'rejected rows';
   columns: string[];
   rows: number;
   targetRows: number | null;

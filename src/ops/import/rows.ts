@@ -38,6 +38,14 @@ export class ImportLedger {
   readonly skippedIds = new Map<string, IdSet>();
   readonly badRows: BadRow[] = [];
   badRowCount = 0;
+  /** per table, the source keys of every row left out (with --skip-bad-rows they go to the legacy area) */
+  private readonly skipped = new Map<string, unknown[]>();
+
+  skippedKeys(table: string): unknown[] {
+    let keys = this.skipped.get(table);
+    if (!keys) this.skipped.set(table, (keys = []));
+    return keys;
+  }
 
   constructor(
     /** the value of `defaultNow()` columns the source leaves empty: when the import started */
@@ -322,6 +330,7 @@ export function* convertTableRows({ source, plan, ledger, stats, onChunk, millis
       if (failure) {
         const id = raw[plan.primaryKeyIndex];
         stats.skipped++;
+        ledger.skippedKeys(plan.name).push(id);
         skippedIds?.add(id);
         ledger.reportBadRow({ table: plan.name, id, ...failure });
         continue;

@@ -105,15 +105,15 @@ export class SqliteTargetTransaction {
     return { names, nonEmpty: names.filter((n) => this.nonEmptyTables([LEGACY_SQLITE_PREFIX + n]).length > 0).map((n) => LEGACY_SQLITE_PREFIX + n) };
   }
 
-  recreateLegacyArea(existing: string[], plans: LegacyTablePlan[]): void {
+  /** Empties the legacy area (the tables of an earlier import go: --truncate replaces everything). */
+  clearLegacyArea(existing: string[]): void {
     for (const name of existing) this.db.exec(`drop table ${quote(LEGACY_SQLITE_PREFIX + name)}`);
-    for (const plan of plans) {
-      const columns = plan.columns.map((c) => `${quote(c)} text`).join(', ');
-      this.db.exec(`create table ${quote(LEGACY_SQLITE_PREFIX + plan.name)} (${quote(LEGACY_ROW_COLUMN)} integer primary key, ${columns})`);
-    }
   }
 
+  /** Creates the legacy table (every column text, as the source wrote it) and loads its rows. */
   loadLegacy(plan: LegacyTablePlan, batches: Iterable<(string | number | null)[][]>, signal?: AbortSignal): void {
+    const columns = plan.columns.map((c) => `${quote(c)} text`).join(', ');
+    this.db.exec(`create table ${quote(LEGACY_SQLITE_PREFIX + plan.name)} (${quote(LEGACY_ROW_COLUMN)} integer primary key, ${columns})`);
     const insert = this.db.prepare(
       `insert into ${quote(LEGACY_SQLITE_PREFIX + plan.name)} values (${[LEGACY_ROW_COLUMN, ...plan.columns].map(() => '?').join(', ')})`,
     );

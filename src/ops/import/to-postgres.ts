@@ -78,7 +78,7 @@ export async function importIntoPostgres(run: RunContext, url: string): Promise<
       const nonEmpty = [...(await transaction.nonEmptyTables(tableNames)), ...legacyArea.nonEmpty];
       if (nonEmpty.length > 0 && !options.truncate) throw new ImportFailure(notEmptyMessage(nonEmpty));
       await transaction.truncate(tableNames);
-      await transaction.recreateLegacyArea(legacyArea.names, run.legacy);
+      await transaction.clearLegacyArea(legacyArea.names);
       // protected tables keep every object they have; they have no secondary index or foreign key anyway
       await transaction.dropIndexesAndForeignKeys(run.plan.filter((p) => !p.isProtected).map((p) => p.name));
       const migrated = report.target.migrationsApplied.length;

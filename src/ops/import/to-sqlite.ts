@@ -73,7 +73,7 @@ export async function importIntoSqlite(run: RunContext, file: string): Promise<v
     const nonEmpty = [...transaction.nonEmptyTables(tableNames), ...legacyArea.nonEmpty];
     if (nonEmpty.length > 0 && !options.truncate) throw new ImportFailure(notEmptyMessage(nonEmpty));
     transaction.truncate(tableNames);
-    transaction.recreateLegacyArea(legacyArea.names, run.legacy);
+    transaction.clearLegacyArea(legacyArea.names);
     progress.finish(`${report.target.description} ready${report.target.created ? ' (created)' : ''}, ${report.target.migrationsApplied.length} migration(s) applied`);
 
     let doomed = false;
