@@ -296,7 +296,7 @@ describe('db import between our own databases', () => {
     const cli = spawnSync(process.execPath, ['bin/mathakine.js', 'db', 'import', postgres, '--to', file, '--json'], { encoding: 'utf8' });
     expect(cli.status, cli.stderr).toBe(0);
     const report = JSON.parse(cli.stdout) as ImportReport;
-    expect(report.source).toMatchObject({ format: 'postgres', kind: 'mathakine', alembicRevision: null });
+    expect(report.source).toMatchObject({ format: 'postgres', kind: 'mathakine', alembicRevision: '20260416_feedback_context' });
     expect(report.tables.every((t) => t.verified && t.legacyColumns.length === 0)).toBe(true);
     // the legacy area keeps its names and rows: legacy.users → legacy_users, not legacy_legacy_users
     expect(report.legacy.map((t) => t.target).sort()).toEqual(

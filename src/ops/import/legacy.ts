@@ -143,7 +143,8 @@ export function legacyCopyLine(row: readonly (string | number | null)[]): string
 
 /** The alembic revision the original app's database is at, when it has an alembic_version table. */
 export function alembicRevision(source: BetterSqlite3.Database, tables: string[]): string | null {
-  const table = tables.find((t) => t.toLowerCase() === 'alembic_version');
+  // the original's own table, or the copy a database of ours keeps in its legacy area
+  const table = tables.find((t) => t.toLowerCase() === 'alembic_version') ?? tables.find((t) => t.toLowerCase() === `${LEGACY_TABLE_PREFIX}alembic_version`);
   if (!table) return null;
   const rows = source.prepare(`select version_num from ${quoteSqlite(table)}`).pluck().all() as string[];
   return rows.length ? rows.join(', ') : null;
