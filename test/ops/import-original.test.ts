@@ -33,7 +33,8 @@ async function scratch(dialect: Dialect): Promise<string> {
   return database.url.replace(/^sqlite:/, '');
 }
 
-type SourceFormat = 'sqlite' | 'postgres' | 'dump';
+/** `dump`: pg_dump's plain SQL (backup_database.py, 2025); `dump-custom`: pg_dump -Fc (scripts/backup_db.py, 2026) */
+type SourceFormat = 'sqlite' | 'postgres' | 'dump' | 'dump-custom';
 const sources = new Map<string, string>();
 
 /** The fixture of `version` as a source of `format` (built once). */
@@ -48,8 +49,8 @@ async function sourceOf(format: SourceFormat, version: OriginalVersion): Promise
     spec = await scratch('postgres');
     await writeOriginalPostgres(spec, originalFixture(version));
   } else {
-    spec = path.join(folder, `original-${version}.sql`);
-    await runPgTool('pg_dump', ['--format=plain', '--file', spec], { url: await sourceOf('postgres', version) });
+    spec = path.join(folder, `original-${version}.${format === 'dump' ? 'sql' : 'dump'}`);
+    await runPgTool('pg_dump', [format === 'dump' ? '--format=plain' : '--format=custom', '--file', spec], { url: await sourceOf('postgres', version) });
   }
   sources.set(key, spec);
   return spec;
@@ -140,7 +141,7 @@ const CASES: [SourceFormat, OriginalVersion][] = [
   ['postgres', '2025-06'],
   ['postgres', '2026-04'],
   ['dump', '2025-06'],
-  ['dump', '2026-04'],
+  ['dump-custom', '2026-04'],
 ];
 
 describeEachDialect('db import from the original app', (target) => {
@@ -155,7 +156,7 @@ describeEachDialect('db import from the original app', (target) => {
       // a dump is loaded into a scratch database on this server first
       const report = await importDatabase({ source: spec, target: url, scratchServer: inject('testDatabaseUrl') });
       expectImported(report, version);
-      expect(report.source.format).toBe(format);
+      expect(report.source.format).toBe(format === 'dump-custom' ? 'dump' : format);
       const fixture = originalFixture(version);
 
       // our tables: counts, and the values whose spelling changes
