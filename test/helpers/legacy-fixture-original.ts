@@ -34,7 +34,8 @@ export interface OriginalFixture {
 
 /** The learners' passwords, as the original hashed them with bcrypt (cost 12 and 10). */
 export const ORIGINAL_PASSWORDS = { obiwan: 'Maitre-Yoda-2026', luke: 'Padawan-2025!' } as const;
-const OBIWAN_BCRYPT = '$2b$12$A6Dk6FrBXYh/gb/EVExlAep.5H9PqEURn7CmoZY9LHNES9PRej7Gy';
+// cost 10 for the maitre, whose sign-in only opens the API checks (bcryptjs is slow at cost 12)
+const OBIWAN_BCRYPT = '$2b$10$rPXaq00DW9VWOznBtEisNOA1fu3lqpOqX.2Oy9T/eFmMHHWMLq1PC';
 const LUKE_BCRYPT = '$2b$12$CEJq4ZT5Kou5GFqBMIJjau0xAQ3meVZpxvGFoVa1KW6WGc9ludxf.';
 // the same hash under the other prefixes bcrypt implementations wrote ($2a$: passlib before 2014, $2y$: PHP)
 const LUKE_BCRYPT_10 = '$2b$10$OV31Qx5nwSWP6l0p9.r66.XtPNNtn7bY3tH8nZXYl5GjfvzF70.He';
