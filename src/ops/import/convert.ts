@@ -150,43 +150,6 @@ export function toText(value: unknown): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Enums: canonical lowercase French words; the legacy app wrote Python enum names (ADDITION,
-// PADAWAN, GROUP_10_12, AGE_13_PLUS, ALL_AGES), sometimes the values, sometimes with accents.
-
-function legacyAgeGroup(folded: string): string | undefined {
-  const range = /^(?:group|ages?)?_?(\d+)_(\d+)$/.exec(folded);
-  if (range) return `${range[1]}-${range[2]}`;
-  const plus = /^(?:group|ages?)?_?(\d+)_?plus$/.exec(folded);
-  if (plus) return `${plus[1]}+`;
-  if (folded === 'all_ages' || folded === 'ages_all') return 'all';
-  return undefined;
-}
-
-/**
- * Names the original gave a value whose canonical word differs: its 2026 age group ADULT is the
- * 2025 ADULTE (`adulte`), spelled in English.
- */
-const SAME_VALUE_OTHER_NAME: Record<string, string> = { adult: 'adulte' };
-
-/** The canonical value of `raw` among `allowed`, or undefined when it is none of them. */
-export function normalizeEnumValue(raw: string, allowed: readonly string[]): string | undefined {
-  if (allowed.includes(raw)) return raw;
-  const folded = raw
-    .trim()
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase();
-  if (allowed.includes(folded)) return folded;
-  // GRAND_MAITRE, "grand maître", grand-maitre
-  const underscored = folded.replace(/[\s-]+/g, '_');
-  if (allowed.includes(underscored)) return underscored;
-  const renamed = SAME_VALUE_OTHER_NAME[underscored];
-  if (renamed !== undefined && allowed.includes(renamed)) return renamed;
-  const ageGroup = legacyAgeGroup(folded);
-  return ageGroup !== undefined && allowed.includes(ageGroup) ? ageGroup : undefined;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Timestamps. Ours: integer milliseconds since the epoch (UTC). Legacy: text as SQLAlchemy and
 // SQLite's CURRENT_TIMESTAMP wrote it, 'YYYY-MM-DD HH:MM:SS[.ffffff]', without offset meaning UTC,
 // sometimes with 'T', 'Z' or an offset. The result is PostgreSQL's own output for the value

@@ -3,13 +3,13 @@
 // that fail, and hash the canonical text of the rows that pass. Streams: memory holds one chunk,
 // plus the ids of referenced tables and the keys of unique indexes.
 import { createHash } from 'node:crypto';
+import { canonicalEnum } from '../../db/enums.js';
 import BetterSqlite3 from 'better-sqlite3';
 import {
   BadValueError,
   COPY_NULL,
   describe,
   escapeCopyText,
-  normalizeEnumValue,
   realCanonicalText,
   realCopyText,
   toBoolean,
@@ -122,7 +122,7 @@ function normalizerFor(column: ColumnPlan): (raw: unknown) => unknown {
       return (raw) => {
         const text = toText(raw);
         let value = seen.get(text);
-        if (value === undefined && !seen.has(text)) seen.set(text, (value = normalizeEnumValue(text, allowed)));
+        if (value === undefined && !seen.has(text)) seen.set(text, (value = canonicalEnum(text, allowed)));
         if (value === undefined) throw new BadValueError(`unknown value ${describe(text)} (expected one of ${allowed.join(', ')})`);
         return value;
       };
