@@ -1,4 +1,4 @@
-// SQLite → PostgreSQL import: `mathakine db import-sqlite` (verification included) against pgloader
+// SQLite → PostgreSQL import: `mathakine db import` (verification included) against pgloader
 // (no verification) on the same legacy file, into fresh databases, same machine, same run, rounds
 // interleaved. Then peak memory of our import for two sizes of the attempts table.
 //
@@ -98,9 +98,9 @@ function compiledCli(): string {
 let cliEntry = path.join(ROOT, 'bin', 'mathakine.js');
 
 function runOurs(file: string, url: string): Timed & { phases: Record<string, number> } {
-  const run = timed(process.execPath, [cliEntry, 'db', 'import-sqlite', file, '--to', url, '--json']);
+  const run = timed(process.execPath, [cliEntry, 'db', 'import', file, '--to', url, '--json']);
   const report = JSON.parse(run.stdout) as { ok: boolean; error: string | null; phases: Record<string, number> };
-  if (!report.ok) throw new Error(`import-sqlite failed: ${report.error}`);
+  if (!report.ok) throw new Error(`db import failed: ${report.error}`);
   return { ...run, phases: report.phases };
 }
 
@@ -174,14 +174,15 @@ async function main() {
       `30,000 progress, 500 + 50,000 challenges and their attempts, 10,000 results), ${fixed(fs.statSync(file).size / 2 ** 20, 0)} MB. ` +
       'Each run into a fresh database; wall clock of the whole command, rounds interleaved.',
     '',
-    '| run | `mathakine db import-sqlite` (with verification) | pgloader (no verification) |',
+    '| run | `mathakine db import` (with verification) | pgloader (no verification) |',
     '|---|---:|---:|',
     ...ours.map((r, i) => `| ${i + 1} | ${fixed(r.seconds)} s | ${fixed(theirs[i].seconds)} s |`),
     `| **median** | **${fixed(oursMedian)} s** | **${fixed(theirsMedian)} s** |`,
     '',
     `Ratio (ours / pgloader, medians): **${fixed(oursMedian / theirsMedian)}**. ` +
       `Our phases (medians): prepare ${fixed(phaseMedian('prepare'))} s, copy ${fixed(phaseMedian('copy'))} s, ` +
-      `indexes and foreign keys ${fixed(phaseMedian('indexes'))} s, verification ${fixed(phaseMedian('verify'))} s, commit ${fixed(phaseMedian('commit'))} s ` +
+      `indexes and foreign keys ${fixed(phaseMedian('indexes'))} s, verification ${fixed(phaseMedian('verify'))} s, ` +
+      `legacy area ${fixed(phaseMedian('legacy'))} s, commit ${fixed(phaseMedian('commit'))} s ` +
       '(the rest is process start-up).',
     '',
     '| peak RSS | attempts | ours | pgloader |',

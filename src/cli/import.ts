@@ -1,13 +1,16 @@
-// `mathakine db import-sqlite FILE --to URL`: the work is src/ops/import-sqlite.ts; this file parses
-// the options, draws progress (bars on a terminal, plain lines otherwise) and sets the exit code.
+// `mathakine db import SOURCE --to TARGET` (alias `db import-sqlite`): the work is src/ops/import/;
+// this file parses the options, draws progress (bars on a terminal, plain lines otherwise) and sets
+// the exit code.
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { formatImportReport, importSqlite } from '../ops/import-sqlite.js';
+import { formatImportReport } from '../ops/import/format.js';
+import { importDatabase } from '../ops/import/run.js';
 import type { Progress } from '../ops/progress.js';
 import { output } from './context.js';
 
 interface ImportCommandOptions {
   to: string;
+  scratch?: string;
   truncate?: boolean;
   skipBadRows?: boolean;
   dryRun?: boolean;
@@ -87,10 +90,12 @@ function logLines(stream: NodeJS.WriteStream): ImportProgress {
 }
 
 export function registerImportCommand(db: Command): void {
-  db.command('import-sqlite')
-    .description("copy a SQLite database (this service's, or the original Python app's) into PostgreSQL, verified")
-    .argument('<file>', 'the SQLite database file')
-    .requiredOption('--to <url>', 'target PostgreSQL URL, created when missing (hosted: add ?sslmode=require)')
+  db.command('import')
+    .alias('import-sqlite')
+    .description("copy a database of the original Python app (any version) or of this service into ours, nothing dropped, verified")
+    .argument('<source>', 'a SQLite file, a PostgreSQL URL, or a dump of the original (.sql, .sql.gz, pg_dump -Fc)')
+    .requiredOption('--to <target>', 'target PostgreSQL URL (created when missing; hosted: add ?sslmode=require) or SQLite path')
+    .option('--scratch <url>', 'PostgreSQL server where a dump is loaded first (default: the target, when it is PostgreSQL)')
     .option('--truncate', 'replace the rows of a target that is not empty (refused otherwise)')
     .option('--skip-bad-rows', 'import the other rows when some cannot be converted (they are still reported)')
     .option('--dry-run', 'read and convert everything and report, writing nothing')
@@ -98,25 +103,30 @@ export function registerImportCommand(db: Command): void {
     .addHelpText(
       'after',
       `
-Every table is copied with COPY in one PostgreSQL transaction, then verified (row counts and a
-checksum of every value, computed on both sides) before it commits. A failed or interrupted run
-leaves the target's tables exactly as before (a database this run created stays empty).
-Rows that cannot be converted are listed with table, id, column and reason.
+Every table is copied in one transaction (COPY into PostgreSQL, prepared inserts into SQLite), then
+verified (row counts and a checksum of every value, computed on both sides) before it commits.
+Tables and columns our schema lacks are kept verbatim in the legacy area (schema legacy on
+PostgreSQL, legacy_* tables on SQLite), verified the same way. A failed or interrupted run leaves
+the target's tables exactly as before (a database this run created stays empty). Rows that cannot
+be converted are listed with table, id, column and reason.
 
 Exit codes: 0 imported and verified (or dry run clean), 1 failed, 130 interrupted.
 
-Example (Render external URL):
-  mathakine db import-sqlite ./data/mathakine.db --to 'postgresql://user:pass@host.frankfurt-postgres.render.com/mathakine?sslmode=require'`,
+Examples:
+  mathakine db import ./data/mathakine.db --to 'postgresql://user:pass@host.frankfurt-postgres.render.com/mathakine?sslmode=require'
+  mathakine db import 'postgresql://user:pass@old-host/mathakine?sslmode=require' --to ./data/mathakine.db
+  mathakine db import backup_mathakine.sql --to postgres://localhost/mathakine`,
     )
-    .action(async (file: string, options: ImportCommandOptions) => {
+    .action(async (sourceSpec: string, options: ImportCommandOptions) => {
       const progress = process.stderr.isTTY ? terminalBars(process.stderr) : logLines(process.stderr);
       // Ctrl-C cancels the transaction; a second one kills the process (the server rolls back then too)
       const interrupt = new AbortController();
       process.once('SIGINT', () => interrupt.abort());
       process.once('SIGTERM', () => interrupt.abort());
-      const report = await importSqlite({
-        source: file,
+      const report = await importDatabase({
+        source: sourceSpec,
         target: options.to,
+        scratchServer: options.scratch,
         truncate: options.truncate,
         skipBadRows: options.skipBadRows,
         dryRun: options.dryRun,

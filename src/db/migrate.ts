@@ -99,7 +99,22 @@ export async function applyMigrations(database: Database, options: MigrationOpti
   const migrationsConfig = { migrationsFolder: folder };
 
   if (database.dialect === 'sqlite') {
-    await database.withWriter((_writer, writeDb) => migrateSqlite(writeDb, migrationsConfig));
+    await database.withWriter((writer, writeDb) => {
+      // A CHECK change rebuilds the table (create, copy, drop, rename). The DROP would cascade-delete
+      // every row referencing it, and `PRAGMA foreign_keys=OFF` inside drizzle's migration
+      // transaction is a no-op: switch them off around the transaction, then check them.
+      writer.pragma('foreign_keys = OFF');
+      try {
+        migrateSqlite(writeDb, migrationsConfig);
+        const violations = writer.pragma('foreign_key_check') as { table: string; parent: string }[];
+        if (violations.length > 0) {
+          const pairs = [...new Set(violations.map((v) => `${v.table} → ${v.parent}`))].join(', ');
+          throw new Error(`migrations left rows with dangling foreign keys: ${pairs}`);
+        }
+      } finally {
+        writer.pragma('foreign_keys = ON');
+      }
+    });
   } else {
     // Two instances starting together must not both run the same migrations.
     const client = await database.pool.connect();

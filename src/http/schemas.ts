@@ -1,14 +1,13 @@
 // zod pieces every module's schemas.ts uses: ids, pagination, lenient enum input, timestamps.
 import { z } from 'zod';
+import { canonicalEnum } from '../db/enums.js';
 
-/** Lowercase, accents stripped: accepts legacy spellings such as `ADDITION`, `Padawan`, `Initié`. */
-export function canonicalEnumValue(value: string): string {
-  return value.trim().normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-}
-
-/** An enum accepted in any case (and with or without accents), always the canonical value after parsing. */
+/**
+ * An enum accepted in any case, with or without accents, in the original app's spellings
+ * (`GRAND_MAITRE`, `Grand Maître`, `GROUP_6_8`, `ALL_AGES`), always the canonical value after parsing.
+ */
 export function enumInput<const T extends readonly [string, ...string[]]>(values: T) {
-  return z.preprocess((v) => (typeof v === 'string' ? canonicalEnumValue(v) : v), z.enum(values));
+  return z.preprocess((v) => (typeof v === 'string' ? (canonicalEnum(v, values) ?? v) : v), z.enum(values));
 }
 
 export const idParams = z.object({ id: z.coerce.number().int().positive() });

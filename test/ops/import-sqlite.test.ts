@@ -16,7 +16,8 @@ import { openDatabase, type Database } from '../../src/db/client.js';
 import { openConfiguredDatabase } from '../../src/db/configured.js';
 import { applyMigrations, listMigrations } from '../../src/db/migrate.js';
 import * as pgSchema from '../../src/db/schema/pg.js';
-import { importSqlite, type ImportReport } from '../../src/ops/import-sqlite.js';
+import { importDatabase as importSqlite } from '../../src/ops/import/run.js';
+import type { ImportReport } from '../../src/ops/import/report.js';
 import { createScratchDatabase, testConfig } from '../helpers/app.js';
 import { AWKWARD_ROWS, buildLegacyFixture, type LegacyRow } from '../helpers/legacy-fixture.js';
 
@@ -135,8 +136,8 @@ suite('db import-sqlite', () => {
       expect(table.targetRows, table.table).toBe(AWKWARD_ROWS[table.table]?.length ?? 0);
       expect(table.targetChecksum, table.table).toBe(table.sourceChecksum);
     }
-    expect(report.unknownSourceTables).toEqual([{ name: 'alembic_version', rows: 1 }]);
-    expect(report.tables.find((t) => t.table === 'users')!.ignoredColumns).toEqual(['legacy_session_token']);
+    expect(report.legacy.map((t) => [t.target, t.rows])).toEqual([['legacy.users', 4], ['legacy.alembic_version', 1]]);
+    expect(report.tables.find((t) => t.table === 'users')!.legacyColumns).toEqual(['legacy_session_token']);
     expect(report.tables.find((t) => t.table === 'progress')!.missingColumns).toEqual(['timed_attempts']);
     expect(report.tables.find((t) => t.table === 'users')!.defaultsFilled).toMatchObject({ role: 1, is_active: 1, created_at: 1 });
     // drizzle's bookkeeping is the target's own, not copied
@@ -416,8 +417,8 @@ suite('db import-sqlite', () => {
     await sqlite.close();
     expect(report.error).toBeNull();
     expect(report.source.kind).toBe('mathakine');
-    expect(report.tables.every((t) => t.verified && t.missingColumns.length === 0 && t.ignoredColumns.length === 0)).toBe(true);
-    expect(report.unknownSourceTables).toEqual([]);
+    expect(report.tables.every((t) => t.verified && t.missingColumns.length === 0 && t.legacyColumns.length === 0)).toBe(true);
+    expect(report.legacy).toEqual([]);
 
     const reopenedSqlite = openDatabase(sourceUrl);
     const postgres = openDatabase(target);
@@ -533,6 +534,18 @@ suite('db import-sqlite', () => {
       { table: 'exercises', id: 9, column: 'complexity', reason: '9 is outside 1-5' },
     ]);
     expect(await query(target, 'select id, full_name from users where id >= 10')).toEqual([{ id: 13, full_name: 'un vrai \uFFFD' }]);
+    // nothing dropped: the rows left out are kept whole in the legacy area, bytes no text can hold as \x hex
+    expect(await query(target, 'select id, full_name, total_points from legacy.users_rejected order by source_row')).toEqual([
+      { id: '10', full_name: null, total_points: null },
+      { id: '11', full_name: '\\x610062', total_points: null },
+      { id: '12', full_name: '\\xc328', total_points: null },
+      { id: '14', full_name: '\\x61ff62', total_points: null },
+      { id: '15', full_name: null, total_points: '2147483648' },
+      { id: '16', full_name: null, total_points: null },
+      { id: '17', full_name: null, total_points: null },
+      { id: '18', full_name: null, total_points: null },
+    ]);
+    expect(report.legacy.find((t) => t.target === 'legacy.exercises_rejected')).toMatchObject({ rows: 1, verified: true });
   });
 
   it('keeps random doubles, instants and text exactly, and its checksums agree with PostgreSQL on them', async () => {
@@ -708,7 +721,7 @@ suite('db import-sqlite', () => {
     it('prints help, imports with --json, refuses a second run and names bad rows, with exit codes', async () => {
       const help = cli(['--help']);
       expect(help.status).toBe(0);
-      expect(help.stdout).toMatch(/--to <url>/);
+      expect(help.stdout).toMatch(/--to <target>/);
       expect(help.stdout).toMatch(/--skip-bad-rows/);
       expect(help.stdout).toMatch(/--dry-run/);
 

@@ -17,7 +17,7 @@ import type { ProgressRow } from '../progress/schemas.js';
 import type { AttemptResult, AttemptRow, ListAttemptsQuery, SubmitAttemptInput } from './schemas.js';
 
 /** Points (total_points and experience_points) for the first correct answer to an exercise, by difficulty. */
-export const POINTS_BY_DIFFICULTY: Record<Difficulty, number> = { initie: 10, padawan: 20, chevalier: 30, maitre: 50 };
+export const POINTS_BY_DIFFICULTY: Record<Difficulty, number> = { initie: 10, padawan: 20, chevalier: 30, maitre: 50, grand_maitre: 75 };
 
 /** current_level = 1 + experience_points ÷ 100 (integer division). */
 export const EXPERIENCE_PER_LEVEL = 100;

@@ -7,7 +7,7 @@ import type { Store, Tx } from '../../db/store.js';
 import { classifyDatabaseError } from '../../db/errors.js';
 import { conflict, unauthorized } from '../../errors.js';
 import type { Actor } from '../../plugins/auth.js';
-import { hashPassword, verifyPassword } from './passwords.js';
+import { hashPassword, isLegacyHash, verifyPassword } from './passwords.js';
 import type { LoginInput, RegisterInput, TokenPair } from './schemas.js';
 import { toPublicUser, type UserRow } from '../users/service.js';
 import type { PublicUser } from '../users/schemas.js';
@@ -80,7 +80,18 @@ export async function login(store: Store, settings: TokenSettings, input: LoginI
   // Same message and (through the decoy hash) about the same time whether the user exists or not.
   const passwordOk = await verifyPassword(user?.hashed_password ?? null, input.password);
   if (!user || !passwordOk || !user.is_active) throw unauthorized(INVALID_CREDENTIALS);
-  const refreshToken = await store.transaction((tx) => issueRefreshToken(tx, user.id, randomUUID(), settings.refreshTtlDays));
+  // An imported bcrypt hash is replaced by argon2id in the sign-in's own transaction; the
+  // condition on the old hash keeps a concurrent password change from being overwritten.
+  const upgraded = user.hashed_password && isLegacyHash(user.hashed_password) ? await hashPassword(input.password) : null;
+  const refreshToken = await store.transaction(async (tx) => {
+    if (upgraded) {
+      await tx.db
+        .update(users)
+        .set({ hashed_password: upgraded })
+        .where(and(eq(users.id, user.id), eq(users.hashed_password, user.hashed_password)));
+    }
+    return issueRefreshToken(tx, user.id, randomUUID(), settings.refreshTtlDays);
+  });
   return tokenPair(settings, user, refreshToken);
 }
 

@@ -5,7 +5,7 @@ import { generateExercise } from './generator.js';
 import type { NewExercise } from './schemas.js';
 
 export const DEMO_EXERCISES_PER_KIND = 2;
-const DIFFICULTY_NAMES = { initie: 'initié', padawan: 'padawan', chevalier: 'chevalier', maitre: 'maître' } as const;
+const DIFFICULTY_NAMES = { initie: 'initié', padawan: 'padawan', chevalier: 'chevalier', maitre: 'maître', grand_maitre: 'grand maître' } as const;
 
 /** At least two exercises for every type × difficulty, identical on every call. */
 export function demoExercises(): NewExercise[] {

@@ -203,7 +203,7 @@ type Maker = (rng: SeededRandom, difficulty: Difficulty) => Draft;
 const nearInteger = (answer: number) => (step: number) => int(answer + step);
 
 const addition: Maker = (rng, difficulty) => {
-  const ranges: Record<Difficulty, [number, number]> = { initie: [1, 10], padawan: [10, 99], chevalier: [100, 999], maitre: [1000, 9999] };
+  const ranges: Record<Difficulty, [number, number]> = { initie: [1, 10], padawan: [10, 99], chevalier: [100, 999], maitre: [1000, 9999], grand_maitre: [10000, 99999] };
   const [min, max] = ranges[difficulty];
   const a = rng.int(min, max);
   const b = rng.int(min, max);
@@ -223,10 +223,11 @@ const addition: Maker = (rng, difficulty) => {
 };
 
 const subtraction: Maker = (rng, difficulty) => {
-  if (difficulty === 'maitre') {
-    // The only rank where the result may be negative: a debt.
-    const credits = rng.int(500, 9999);
-    const debt = rng.int(500, 9999);
+  if (difficulty === 'maitre' || difficulty === 'grand_maitre') {
+    // The only ranks where the result may be negative: a debt.
+    const [min, max] = difficulty === 'maitre' ? [500, 9999] : [10000, 99999];
+    const credits = rng.int(min, max);
+    const debt = rng.int(min, max);
     const rest = credits - debt;
     const hero = rng.pick(['Han Solo', 'Lando', 'Poe', 'Finn']);
     return {
@@ -240,7 +241,7 @@ const subtraction: Maker = (rng, difficulty) => {
       allowNegative: true,
     };
   }
-  const ranges: Record<Exclude<Difficulty, 'maitre'>, [number, number, number]> = {
+  const ranges: Record<Exclude<Difficulty, 'maitre' | 'grand_maitre'>, [number, number, number]> = {
     initie: [2, 10, 1],
     padawan: [20, 99, 10],
     chevalier: [100, 999, 50],
@@ -276,6 +277,7 @@ const multiplication: Maker = (rng, difficulty) => {
     padawan: [2, 10, 2, 10],
     chevalier: [11, 25, 3, 12],
     maitre: [12, 99, 11, 99],
+    grand_maitre: [100, 999, 11, 99],
   };
   const [minA, maxA, minB, maxB] = ranges[difficulty];
   const squads = rng.int(minA, maxA);
@@ -302,6 +304,7 @@ const division: Maker = (rng, difficulty) => {
     padawan: [2, 10, 2, 10],
     chevalier: [3, 12, 11, 30],
     maitre: [11, 25, 12, 99],
+    grand_maitre: [12, 99, 100, 999],
   };
   const [minDivisor, maxDivisor, minQuotient, maxQuotient] = ranges[difficulty];
   const divisor = rng.int(minDivisor, maxDivisor);
@@ -343,6 +346,13 @@ const fractions: Maker = (rng, difficulty) => {
     left = properFraction(rng, 2, 12);
     right = properFraction(rng, 2, 12);
     operator = '×';
+  } else if (difficulty === 'grand_maitre') {
+    // any of the four operations, with larger denominators
+    left = properFraction(rng, 11, 30);
+    right = properFraction(rng, 11, 30);
+    operator = rng.pick(['+', '-', '×', '÷'] as const);
+    if (operator === '-' && compareFractions(left, right) <= 0) [left, right] = [right, left];
+    if (operator === '-' && compareFractions(left, right) === 0) operator = '+';
   } else {
     // possibly more than one whole, but never written unreduced (no 15/5)
     do left = { n: rng.int(1, 15), d: rng.int(2, 15) };
@@ -438,6 +448,35 @@ const geometry: Maker = (rng, difficulty) => {
       hint: 'Un triangle rectangle, c’est la moitié d’un rectangle.',
       mistakes: [int(base * height), int(base + height), int(2 * (base + height)), int(area + 1), swapDigits(area)],
       nearby: nearInteger(area),
+    };
+  }
+  if (difficulty === 'grand_maitre') {
+    if (rng.chance(0.5)) {
+      // Pythagoras on a whole-number triangle: a known triple, enlarged
+      const [a0, b0, c0] = rng.pick([[3, 4, 5], [5, 12, 13], [8, 15, 17], [7, 24, 25], [20, 21, 29], [9, 40, 41]] as const);
+      const k = rng.int(2, 9);
+      const [a, b, c] = [a0 * k, b0 * k, c0 * k];
+      return {
+        title: 'Géométrie : la rampe du hangar',
+        question: `Sur ${planet}, une rampe relie le sol d'un hangar à une plateforme : elle avance de ${a} m à l'horizontale et monte de ${b} m. Quelle est la longueur de la rampe, en mètres ?`,
+        answer: int(c),
+        explanation: `Théorème de Pythagore : longueur² = ${a}² + ${b}² = ${a * a} + ${b * b} = ${c * c}, donc longueur = √${c * c} = ${c} m.`,
+        hint: 'Dans un triangle rectangle, le carré du grand côté est la somme des carrés des deux autres.',
+        mistakes: [int(a + b), int(c * c), int(Math.max(a, b) + 1), int(c + k), swapDigits(c)],
+        nearby: nearInteger(c),
+      };
+    }
+    const radius = rng.int(2, 15);
+    const height = rng.int(3, 30);
+    const volumeHundredths = 314 * radius * radius * height;
+    return {
+      title: 'Géométrie : le réservoir du croiseur',
+      question: `Le réservoir d'un croiseur stellaire est un cylindre de ${radius} m de rayon et ${height} m de haut. Quel est son volume, en m³ ? Prends π = 3,14.`,
+      answer: hundredths(volumeHundredths),
+      explanation: `Volume d'un cylindre = π × r × r × h = 3,14 × ${radius} × ${radius} × ${height} = ${hundredths(volumeHundredths)} m³.`,
+      hint: 'Calcule l’aire du disque de base (π × rayon × rayon), puis multiplie par la hauteur.',
+      mistakes: [hundredths(628 * radius * height), hundredths(314 * radius * height), hundredths(314 * radius * radius), hundredths(volumeHundredths + 100)],
+      nearby: (step) => hundredths(volumeHundredths + step * 100),
     };
   }
   // maître: circles with π ≈ 3,14 (exact in hundredths), or volumes
@@ -544,6 +583,23 @@ const wordProblem: Maker = (rng, difficulty) => {
       nearby: nearInteger(rest),
     };
   }
+  if (difficulty === 'grand_maitre') {
+    // three steps: a discount, then a share; built so that every step is a whole number
+    const friends = rng.int(2, 6);
+    const percent = rng.pick([10, 20, 25, 40, 50]);
+    const unit = rng.int(2, 40);
+    const price = 100 * friends * unit;
+    const share = unit * (100 - percent);
+    return {
+      title: 'Problème : le vaisseau partagé',
+      question: `${friends} pilotes achètent ensemble un vaisseau affiché ${price} crédits. Le vendeur de Mos Espa accorde ${percent} % de réduction, et ils partagent le prix réduit en parts égales. Combien de crédits chacun paie-t-il ?`,
+      answer: int(share),
+      explanation: `Réduction : ${percent} % de ${price} = ${(price * percent) / 100} crédits. Prix réduit : ${price} - ${(price * percent) / 100} = ${share * friends}. Part de chacun : ${share * friends} ÷ ${friends} = ${share} crédits.`,
+      hint: 'Trois étapes : calcule la réduction, retire-la du prix, puis partage en parts égales.',
+      mistakes: [int(price / friends), int(unit * percent), int(share * friends), int(share + 100)],
+      nearby: (step) => (share + step * 10 > 0 ? int(share + step * 10) : null),
+    };
+  }
   if (rng.chance(0.5)) {
     const percent = rng.pick([10, 20, 25, 50, 75]);
     const price = 20 * rng.int(3, 50); // a multiple of 20: every discount above is a whole number
@@ -605,6 +661,17 @@ const mixed: Maker = (rng, difficulty) => {
     answer = (a + b) * c - d;
     explanation = `Les parenthèses d'abord : ${a} + ${b} = ${a + b}. Puis ${a + b} × ${c} = ${(a + b) * c}. Enfin ${(a + b) * c} - ${d} = ${answer}.`;
     mistakes = [a + b * c - d, (a + b) * c + d, (a + b) * (c - d), answer + 1, answer - 10];
+  } else if (difficulty === 'grand_maitre') {
+    const a = rng.int(5, 25);
+    const b = rng.int(5, 25);
+    const divisor = rng.int(2, 12);
+    const quotient = rng.int(1, Math.floor((a * b - 1) / divisor));
+    const c = a * b - divisor * quotient; // (a × b - c) is a multiple of the divisor
+    const e = rng.int(2, 12);
+    expression = `(${a} × ${b} - ${c}) ÷ ${divisor} + ${e}²`;
+    answer = quotient + e * e;
+    explanation = `Les parenthèses d'abord : ${a} × ${b} = ${a * b}, puis ${a * b} - ${c} = ${a * b - c}. Ensuite la puissance : ${e}² = ${e * e}. Puis ${a * b - c} ÷ ${divisor} = ${quotient}, et enfin ${quotient} + ${e * e} = ${answer}.`;
+    mistakes = [quotient + 2 * e, a * b - c + e * e, quotient * e * e, answer + 1, answer - 1];
   } else {
     const a = rng.int(3, 15);
     const b = rng.int(3, 15);
@@ -701,6 +768,22 @@ const miscellaneous: Maker = (rng, difficulty) => {
       nearby: nearInteger(side * side),
     };
   }
+  if (difficulty === 'grand_maitre') {
+    // least common multiple: two beacons blinking together again
+    const a = rng.int(6, 40);
+    let b = rng.int(6, 40);
+    if (b === a) b += 1;
+    const lcm = (a * b) / gcd(a, b);
+    return {
+      title: 'PPCM : les balises jumelles',
+      question: `Deux balises de la base ${ofName(planet)} viennent de clignoter ensemble. L'une clignote toutes les ${a} secondes, l'autre toutes les ${b} secondes. Dans combien de secondes clignoteront-elles de nouveau ensemble ?`,
+      answer: int(lcm),
+      explanation: `On cherche le plus petit multiple commun de ${a} et ${b} : PPCM(${a}, ${b}) = ${a} × ${b} ÷ PGCD(${a}, ${b}) = ${a * b} ÷ ${gcd(a, b)} = ${lcm}.`,
+      hint: `Écris les multiples de ${Math.max(a, b)} et cherche le premier qui est aussi un multiple de ${Math.min(a, b)}.`,
+      mistakes: [int(a * b), int(a + b), int(gcd(a, b)), int(lcm * 2), int(Math.max(a, b))],
+      nearby: (step) => (lcm + step * Math.min(a, b) > 0 ? int(lcm + step * Math.min(a, b)) : null),
+    };
+  }
   if (rng.chance(0.5)) {
     const base = rng.pick([2, 3]);
     const exponent = base === 2 ? rng.int(5, 12) : rng.int(3, 7);
@@ -739,8 +822,8 @@ const MAKERS: Record<ExerciseType, Maker> = {
   divers: miscellaneous,
 };
 
-const COMPLEXITY: Record<Difficulty, number> = { initie: 1, padawan: 2, chevalier: 3, maitre: 4 };
-const AGE_GROUP: Record<Difficulty, string> = { initie: '8-10', padawan: '10-12', chevalier: '12-13', maitre: '13-15' };
+const COMPLEXITY: Record<Difficulty, number> = { initie: 1, padawan: 2, chevalier: 3, maitre: 4, grand_maitre: 5 };
+const AGE_GROUP: Record<Difficulty, string> = { initie: '8-10', padawan: '10-12', chevalier: '12-13', maitre: '13-15', grand_maitre: '15-17' };
 
 // ---------------------------------------------------------------------------------------------
 

@@ -62,7 +62,7 @@ export type ListExercisesQuery = z.infer<typeof listExercisesQuery>;
 
 export const labelledValue = z.object({ value: z.string(), label: z.string() });
 export const exerciseTypeList = z.array(labelledValue.extend({ value: z.enum(EXERCISE_TYPES) }));
-export const difficultyList = z.array(labelledValue.extend({ value: z.enum(DIFFICULTIES), rank: z.number().int().describe('1 = initié … 4 = maître') }));
+export const difficultyList = z.array(labelledValue.extend({ value: z.enum(DIFFICULTIES), rank: z.number().int().describe('1 = initié … 5 = grand maître') }));
 
 const choicesInput = z.array(z.string().trim().min(1).max(200)).min(2).max(10);
 const optionalText = (max: number) => z.string().trim().max(max).nullable().optional();

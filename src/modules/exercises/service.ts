@@ -296,7 +296,7 @@ const TYPE_LABELS: Record<ExerciseType, string> = {
   mixte: 'Calcul mixte',
   divers: 'Divers',
 };
-const DIFFICULTY_LABELS: Record<Difficulty, string> = { initie: 'Initié', padawan: 'Padawan', chevalier: 'Chevalier', maitre: 'Maître' };
+const DIFFICULTY_LABELS: Record<Difficulty, string> = { initie: 'Initié', padawan: 'Padawan', chevalier: 'Chevalier', maitre: 'Maître', grand_maitre: 'Grand Maître' };
 
 export const exerciseTypes = () => EXERCISE_TYPES.map((value) => ({ value, label: TYPE_LABELS[value] }));
 export const difficulties = () => DIFFICULTIES.map((value, index) => ({ value, label: DIFFICULTY_LABELS[value], rank: index + 1 }));

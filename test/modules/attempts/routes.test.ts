@@ -103,7 +103,7 @@ describeEachDialect('attempts', (dialect) => {
       const learner = await createUser(ctx, 'padawan');
       const start = await me(learner);
       expect(start).toMatchObject({ total_points: 0, experience_points: 0, current_level: 1, jedi_rank: 'youngling' });
-      const expected = { initie: 10, padawan: 20, chevalier: 30, maitre: 50 };
+      const expected = { initie: 10, padawan: 20, chevalier: 30, maitre: 50, grand_maitre: 75 };
       let total = 0;
       for (const [difficulty, points] of Object.entries(expected)) {
         const exercise = await createExercise(ctx, maitre, { difficulty, correct_answer: '5' });

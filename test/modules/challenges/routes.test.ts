@@ -31,6 +31,29 @@ describeEachDialect('challenges routes', (dialect) => {
 
   const { get } = httpClient(() => ctx);
 
+  it.each([
+    ['GROUP_6_8', 'GRAND_MAITRE', '6-8', 'grand_maitre'],
+    ['GROUP_15_17', 'Grand Maître', '15-17', 'grand_maitre'],
+    ['GROUP_10_12', 'MAITRE', '10-12', 'maitre'],
+    ['GROUP_13_15', 'chevalier', '13-15', 'chevalier'],
+    ['ADULT', 'PADAWAN', 'adulte', 'padawan'],
+    ['ALL_AGES', 'INITIE', 'all', 'initie'],
+    ['AGE_9_12', 'Initié', '9-12', 'initie'],
+    ['AGE_13_PLUS', 'padawan', '13+', 'padawan'],
+  ])('stores the original app spellings age_group %s and difficulty %s canonically', async (ageGroup, difficulty, storedAge, storedDifficulty) => {
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/challenges',
+      headers: author.headers,
+      payload: challengeDraft({ title: `Défi ${ageGroup} ${difficulty}`, age_group: ageGroup, difficulty }),
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ age_group: storedAge, difficulty: storedDifficulty });
+    const listed = await get(`/api/challenges?age_group=${encodeURIComponent(ageGroup)}&limit=100`, author);
+    expect(listed.statusCode, listed.body).toBe(200);
+    expect(listed.json().items.map((c: { id: number }) => c.id)).toContain(res.json().id);
+  });
+
   it('creates a challenge for maitre and above, with the caller as author and canonical enums', async () => {
     const res = await ctx.app.inject({
       method: 'POST',
@@ -140,7 +163,7 @@ describeEachDialect('challenges routes', (dialect) => {
   });
 
   it('answers 400 to bad list parameters and 401 without a token', async () => {
-    for (const query of ['limit=0', 'limit=101', 'offset=-1', 'challenge_type=telepathy', 'difficulty=grand-maitre', 'age_group=7']) {
+    for (const query of ['limit=0', 'limit=101', 'offset=-1', 'challenge_type=telepathy', 'difficulty=legende', 'age_group=7']) {
       const res = await get(`/api/challenges?${query}`, padawan);
       expect(res.statusCode, query).toBe(400);
       expect(res.json().error.code).toBe('VALIDATION_FAILED');

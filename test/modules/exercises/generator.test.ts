@@ -137,7 +137,7 @@ describeEachDialect('POST /api/exercises/generate', (dialect) => {
     expect((await generate(undefined, { exercise_type: 'addition', difficulty: 'initie' })).statusCode).toBe(401);
     for (const payload of [
       { exercise_type: 'algebre', difficulty: 'initie' },
-      { exercise_type: 'addition', difficulty: 'grand_maitre' },
+      { exercise_type: 'addition', difficulty: 'legende' },
       { exercise_type: 'addition' },
       { exercise_type: 'addition', difficulty: 'initie', seed: 1.5 },
       { exercise_type: 'addition', difficulty: 'initie', count: 3 },

@@ -37,6 +37,7 @@ describeEachDialect('exercises', (dialect) => {
       expect(difficulties.json().map((d: { value: string }) => d.value)).toEqual([...DIFFICULTIES]);
       expect(difficulties.json()[0]).toEqual({ value: 'initie', label: 'Initié', rank: 1 });
       expect(difficulties.json()[3]).toMatchObject({ value: 'maitre', label: 'Maître', rank: 4 });
+      expect(difficulties.json()[4]).toEqual({ value: 'grand_maitre', label: 'Grand Maître', rank: 5 });
     });
   });
 
@@ -65,6 +66,23 @@ describeEachDialect('exercises', (dialect) => {
         view_count: 0,
       });
       expect(new Date(res.json().created_at).toISOString()).toBe(res.json().created_at);
+    });
+
+    it.each(['GRAND_MAITRE', 'Grand Maître', 'grand-maitre', 'grand_maitre'])('stores difficulty %s as grand_maitre', async (spelling) => {
+      const res = await request('POST', '/api/exercises', maitre, {
+        title: `Le grand défi ${spelling}`,
+        exercise_type: 'multiplication',
+        difficulty: spelling,
+        question: 'Combien font 123 × 45 ?',
+        correct_answer: '5535',
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      expect(res.json().difficulty).toBe('grand_maitre');
+    });
+
+    it.each(['legende', 'grand', 'maitre grand'])('refuses the unknown difficulty %s with a 400', async (spelling) => {
+      const payload = { title: 't', exercise_type: 'addition', difficulty: spelling, question: 'q', correct_answer: '1' };
+      expect((await request('POST', '/api/exercises', maitre, payload)).statusCode).toBe(400);
     });
 
     it('needs a signed-in maitre', async () => {

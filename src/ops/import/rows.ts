@@ -1,15 +1,15 @@
-// Reading one source table and turning it into COPY text, row by row: convert every value, check
+// Reading one source table of our schema and turning it into COPY text, row by row: convert every value, check
 // what PostgreSQL would check (NOT NULL, enums, ranges, foreign keys, unique keys), report the rows
 // that fail, and hash the canonical text of the rows that pass. Streams: memory holds one chunk,
 // plus the ids of referenced tables and the keys of unique indexes.
 import { createHash } from 'node:crypto';
+import { canonicalEnum } from '../../db/enums.js';
 import BetterSqlite3 from 'better-sqlite3';
 import {
   BadValueError,
   COPY_NULL,
   describe,
   escapeCopyText,
-  normalizeEnumValue,
   realCanonicalText,
   realCopyText,
   toBoolean,
@@ -18,6 +18,7 @@ import {
   toReal,
   toText,
   toTimestamp,
+  truncateToMilliseconds,
   type ColumnKind,
   type JsonValue,
 } from './convert.js';
@@ -37,6 +38,14 @@ export class ImportLedger {
   readonly skippedIds = new Map<string, IdSet>();
   readonly badRows: BadRow[] = [];
   badRowCount = 0;
+  /** per table, the source keys of every row left out (with --skip-bad-rows they go to the legacy area) */
+  private readonly skipped = new Map<string, unknown[]>();
+
+  skippedKeys(table: string): unknown[] {
+    let keys = this.skipped.get(table);
+    if (!keys) this.skipped.set(table, (keys = []));
+    return keys;
+  }
 
   constructor(
     /** the value of `defaultNow()` columns the source leaves empty: when the import started */
@@ -113,7 +122,7 @@ function normalizerFor(column: ColumnPlan): (raw: unknown) => unknown {
       return (raw) => {
         const text = toText(raw);
         let value = seen.get(text);
-        if (value === undefined && !seen.has(text)) seen.set(text, (value = normalizeEnumValue(text, allowed)));
+        if (value === undefined && !seen.has(text)) seen.set(text, (value = canonicalEnum(text, allowed)));
         if (value === undefined) throw new BadValueError(`unknown value ${describe(text)} (expected one of ${allowed.join(', ')})`);
         return value;
       };
@@ -197,13 +206,15 @@ export interface ConvertTableOptions {
   stats: TableCopyStats;
   /** called after each chunk */
   onChunk?: () => void;
+  /** the target keeps milliseconds (our SQLite schema): sub-millisecond digits are dropped first */
+  millisecondTimestamps?: boolean;
 }
 
 /**
  * Yields the table's rows as COPY text in chunks; fills `stats` (the checksum when done).
  * A bad row is reported to the ledger and left out, whether or not the run will go on.
  */
-export function* convertTableRows({ source, plan, ledger, stats, onChunk }: ConvertTableOptions): Generator<Buffer> {
+export function* convertTableRows({ source, plan, ledger, stats, onChunk, millisecondTimestamps = false }: ConvertTableOptions): Generator<Buffer> {
   const hash = createHash(CHECKSUM_ALGORITHM);
   if (!plan.source) {
     stats.checksum = hash.digest('hex');
@@ -283,7 +294,7 @@ export function* convertTableRows({ source, plan, ledger, stats, onChunk }: Conv
                 copy = value ? 't' : 'f';
                 break;
               case 'timestamp':
-                value = copy = toTimestamp(rawValue);
+                value = copy = millisecondTimestamps ? truncateToMilliseconds(toTimestamp(rawValue)) : toTimestamp(rawValue);
                 break;
               case 'text':
                 if (typeof rawValue === 'string' && !enumColumn[i]) {
@@ -319,6 +330,7 @@ export function* convertTableRows({ source, plan, ledger, stats, onChunk }: Conv
       if (failure) {
         const id = raw[plan.primaryKeyIndex];
         stats.skipped++;
+        ledger.skippedKeys(plan.name).push(id);
         skippedIds?.add(id);
         ledger.reportBadRow({ table: plan.name, id, ...failure });
         continue;

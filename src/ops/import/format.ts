@@ -1,6 +1,6 @@
 // The import report for people: one line per table (counts, checksum, verification), then what
 // was left out or filled in, the bad rows, and the outcome with the state of the target.
-import type { ImportReport, TargetState } from '../import-sqlite.js';
+import type { ImportReport, TargetState } from './report.js';
 
 const count = (n: number | null) => (n === null ? '-' : n.toLocaleString('en-US'));
 
@@ -18,8 +18,11 @@ function table(rows: string[][]): string[] {
 
 export function formatImportReport(report: ImportReport, maxBadRows = 20): string {
   const lines: string[] = [];
-  const kind = report.source.kind === 'legacy' ? ' (legacy Python app database)' : report.source.kind === 'mathakine' ? ' (Mathakine database)' : '';
-  lines.push(`Source: ${report.source.path}${kind}`);
+  const kind = report.source.kind === 'legacy' ? 'original Python app database' : report.source.kind === 'mathakine' ? 'Mathakine database' : null;
+  const format = report.source.format === 'dump' ? 'dump loaded into a scratch database' : report.source.format === 'postgres' ? 'read in one snapshot' : null;
+  const revision = report.source.alembicRevision ? `alembic revision ${report.source.alembicRevision}` : null;
+  const about = [kind, format, revision].filter(Boolean);
+  lines.push(`Source: ${report.source.path}${about.length ? ` (${about.join('; ')})` : ''}`);
   const targetNotes = [
     report.target.created ? 'created by this run' : null,
     report.dryRun && report.target.exists === false ? 'does not exist yet: would be created' : null,
@@ -44,14 +47,27 @@ export function formatImportReport(report: ImportReport, maxBadRows = 20): strin
   }
 
   const notes: string[] = [];
-  for (const t of report.unknownSourceTables) notes.push(`source table ${t.name} (${count(t.rows)} rows) is not in our schema: not copied`);
   for (const t of report.tables) {
-    if (t.ignoredColumns.length) notes.push(`${t.table}: source columns not in our schema, not copied: ${t.ignoredColumns.join(', ')}`);
     if (t.missingColumns.length) notes.push(`${t.table}: columns the source lacks, given their default (or derived) value: ${t.missingColumns.join(', ')}`);
     const filled = Object.entries(t.defaultsFilled).map(([column, rows]) => `${column} (${count(rows)})`);
     if (filled.length) notes.push(`${t.table}: NULLs replaced by the column's default, rows per column: ${filled.join(', ')}`);
   }
   if (notes.length) lines.push('', 'Notes:', ...notes.map((n) => `  ${n}`));
+
+  if (report.legacy.length > 0) {
+    lines.push('', 'Kept verbatim in the legacy area (never read by the API):');
+    for (const t of report.legacy) {
+      const what = t.sourceTable.startsWith('legacy_')
+        ? `${t.sourceTable} (the source's legacy area)`
+        : t.holds === 'rejected rows'
+          ? `${t.sourceTable}: the bad rows skipped from our table, whole`
+          : t.holds === 'table'
+            ? `table ${t.sourceTable} (not in our schema)`
+            : `${t.sourceTable}: columns not in our table: ${t.columns.slice(1).join(', ')}`;
+      const verified = t.verified === null ? '' : t.verified ? ', verified' : ', DIFFERS in the target';
+      lines.push(`  ${what} → ${t.target}, ${count(t.rows)} rows${verified}`);
+    }
+  }
 
   if (report.badRowCount > 0) {
     lines.push('', `Bad rows (${count(report.badRowCount)})${report.badRowCount > maxBadRows ? `, first ${maxBadRows}` : ''}:`);

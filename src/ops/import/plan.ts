@@ -1,4 +1,4 @@
-// What to copy and how, derived from the PostgreSQL table definitions (src/db/schema/pg.ts) and
+// What to copy into our tables and how, derived from the PostgreSQL table definitions (src/db/schema/pg.ts) and
 // the source file's actual tables and columns: column kinds, defaults, enum columns, foreign keys
 // (and so the copy order), unique keys and range checks that are checked row by row in
 // JavaScript, so a row PostgreSQL would refuse is reported with its id instead of failing a COPY.
@@ -210,8 +210,8 @@ export type SourceKind = 'mathakine' | 'legacy';
 export interface SourcePlan {
   kind: SourceKind;
   tables: TablePlan[];
-  /** Source tables that have no counterpart in our schema: reported, not copied. */
-  unknownTables: { name: string; rows: number }[];
+  /** Source tables that have no counterpart in our schema: they go to the legacy area. */
+  unknownTables: string[];
 }
 
 const quoteSqlite = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -252,9 +252,7 @@ export function planFromSource(source: BetterSqlite3.Database): SourcePlan {
   if (problems.length > 0) throw new ImportPlanError(`the source cannot be imported: ${problems.join('; ')}`);
 
   const known = new Set(plans.map((p) => p.name));
-  const unknownTables = sourceTables
-    .filter((t) => !known.has(t.toLowerCase()) && t !== DRIZZLE_MIGRATIONS_TABLE)
-    .map((name) => ({ name, rows: (source.prepare(`select count(*) as n from ${quoteSqlite(name)}`).get() as { n: number }).n }));
+  const unknownTables = sourceTables.filter((t) => !known.has(t.toLowerCase()) && t !== DRIZZLE_MIGRATIONS_TABLE);
 
   return {
     kind: sourceTables.includes(DRIZZLE_MIGRATIONS_TABLE) ? 'mathakine' : 'legacy',

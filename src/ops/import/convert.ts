@@ -150,32 +150,6 @@ export function toText(value: unknown): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Enums: canonical lowercase French words; the legacy app wrote Python enum names (ADDITION,
-// PADAWAN, GROUP_10_12, AGE_13_PLUS, ALL_AGES), sometimes the values, sometimes with accents.
-
-function legacyAgeGroup(folded: string): string | undefined {
-  const range = /^(?:group|ages?)?_?(\d+)_(\d+)$/.exec(folded);
-  if (range) return `${range[1]}-${range[2]}`;
-  const plus = /^(?:group|ages?)?_?(\d+)_?plus$/.exec(folded);
-  if (plus) return `${plus[1]}+`;
-  if (folded === 'all_ages' || folded === 'ages_all') return 'all';
-  return undefined;
-}
-
-/** The canonical value of `raw` among `allowed`, or undefined when it is none of them. */
-export function normalizeEnumValue(raw: string, allowed: readonly string[]): string | undefined {
-  if (allowed.includes(raw)) return raw;
-  const folded = raw
-    .trim()
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase();
-  if (allowed.includes(folded)) return folded;
-  const ageGroup = legacyAgeGroup(folded);
-  return ageGroup !== undefined && allowed.includes(ageGroup) ? ageGroup : undefined;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Timestamps. Ours: integer milliseconds since the epoch (UTC). Legacy: text as SQLAlchemy and
 // SQLite's CURRENT_TIMESTAMP wrote it, 'YYYY-MM-DD HH:MM:SS[.ffffff]', without offset meaning UTC,
 // sometimes with 'T', 'Z' or an offset. The result is PostgreSQL's own output for the value
@@ -294,6 +268,14 @@ export function parseDatetimeText(text: string): string {
   let ms = date.getTime() + Math.floor(micros / 1000);
   if (sign && !utc) ms -= (sign === '-' ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60_000;
   return formatTimestamp(ms, micros % 1000);
+}
+
+/** A timestamp text of formatTimestamp's shape, its fraction cut to milliseconds (as our SQLite schema stores it). */
+export function truncateToMilliseconds(text: string): string {
+  const fraction = /\.(\d+)\+00$/.exec(text);
+  if (!fraction || fraction[1].length <= 3) return text;
+  const kept = fraction[1].slice(0, 3).replace(/0+$/, '');
+  return `${text.slice(0, fraction.index)}${kept ? `.${kept}` : ''}+00`;
 }
 
 export function toTimestamp(value: unknown): string {

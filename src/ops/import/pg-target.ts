@@ -9,7 +9,9 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { postgresConnectionConfig } from '../../db/client.js';
+import { LEGACY_AREA_SCHEMA } from '../../db/protected.js';
 import { canonicalJson, COPY_NULL, escapeCopyText, REAL_TEXT_EXACT_BELOW, unescapeCopyText } from './convert.js';
+import { LEGACY_ROW_COLUMN, legacyCopyLine, type LegacyTablePlan } from './legacy.js';
 import type { TablePlan } from './plan.js';
 import { CHECKSUM_ALGORITHM } from './rows.js';
 
@@ -136,6 +138,12 @@ const IDENTITY_COLUMNS_SQL = `
     join pg_namespace n on n.oid = t.relnamespace
   where n.nspname = current_schema() and a.attidentity in ('a', 'd') and t.relname = any($1)
   order by t.relname`;
+
+/** The PostgreSQL home of the legacy area (the migration guard protects it). */
+export const LEGACY_SCHEMA = LEGACY_AREA_SCHEMA;
+const LEGACY_TABLES_SQL = `
+  select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+  where n.nspname = $1 and c.relkind = 'r' order by c.relname`;
 
 export interface SequenceReset {
   table: string;
@@ -269,6 +277,52 @@ export class TargetTransaction {
         hash.update(`${fields.join('\t')}\n`);
         rows++;
       }
+    }
+    return { rows, checksum: hash.digest('hex') };
+  }
+
+  /** Tables of the legacy area (schema `legacy`) and whether any holds rows. */
+  async legacyTables(): Promise<{ names: string[]; nonEmpty: string[] }> {
+    const { rows } = await this.client.query<{ name: string }>(LEGACY_TABLES_SQL, [LEGACY_SCHEMA]);
+    const nonEmpty: string[] = [];
+    for (const { name } of rows) {
+      const found = await this.client.query(`select 1 from ${LEGACY_SCHEMA}.${quoteIdent(name)} limit 1`);
+      if (found.rows.length > 0) nonEmpty.push(`${LEGACY_SCHEMA}.${name}`);
+    }
+    return { names: rows.map((r) => r.name), nonEmpty };
+  }
+
+  /** Empties the legacy area (the tables of an earlier import go: --truncate replaces everything). */
+  async clearLegacyArea(existing: string[]): Promise<void> {
+    await this.client.query(`create schema if not exists ${LEGACY_SCHEMA}`);
+    for (const name of existing) await this.client.query(`drop table ${LEGACY_SCHEMA}.${quoteIdent(name)}`);
+  }
+
+  /** Creates the legacy table (every column text, as the source wrote it) and loads its rows. */
+  async copyLegacy(plan: LegacyTablePlan, batches: Iterable<(string | number | null)[][]>, signal?: AbortSignal): Promise<void> {
+    const table = `${LEGACY_SCHEMA}.${quoteIdent(plan.name)}`;
+    const definitions = plan.columns.map((c) => `${quoteIdent(c)} text`).join(', ');
+    await this.client.query(`create table ${table} (${quoteIdent(LEGACY_ROW_COLUMN)} bigint primary key, ${definitions})`);
+    const holds = { table: 'the whole table', columns: 'its key and the columns our schema lacks', 'rejected rows': 'the rows our tables could not take' }[plan.holds];
+    await this.client.query(`comment on table ${table} is ${pg.escapeLiteral(`verbatim copy of source table ${plan.sourceTable}: ${holds}; never read by the API`)}`);
+    const columns = [LEGACY_ROW_COLUMN, ...plan.columns].map(quoteIdent).join(', ');
+    const copy = this.client.query(copyFrom(`copy ${LEGACY_SCHEMA}.${quoteIdent(plan.name)} (${columns}) from stdin`));
+    function* chunks() {
+      for (const batch of batches) yield Buffer.from(batch.map(legacyCopyLine).join(''), 'utf8');
+    }
+    await pipeline(Readable.from(chunks()), copy, { signal });
+  }
+
+  async legacyChecksum(plan: LegacyTablePlan): Promise<{ rows: number; checksum: string }> {
+    const columns = [LEGACY_ROW_COLUMN, ...plan.columns].map(quoteIdent).join(', ');
+    const output = this.client.query(
+      copyTo(`copy (select ${columns} from ${LEGACY_SCHEMA}.${quoteIdent(plan.name)} order by ${quoteIdent(LEGACY_ROW_COLUMN)}) to stdout`),
+    );
+    const hash = createHash(CHECKSUM_ALGORITHM);
+    let rows = 0;
+    for await (const chunk of output as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) rows++;
     }
     return { rows, checksum: hash.digest('hex') };
   }

@@ -1,0 +1,87 @@
+// A PostgreSQL source (the original app's database on Render, or one of ours) read in ONE
+// read-only repeatable-read snapshot and written into a scratch SQLite file, which the importer
+// then reads like any SQLite source. Values travel as PostgreSQL prints them (UTC timestamps,
+// shortest exact doubles, booleans t/f, native enums as their labels); SQLite's column affinity
+// turns integer and float text back into numbers, everything else stays text.
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { StringDecoder } from 'node:string_decoder';
+import { postgresConnectionConfig } from '../../db/client.js';
+import { COPY_NULL, unescapeCopyText } from './convert.js';
+import { quoteSqlite, DRIZZLE_MIGRATIONS_TABLE } from './plan.js';
+import { IMPORT_APPLICATION_NAME, LEGACY_SCHEMA, quoteIdent } from './pg-target.js';
+
+const TABLES_SQL = `
+  select n.nspname as schema, c.relname as name, c.oid::int as oid
+  from pg_class c join pg_namespace n on n.oid = c.relnamespace
+  where c.relkind in ('r', 'p') and (n.nspname = current_schema() or n.nspname = $1)
+  order by n.nspname, c.relname`;
+const COLUMNS_SQL = `
+  select a.attname as name, t.typname as type, t.typcategory as category,
+    coalesce(a.attnum = any(pk.conkey), false) as is_key, coalesce(array_length(pk.conkey, 1), 0) as key_size
+  from pg_attribute a
+    join pg_type t on t.oid = a.atttypid
+    left join pg_constraint pk on pk.conrelid = a.attrelid and pk.contype = 'p'
+  where a.attrelid = $1 and a.attnum > 0 and not a.attisdropped
+  order by a.attnum`;
+const DRIZZLE_JOURNAL_SQL = `select 1 from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'drizzle' and c.relname = $1`;
+
+// integer and float types keep their numbers through SQLite's affinity; numeric stays text (exact)
+const AFFINITY: Record<string, string> = { int2: 'INTEGER', int4: 'INTEGER', int8: 'INTEGER', float4: 'REAL', float8: 'REAL' };
+
+const ROWS_PER_TRANSACTION = 10_000;
+
+/** Copies every table of `url` (its schema, and our `legacy` schema as legacy_NAME, as a SQLite database of ours names them) into the SQLite file `file`. */
+export async function snapshotPostgres(url: string, file: string, signal?: AbortSignal): Promise<void> {
+  const client = new pg.Client({ ...postgresConnectionConfig(url), connectionTimeoutMillis: 15_000, application_name: IMPORT_APPLICATION_NAME });
+  await client.connect();
+  const target = new BetterSqlite3(file);
+  try {
+    target.pragma('journal_mode = off');
+    target.pragma('synchronous = off');
+    await client.query('begin isolation level repeatable read read only');
+    await client.query(`set local timezone = 'UTC'`);
+    await client.query(`set local datestyle = 'ISO, YMD'`);
+    await client.query(`set local extra_float_digits = 1`);
+    await client.query(`set local bytea_output = 'hex'`);
+    const tables = (await client.query<{ schema: string; name: string; oid: number }>(TABLES_SQL, [LEGACY_SCHEMA])).rows;
+    const ours = (await client.query(DRIZZLE_JOURNAL_SQL, [DRIZZLE_MIGRATIONS_TABLE])).rows.length > 0;
+    // the marker by which a source is known to be one of ours (its migrations live in their own schema)
+    if (ours) target.exec(`create table ${quoteSqlite(DRIZZLE_MIGRATIONS_TABLE)} (id integer primary key)`);
+    for (const table of tables) {
+      signal?.throwIfAborted();
+      const staged = table.schema === LEGACY_SCHEMA ? `legacy_${table.name}` : table.name;
+      const columns = (await client.query<{ name: string; type: string; category: string; is_key: boolean; key_size: number }>(COLUMNS_SQL, [table.oid])).rows;
+      const singleKey = columns.find((c) => c.is_key && c.key_size === 1);
+      const definitions = columns.map(
+        (c) => `${quoteSqlite(c.name)} ${AFFINITY[c.type] ?? 'TEXT'}${c === singleKey ? ' PRIMARY KEY' : ''}`,
+      );
+      target.exec(`create table ${quoteSqlite(staged)} (${definitions.join(', ')})`);
+      const insert = target.prepare(`insert into ${quoteSqlite(staged)} values (${columns.map(() => '?').join(', ')})`);
+      const output = client.query(copyTo(`copy ${quoteIdent(table.schema)}.${quoteIdent(table.name)} to stdout`));
+      const decoder = new StringDecoder('utf8');
+      let pending = '';
+      let batch: (string | null)[][] = [];
+      const flush = target.transaction((rows: (string | null)[][]) => {
+        for (const row of rows) insert.run(row);
+      });
+      for await (const chunk of output as AsyncIterable<Buffer>) {
+        const lines = (pending + decoder.write(chunk)).split('\n');
+        pending = lines.pop()!;
+        for (const line of lines) {
+          batch.push(line.split('\t').map((field) => (field === COPY_NULL ? null : unescapeCopyText(field))));
+          if (batch.length >= ROWS_PER_TRANSACTION) {
+            flush(batch);
+            batch = [];
+          }
+        }
+      }
+      flush(batch);
+    }
+    await client.query('commit');
+  } finally {
+    target.close();
+    await client.end().catch(() => {});
+  }
+}

@@ -1,0 +1,146 @@
+// Importing into PostgreSQL: ONE transaction (lock, truncate, then per table: COPY, rebuild its
+// indexes, read it back and compare counts and checksums; then the legacy area, the foreign keys,
+// the identity sequences, commit). A run that fails or is interrupted at any point before the
+// commit (a bad row, a verification difference, Ctrl-C, a killed process, a lost connection)
+// leaves the target's tables exactly as they were; when this run created the database, it is left
+// empty with our schema. Migrations this run applied stay applied (they are what the service
+// would apply).
+import { openDatabase, type PostgresDatabase } from '../../db/client.js';
+import { applyMigrations, migrationStatus } from '../../db/migrate.js';
+import { ConversionAhead } from './ahead.js';
+import {
+  badRowsMessage,
+  elapsed,
+  finishBadRows,
+  ImportFailure,
+  loadLegacyArea,
+  notEmptyMessage,
+  phaseTimer,
+  scan,
+  tableReport,
+  tableSummary,
+  type RunContext,
+} from './context.js';
+import { ensureTargetDatabase, IMPORT_APPLICATION_NAME, LEGACY_SCHEMA, nonEmptyTables, TargetTransaction } from './pg-target.js';
+import type { TargetInspection } from './report.js';
+
+/** For --dry-run: whether the database exists, its pending migrations, which tables hold rows (read-only). */
+export async function inspectPostgres(url: string, tables: string[]): Promise<TargetInspection> {
+  const state = await ensureTargetDatabase(url, { create: false });
+  if (state !== 'existing') return { exists: false, migrationsPending: [], nonEmpty: [] };
+  const database = openImportDatabase(url);
+  try {
+    const migrationsPending = (await migrationStatus(database)).pending.map((m) => m.tag);
+    const client = await database.pool.connect();
+    try {
+      const transaction = new TargetTransaction(client);
+      const nonEmpty = await nonEmptyTables(client, tables);
+      const legacy = await client.query(`select 1 from pg_namespace where nspname = $1`, [LEGACY_SCHEMA]);
+      if (legacy.rows.length > 0) nonEmpty.push(...(await transaction.legacyTables()).nonEmpty);
+      return { exists: true, migrationsPending, nonEmpty };
+    } finally {
+      client.release();
+    }
+  } finally {
+    await database.close();
+  }
+}
+
+export function openImportDatabase(url: string): PostgresDatabase {
+  // a load is one long transaction: no statement timeout, no connection recycling mid-way
+  return openDatabase(url, {
+    pool: { max: 2, statementTimeoutMs: 0, maxLifetimeSeconds: 0, connectionTimeoutMillis: 15_000, applicationName: IMPORT_APPLICATION_NAME },
+  }) as PostgresDatabase;
+}
+
+export async function importIntoPostgres(run: RunContext, url: string): Promise<void> {
+  const { report, progress, options } = run;
+  const phase = phaseTimer(report);
+  phase('prepare');
+  progress.start(`preparing ${report.target.description}`);
+  const state = await ensureTargetDatabase(url, { create: true });
+  report.target.exists = true;
+  report.target.created = state === 'created';
+  // from here on a failure leaves the tables as they were, or the new database empty
+  report.targetState = report.target.created ? 'empty' : 'unchanged';
+
+  const database = openImportDatabase(url);
+  try {
+    report.target.migrationsApplied = await applyMigrations(database);
+
+    const client = await database.pool.connect();
+    const transaction = new TargetTransaction(client);
+    const tableNames = run.plan.map((p) => p.name);
+    let connectionBroken = false;
+    try {
+      await transaction.begin(tableNames);
+      const legacyArea = await transaction.legacyTables();
+      const nonEmpty = [...(await transaction.nonEmptyTables(tableNames)), ...legacyArea.nonEmpty];
+      if (nonEmpty.length > 0 && !options.truncate) throw new ImportFailure(notEmptyMessage(nonEmpty));
+      await transaction.truncate(tableNames);
+      await transaction.clearLegacyArea(legacyArea.names);
+      // protected tables keep every object they have; they have no secondary index or foreign key anyway
+      await transaction.dropIndexesAndForeignKeys(run.plan.filter((p) => !p.isProtected).map((p) => p.name));
+      const migrated = report.target.migrationsApplied.length;
+      progress.finish(`${report.target.description} ready${report.target.created ? ' (created)' : ''}, ${migrated} migration(s) applied`);
+
+      let doomed = false;
+      const ahead = new ConversionAhead(run);
+      for (const [index, plan] of run.plan.entries()) {
+        const tableStarted = performance.now();
+        const { stats, chunks } = ahead.take(index);
+        progress.start(plan.name, stats.sourceRows);
+        progress.update(stats.readRows, stats.sourceRows);
+        phase('copy');
+        if (doomed) await scan(chunks);
+        else await transaction.copyIn(plan, chunks, options.signal);
+        // a bad row dooms the run; the other tables are still read, to report every bad row at once
+        if (run.ledger.badRowCount > 0 && !options.skipBadRows) doomed = true;
+        const table = tableReport(plan, stats, 0);
+        report.tables.push(table);
+        if (!doomed) {
+          // the server builds indexes and reads the table back while this thread converts the next tables
+          phase('indexes');
+          await ahead.meanwhile(transaction.restoreIndexes(plan.name));
+          phase('verify');
+          const target = await ahead.meanwhile(transaction.checksum(plan));
+          table.targetRows = target.rows;
+          table.targetChecksum = target.checksum;
+          table.verified = target.rows === table.imported && target.checksum === table.sourceChecksum;
+        }
+        table.seconds = elapsed(tableStarted);
+        progress.finish(tableSummary(table), stats.skipped === 0 && table.verified !== false);
+      }
+      finishBadRows(run);
+      if (doomed) throw new ImportFailure(badRowsMessage(run));
+      const different = report.tables.filter((t) => !t.verified);
+      if (different.length > 0) {
+        throw new ImportFailure(`verification failed for ${different.map((t) => t.table).join(', ')}: nothing was imported`);
+      }
+
+      phase('legacy');
+      await loadLegacyArea(run, { load: (plan, batches, signal) => transaction.copyLegacy(plan, batches, signal), checksum: (plan) => transaction.legacyChecksum(plan) });
+
+      phase('indexes');
+      progress.start('adding foreign keys back, resetting sequences, committing');
+      await transaction.restoreForeignKeys();
+      report.sequences = await transaction.resetSequences(tableNames);
+      options.signal?.throwIfAborted();
+      phase('commit');
+      await transaction.commit();
+      report.targetState = 'imported';
+      progress.finish('committed');
+    } catch (error) {
+      finishBadRows(run);
+      await transaction.rollback().catch(() => {
+        connectionBroken = true; // the server rolls back on its own when the connection is gone
+      });
+      throw error;
+    } finally {
+      client.release(connectionBroken);
+    }
+  } finally {
+    phase(null);
+    await database.close();
+  }
+}

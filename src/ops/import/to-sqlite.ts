@@ -1,0 +1,127 @@
+// Importing into a SQLite file (ours): our migrations first, then ONE immediate transaction that
+// empties the tables, inserts every converted row (prepared statements), reads each table back
+// for the checksum, loads and verifies the legacy area, checks the foreign keys, and commits. A
+// failure or an interruption before the commit rolls everything back: the file's tables are
+// exactly as before (a file this run created holds our schema and no rows).
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { openDatabase } from '../../db/client.js';
+import { applyMigrations, migrationStatus } from '../../db/migrate.js';
+import {
+  badRowsMessage,
+  elapsed,
+  finishBadRows,
+  ImportFailure,
+  loadLegacyArea,
+  newStats,
+  notEmptyMessage,
+  phaseTimer,
+  rowsOf,
+  scan,
+  tableReport,
+  tableSummary,
+  type RunContext,
+} from './context.js';
+import type { TargetInspection } from './report.js';
+import { SqliteTargetTransaction } from './sqlite-target.js';
+
+/** For --dry-run: whether the file exists, its pending migrations, which tables hold rows (read-only). */
+export async function inspectSqlite(file: string, tables: string[]): Promise<TargetInspection> {
+  if (!fs.existsSync(file)) return { exists: false, migrationsPending: [], nonEmpty: [] };
+  const database = openDatabase({ dialect: 'sqlite', path: file });
+  let migrationsPending: string[];
+  try {
+    migrationsPending = (await migrationStatus(database)).pending.map((m) => m.tag);
+  } finally {
+    await database.close();
+  }
+  const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  try {
+    const transaction = new SqliteTargetTransaction(db);
+    const present = new Set(db.prepare(`select name from sqlite_master where type = 'table'`).pluck().all() as string[]);
+    const nonEmpty = [...transaction.nonEmptyTables(tables.filter((t) => present.has(t))), ...transaction.legacyTables().nonEmpty];
+    return { exists: true, migrationsPending, nonEmpty };
+  } finally {
+    db.close();
+  }
+}
+
+export async function importIntoSqlite(run: RunContext, file: string): Promise<void> {
+  const { report, progress, options } = run;
+  const phase = phaseTimer(report);
+  phase('prepare');
+  progress.start(`preparing ${report.target.description}`);
+  report.target.created = !fs.existsSync(file);
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const database = openDatabase({ dialect: 'sqlite', path: file });
+  try {
+    report.target.migrationsApplied = await applyMigrations(database);
+  } finally {
+    await database.close();
+  }
+  report.target.exists = true;
+  report.targetState = report.target.created ? 'empty' : 'unchanged';
+
+  const db = new BetterSqlite3(file, { fileMustExist: true });
+  db.pragma('busy_timeout = 30000');
+  const transaction = new SqliteTargetTransaction(db);
+  try {
+    const tableNames = run.plan.map((p) => p.name);
+    transaction.begin();
+    const legacyArea = transaction.legacyTables();
+    const nonEmpty = [...transaction.nonEmptyTables(tableNames), ...legacyArea.nonEmpty];
+    if (nonEmpty.length > 0 && !options.truncate) throw new ImportFailure(notEmptyMessage(nonEmpty));
+    transaction.truncate(tableNames);
+    transaction.clearLegacyArea(legacyArea.names);
+    progress.finish(`${report.target.description} ready${report.target.created ? ' (created)' : ''}, ${report.target.migrationsApplied.length} migration(s) applied`);
+
+    let doomed = false;
+    for (const plan of run.plan) {
+      const tableStarted = performance.now();
+      const stats = newStats(run, plan);
+      progress.start(plan.name, stats.sourceRows);
+      phase('copy');
+      const chunks = rowsOf(run, plan, stats);
+      if (doomed) await scan(chunks);
+      else transaction.load(plan, chunks, options.signal);
+      if (run.ledger.badRowCount > 0 && !options.skipBadRows) doomed = true;
+      const table = tableReport(plan, stats, 0);
+      report.tables.push(table);
+      if (!doomed) {
+        phase('verify');
+        const target = transaction.checksum(plan);
+        table.targetRows = target.rows;
+        table.targetChecksum = target.checksum;
+        table.verified = target.rows === table.imported && target.checksum === table.sourceChecksum;
+      }
+      table.seconds = elapsed(tableStarted);
+      progress.finish(tableSummary(table), stats.skipped === 0 && table.verified !== false);
+    }
+    finishBadRows(run);
+    if (doomed) throw new ImportFailure(badRowsMessage(run));
+    const different = report.tables.filter((t) => !t.verified);
+    if (different.length > 0) throw new ImportFailure(`verification failed for ${different.map((t) => t.table).join(', ')}: nothing was imported`);
+
+    phase('legacy');
+    await loadLegacyArea(run, { load: (plan, batches, signal) => transaction.loadLegacy(plan, batches, signal), checksum: (plan) => transaction.legacyChecksum(plan) });
+
+    phase('commit');
+    progress.start('checking foreign keys, committing');
+    const broken = transaction.foreignKeyViolations();
+    if (broken.length > 0) {
+      throw new ImportFailure(`${broken.length} row(s) reference missing rows (first: ${broken[0].table} rowid ${broken[0].rowid} → ${broken[0].parent}): nothing was imported`);
+    }
+    options.signal?.throwIfAborted();
+    transaction.commit();
+    report.targetState = 'imported';
+    progress.finish('committed');
+  } catch (error) {
+    finishBadRows(run);
+    transaction.rollback();
+    throw error;
+  } finally {
+    phase(null);
+    db.close();
+  }
+}
