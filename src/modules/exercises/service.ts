@@ -21,7 +21,7 @@ import type { Page } from '../../http/schemas.js';
 import type { Actor } from '../../plugins/auth.js';
 import { canEditContent, seesAnswers } from '../auth/access.js';
 import { answerKey, isCorrectAnswer } from './answers.js';
-import { generateExercise, type GeneratedExercise } from './generator.js';
+import { generateExercise, type GeneratedExercise } from './generator/index.js';
 import type {
   CreateExerciseInput,
   ExerciseFilters,
