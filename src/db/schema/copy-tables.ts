@@ -32,9 +32,14 @@ export function sqliteSchemaSource(pgSource: string, sqliteSource: string): stri
   return sqliteHelpers + sqliteMarker + tables;
 }
 
+/** Rewrites sqlite.ts when its copy of the tables is stale; true when it did. */
+export function refreshSqliteSchema(): boolean {
+  const current = fs.readFileSync(SQLITE_SCHEMA_FILE, 'utf8');
+  const next = sqliteSchemaSource(fs.readFileSync(PG_SCHEMA_FILE, 'utf8'), current);
+  if (next !== current) fs.writeFileSync(SQLITE_SCHEMA_FILE, next);
+  return next !== current;
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const next = sqliteSchemaSource(fs.readFileSync(PG_SCHEMA_FILE, 'utf8'), fs.readFileSync(SQLITE_SCHEMA_FILE, 'utf8'));
-  const changed = next !== fs.readFileSync(SQLITE_SCHEMA_FILE, 'utf8');
-  if (changed) fs.writeFileSync(SQLITE_SCHEMA_FILE, next);
-  console.log(changed ? 'src/db/schema/sqlite.ts rewritten from pg.ts' : 'src/db/schema/sqlite.ts is up to date');
+  console.log(refreshSqliteSchema() ? 'src/db/schema/sqlite.ts rewritten from pg.ts' : 'src/db/schema/sqlite.ts is up to date');
 }
