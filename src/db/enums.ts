@@ -35,7 +35,6 @@ export const CHALLENGE_TYPES = [
   'chess',
   'custom',
 ] as const;
-export type ChallengeType = (typeof CHALLENGE_TYPES)[number];
 
 // The original's 2025 names (ENFANT, AGE_9_12, …) and its latest ones (GROUP_6_8, GROUP_10_12,
 // GROUP_13_15, GROUP_15_17, ADULT → 'adulte', ALL_AGES → 'all') each have a value here.
@@ -52,7 +51,6 @@ export const AGE_GROUPS = [
   '13+',
   'all',
 ] as const;
-export type AgeGroup = (typeof AGE_GROUPS)[number];
 
 /** Legacy tables of the original app: created on a fresh database, never dropped or altered. */
 export const PROTECTED_TABLES = ['results', 'statistics', 'user_stats', 'schema_version'] as const;

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { openDatabase, postgresConnectionConfig, type Dialect } from '../db/client.js';
 import { applyMigrations, listMigrations, migrationsFolder } from '../db/migrate.js';
 import { findProtectedTableViolations } from '../db/protected.js';
+import { PG_SCHEMA_FILE, refreshSqliteSchema } from '../db/schema/copy-tables.js';
 import { errorMessage, silentProgress, type Progress } from './progress.js';
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -137,6 +138,10 @@ export async function generateMigrations(options: GenerateOptions): Promise<Gene
   const report: GenerateReport = { ok: false, kept: false, dialects: [] };
   const accepted: { folder: string; scratch: string; changed: string[] }[] = [];
   const scratchDirs: string[] = [];
+
+  // sqlite.ts's tables are a copy of pg.ts's: refresh it first so both dialects see one change
+  // (only in a source checkout, with the project's own schema files).
+  if (dialects.includes('sqlite') && !options.schemaFile?.sqlite && fs.existsSync(PG_SCHEMA_FILE)) refreshSqliteSchema();
 
   try {
     for (const dialect of dialects) {

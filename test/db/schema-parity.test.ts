@@ -1,11 +1,35 @@
-// The PostgreSQL and SQLite schemas must describe the same tables: names, columns, nullability,
-// defaults, indexes, checks and foreign keys. Types differ by design (see DESIGN §5).
+// The PostgreSQL and SQLite schemas must describe the same tables: names, columns, column kinds,
+// nullability, defaults, indexes, checks and foreign keys. sqlite.ts's tables are generated from
+// pg.ts (src/db/schema/copy-tables.ts); the first test fails when that copy is stale.
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { is, SQL } from 'drizzle-orm';
 import { getTableConfig as pgTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import { getTableConfig as sqliteTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import * as pgSchema from '../../src/db/schema/pg.js';
+import { PG_SCHEMA_FILE, SQLITE_SCHEMA_FILE, sqliteSchemaSource } from '../../src/db/schema/copy-tables.js';
 import * as sqliteSchema from '../../src/db/schema/sqlite.js';
+
+/**
+ * What a column holds, the same word for each dialect's representation (DESIGN §5: timestamps are
+ * timestamptz / integer milliseconds, json is jsonb / text, booleans boolean / integer 0-1).
+ * An unknown column type is its own word, so it can only match itself.
+ */
+const COLUMN_KINDS: Record<string, string> = {
+  PgText: 'text',
+  SQLiteText: 'text',
+  PgInteger: 'integer',
+  SQLiteInteger: 'integer',
+  PgDoublePrecision: 'real',
+  SQLiteReal: 'real',
+  PgBoolean: 'boolean',
+  SQLiteBoolean: 'boolean',
+  PgTimestamp: 'timestamp',
+  SQLiteTimestamp: 'timestamp',
+  PgJsonb: 'json',
+  SQLiteTextJson: 'json',
+};
+const columnKind = (columnType: string) => COLUMN_KINDS[columnType] ?? columnType;
 
 /** A default as a comparable word: "now" for either dialect's current-time expression. */
 function normalizeDefault(value: unknown): unknown {
@@ -18,7 +42,7 @@ function normalizeDefault(value: unknown): unknown {
   return value;
 }
 
-type AnyColumn = { name: string; notNull: boolean; primary: boolean; default: unknown; hasDefault: boolean; defaultFn?: unknown; onUpdateFn?: unknown };
+type AnyColumn = { name: string; columnType: string; enumValues?: string[]; notNull: boolean; primary: boolean; default: unknown; hasDefault: boolean; defaultFn?: unknown; onUpdateFn?: unknown };
 
 function describeTable(config: {
   name: string;
@@ -34,6 +58,8 @@ function describeTable(config: {
         .map((c) => [
           c.name,
           {
+            kind: columnKind(c.columnType),
+            enumValues: c.enumValues,
             notNull: c.notNull,
             primary: c.primary,
             default: normalizeDefault(c.default),
@@ -69,6 +95,27 @@ const pgName = (t: unknown) => pgTableConfig(t as PgTable).name;
 const sqliteName = (t: unknown) => sqliteTableConfig(t as SQLiteTable).name;
 
 describe('schema parity between PostgreSQL and SQLite', () => {
+  it('sqlite.ts holds the current copy of pg.ts tables (else: npm run db:schema)', () => {
+    const sqliteSource = fs.readFileSync(SQLITE_SCHEMA_FILE, 'utf8');
+    expect(sqliteSchemaSource(fs.readFileSync(PG_SCHEMA_FILE, 'utf8'), sqliteSource) === sqliteSource).toBe(true);
+  });
+
+  it('knows the kind of every column type in use', () => {
+    const types = [...pgTables.flatMap((t) => pgTableConfig(t).columns), ...sqliteTables.flatMap((t) => sqliteTableConfig(t).columns)].map((c) => c.columnType);
+    for (const type of new Set(types)) expect(COLUMN_KINDS, type).toHaveProperty(type);
+  });
+
+  it('tells a column whose kind changed on one side', () => {
+    const pgUsers = describeTable(pgTableConfig(pgSchema.users) as never, pgName);
+    const config = sqliteTableConfig(sqliteSchema.users);
+    const withUsername = (columnType: string) => ({
+      ...config,
+      columns: config.columns.map((c) => (c.name === 'username' ? { ...c, columnType } : c)),
+    });
+    expect(describeTable(withUsername('SQLiteText') as never, sqliteName)).toEqual(pgUsers);
+    expect(describeTable(withUsername('SQLiteInteger') as never, sqliteName)).not.toEqual(pgUsers);
+  });
+
   it('defines the same tables under the same export names', () => {
     const pgExports = Object.entries(pgSchema).filter(([, t]) => is(t, PgTable)).map(([k, t]) => [k, pgName(t)]);
     const sqliteExports = Object.entries(sqliteSchema).filter(([, t]) => is(t, SQLiteTable)).map(([k, t]) => [k, sqliteName(t)]);
@@ -80,7 +127,7 @@ describe('schema parity between PostgreSQL and SQLite', () => {
 
   for (const pgTable of pgTables) {
     const name = pgName(pgTable);
-    it(`table ${name}: same columns, nullability, defaults, indexes, checks and foreign keys`, () => {
+    it(`table ${name}: same columns, kinds, nullability, defaults, indexes, checks and foreign keys`, () => {
       const sqliteTable = sqliteTables.find((t) => sqliteName(t) === name);
       expect(sqliteTable, `sqlite schema lacks ${name}`).toBeDefined();
       const pgSide = describeTable(pgTableConfig(pgTable) as never, pgName);

@@ -1,5 +1,6 @@
-// PostgreSQL tables. Same table and property names as ./sqlite.ts; test/db/schema-parity.test.ts
-// keeps the two from drifting. Column names are the frontend's field names (snake_case).
+// The tables, written once: here, with PostgreSQL's column helpers. sqlite.ts gets a copy of the
+// table definitions (below the marker) built on its own helpers; test/db/schema-parity.test.ts
+// fails when the copy is stale. Column names are the frontend's field names (snake_case).
 import { sql } from 'drizzle-orm';
 import {
   boolean,
@@ -27,6 +28,9 @@ const json = (name: string) => jsonb(name).$type<unknown>();
 const real = doublePrecision;
 const oneOf = (name: string, column: unknown, values: readonly string[]) =>
   check(name, sql`${column} in (${sql.raw(sqlInList(values))})`);
+
+// ---- The tables. sqlite.ts copies everything below this line (npm run db:schema). To add a column:
+// write it here with the helpers above, then `npm run db:schema` and `npm run db:generate`. ----
 
 export const users = pgTable(
   'users',

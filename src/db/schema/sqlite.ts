@@ -1,5 +1,5 @@
-// SQLite tables. Same table and property names as ./pg.ts; test/db/schema-parity.test.ts keeps
-// the two from drifting. Timestamps are integers (milliseconds since the epoch, UTC), which
+// SQLite tables: the column helpers here, the tables generated from ./pg.ts (below the marker).
+// Timestamps are integers (milliseconds since the epoch, UTC), which
 // drizzle maps to Date, so the API's JSON is the same ISO-8601 text on both dialects.
 import { sql } from 'drizzle-orm';
 import { check, index, integer, real as sqliteReal, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
@@ -19,6 +19,9 @@ const boolean = (name: string) => integer(name, { mode: 'boolean' });
 const real = sqliteReal;
 const oneOf = (name: string, column: unknown, values: readonly string[]) =>
   check(name, sql`${column} in (${sql.raw(sqlInList(values))})`);
+
+// ---- Everything below is generated from pg.ts by `npm run db:schema` (src/db/schema/copy-tables.ts):
+// edit pg.ts, never this part. ----
 
 export const users = sqliteTable(
   'users',

@@ -1,7 +1,7 @@
 // Demo exercises for the seed command: the generator with fixed seeds, so every install gets the
 // same ones. The seed skips titles that already exist, hence the numbered, unique titles.
 import { DIFFICULTIES, EXERCISE_TYPES } from '../../db/enums.js';
-import { generateExercise } from './generator.js';
+import { generateExercise } from './generator/index.js';
 import type { NewExercise } from './schemas.js';
 
 export const DEMO_EXERCISES_PER_KIND = 2;

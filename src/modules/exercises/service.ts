@@ -23,7 +23,7 @@ import type { Actor } from '../../plugins/auth.js';
 import { seesAnswers } from '../auth/access.js';
 import { archivedChange, assertMayDeleteForGood, assertMayEdit, inService, inServiceConditions } from '../content/lifecycle.js';
 import { answerKey, isCorrectAnswer } from './answers.js';
-import { generateExercise, type GeneratedExercise } from './generator.js';
+import { generateExercise, type GeneratedExercise } from './generator/index.js';
 import type {
   CreateExerciseInput,
   ExerciseFilters,

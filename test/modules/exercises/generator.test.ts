@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIFFICULTIES, EXERCISE_TYPES } from '../../../src/db/enums.js';
 import { demoExercises } from '../../../src/modules/exercises/demo.js';
+import { ADDITION_RANGES } from '../../../src/modules/exercises/generator/addition.js';
+import { DIVISION_RANGES } from '../../../src/modules/exercises/generator/division.js';
+import { generatedExerciseSchema, generateExercise } from '../../../src/modules/exercises/generator/index.js';
+import { MULTIPLICATION_RANGES } from '../../../src/modules/exercises/generator/multiplication.js';
+import { SUBTRACTION_RANGES } from '../../../src/modules/exercises/generator/subtraction.js';
 import { buildTestApp, describeEachDialect, type TestContext } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/users.js';
 import { answer } from './fixtures.js';
@@ -17,6 +22,36 @@ interface Preview {
   tags: string;
   complexity: number;
 }
+
+describe('the generator (no database)', () => {
+  // each table with the largest number its rank can show (a sum, a first number, a product, a dividend)
+  it.each([
+    ['addition', ADDITION_RANGES, ([, max]: readonly number[]) => 2 * max],
+    ['subtraction', SUBTRACTION_RANGES, ([, max]: readonly number[]) => max],
+    ['multiplication', MULTIPLICATION_RANGES, ([, maxA, , maxB]: readonly number[]) => maxA * maxB],
+    ['division', DIVISION_RANGES, ([, maxDivisor, , maxQuotient]: readonly number[]) => maxDivisor * maxQuotient],
+  ] as const)('%s ranges never shrink from one rank to the next, and the largest number grows', (_name, ranges: Record<string, readonly number[]>, largest) => {
+    expect(Object.keys(ranges)).toEqual([...DIFFICULTIES]);
+    for (let rank = 1; rank < DIFFICULTIES.length; rank++) {
+      const [lower, higher] = [ranges[DIFFICULTIES[rank - 1]], ranges[DIFFICULTIES[rank]]];
+      higher.forEach((bound, i) => expect(bound, `${DIFFICULTIES[rank]}[${i}]`).toBeGreaterThanOrEqual(lower[i]));
+      expect(largest(higher), DIFFICULTIES[rank]).toBeGreaterThan(largest(lower));
+    }
+  });
+
+  it('makes a valid exercise for every type × difficulty × 40 seeds, the answer among 4 distinct choices', () => {
+    for (const exercise_type of EXERCISE_TYPES) {
+      for (const difficulty of DIFFICULTIES) {
+        for (let seed = 0; seed < 40; seed++) {
+          const exercise = generatedExerciseSchema.parse(generateExercise({ exercise_type, difficulty, seed }));
+          expect(exercise.choices, `${exercise_type} ${difficulty} ${seed}`).toContain(exercise.correct_answer);
+          expect(new Set(exercise.choices).size).toBe(4);
+          expect(exercise.question).not.toMatch(/NaN|undefined|Infinity/);
+        }
+      }
+    }
+  });
+});
 
 const gcd = (a: number, b: number): number => (b === 0 ? Math.abs(a) : gcd(b, a % b));
 
