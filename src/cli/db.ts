@@ -2,6 +2,7 @@
 // src/ops and prints the result (for people, or JSON with --json); exit code 1 on failure.
 import { Command, Option } from 'commander';
 import type { Dialect } from '../db/client.js';
+import { migrationsFolder, stampMigrations } from '../db/migrate.js';
 import { DEFAULT_SQLITE_PATH, describeTarget } from '../db/url.js';
 import { backupDatabase, formatBackup } from '../ops/backup.js';
 import { databaseUrlSource, formatUseDatabase, postgresUrlFromVariables, useDatabase } from '../ops/env-file.js';
@@ -9,6 +10,8 @@ import { formatGenerate, generateMigrations } from '../ops/generate.js';
 import { formatHealth, fullHealthReport } from '../ops/health.js';
 import { formatMaintenance, runMaintenance } from '../ops/maintenance.js';
 import { formatSafeMigrate, safeMigrate } from '../ops/migrate-safe.js';
+import { checkMigrations, formatMigrationCheck } from '../ops/migration-check.js';
+import { formatHistory, formatMigrationSql, migrationHistory, pendingMigrationSql, showMigration } from '../ops/migration-history.js';
 import { formatOptimize, optimizeDatabase } from '../ops/optimize.js';
 import { errorMessage } from '../ops/progress.js';
 import { formatRestore, restoreDatabase } from '../ops/restore.js';
@@ -52,14 +55,20 @@ export function registerDbCommands(db: Command): void {
       }),
     );
 
-  databaseCommand<CommonOptions & { check?: boolean; backupDir?: string; migrationsFolder?: string }>(
+  databaseCommand<CommonOptions & { check?: boolean; sql?: boolean; backupDir?: string; migrationsFolder?: string }>(
     db
       .command('migrate')
       .description('safe migrate: backup, apply pending migrations, verify, and restore the backup if anything fails')
       .option('--check', 'only report: exit 1 when migrations are pending or would be refused')
+      .option('--sql', "print the SQL of every pending migration for review; nothing is applied (Alembic's upgrade head --sql)")
       .option('--backup-dir <dir>', 'where the pre-migration backup goes (default: BACKUP_DIR)')
       .addOption(folderOption()),
     async (database, config, options) => {
+      if (options.sql) {
+        const pending = await pendingMigrationSql(database, options.migrationsFolder ?? migrationsFolder(database.dialect));
+        output(options, { pending }, (r) => formatMigrationSql(r.pending));
+        return;
+      }
       const report = await safeMigrate(database, {
         backupDir: options.backupDir ?? config.BACKUP_DIR,
         migrationsFolder: options.migrationsFolder,
@@ -70,6 +79,64 @@ export function registerDbCommands(db: Command): void {
       return report.ok;
     },
   );
+
+  databaseCommand<CommonOptions & { migrationsFolder?: string }>(
+    db
+      .command('history')
+      .description('every migration with its description, when it was generated, and whether this database has it (Alembic: history)')
+      .addOption(folderOption()),
+    async (database, _config, options) => {
+      const folder = options.migrationsFolder ?? migrationsFolder(database.dialect);
+      output(options, await migrationHistory(database.dialect, folder, database), formatHistory);
+    },
+  );
+
+  db.command('show')
+    .description("one migration's SQL for this database's dialect (Alembic: show); TAG is a tag, a number or head")
+    .argument('<tag>', 'e.g. 0001_attempts_user_exercise_index, 1 or head')
+    .addOption(new Option('--dialect <dialect>', "default: the configured database's").choices(['postgres', 'sqlite']))
+    .addOption(folderOption())
+    .addOption(urlOption())
+    .addOption(jsonOption())
+    .action((tag: string, options: CommonOptions & { dialect?: Dialect; migrationsFolder?: string }) =>
+      runCommand(options, async () => {
+        const dialect = options.dialect ?? cliConfig(options).DATABASE_URL.dialect;
+        const migration = showMigration(dialect, options.migrationsFolder ?? migrationsFolder(dialect), tag);
+        output(options, migration, (m) => formatMigrationSql([m]));
+      }),
+    );
+
+  databaseCommand<CommonOptions & { migrationsFolder?: string }>(
+    db
+      .command('stamp')
+      .description('record the database as being at TAG without running any SQL, for a database restored or created by hand (Alembic: stamp)')
+      .argument('<tag>', 'a tag, a number or head')
+      .addOption(folderOption()),
+    async (database, _config, options, [tag]) => {
+      const result = await stampMigrations(database, tag, { migrationsFolder: options.migrationsFolder });
+      output(options, result, (r) =>
+        [`stamped at ${r.stamped}`, `recorded as applied: ${r.recorded.join(', ') || 'none'}`, `forgotten (will run again): ${r.forgotten.join(', ') || 'none'}`].join('\n'),
+      );
+    },
+  );
+
+  db.command('check')
+    .description('CI check of the migration folders: two branches that both added a migration, journal/snapshot/file mismatches, and every migration applied to a scratch database')
+    .option('--no-validate', 'skip the scratch databases (file checks only)')
+    .option('--scratch-url <url>', 'PostgreSQL server for the scratch database (as for db generate)')
+    .option('--pg-folder <dir>', 'PostgreSQL migrations to check (default: drizzle/pg)')
+    .option('--sqlite-folder <dir>', 'SQLite migrations to check (default: drizzle/sqlite)')
+    .addOption(jsonOption())
+    .action((options: { validate: boolean; scratchUrl?: string; pgFolder?: string; sqliteFolder?: string; json?: boolean }) =>
+      runCommand(options, async () => {
+        const report = await checkMigrations({
+          folders: { postgres: options.pgFolder, sqlite: options.sqliteFolder },
+          scratchServerUrl: options.validate ? (options.scratchUrl ?? scratchServerUrl()) : null,
+        });
+        output(options, report, formatMigrationCheck);
+        return report.ok;
+      }),
+    );
 
   db.command('generate')
     .description('drizzle-kit generate for both dialects; refuses migrations touching protected tables and validates each on a scratch database')
