@@ -13,7 +13,7 @@ import { formatSafeMigrate, safeMigrate } from '../ops/migrate-safe.js';
 import { checkMigrations, formatMigrationCheck } from '../ops/migration-check.js';
 import { formatHistory, formatMigrationSql, migrationHistory, pendingMigrationSql, showMigration } from '../ops/migration-history.js';
 import { formatOptimize, optimizeDatabase } from '../ops/optimize.js';
-import { errorMessage } from '../ops/progress.js';
+import { databaseErrorLine } from '../ops/format.js';
 import { formatRestore, restoreDatabase } from '../ops/restore.js';
 import { databaseStats, formatStats } from '../ops/stats.js';
 import { databaseStatus, formatStatus } from '../ops/status.js';
@@ -229,7 +229,7 @@ export function registerDbCommands(db: Command): void {
           output(options, { status: 'pass' }, () => `pass: ${describeTarget(database.target)} answers`);
           return true;
         } catch (error) {
-          output(options, { status: 'fail', output: errorMessage(error) }, (r) => `fail: ${r.output}`);
+          output(options, { status: 'fail', output: databaseErrorLine(error) }, (r) => `fail: ${r.output}`);
           return false;
         }
       }

@@ -1,4 +1,6 @@
 // Small pieces every human-readable report shares (the CLI prints them; --json prints the report).
+import { diagnoseConnectionFailure } from '../db/errors.js';
+import { errorMessage } from './progress.js';
 
 /** `0.4567` → `45.7%` (`digits` after the point); null → `n/a`. */
 export const formatPercent = (ratio: number | null, digits = 1): string => (ratio === null ? 'n/a' : `${(ratio * 100).toFixed(digits)}%`);
@@ -20,4 +22,10 @@ export function formatBytes(bytes: number): string {
     unit++;
   }
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** One line for a failed database operation: the cause and the fix when it is a known connection failure. */
+export function databaseErrorLine(error: unknown): string {
+  const diagnosis = diagnoseConnectionFailure(error);
+  return diagnosis ? `${diagnosis.cause}. Fix: ${diagnosis.fix}` : errorMessage(error);
 }

@@ -8,8 +8,7 @@ import { openConfiguredDatabase } from '../db/configured.js';
 import { migrationsFolder as defaultMigrationsFolder, migrationStatus } from '../db/migrate.js';
 import { describeTarget } from '../db/url.js';
 import { maskPassword } from './env-file.js';
-import { formatMinute } from './format.js';
-import { errorMessage } from './progress.js';
+import { databaseErrorLine, formatMinute } from './format.js';
 
 const migrationSchema = z.object({ tag: z.string(), created_at: z.date().describe('when the migration was generated') });
 
@@ -49,7 +48,7 @@ export async function databaseStatus(config: Config, options: StatusOptions): Pr
     await database.ping(options.timeoutMs ?? 3_000);
   } catch (error) {
     await database.close().catch(() => {});
-    return { ...base, reachable: false, error: errorMessage(error), migrations: null };
+    return { ...base, reachable: false, error: databaseErrorLine(error), migrations: null };
   }
   try {
     const folder = options.migrationsFolder ?? defaultMigrationsFolder(target.dialect);
