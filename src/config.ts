@@ -62,6 +62,8 @@ const envSchema = z
     // false behind a transaction-mode PgBouncer older than 1.21 (see README, scaling out)
     PG_NAMED_STATEMENTS: flag(true),
     BACKUP_DIR: z.string().min(1).default('./backups'),
+    // every SQL statement and its duration in the log; `force` is needed in production
+    DB_LOG_QUERIES: z.enum(['false', 'true', 'force']).default('false'),
     REDIS_URL: z
       .string()
       .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
@@ -70,6 +72,13 @@ const envSchema = z
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });
+    }
+    if (env.NODE_ENV === 'production' && env.DB_LOG_QUERIES === 'true') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DB_LOG_QUERIES'],
+        message: 'is refused when NODE_ENV=production (every statement in the log, slower): set DB_LOG_QUERIES=force to log anyway',
+      });
     }
   });
 

@@ -4,7 +4,7 @@ import pino from 'pino';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openConfiguredDatabase } from './db/configured.js';
-import { applyMigrations } from './db/migrate.js';
+import { migrateOnStart } from './ops/migrate-on-start.js';
 import { isDatabaseEmpty, seedDemoContent } from './ops/seed.js';
 import { describeTarget } from './db/url.js';
 import { loggerOptions } from './logger.js';
@@ -62,10 +62,7 @@ async function main() {
   process.on('SIGTERM', (signal) => void shutdown(signal));
   process.on('SIGINT', (signal) => void shutdown(signal));
 
-  if (database.dialect === 'sqlite' || config.MIGRATE_ON_START) {
-    const applied = await applyMigrations(database);
-    app.log.info({ applied }, applied.length ? 'migrations applied' : 'database schema up to date');
-  }
+  await migrateOnStart(database, config, app.log);
   if (config.SEED_ON_START && (await isDatabaseEmpty(database))) {
     const demoUsers = config.NODE_ENV !== 'production';
     const seeded = await seedDemoContent(database, { demoUsers, demoPassword: config.DEMO_PASSWORD });

@@ -19,6 +19,7 @@ import type { Logger } from 'pino';
 import * as pgSchema from './schema/pg.js';
 import * as sqliteSchema from './schema/sqlite.js';
 import { parseDatabaseUrl, type DatabaseTarget } from './url.js';
+import { logPostgresQueries, logSqliteQueries, type QueryLogger } from './query-log.js';
 
 export type Tables = typeof pgSchema;
 export type AppDb = PgDatabase<NodePgQueryResultHKT, Tables>;
@@ -73,6 +74,8 @@ export type Database = SqliteDatabase | PostgresDatabase;
 
 export interface OpenDatabaseOptions {
   logger?: Pick<Logger, 'warn' | 'error'>;
+  /** DB_LOG_QUERIES: every statement and its duration to this logger (src/db/query-log.ts) */
+  queryLogger?: QueryLogger;
   sqliteBusyTimeoutMs?: number;
   pool?: {
     max?: number;
@@ -156,6 +159,7 @@ function openSqlite(target: { dialect: 'sqlite'; path: string }, options: OpenDa
 
   cacheStatements(writer);
   cacheStatements(reader);
+  if (options.queryLogger) for (const connection of [writer, reader]) logSqliteQueries(connection, options.queryLogger);
   const writeDb = drizzleSqlite({ client: writer, schema: sqliteSchema });
   const readDb = drizzleSqlite({ client: reader, schema: sqliteSchema });
   const writeLock = new Mutex();
@@ -303,6 +307,7 @@ function openPostgres(target: { dialect: 'postgres'; url: string }, options: Ope
   // two queries) that loses its connection would emit an 'error' nobody handles, which kills the
   // process. With this listener the loss reaches the transaction through its next query (a 503).
   pool.on('connect', (client) => client.on('error', () => {}));
+  if (options.queryLogger) logPostgresQueries(pool, options.queryLogger);
 
   const named = settings.namedStatements ?? true;
   const pgDb = drizzlePg({ client: pool, schema: pgSchema });

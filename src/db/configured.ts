@@ -1,10 +1,12 @@
 // openDatabase() with the settings of the parsed Config: what the server, CLI and tests use.
 import type { Config } from '../config.js';
 import { openDatabase, type Database, type OpenDatabaseOptions } from './client.js';
+import type { QueryLogger } from './query-log.js';
 
-export function openConfiguredDatabase(config: Config, logger?: OpenDatabaseOptions['logger']): Database {
+export function openConfiguredDatabase(config: Config, logger?: OpenDatabaseOptions['logger'] & Partial<QueryLogger>): Database {
   return openDatabase(config.DATABASE_URL, {
     logger,
+    queryLogger: config.DB_LOG_QUERIES !== 'false' && logger?.info ? (logger as QueryLogger) : undefined,
     sqliteBusyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS,
     pool: {
       max: config.PG_POOL_MAX,

@@ -50,6 +50,7 @@ const UNAVAILABLE_MESSAGES = [
 ];
 
 export function classifyDatabaseError(error: unknown): DatabaseFailure | null {
+  if (diagnoseConnectionFailure(error)) return 'unavailable';
   for (let current = error, depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
     const e: { code?: unknown; message?: unknown; cause?: unknown } = current;
     const code = typeof e.code === 'string' ? e.code : '';
@@ -61,6 +62,38 @@ export function classifyDatabaseError(error: unknown): DatabaseFailure | null {
     const isQueryWrapper = 'query' in e && 'params' in e;
     const message = typeof e.message === 'string' && !isQueryWrapper ? e.message : '';
     if (UNAVAILABLE_MESSAGES.some((m) => message.includes(m))) return 'unavailable';
+    current = e.cause;
+  }
+  return null;
+}
+
+export interface ConnectionDiagnosis {
+  cause: string;
+  fix: string;
+}
+
+// The guide's troubleshooting: why a connection to PostgreSQL fails, and what to check.
+const CHECK_VARIABLES = 'check DATABASE_URL (vérifier les variables d\'environnement), then try it with `psql "$DATABASE_URL"` (psql -h HOST -U USER -d DB)';
+
+/**
+ * Names the cause and the fix of a failure to reach the database (wrong password, unknown database,
+ * refused connection, SSL mismatch); null for any other error. Such errors answer 503.
+ */
+export function diagnoseConnectionFailure(error: unknown): ConnectionDiagnosis | null {
+  for (let current = error, depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
+    const e: { code?: unknown; message?: unknown; cause?: unknown } = current;
+    const code = typeof e.code === 'string' ? e.code : '';
+    const message = typeof e.message === 'string' ? e.message : '';
+    if (code === '28P01' || code === '28000')
+      return { cause: `authentication failed (${code}): wrong user or password, or no pg_hba.conf entry for this client`, fix: CHECK_VARIABLES };
+    if (code === '3D000') return { cause: `the database does not exist (3D000): ${message}`, fix: `create it (createdb) or correct the database name; ${CHECK_VARIABLES}` };
+    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH')
+      return { cause: `no PostgreSQL server answers (${code}): ${message}`, fix: `start the server or correct the host and port; ${CHECK_VARIABLES}` };
+    if (/does not support SSL|SSL connection is required|no encryption|self[- ]signed certificate|certificate|SSL off/i.test(message))
+      return {
+        cause: `SSL mismatch: ${message}`,
+        fix: 'match sslmode in DATABASE_URL to the server: ?sslmode=require for a hosted database (Render external URL), no sslmode for a local or private-network one',
+      };
     current = e.cause;
   }
   return null;

@@ -2,6 +2,7 @@
 // Used by the migration tests, the health report (protected tables present) and the importer.
 import { sql } from 'drizzle-orm';
 import type { Database } from './client.js';
+import { SQLITE_USER_TABLES_SQL } from './identifiers.js';
 
 export interface LiveTable {
   columns: { name: string; notNull: boolean }[];
@@ -21,8 +22,7 @@ export async function describeLiveSchema(database: Database): Promise<Record<str
       select tablename, indexname from pg_indexes where schemaname = current_schema() and indexname not like '%_pkey'`);
     for (const i of indexes) table(i.tablename).indexes.push(i.indexname);
   } else {
-    const names = await database.query<{ name: string }>(sql`
-      select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`);
+    const names = await database.query<{ name: string }>(sql.raw(SQLITE_USER_TABLES_SQL));
     for (const { name } of names) {
       const columns = await database.query<{ name: string; notnull: number; pk: number }>(sql`select * from pragma_table_info(${name})`);
       // SQLite reports an INTEGER PRIMARY KEY as nullable; it never is.

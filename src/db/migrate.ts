@@ -1,4 +1,5 @@
 // Applying drizzle-kit's migrations (drizzle/pg, drizzle/sqlite) and reporting which are applied.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -131,4 +132,71 @@ export async function applyMigrations(database: Database, options: MigrationOpti
   }
   const after = await migrationStatus(database, { migrationsFolder: folder });
   return before.pending.filter((p) => !after.pending.some((q) => q.tag === p.tag)).map((p) => p.tag);
+}
+
+/** A migration named by its tag, its number (`0001`, `1`) or `head` (the newest). */
+export function resolveMigration(entries: MigrationEntry[], ref: string): MigrationEntry {
+  const found =
+    ref === 'head'
+      ? entries.at(-1)
+      : (entries.find((m) => m.tag === ref) ?? entries.find((m) => /^\d+$/.test(ref) && Number(m.tag.split('_')[0]) === Number(ref)));
+  if (!found) throw new Error(`no migration ${ref}; known: ${entries.map((m) => m.tag).join(', ') || 'none'} (or head)`);
+  return found;
+}
+
+// drizzle's own bookkeeping table, created as its migrator creates it.
+const PG_MIGRATIONS_TABLE_DDL = [
+  'create schema if not exists drizzle',
+  'create table if not exists drizzle.__drizzle_migrations (id serial primary key, hash text not null, created_at bigint)',
+];
+const SQLITE_MIGRATIONS_TABLE_DDL = 'create table if not exists __drizzle_migrations (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric)';
+
+export interface StampResult {
+  stamped: string;
+  recorded: string[];
+  forgotten: string[];
+}
+
+/**
+ * Alembic's `stamp`: records the database as being at `ref` without running any SQL (for a
+ * database restored or created by hand). Migrations up to `ref` are recorded as drizzle records
+ * them (sha256 of the file, generation time); newer ones recorded here are forgotten, so that
+ * `migrate` runs them again. One transaction.
+ */
+export async function stampMigrations(database: Database, ref: string, options: MigrationOptions = {}): Promise<StampResult> {
+  const entries = listMigrations(database.dialect, options.migrationsFolder);
+  const target = resolveMigration(entries, ref);
+  const upTo = entries.filter((m) => m.createdAt <= target.createdAt);
+  const newer = entries.filter((m) => m.createdAt > target.createdAt);
+  const already = new Set(await appliedMillis(database));
+  const toRecord = upTo.filter((m) => !already.has(m.createdAt.getTime()));
+  const toForget = newer.filter((m) => already.has(m.createdAt.getTime()));
+  const hash = (m: MigrationEntry) => createHash('sha256').update(fs.readFileSync(m.file, 'utf8')).digest('hex');
+  const cutoff = target.createdAt.getTime();
+
+  if (database.dialect === 'sqlite') {
+    await database.withWriter((writer) =>
+      writer.transaction(() => {
+        writer.exec(SQLITE_MIGRATIONS_TABLE_DDL);
+        writer.prepare('delete from __drizzle_migrations where created_at > ?').run(cutoff);
+        const insert = writer.prepare('insert into __drizzle_migrations (hash, created_at) values (?, ?)');
+        for (const m of toRecord) insert.run(hash(m), m.createdAt.getTime());
+      })(),
+    );
+  } else {
+    const client = await database.pool.connect();
+    try {
+      await client.query('begin');
+      for (const statement of PG_MIGRATIONS_TABLE_DDL) await client.query(statement);
+      await client.query('delete from drizzle.__drizzle_migrations where created_at > $1', [cutoff]);
+      for (const m of toRecord) await client.query('insert into drizzle.__drizzle_migrations (hash, created_at) values ($1, $2)', [hash(m), m.createdAt.getTime()]);
+      await client.query('commit');
+    } catch (error) {
+      await client.query('rollback');
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+  return { stamped: target.tag, recorded: toRecord.map((m) => m.tag), forgotten: toForget.map((m) => m.tag) };
 }

@@ -7,7 +7,9 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { z } from 'zod';
 import type { Database, Dialect } from '../db/client.js';
+import { SQLITE_USER_TABLES_SQL } from '../db/identifiers.js';
 import { listLiveTables } from './indexes.js';
+import { formatBytes } from './format.js';
 import { runPgTool } from './pg-tools.js';
 import { elapsedMs, silentProgress, type Progress } from './progress.js';
 
@@ -157,8 +159,8 @@ export function verifySqliteBackup(file: string): string {
     copy.pragma('journal_mode = DELETE');
     const result = copy.pragma('integrity_check', { simple: true });
     if (result !== 'ok') throw new Error(`the backup ${file} fails integrity_check: ${String(result)}`);
-    const { n } = copy.prepare(`select count(*) as n from sqlite_master where type = 'table'`).get() as { n: number };
-    return `integrity_check ok, ${n} tables`;
+    const tables = copy.prepare(SQLITE_USER_TABLES_SQL).all().length;
+    return `integrity_check ok, ${tables} tables`;
   } finally {
     copy.close();
   }
@@ -170,4 +172,13 @@ export async function verifyPgDump(file: string): Promise<string> {
   const entries = stdout.split('\n').filter((line) => line.trim() && !line.startsWith(';'));
   const tables = entries.filter((line) => / TABLE DATA /.test(line)).length;
   return `pg_restore --list ok, ${entries.length} entries, ${tables} tables with data`;
+}
+
+/** The report for people (the CLI without --json). */
+export function formatBackup(r: BackupResult): string {
+  return [
+    `backup: ${r.file} (${formatBytes(r.bytes)}, ${Math.round(r.duration_ms)} ms)`,
+    `verified: ${r.verification}`,
+    ...(r.pruned.length ? [`pruned: ${r.pruned.map((f) => path.basename(f)).join(', ')}`] : []),
+  ].join('\n');
 }

@@ -120,3 +120,13 @@ export function databaseUrlSource(envFile: string, env: Record<string, string | 
   if (fs.existsSync(envFile) && readEnvValue(fs.readFileSync(envFile, 'utf8'), 'DATABASE_URL')) return '.env';
   return 'default';
 }
+
+/** The report for people (the CLI without --json). */
+export function formatUseDatabase(r: UseDatabaseResult): string {
+  return [
+    `${r.created ? 'created' : 'updated'} ${r.env_file}`,
+    `DATABASE_URL: ${r.previous ?? '(unset)'} -> ${r.database_url}`,
+    `now using ${r.database}`,
+    ...(r.overridden_by_environment ? ['note: a DATABASE_URL environment variable is set and still takes precedence over .env'] : []),
+  ].join('\n');
+}

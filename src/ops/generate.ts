@@ -94,7 +94,8 @@ function filesUnder(dir: string): string[] {
   return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => fs.statSync(path.join(dir, f)).isFile());
 }
 
-async function validateOnScratchDatabase(dialect: Dialect, folder: string, scratchServerUrl: string): Promise<void> {
+/** Applies every migration of `folder` to a new, throw-away database (dropped afterwards). */
+export async function validateOnScratchDatabase(dialect: Dialect, folder: string, scratchServerUrl: string): Promise<void> {
   if (dialect === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mathakine-validate-'));
     const database = openDatabase(`sqlite:${path.join(dir, 'scratch.db')}`);
@@ -217,4 +218,12 @@ export async function generateMigrations(options: GenerateOptions): Promise<Gene
   } finally {
     for (const dir of scratchDirs) fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The report for people (the CLI without --json). */
+export function formatGenerate(r: GenerateReport): string {
+  return [
+    ...r.dialects.map((d) => `${d.status.padEnd(9)} ${d.dialect}: ${d.new_migrations.join(', ') || '-'} ${d.detail}`),
+    r.ok ? (r.kept ? 'migrations written' : 'nothing to generate') : `REFUSED, nothing written: ${r.error}`,
+  ].join('\n');
 }

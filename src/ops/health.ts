@@ -12,6 +12,7 @@ import type { Database } from '../db/client.js';
 import { PROTECTED_TABLES } from '../db/enums.js';
 import { migrationStatus } from '../db/migrate.js';
 import { describeTarget } from '../db/url.js';
+import { formatBytes, formatPercent, statusMark } from './format.js';
 import { APP_TABLES, ENUM_COLUMNS, FOREIGN_KEYS, SCHEMA_TABLES } from './catalog.js';
 import { listLiveIndexes, listLiveTables, missingIndexes } from './indexes.js';
 import { elapsedMs, errorMessage } from './progress.js';
@@ -191,7 +192,7 @@ export async function fullHealthReport(database: Database, options: HealthOption
       observedValue: bytes,
       observedUnit: 'bytes',
       status: freeRatio < LOW_DISK_FREE_RATIO ? 'warn' : 'pass',
-      output: `database file with WAL ${formatBytes(bytes)}; ${formatBytes(disk.bavail * disk.bsize)} free on its file system (${Math.round(freeRatio * 100)}%)`,
+      output: `database file with WAL ${formatBytes(bytes)}; ${formatBytes(disk.bavail * disk.bsize)} free on its file system (${formatPercent(freeRatio, 0)})`,
     });
   });
 
@@ -207,13 +208,15 @@ export async function fullHealthReport(database: Database, options: HealthOption
   return finish();
 }
 
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
+
+/** The report for people (the CLI without --json). */
+export function formatHealth(r: FullHealthReport): string {
+  const lines = [`${statusMark(r.status)}  ${r.description}`];
+  for (const [key, results] of Object.entries(r.checks)) {
+    for (const c of results) {
+      const figure = c.observedValue !== undefined ? ` ${c.observedValue}${c.observedUnit ? ` ${c.observedUnit}` : ''}` : '';
+      lines.push(`  ${statusMark(c.status)}  ${key}${c.componentId ? ` ${c.componentId}` : ''}:${figure}${c.output ? ` — ${c.output}` : ''}`);
+    }
   }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+  return lines.join('\n');
 }

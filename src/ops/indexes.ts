@@ -1,6 +1,7 @@
 // The indexes a live database has, with their key columns, and which recommended ones are missing.
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
+import { SQLITE_USER_TABLES_SQL } from '../db/identifiers.js';
 import { coveringIndex, RECOMMENDED_INDEXES, type LiveIndex, type RecommendedIndex } from './catalog.js';
 
 // Key columns in key order; an expression key has no attribute (attnum 0) and comes out null.
@@ -19,7 +20,6 @@ const PG_INDEXES_SQL = sql`
   where n.nspname = current_schema() and not ix.indisprimary
   order by t.relname, i.relname`;
 
-const SQLITE_TABLES_SQL = sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`;
 
 export async function listLiveIndexes(database: Database): Promise<LiveIndex[]> {
   if (database.dialect === 'postgres') {
@@ -33,7 +33,7 @@ export async function listLiveIndexes(database: Database): Promise<LiveIndex[]> 
     return rows.map((r) => ({ name: r.index_name, table: r.table_name, columns: r.columns, unique: r.is_unique, valid: r.is_valid }));
   }
   const indexes: LiveIndex[] = [];
-  for (const { name: table } of await database.query<{ name: string }>(SQLITE_TABLES_SQL)) {
+  for (const { name: table } of await database.query<{ name: string }>(sql.raw(SQLITE_USER_TABLES_SQL))) {
     const list = await database.query<{ name: string; unique: number; origin: string }>(sql`select * from pragma_index_list(${table})`);
     for (const index of list) {
       if (index.origin === 'pk') continue;
@@ -52,7 +52,7 @@ export async function listLiveTables(database: Database): Promise<string[]> {
     );
     return rows.map((r) => r.tablename);
   }
-  return (await database.query<{ name: string }>(SQLITE_TABLES_SQL)).map((r) => r.name);
+  return (await database.query<{ name: string }>(sql.raw(SQLITE_USER_TABLES_SQL))).map((r) => r.name);
 }
 
 /** Recommended indexes with no valid index leading with their columns (on tables that exist). */

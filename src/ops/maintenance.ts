@@ -107,3 +107,8 @@ export async function runMaintenance(database: Database, options: MaintenanceOpt
 
   return { ok: steps.every((s) => s.ok), steps, duration_ms: elapsedMs(startedAt) };
 }
+
+/** The report for people (the CLI without --json). */
+export function formatMaintenance(r: MaintenanceReport): string {
+  return [...r.steps.map((s) => `${s.ok ? 'ok  ' : 'FAIL'}  ${s.name}: ${s.summary}`), r.ok ? 'maintenance done' : 'maintenance FAILED'].join('\n');
+}

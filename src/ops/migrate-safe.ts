@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Database } from '../db/client.js';
 import { applyMigrations, assertMigrationsSafe, listMigrations, migrationsFolder, migrationStatus } from '../db/migrate.js';
 import { backupDatabase } from './backup.js';
+import { formatMinute, statusMark } from './format.js';
 import { fullHealthReport } from './health.js';
 import { elapsedMs, errorMessage, silentProgress, type Progress } from './progress.js';
 import { restoreDatabase } from './restore.js';
@@ -161,4 +162,20 @@ export async function safeMigrate(database: Database, options: SafeMigrateOption
   }
   report.pending = await pendingNow().catch(() => report.pending);
   return report;
+}
+
+/** The report for people (the CLI without --json). */
+export function formatSafeMigrate(r: SafeMigrateReport): string {
+  return [
+    ...r.steps.map((s) => `${statusMark(s.status)}  ${s.name}: ${s.detail}`),
+    r.check_only
+      ? r.pending.length
+        ? `pending: ${r.pending.map((p) => `${p.tag} (${formatMinute(p.created_at)})`).join(', ')}`
+        : 'up to date'
+      : r.ok
+        ? r.applied.length
+          ? `migrated: ${r.applied.join(', ')}`
+          : 'up to date'
+        : `FAILED: ${r.error}${r.restored ? `\nthe database was restored from ${r.backup}` : ''}`,
+  ].join('\n');
 }

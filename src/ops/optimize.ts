@@ -4,9 +4,11 @@
 // writing meanwhile, and each table is vacuumed on its own so no step holds anything for long.
 import { z } from 'zod';
 import type { Database, PostgresDatabase, SqliteDatabase } from '../db/client.js';
+import { quoteIdentifier } from '../db/identifiers.js';
 import { SCHEMA_TABLES, type RecommendedIndex } from './catalog.js';
+import { statusMark } from './format.js';
 import { listLiveIndexes, listLiveTables, missingIndexes } from './indexes.js';
-import { quoteIdentifier, withMaintenanceSession } from './pg-session.js';
+import { withMaintenanceSession } from './pg-session.js';
 import { elapsedMs, errorMessage, silentProgress, type Progress } from './progress.js';
 
 export const optimizeStepSchema = z.object({
@@ -125,4 +127,12 @@ async function analyzeSqlite(database: SqliteDatabase, step: StepRunner) {
       return 'done';
     }),
   );
+}
+
+/** The report for people (the CLI without --json). */
+export function formatOptimize(r: OptimizeReport): string {
+  return [
+    ...r.steps.map((s) => `${statusMark(s.status)}  ${s.name} (${s.duration_ms} ms): ${s.detail}`),
+    `${r.ok ? 'optimized' : 'optimize FAILED'} in ${Math.round(r.duration_ms)} ms; created indexes: ${r.created_indexes.join(', ') || 'none'}`,
+  ].join('\n');
 }

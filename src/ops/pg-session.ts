@@ -13,8 +13,3 @@ export async function withMaintenanceSession<T>(database: PostgresDatabase, fn: 
     client.release(true);
   }
 }
-
-/** A double-quoted SQL identifier (names come from our catalog, quoted anyway). */
-export function quoteIdentifier(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}

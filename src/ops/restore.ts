@@ -9,9 +9,9 @@ import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database, Dialect, PostgresDatabase, SqliteDatabase } from '../db/client.js';
+import { quoteIdentifier } from '../db/identifiers.js';
 import { verifyPgDump } from './backup.js';
 import { listLiveTables } from './indexes.js';
-import { quoteIdentifier } from './pg-session.js';
 import { runPgTool } from './pg-tools.js';
 import { elapsedMs, silentProgress, type Progress } from './progress.js';
 
@@ -172,4 +172,9 @@ async function restorePostgres(database: PostgresDatabase, source: string, progr
     { url: database.target.url, onStderrLine: () => progress.update(++steps) },
   );
   progress.finish('restored');
+}
+
+/** The report for people (the CLI without --json). */
+export function formatRestore(r: RestoreResult, target: string): string {
+  return `restored ${target} from ${r.file} in ${Math.round(r.duration_ms)} ms`;
 }

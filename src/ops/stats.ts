@@ -8,6 +8,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database, PostgresDatabase, SqliteDatabase } from '../db/client.js';
+import { formatBytes, formatPercent } from './format.js';
 import { listLiveIndexes, listLiveTables, missingIndexes } from './indexes.js';
 import { errorMessage } from './progress.js';
 
@@ -328,4 +329,41 @@ async function sqliteStats(database: SqliteDatabase): Promise<SqliteStats> {
     connections: { pool: poolFigures(database) },
     notes: SQLITE_NOTES,
   };
+}
+
+/** The report for people (the CLI without --json). */
+export function formatStats(r: StatsReport): string {
+  if (r.dialect === 'postgres') {
+    const table = (t: (typeof r.tables)[number]) =>
+      `  ${t.table_name.padEnd(26)} ${String(t.estimated_rows).padStart(9)} ${formatBytes(t.total_bytes).padStart(9)}` +
+      `  ${t.seq_scans}/${t.index_scans}  ${t.inserts}/${t.updates}/${t.deletes}`;
+    const query = (q: (typeof r.slow_queries.queries)[number]) =>
+      `  ${Math.round(q.total_ms)}  ${q.calls}  ${q.mean_ms.toFixed(1)}  ${q.query.replace(/\s+/g, ' ').slice(0, 100)}`;
+    return [
+      `PostgreSQL ${r.database.server_version}, database ${r.database.name}: ${formatBytes(r.database.size_bytes)}`,
+      '',
+      'tables (estimated rows, total size, seq/index scans, ins/upd/del):',
+      ...r.tables.map(table),
+      '',
+      `unused indexes: ${r.unused_indexes.map((i) => i.index_name).join(', ') || 'none'}`,
+      `missing indexes: ${r.missing_indexes.map((i) => `${i.table_name}(${i.columns.join(', ')}) ${i.reason}`).join('; ') || 'none'}`,
+      `cache hit rate: tables ${formatPercent(r.cache_hit_rate.tables)}, indexes ${formatPercent(r.cache_hit_rate.indexes)}`,
+      `connections: ${r.connections.by_state.map((c) => `${c.state} ${c.connections}`).join(', ')} (max ${r.database.max_connections})`,
+      '',
+      ...(r.slow_queries.available
+        ? ['slowest queries (total ms, calls, mean ms):', ...r.slow_queries.queries.map(query)]
+        : [`slowest queries: unavailable. ${r.slow_queries.message}`]),
+    ].join('\n');
+  }
+  const { database } = r;
+  return [
+    `SQLite ${database.sqlite_version}, ${database.path}: ${formatBytes(database.file_bytes)} (+ WAL ${formatBytes(database.wal_bytes)}),` +
+      ` ${database.page_count} pages of ${database.page_size} bytes, ${database.freelist_pages} free`,
+    '',
+    'tables (rows, size):',
+    ...r.tables.map((t) => `  ${t.table_name.padEnd(26)} ${String(t.rows).padStart(9)} ${t.bytes === null ? '' : formatBytes(t.bytes).padStart(9)}`),
+    '',
+    `indexes: ${r.indexes.length}; missing: ${r.missing_indexes.map((i) => i.index_name).join(', ') || 'none'}`,
+    ...r.notes,
+  ].join('\n');
 }

@@ -8,7 +8,7 @@ import { openConfiguredDatabase } from '../db/configured.js';
 import { migrationsFolder as defaultMigrationsFolder, migrationStatus } from '../db/migrate.js';
 import { describeTarget } from '../db/url.js';
 import { maskPassword } from './env-file.js';
-import { errorMessage } from './progress.js';
+import { databaseErrorLine, formatMinute } from './format.js';
 
 const migrationSchema = z.object({ tag: z.string(), created_at: z.date().describe('when the migration was generated') });
 
@@ -48,7 +48,7 @@ export async function databaseStatus(config: Config, options: StatusOptions): Pr
     await database.ping(options.timeoutMs ?? 3_000);
   } catch (error) {
     await database.close().catch(() => {});
-    return { ...base, reachable: false, error: errorMessage(error), migrations: null };
+    return { ...base, reachable: false, error: databaseErrorLine(error), migrations: null };
   }
   try {
     const folder = options.migrationsFolder ?? defaultMigrationsFolder(target.dialect);
@@ -58,4 +58,19 @@ export async function databaseStatus(config: Config, options: StatusOptions): Pr
   } finally {
     await database.close();
   }
+}
+
+/** The report for people (the CLI without --json). */
+export function formatStatus(r: StatusReport): string {
+  const lines = [
+    `database:  ${r.database} (${r.source === 'default' ? 'default' : `from ${r.source}`})`,
+    `url:       ${r.database_url}`,
+    `reachable: ${r.reachable ? 'yes' : `NO: ${r.error}`}`,
+  ];
+  if (r.migrations) {
+    lines.push(`migrations (${r.migrations.folder}): ${r.migrations.applied.length} applied, ${r.migrations.pending.length} pending`);
+    for (const m of r.migrations.applied) lines.push(`  applied  ${m.tag}  generated ${formatMinute(m.created_at)}`);
+    for (const m of r.migrations.pending) lines.push(`  PENDING  ${m.tag}  generated ${formatMinute(m.created_at)}`);
+  }
+  return lines.join('\n');
 }

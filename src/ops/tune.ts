@@ -193,3 +193,16 @@ async function tunePostgres(database: PostgresDatabase, options: TuneOptions): P
   }`;
   return report;
 }
+
+/** The report for people (the CLI without --json). */
+export function formatTune(r: TuneReport): string {
+  if (!r.applicable) return r.message;
+  const lines = r.settings.map(
+    (s) => `${s.matches ? 'ok  ' : 'DIFF'}  ${s.name.padEnd(30)} ${s.current.padStart(8)} (recommended ${s.recommended})${s.needs_restart ? ' [restart]' : ''}`,
+  );
+  if (r.statements.length) lines.push('', ...r.statements);
+  lines.push('', r.message);
+  if (r.error) lines.push(`error: ${r.error}`);
+  if (!r.applied.length && r.statements.length && !r.can_apply) lines.push('(this role may not run ALTER SYSTEM)');
+  return lines.join('\n');
+}

@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, CODE_FOR_STATUS, type ErrorBody } from '../errors.js';
-import { classifyDatabaseError } from '../db/errors.js';
+import { classifyDatabaseError, diagnoseConnectionFailure } from '../db/errors.js';
 
 function send(reply: FastifyReply, status: number, code: string, message: string, details?: unknown[]) {
   const body: ErrorBody = { error: { code, message, ...(details ? { details } : {}) } };
@@ -29,7 +29,8 @@ export default fp(
       if (failure === 'foreign_key') return send(reply, 409, 'CONFLICT', 'A referenced resource does not exist');
       if (failure === 'check' || failure === 'not_null') return send(reply, 400, 'VALIDATION_FAILED', 'A value is out of range');
       if (failure === 'unavailable') {
-        request.log.warn({ err: error }, 'database unavailable');
+        const diagnosis = diagnoseConnectionFailure(error);
+        request.log.warn({ err: error, ...diagnosis }, diagnosis ? `database unreachable: ${diagnosis.cause}. Fix: ${diagnosis.fix}` : 'database unavailable');
         reply.header('retry-after', '5');
         return send(reply, 503, 'SERVICE_UNAVAILABLE', 'The service is temporarily unavailable, please retry');
       }

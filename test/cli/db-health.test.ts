@@ -1,30 +1,17 @@
 // `mathakine db health [--full]`, `db optimize`, `db stats` and `db tune` as scripts and cron
 // jobs run them: exit codes and --json output.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { describeEachDialect, type ScratchDatabase } from '../helpers/app.js';
-import { execSql, insertSampleRows, migratedScratch, ORPHAN_USER_ID, plantOrphan } from '../ops/fixtures.js';
+import { expect, inject, it } from 'vitest';
+import { describeEachDialect } from '../helpers/app.js';
+import { execSql, ORPHAN_USER_ID, plantOrphan } from '../ops/fixtures.js';
+import { useCliScratch } from './cli-scratch.js';
 import { runCli } from './run-cli.js';
 
 describeEachDialect('mathakine db health / optimize / stats / tune', (dialect) => {
-  let scratch: ScratchDatabase;
-  let cwd: string;
-  let env: Record<string, string>;
-  const cli = (...args: string[]) => runCli(args, { env, cwd });
-
-  beforeAll(async () => {
-    scratch = await migratedScratch(dialect);
-    await insertSampleRows(scratch.url);
-    cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'mathakine-cli-health-'));
-    env = { DATABASE_URL: scratch.url, BACKUP_DIR: './backups' };
-  });
-  afterAll(async () => {
-    await scratch?.drop();
-    fs.rmSync(cwd, { recursive: true, force: true });
-  });
+  const ctx = useCliScratch(dialect, { name: 'health', sampleRows: true, env: { BACKUP_DIR: './backups' } });
+  const { cli } = ctx;
 
   it('health: exit 0 and pass when sound, exit 1 with the orphan counted when not', async () => {
     const ping = await cli('db', 'health', '--json');
@@ -36,7 +23,7 @@ describeEachDialect('mathakine db health / optimize / stats / tune', (dialect) =
     expect(sound.json().status).toBe('pass');
     expect(sound.json().checks['tables:rows'].find((c: { componentId: string }) => c.componentId === 'users').observedValue).toBe(2);
 
-    await plantOrphan(scratch.url);
+    await plantOrphan(ctx.scratch.url);
     try {
       const broken = await cli('db', 'health', '--full', '--json');
       expect(broken.code).toBe(1);
@@ -53,14 +40,14 @@ describeEachDialect('mathakine db health / optimize / stats / tune', (dialect) =
       expect(human.code).toBe(1);
       expect(human.stdout).toMatch(/FAIL\s+integrity:orphan_rows progress\.user_id -> users\.id: 1 rows/);
     } finally {
-      await execSql(scratch.url, [`delete from progress where user_id = ${ORPHAN_USER_ID}`]);
+      await execSql(ctx.scratch.url, [`delete from progress where user_id = ${ORPHAN_USER_ID}`]);
     }
   });
 
   it('health: exit 1 when the database does not answer', async () => {
-    const url = dialect === 'postgres' ? 'postgres://postgres@127.0.0.1:1/nowhere' : `sqlite:${path.join(cwd, 'no-such-dir', 'x.db')}`;
-    if (dialect === 'sqlite') fs.writeFileSync(path.join(cwd, 'no-such-dir'), 'a file where the folder should be');
-    const res = await runCli(['db', 'health', '--full', '--json'], { cwd, env: { DATABASE_URL: url, PG_CONNECTION_TIMEOUT_MS: '1000' } });
+    const url = dialect === 'postgres' ? 'postgres://postgres@127.0.0.1:1/nowhere' : `sqlite:${path.join(ctx.cwd, 'no-such-dir', 'x.db')}`;
+    if (dialect === 'sqlite') fs.writeFileSync(path.join(ctx.cwd, 'no-such-dir'), 'a file where the folder should be');
+    const res = await runCli(['db', 'health', '--full', '--json'], { cwd: ctx.cwd, env: { DATABASE_URL: url, PG_CONNECTION_TIMEOUT_MS: '1000' } });
     expect(res.code).toBe(1);
     if (dialect === 'sqlite') {
       // the file cannot even be opened
@@ -68,14 +55,14 @@ describeEachDialect('mathakine db health / optimize / stats / tune', (dialect) =
     } else {
       expect(res.json().status).toBe('fail');
       expect(res.json().checks['database:connection'][0]).toMatchObject({ status: 'fail', output: expect.stringMatching(/unreachable/) });
-      const ping = await runCli(['db', 'health', '--json'], { cwd, env: { DATABASE_URL: url, HEALTH_TIMEOUT_MS: '500' } });
+      const ping = await runCli(['db', 'health', '--json'], { cwd: ctx.cwd, env: { DATABASE_URL: url, HEALTH_TIMEOUT_MS: '500' } });
       expect(ping.code).toBe(1);
       expect(ping.json().status).toBe('fail');
     }
   });
 
   it('optimize: recreates a dropped index once, then has nothing to create', async () => {
-    await execSql(scratch.url, ['drop index idx_attempts_user_exercise']);
+    await execSql(ctx.scratch.url, ['drop index idx_attempts_user_exercise']);
     const first = await cli('db', 'optimize', '--json');
     expect(first.code, first.stderr).toBe(0);
     expect(first.json()).toMatchObject({ ok: true, created_indexes: ['idx_attempts_user_exercise'] });

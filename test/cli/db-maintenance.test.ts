@@ -1,33 +1,19 @@
 // `mathakine db maintenance`, the daily job: prune old logs and backups, optimize, back up,
 // report health; one line per step, exit code 1 when a step fails (after running the others).
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeEachDialect, type ScratchDatabase } from '../helpers/app.js';
-import { execSql, insertSampleRows, migratedScratch, ORPHAN_USER_ID, plantOrphan } from '../ops/fixtures.js';
-import { runCli } from './run-cli.js';
+import { expect, it } from 'vitest';
+import { describeEachDialect } from '../helpers/app.js';
+import { execSql, ORPHAN_USER_ID, plantOrphan } from '../ops/fixtures.js';
+import { useCliScratch } from './cli-scratch.js';
 
 describeEachDialect('mathakine db maintenance', (dialect) => {
-  let scratch: ScratchDatabase;
-  let cwd: string;
-  let env: Record<string, string>;
-  const cli = (...args: string[]) => runCli(args, { env, cwd });
-
-  beforeAll(async () => {
-    scratch = await migratedScratch(dialect);
-    await insertSampleRows(scratch.url);
-    cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'mathakine-cli-maintenance-'));
-    env = { DATABASE_URL: scratch.url, BACKUP_DIR: './backups' };
-  });
-  afterAll(async () => {
-    await scratch?.drop();
-    fs.rmSync(cwd, { recursive: true, force: true });
-  });
+  const ctx = useCliScratch(dialect, { name: 'maintenance', sampleRows: true, env: { BACKUP_DIR: './backups' } });
+  const { cli } = ctx;
 
   it('prunes old logs and backups, optimizes, backs up, reports health; one line per step', async () => {
-    const logs = path.join(cwd, 'logs');
-    const backups = path.join(cwd, 'backups');
+    const logs = path.join(ctx.cwd, 'logs');
+    const backups = path.join(ctx.cwd, 'backups');
     fs.mkdirSync(logs, { recursive: true });
     fs.mkdirSync(backups, { recursive: true });
     const old = new Date(Date.now() - 40 * 86_400_000);
@@ -64,7 +50,7 @@ describeEachDialect('mathakine db maintenance', (dialect) => {
   });
 
   it('exits 1 when a step fails, after running the others', async () => {
-    await plantOrphan(scratch.url);
+    await plantOrphan(ctx.scratch.url);
     try {
       const res = await cli('db', 'maintenance', '--json');
       expect(res.code).toBe(1);
@@ -73,7 +59,7 @@ describeEachDialect('mathakine db maintenance', (dialect) => {
       expect(steps.find((s: { name: string }) => s.name === 'backup').ok).toBe(true);
       expect(steps.find((s: { name: string }) => s.name === 'health')).toMatchObject({ ok: false, summary: expect.stringMatching(/orphan_rows/) });
     } finally {
-      await execSql(scratch.url, [`delete from progress where user_id = ${ORPHAN_USER_ID}`]);
+      await execSql(ctx.scratch.url, [`delete from progress where user_id = ${ORPHAN_USER_ID}`]);
     }
   });
 });

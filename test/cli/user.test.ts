@@ -1,30 +1,16 @@
 // `mathakine user create`: an account with any role that can then sign in through the API;
 // duplicates (in any case) and bad input are clear errors with exit code 1.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { openDatabase } from '../../src/db/client.js';
-import { describeEachDialect, testConfig, type ScratchDatabase } from '../helpers/app.js';
-import { execSql, migratedScratch } from '../ops/fixtures.js';
+import { describeEachDialect, testConfig } from '../helpers/app.js';
+import { execSql } from '../ops/fixtures.js';
+import { useCliScratch } from './cli-scratch.js';
 import { runCli } from './run-cli.js';
 
 describeEachDialect('mathakine user create', (dialect) => {
-  let scratch: ScratchDatabase;
-  let cwd: string;
-  let env: Record<string, string>;
-  const create = (args: string[], input?: string) => runCli(['user', 'create', ...args], { env, cwd, input });
-
-  beforeAll(async () => {
-    scratch = await migratedScratch(dialect);
-    cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'mathakine-cli-user-'));
-    env = { DATABASE_URL: scratch.url };
-  });
-  afterAll(async () => {
-    await scratch?.drop();
-    fs.rmSync(cwd, { recursive: true, force: true });
-  });
+  const ctx = useCliScratch(dialect, { name: 'user' });
+  const create = (args: string[], input?: string) => runCli(['user', 'create', ...args], { env: ctx.env, cwd: ctx.cwd, input });
 
   it('creates the first archiviste, who can then sign in and reach the admin routes', async () => {
     const res = await create(['--username', 'Yoda', '--email', 'Yoda@Dagobah.example', '--password', 'do-or-do-not', '--role', 'ARCHIVISTE', '--json']);
@@ -39,10 +25,10 @@ describeEachDialect('mathakine user create', (dialect) => {
       created_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
     });
     expect(res.stdout).not.toMatch(/hashed_password|do-or-do-not|argon2/);
-    const [stored] = await execSql(scratch.url, [`select hashed_password from users where id = ${account.id}`]);
+    const [stored] = await execSql(ctx.scratch.url, [`select hashed_password from users where id = ${account.id}`]);
     expect(String(stored.hashed_password)).toMatch(/^\$argon2id\$/);
 
-    const app = await buildApp({ config: testConfig(scratch.url), database: openDatabase(scratch.url) });
+    const app = await buildApp({ config: testConfig(ctx.scratch.url), database: openDatabase(ctx.scratch.url) });
     try {
       const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'yoda', password: 'do-or-do-not' } });
       expect(login.statusCode).toBe(200);
@@ -58,7 +44,7 @@ describeEachDialect('mathakine user create', (dialect) => {
     const res = await create(['--username', 'mace', '--email', 'mace@jedi.example', '--password-stdin', '--role', 'gardien', '--full-name', 'Mace Windu'], 'purple-saber\n');
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout).toMatch(/created gardien mace <mace@jedi\.example>/);
-    const [row] = await execSql(scratch.url, [`select role, full_name from users where username = 'mace'`]);
+    const [row] = await execSql(ctx.scratch.url, [`select role, full_name from users where username = 'mace'`]);
     expect(row).toEqual({ role: 'gardien', full_name: 'Mace Windu' });
   });
 
@@ -72,7 +58,7 @@ describeEachDialect('mathakine user create', (dialect) => {
       expect(res.json()).toMatchObject({ ok: false, error: expect.stringMatching(expected) });
       expect(res.stderr).toMatch(expected);
     }
-    const [{ n }] = await execSql(scratch.url, [`select count(*) as n from users`]);
+    const [{ n }] = await execSql(ctx.scratch.url, [`select count(*) as n from users`]);
     expect(Number(n)).toBe(2);
   });
 
@@ -89,7 +75,7 @@ describeEachDialect('mathakine user create', (dialect) => {
       expect(res.code, args.join(' ')).not.toBe(0);
       expect(res.stderr).toMatch(message);
     }
-    const [{ n }] = await execSql(scratch.url, [`select count(*) as n from users where username = 'ahsoka'`]);
+    const [{ n }] = await execSql(ctx.scratch.url, [`select count(*) as n from users where username = 'ahsoka'`]);
     expect(Number(n)).toBe(0);
   });
 });
