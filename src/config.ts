@@ -62,6 +62,8 @@ const envSchema = z
     // false behind a transaction-mode PgBouncer older than 1.21 (see README, scaling out)
     PG_NAMED_STATEMENTS: flag(true),
     BACKUP_DIR: z.string().min(1).default('./backups'),
+    // minutes between in-process dashboard snapshots; 0 (default) leaves them to `db maintenance`
+    DASHBOARD_SNAPSHOT_MINUTES: z.coerce.number().int().min(0).max(10_080).default(0),
     REDIS_URL: z
       .string()
       .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
