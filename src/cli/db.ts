@@ -19,6 +19,7 @@ import { tuneDatabase, type TuneReport } from '../ops/tune.js';
 import { commaList, positiveInteger, runCommand } from './actions.js';
 import { cliConfig, output, withDatabase, type CommonOptions } from './context.js';
 import { terminalProgress } from './progress.js';
+import { registerDashboardCommand } from './dashboard.js';
 
 const urlOption = () => new Option('--url <url>', 'database URL (default: DATABASE_URL from the environment or .env)');
 const jsonOption = () => new Option('--json', 'print the result as JSON (for scripts)');
@@ -28,6 +29,7 @@ const time = (d: Date) => d.toISOString().replace('T', ' ').slice(0, 16);
 const mark = (status: string) => ({ pass: 'PASS', warn: 'WARN', fail: 'FAIL', done: 'done', skipped: 'skip', failed: 'FAIL' })[status] ?? status;
 
 export function registerDbCommands(db: Command): void {
+  registerDashboardCommand(db);
   db.command('status')
     .description('show the configured database, whether it answers, and its migrations (applied and pending, with dates)')
     .addOption(urlOption())
