@@ -15,7 +15,9 @@ import { upkeepPage } from '../../ops/dashboard/upkeep.js';
 
 const daysQuery = z.object({ days: z.coerce.number().int().min(1).max(365).default(30) });
 const pidParams = z.object({ pid: z.coerce.number().int().positive(), action: z.enum(['cancel', 'terminate']) });
-const confirmBody = z.object({ confirm: z.literal(true).describe('must be true: the page asks before sending') });
+const confirmBody = z
+  .object({ confirm: z.literal(true).describe('must be true: the page asks before sending') })
+  .meta({ example: { confirm: true } });
 const tags = ['admin'];
 
 const dashboardRoutes: FastifyPluginAsyncZod = async (app) => {
