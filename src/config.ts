@@ -64,6 +64,8 @@ const envSchema = z
     BACKUP_DIR: z.string().min(1).default('./backups'),
     // every SQL statement and its duration in the log; `force` is needed in production
     DB_LOG_QUERIES: z.enum(['false', 'true', 'force']).default('false'),
+    // minutes between in-process dashboard snapshots; 0 (default) leaves them to `db maintenance`
+    DASHBOARD_SNAPSHOT_MINUTES: z.coerce.number().int().min(0).max(10_080).default(0),
     REDIS_URL: z
       .string()
       .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')

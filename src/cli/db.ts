@@ -21,10 +21,12 @@ import { formatTune, tuneDatabase } from '../ops/tune.js';
 import { commaList, positiveInteger, runCommand } from './actions.js';
 import { cliConfig, databaseCommand, jsonOption, output, urlOption, type CommonOptions } from './context.js';
 import { terminalProgress } from './progress.js';
+import { registerDashboardCommand } from './dashboard.js';
 
 const folderOption = () => new Option('--migrations-folder <dir>', 'migrations to use (default: drizzle/pg or drizzle/sqlite)');
 
 export function registerDbCommands(db: Command): void {
+  registerDashboardCommand(db);
   db.command('status')
     .description('show the configured database, whether it answers, and its migrations (applied and pending, with dates)')
     .addOption(urlOption())

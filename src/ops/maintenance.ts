@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Database } from '../db/client.js';
 import { backupDatabase, pruneBackups } from './backup.js';
 import { fullHealthReport } from './health.js';
+import { captureSnapshotQuietly } from './dashboard/snapshots.js';
 import { optimizeDatabase } from './optimize.js';
 import { elapsedMs, errorMessage, silentProgress, type Progress } from './progress.js';
 
@@ -105,6 +106,7 @@ export async function runMaintenance(database: Database, options: MaintenanceOpt
     return { ok: report.status !== 'fail', summary: `${report.status}${problems.length ? `: ${problems.join(', ')}` : ''}` };
   });
 
+  await captureSnapshotQuietly(database, 'maintenance'); // the admin dashboard's history and "last maintenance run"
   return { ok: steps.every((s) => s.ok), steps, duration_ms: elapsedMs(startedAt) };
 }
 

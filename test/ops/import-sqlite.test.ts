@@ -386,7 +386,7 @@ suite('db import-sqlite', () => {
     const sourceUrl = `sqlite:${tempFile('ours.db')}`;
     const sqlite = openDatabase(sourceUrl);
     await applyMigrations(sqlite);
-    const { users, exercises, attempts, progress, logicChallenges, logicChallengeAttempts, refreshTokens, results, statistics, userStats, schemaVersion } =
+    const { users, exercises, attempts, progress, logicChallenges, logicChallengeAttempts, refreshTokens, results, statistics, userStats, schemaVersion, dashboardSnapshots } =
       sqlite.tables;
     const at = (iso: string) => new Date(iso);
     await sqlite.transaction(async (tx) => {
@@ -410,6 +410,7 @@ suite('db import-sqlite', () => {
       await tx.insert(statistics).values({ session_id: 's', difficulty: 'x', correct_attempts: 1, avg_time: 1.5 });
       await tx.insert(userStats).values({ difficulty: 'y', total_attempts: 2 });
       await tx.insert(schemaVersion).values({ version: 7 });
+      await tx.insert(dashboardSnapshots).values({ source: 'maintenance', created_at: at('2024-06-06T06:06:06.006Z'), data: { relations: { users: 8192 } } });
     });
 
     const target = await scratchTarget();

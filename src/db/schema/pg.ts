@@ -282,3 +282,12 @@ export const userStats = pgTable('user_stats', {
 export const schemaVersion = pgTable('schema_version', {
   version: integer('version').primaryKey(),
 });
+
+// The admin dashboard's history: sizes, query statistics and activity captured by `db maintenance`
+// or the optional interval (DASHBOARD_SNAPSHOT_MINUTES); pruned to a bounded retention.
+export const dashboardSnapshots = pgTable('dashboard_snapshots', {
+  id: id(),
+  created_at: createdAt(),
+  source: text('source').notNull(),
+  data: json('data').notNull(),
+});

@@ -6,11 +6,15 @@ import { errorBodySchema, forbidden, unauthorized } from '../../errors.js';
 import { fullHealthReport } from '../../ops/health.js';
 import { optimizeDatabase } from '../../ops/optimize.js';
 import { databaseStats } from '../../ops/stats.js';
+import dashboardRoutes from './dashboard.js';
+import dashboardPage from './page.js';
 import { adminStatsSchema, healthBodySchema, healthQuery, optimizeResultSchema, type HealthBody } from './schemas.js';
 
 const HEALTH_CONTENT_TYPE = 'application/health+json';
 
 const adminRoutes: FastifyPluginAsyncZod = async (app) => {
+  await app.register(dashboardRoutes);
+  await app.register(dashboardPage);
   app.get(
     '/admin/health',
     {

@@ -1,0 +1,161 @@
+// The /admin dashboard: signs in (an archiviste through /api/auth/login, or the ADMIN_TOKEN),
+// then renders each page from /admin/dashboard/*. DOM built with textContent only; charts by uPlot.
+'use strict';
+(() => {
+  const PAGES = ['overview', 'queries', 'space', 'connections', 'maintenance', 'learning'];
+  const TITLES = { overview: 'Overview', queries: 'Queries', space: 'Space', connections: 'Connections', maintenance: 'Maintenance', learning: 'Learning activity' };
+  const $ = (id) => document.getElementById(id);
+  let token = sessionStorage.getItem('mathakine-admin-token');
+
+  const el = (tag, attrs = {}, ...children) => {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) {
+      if (k === 'class') node.className = v;
+      else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+      else node.setAttribute(k, v);
+    }
+    for (const c of children.flat()) node.append(c instanceof Node ? c : document.createTextNode(c == null ? '' : String(c)));
+    return node;
+  };
+  const bytes = (n) => {
+    if (n == null) return '–';
+    const u = ['B', 'kB', 'MB', 'GB', 'TB'];
+    let i = 0;
+    while (n >= 1024 && i < u.length - 1) { n /= 1024; i++; }
+    return `${i ? n.toFixed(1) : n} ${u[i]}`;
+  };
+  const ms = (n) => (n == null ? '–' : n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${n.toFixed(1)} ms`);
+  const when = (d) => (d ? new Date(d).toLocaleString() : 'never');
+  const light = (s) => el('span', { class: `light light-${s === 'n/a' ? 'na' : s}` }, s);
+  const table = (headers, rows) => el('table', {}, el('thead', {}, el('tr', {}, headers.map((h) => el('th', {}, h)))), el('tbody', {}, rows.map((r) => el('tr', {}, r.map((c) => (c instanceof Node && c.tagName === 'TD' ? c : el('td', {}, c)))))));
+  const queryCell = (q) => el('td', { class: 'query' }, q);
+  const notes = (list) => (list || []).map((n) => el('p', { class: 'note' }, n));
+
+  async function api(method, url, body) {
+    const res = await fetch(url, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (res.status === 401 || res.status === 403) { signOut(res.status === 403 ? 'This account is not an archiviste.' : 'Please sign in again.'); throw new Error('unauthorized'); }
+    const json = await res.json();
+    if (!res.ok) throw new Error(json.error ? json.error.message : res.statusText);
+    return json;
+  }
+
+  function chart(title, labels, series, xs) {
+    const box = el('div', { class: 'chart' }, el('h3', {}, title));
+    if (!window.uPlot || xs.length === 0) { box.append(el('p', { class: 'note' }, 'No data yet: history comes from snapshots (`db maintenance` or DASHBOARD_SNAPSHOT_MINUTES).')); return box; }
+    const colors = ['#3367d6', '#e8710a', '#1e8e3e', '#c5221f'];
+    const opts = { width: Math.min(900, window.innerWidth - 60), height: 220, series: [{}, ...labels.map((label, i) => ({ label, stroke: colors[i % 4], width: 2, points: { show: xs.length < 40 } }))] };
+    requestAnimationFrame(() => new window.uPlot(opts, [xs, ...series], box));
+    return box;
+  }
+  const epoch = (d) => new Date(d).getTime() / 1000;
+
+  const renderers = {
+    async overview() {
+      const data = await api('GET', '/admin/dashboard/overview');
+      return [el('p', {}, 'Overall: ', light(data.status), ` (${data.dialect})`),
+        table(['Check', 'Status', 'Reason', 'What to do'], data.checks.map((c) => [el('td', { 'data-check': c.id }, c.label), el('td', {}, light(c.status)), c.reason, c.action || '']))];
+    },
+    async queries() {
+      const data = await api('GET', '/admin/dashboard/queries');
+      const out = [];
+      if (!data.available) {
+        out.push(el('p', { class: 'note' }, data.message));
+        if (data.dialect === 'postgres') out.push(el('button', { onclick: async () => { await api('POST', '/admin/dashboard/queries/enable'); show('queries'); } }, 'Enable pg_stat_statements'));
+      }
+      const rows = (list) => list.map((q) => [queryCell(q.query), q.calls, ms(q.total_ms), el('td', {}, ms(q.mean_ms), q.slow ? ' ⚠ slow' : ''), q.rows]);
+      out.push(chart('Time spent in queries between snapshots (ms)', ['total ms', 'calls'], [data.history.map((h) => h.total_ms), data.history.map((h) => h.calls)], data.history.map((h) => epoch(h.at))));
+      if (data.available) {
+        out.push(el('h3', {}, 'By total time'), table(['Query', 'Calls', 'Total', 'Mean', 'Rows'], rows(data.by_total)));
+        out.push(el('h3', {}, 'By mean time (slow: mean > 1 s)'), table(['Query', 'Calls', 'Total', 'Mean', 'Rows'], rows(data.by_mean)));
+      }
+      return out;
+    },
+    async space() {
+      const data = await api('GET', '/admin/dashboard/space');
+      return [el('p', {}, `Database: ${bytes(data.database_bytes)}`, data.wal_bytes != null ? `, WAL ${bytes(data.wal_bytes)}` : ''),
+        chart('Database size over time (bytes)', ['size'], [data.history.map((h) => h.database_bytes)], data.history.map((h) => epoch(h.at))),
+        el('h3', {}, 'Tables'), table(['Table', 'Rows', 'Total', 'Data', 'Indexes'], data.tables.map((t) => [t.name, t.rows, bytes(t.bytes), bytes(t.table_bytes), bytes(t.index_bytes)])),
+        el('h3', {}, 'Indexes'), table(['Index', 'Table', 'Size'], data.indexes.map((i) => [i.name, i.table, bytes(i.bytes)])), ...notes(data.notes)];
+    },
+    async connections() {
+      const data = await api('GET', '/admin/dashboard/connections');
+      const out = [el('p', {}, data.max_connections != null ? `${data.connections} of ${data.max_connections} connections. ` : '', `Pool: ${data.pool.total - data.pool.idle}/${data.pool.max} in use, ${data.pool.waiting} waiting.`)];
+      if (data.sqlite_write_lock) out.push(el('p', { id: 'write-lock' }, 'Write lock: ', light(data.sqlite_write_lock.held ? 'amber' : 'green'), ' ', data.sqlite_write_lock.detail));
+      const act = (pid, action) => el('button', { onclick: async () => {
+        if (!window.confirm(`${action} backend ${pid}?`)) return;
+        await api('POST', `/admin/dashboard/connections/${pid}/${action}`, { confirm: true });
+        show('connections');
+      } }, action);
+      if (data.dialect === 'postgres') {
+        out.push(el('h3', {}, 'Locks: who blocks whom'));
+        out.push(data.locks.length ? table(['Blocked pid', 'Waiting', 'Wants', 'Query', 'Blocked by'], data.locks.map((l) => [l.pid, ms(l.waiting_ms), l.lock || '', queryCell(l.query), el('td', {}, l.blocked_by.map((b) => el('div', {}, `pid ${b.pid} (${b.state || '?'}, transaction ${ms(b.xact_ms)}): ${b.query} `, act(b.pid, 'cancel'), act(b.pid, 'terminate'))))])) : el('p', { class: 'note' }, 'No query is waiting for a lock.'));
+        out.push(el('h3', {}, 'Live queries'), table(['Pid', 'State', 'Wait', 'Running for', 'Query', 'Application', ''], data.queries.map((q) => [q.pid, q.state || '', q.wait_event || '', ms(q.duration_ms), queryCell(q.query), q.application || '', el('td', {}, act(q.pid, 'cancel'), act(q.pid, 'terminate'))])));
+        out.push(el('h3', {}, 'By state'), table(['State', 'Connections'], data.by_state.map((s) => [s.state, s.connections])));
+      }
+      return [...out, ...notes(data.notes)];
+    },
+    async maintenance() {
+      const data = await api('GET', '/admin/dashboard/maintenance');
+      const result = el('pre', { id: 'action-result' });
+      const run = (label, url) => el('button', { onclick: async (e) => {
+        e.target.disabled = true; result.textContent = `${label}…`;
+        try { const r = await api('POST', url); result.textContent = (r.steps || [r]).map((s) => `${s.name || s.file}: ${s.status || s.verification || ''} ${s.detail || ''} (${ms(s.duration_ms)})`).join('\n'); } catch (err) { result.textContent = String(err.message); }
+        e.target.disabled = false;
+      } }, label);
+      const out = [el('p', {}, run('Optimize', '/admin/optimize'), ' ', run('Backup', '/admin/dashboard/backup')), result,
+        el('p', {}, `Last backup: ${data.last_backup ? `${when(data.last_backup.at)} (${bytes(data.last_backup.bytes)})` : 'none'}. Last maintenance run: ${when(data.last_maintenance)}.`)];
+      if (data.integrity) out.push(el('p', {}, 'Integrity check: ', light(data.integrity.ok ? 'green' : 'red'), ` ${data.integrity.detail}; ${data.freelist_pages} free pages.`));
+      if (data.tables.length) out.push(table(['Table', 'Live rows', 'Dead rows', 'Last vacuum', 'Last autovacuum', 'Last analyze', 'Last autoanalyze'], data.tables.map((t) => [t.name, t.live_rows, t.dead_rows, when(t.last_vacuum), when(t.last_autovacuum), when(t.last_analyze), when(t.last_autoanalyze)])));
+      return [...out, ...notes(data.notes)];
+    },
+    async learning() {
+      const data = await api('GET', '/admin/dashboard/learning');
+      const a = data.active_learners;
+      return [el('p', {}, `Active learners: ${a.last_day} today, ${a.last_week} this week, ${a.period} in ${data.days} days.`),
+        chart('Attempts per day', ['attempts', 'correct', 'learners'], [data.per_day.map((d) => d.attempts), data.per_day.map((d) => d.correct), data.per_day.map((d) => d.learners)], data.per_day.map((d) => epoch(`${d.day}T00:00:00Z`))),
+        el('h3', {}, 'Success rate by type and difficulty'),
+        table(['Type', 'Difficulty', 'Attempts', 'Correct', 'Success'], data.by_type.map((t) => [t.exercise_type, t.difficulty, t.attempts, t.correct, `${Math.round(t.success_rate * 100)} %`]))];
+    },
+  };
+
+  async function show(name) {
+    const page = $('page');
+    for (const link of $('nav').children) link.classList.toggle('active', link.dataset.page === name);
+    page.replaceChildren(el('h2', {}, TITLES[name]), el('p', { class: 'note' }, 'Loading…'));
+    try {
+      page.replaceChildren(el('h2', {}, TITLES[name]), ...(await renderers[name]()));
+      page.dataset.loaded = name;
+    } catch (err) {
+      if (err.message !== 'unauthorized') page.replaceChildren(el('h2', {}, TITLES[name]), el('p', { class: 'error' }, err.message));
+    }
+  }
+  function signedIn() {
+    $('signin').hidden = true; $('page').hidden = false; $('nav').hidden = false; $('signout').hidden = false;
+    show((location.hash || '#overview').slice(1) in renderers ? location.hash.slice(1) || 'overview' : 'overview');
+  }
+  function signOut(message) {
+    token = null; sessionStorage.removeItem('mathakine-admin-token');
+    $('signin').hidden = false; $('page').hidden = true; $('nav').hidden = true; $('signout').hidden = true;
+    $('signin-error').textContent = message || '';
+  }
+  $('nav').append(...PAGES.map((p) => el('a', { href: `#${p}`, 'data-page': p }, TITLES[p])));
+  window.addEventListener('hashchange', () => token && show(location.hash.slice(1) in renderers ? location.hash.slice(1) : 'overview'));
+  $('signout').addEventListener('click', () => signOut());
+  $('login-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const form = new FormData(e.target);
+    const res = await fetch('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: form.get('username'), password: form.get('password') }) });
+    const json = await res.json();
+    if (!res.ok) { $('signin-error').textContent = json.error ? json.error.message : 'Sign-in failed'; return; }
+    token = json.access_token; sessionStorage.setItem('mathakine-admin-token', token); signedIn();
+  });
+  $('token-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    token = new FormData(e.target).get('token'); sessionStorage.setItem('mathakine-admin-token', token); signedIn();
+  });
+  if (token) signedIn();
+})();

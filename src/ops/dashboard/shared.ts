@@ -1,0 +1,35 @@
+// What the dashboard's pages share: the traffic-light status of a check, and the small queries
+// several pages ask (is pg_stat_statements there, the activity counters).
+import { sql } from 'drizzle-orm';
+import type { Database, PostgresDatabase } from '../../db/client.js';
+
+/** green: fine; amber: look at it soon; red: act now; n/a: the check does not apply here. */
+export type Light = 'green' | 'amber' | 'red' | 'n/a';
+
+export interface StatementsState {
+  preloaded: boolean;
+  installed: boolean;
+  message?: string;
+}
+
+/** Whether pg_stat_statements is loaded by the server and created in this database, and what to do otherwise. */
+export async function statementsState(database: PostgresDatabase): Promise<StatementsState> {
+  const [row] = await database.query<{ preloaded: boolean; installed: boolean }>(sql`
+    select current_setting('shared_preload_libraries') like '%pg_stat_statements%' as preloaded,
+           exists (select 1 from pg_extension where extname = 'pg_stat_statements') as installed`);
+  if (row.preloaded && row.installed) return row;
+  const message = row.preloaded
+    ? 'pg_stat_statements is preloaded but not created in this database: run `CREATE EXTENSION pg_stat_statements;` (or the "enable" button, POST /admin/dashboard/queries/enable).'
+    : "pg_stat_statements is not preloaded: set `shared_preload_libraries = 'pg_stat_statements'` (ALTER SYSTEM), restart PostgreSQL, then `CREATE EXTENSION pg_stat_statements;`.";
+  return { ...row, message };
+}
+
+/** Rows of attempts and users, and learners active in the last 24 hours: the product at a glance. */
+export async function activityCounters(database: Database) {
+  const since = new Date(Date.now() - 86_400_000);
+  const sinceParam = database.dialect === 'postgres' ? since.toISOString() : since.getTime();
+  const [row] = await database.query<{ attempts: number; users: number; active_24h: number }>(sql`
+    select (select count(*) from attempts) as attempts, (select count(*) from users) as users,
+           (select count(distinct user_id) from attempts where created_at >= ${sinceParam}) as active_24h`);
+  return { attempts: Number(row.attempts), users: Number(row.users), active_24h: Number(row.active_24h) };
+}

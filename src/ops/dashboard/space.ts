@@ -1,0 +1,55 @@
+// The Space page: tables and indexes by size, and the database's growth from snapshots.
+import type { Database } from '../../db/client.js';
+import { databaseStats } from '../stats.js';
+import { listSnapshots } from './snapshots.js';
+
+export interface SpacePage {
+  dialect: Database['dialect'];
+  database_bytes: number;
+  wal_bytes: number | null;
+  tables: { name: string; rows: number; bytes: number | null; table_bytes: number | null; index_bytes: number | null }[];
+  indexes: { name: string; table: string; bytes: number | null }[];
+  history: { at: Date; database_bytes: number; relations: Record<string, number> }[];
+  notes: string[];
+}
+
+export async function spacePage(database: Database, days = 30): Promise<SpacePage> {
+  const stats = await databaseStats(database);
+  const history = (await listSnapshots(database, days)).map((s) => ({
+    at: s.created_at,
+    database_bytes: s.data.database_bytes,
+    relations: s.data.relations,
+  }));
+  const bySize = <T extends { bytes: number | null }>(rows: T[]) => rows.sort((a, b) => (b.bytes ?? 0) - (a.bytes ?? 0));
+  if (stats.dialect === 'postgres') {
+    return {
+      dialect: 'postgres',
+      database_bytes: stats.database.size_bytes,
+      wal_bytes: null,
+      tables: bySize(
+        stats.tables.map((t) => ({
+          name: t.table_name,
+          rows: t.estimated_rows,
+          bytes: t.total_bytes,
+          table_bytes: t.table_bytes,
+          index_bytes: t.index_bytes,
+        })),
+      ),
+      indexes: bySize(stats.indexes.map((i) => ({ name: i.index_name, table: i.table_name, bytes: i.bytes }))),
+      history,
+      notes: ['Row counts are estimates (pg_stat_user_tables.n_live_tup).'],
+    };
+  }
+  return {
+    dialect: 'sqlite',
+    database_bytes: stats.database.file_bytes,
+    wal_bytes: stats.database.wal_bytes,
+    tables: bySize(stats.tables.map((t) => ({ name: t.table_name, rows: t.rows, bytes: t.bytes, table_bytes: t.bytes, index_bytes: null }))),
+    indexes: bySize(stats.indexes.map((i) => ({ name: i.index_name, table: i.table_name, bytes: i.bytes }))),
+    history,
+    notes: [
+      `${stats.database.page_count} pages of ${stats.database.page_size} bytes, ${stats.database.freelist_pages} free (VACUUM reclaims them); journal ${stats.database.journal_mode}.`,
+      'Sizes come from dbstat; row counts are exact.',
+    ],
+  };
+}

@@ -1,0 +1,277 @@
+// The JSON behind every /admin dashboard page, on both dialects, under real conditions: a slow
+// query, a lock held by another connection, a sequence pushed near its maximum, a duplicate
+// index, a backup and a maintenance snapshot. And the page's own answers (shell, CSP, assets).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { captureSnapshot } from '../../../src/ops/dashboard/snapshots.js';
+import { buildTestApp, describeEachDialect, type TestContext } from '../../helpers/app.js';
+import { createUser, type TestUser } from '../../helpers/users.js';
+import { execSql } from '../../ops/fixtures.js';
+
+const ADMIN_TOKEN = 'admin-token-for-tests-0123456789abcdef';
+const PAGES = ['overview', 'queries', 'space', 'connections', 'maintenance', 'learning'];
+const sqlitePath = (url: string) => url.replace(/^sqlite:/, '');
+
+async function waitFor<T>(fn: () => Promise<T | undefined>, what: string, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await fn();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describeEachDialect('admin dashboard', (dialect) => {
+  let ctx: TestContext;
+  let archiviste: TestUser;
+  let padawan: TestUser;
+  const backupDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mathakine-dash-backups-'));
+  const get = async (page: string) => {
+    const res = await ctx.app.inject({ method: 'GET', url: `/admin/dashboard/${page}`, headers: archiviste.headers });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json();
+  };
+  const check = (overview: { checks: { id: string }[] }, id: string) => overview.checks.find((c) => c.id === id) as Record<string, unknown>;
+
+  beforeAll(async () => {
+    ctx = await buildTestApp(dialect, { ADMIN_TOKEN, BACKUP_DIR: backupDir });
+    archiviste = await createUser(ctx, 'archiviste');
+    padawan = await createUser(ctx, 'padawan');
+    const { exercises, attempts } = ctx.database.tables;
+    await ctx.database.transaction(async (tx) => {
+      const [a, b] = await tx
+        .insert(exercises)
+        .values([
+          { title: 'a', exercise_type: 'addition', difficulty: 'initie', question: '1+1', correct_answer: '2' },
+          { title: 'b', exercise_type: 'multiplication', difficulty: 'chevalier', question: '6*7', correct_answer: '42' },
+        ])
+        .returning();
+      await tx.insert(attempts).values([
+        { user_id: padawan.id, exercise_id: a.id, user_answer: '2', is_correct: true },
+        { user_id: padawan.id, exercise_id: a.id, user_answer: '3', is_correct: false },
+        { user_id: archiviste.id, exercise_id: b.id, user_answer: '42', is_correct: true },
+      ]);
+    });
+  });
+  afterAll(async () => {
+    await ctx?.close();
+    fs.rmSync(backupDir, { recursive: true, force: true });
+  });
+
+  it('every page: 401 without auth, 403 for a learner, 200 for an archiviste and the ADMIN_TOKEN', async () => {
+    for (const page of PAGES) {
+      const call = (authorization?: string) => ctx.app.inject({ method: 'GET', url: `/admin/dashboard/${page}`, headers: authorization ? { authorization } : {} });
+      expect((await call()).statusCode, page).toBe(401);
+      expect((await call(padawan.headers.authorization)).statusCode, page).toBe(403);
+      expect((await call(archiviste.headers.authorization)).statusCode, page).toBe(200);
+      expect((await call(`Bearer ${ADMIN_TOKEN}`)).statusCode, page).toBe(200);
+    }
+  });
+
+  it('serves the page shell and its assets with a strict CSP and no data', async () => {
+    const page = await ctx.app.inject({ method: 'GET', url: '/admin' });
+    expect(page.statusCode).toBe(200);
+    const csp = String(page.headers['content-security-policy']);
+    expect(csp).toMatch(/script-src 'self'/);
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
+    expect(page.body).not.toMatch(/<script>|<style>|style=/);
+    expect(page.body).not.toContain(archiviste.username);
+    for (const asset of ['dashboard.js', 'dashboard.css', 'uPlot.iife.min.js', 'uPlot.min.css']) {
+      const res = await ctx.app.inject({ method: 'GET', url: `/admin/assets/${asset}` });
+      expect(res.statusCode, asset).toBe(200);
+      expect(res.body.length, asset).toBeGreaterThan(100);
+    }
+    expect((await ctx.app.inject({ method: 'GET', url: '/admin/assets/..%2Fpage.ts' })).statusCode).toBe(404);
+  });
+
+  it('overview: every check, n/a where it does not apply, and a duplicate index and a nearly full sequence caught', async () => {
+    const before = await get('overview');
+    const ids = before.checks.map((c: { id: string }) => c.id);
+    expect(ids).toEqual([
+      'database', 'migrations', 'tables', 'long_queries', 'idle_in_transaction', 'sequences', 'wraparound', 'invalid_indexes',
+      'duplicate_indexes', 'unused_indexes', 'missing_indexes', 'cache_hit_rate', 'connections', 'replication', 'backup', 'maintenance',
+    ]);
+    for (const c of before.checks) {
+      expect(['green', 'amber', 'red', 'n/a']).toContain(c.status);
+      expect(c.reason.length, c.id).toBeGreaterThan(0);
+      if (c.status === 'amber' || c.status === 'red') expect(c.action, c.id).toBeTruthy();
+    }
+    expect(check(before, 'database').status).toBe('green');
+    expect(check(before, 'migrations').status).toBe('green');
+    expect(check(before, 'tables').status).toBe('green');
+    expect(check(before, 'sequences').status).toBe('green');
+    expect(check(before, 'duplicate_indexes').status).toBe('green');
+    expect(check(before, 'backup').status).toBe('red');
+    expect(check(before, 'maintenance').status).toBe('amber');
+    if (dialect === 'sqlite') {
+      for (const id of ['long_queries', 'idle_in_transaction', 'wraparound', 'invalid_indexes', 'unused_indexes', 'cache_hit_rate', 'replication']) {
+        expect(check(before, id).status, id).toBe('n/a');
+        expect(check(before, id).reason, id).toMatch(/SQLite/);
+      }
+    } else {
+      expect(check(before, 'wraparound').status).toBe('green');
+      expect(check(before, 'replication')).toMatchObject({ status: 'n/a', reason: 'no replicas' });
+    }
+
+    await execSql(ctx.url, [
+      'create index idx_dup_attempts_user on attempts (user_id)',
+      dialect === 'postgres'
+        ? "select setval(pg_get_serial_sequence('users', 'id'), 2000000000)"
+        : "update sqlite_sequence set seq = 9000000000000000000 where name = 'users'",
+    ]);
+    try {
+      const after = await get('overview');
+      expect(check(after, 'duplicate_indexes')).toMatchObject({ status: 'amber', value: 1 });
+      expect(check(after, 'duplicate_indexes').reason).toContain('idx_dup_attempts_user (covered by idx_attempts_user_exercise)');
+      expect(check(after, 'sequences').status).toBe('red');
+      expect(check(after, 'sequences').reason).toMatch(/users/);
+      expect(after.status).toBe('red');
+    } finally {
+      await execSql(ctx.url, [
+        'drop index idx_dup_attempts_user',
+        dialect === 'postgres' ? "select setval(pg_get_serial_sequence('users', 'id'), 100)" : "update sqlite_sequence set seq = 100 where name = 'users'",
+      ]);
+    }
+  });
+
+  it('queries: a real slow query by mean time, history from diffed snapshots (never a reset); SQLite says it has none', async () => {
+    if (dialect === 'sqlite') {
+      const page = await get('queries');
+      expect(page).toMatchObject({ available: false, by_total: [], by_mean: [] });
+      expect(page.message).toMatch(/SQLite records no query statistics/);
+      return;
+    }
+    // a fresh database: the extension is preloaded by the server but not created here
+    const absent = await get('queries');
+    expect(absent.available).toBe(false);
+    expect(absent.message).toMatch(/CREATE EXTENSION pg_stat_statements/);
+    const enabled = await ctx.app.inject({ method: 'POST', url: '/admin/dashboard/queries/enable', headers: archiviste.headers });
+    expect(enabled.json()).toEqual({ installed: true });
+
+    await captureSnapshot(ctx.database, 'manual');
+    await execSql(ctx.url, ['select pg_sleep(1.1) as slow_dashboard_probe', 'select count(*) from attempts', 'select count(*) from attempts']);
+    await captureSnapshot(ctx.database, 'manual');
+
+    const page = await get('queries');
+    expect(page.available).toBe(true);
+    const slow = page.by_mean.find((q: { query: string }) => q.query.includes('slow_dashboard_probe'));
+    expect(slow).toMatchObject({ calls: 1, slow: true });
+    expect(slow.mean_ms).toBeGreaterThan(1000);
+    expect(page.by_mean[0].mean_ms).toBeGreaterThanOrEqual(page.by_mean.at(-1).mean_ms);
+    expect(page.by_total.length).toBeGreaterThan(0);
+    expect(page.history.length).toBeGreaterThanOrEqual(1);
+    const last = page.history.at(-1);
+    expect(last.total_ms).toBeGreaterThan(1000);
+    expect(last.calls).toBeGreaterThanOrEqual(3);
+    // the extension was never reset: the slow query's counters are still there
+    const [{ calls }] = await execSql(ctx.url, ["select sum(calls)::int as calls from pg_stat_statements where query like '%slow_dashboard_probe%'"]);
+    expect(calls).toBe(1);
+  });
+
+  it('connections: who blocks whom with a real lock held by another connection, and terminate (confirmed, audited)', async () => {
+    if (dialect === 'sqlite') {
+      expect((await get('connections')).sqlite_write_lock).toMatchObject({ held: false });
+      const other = new BetterSqlite3(sqlitePath(ctx.url));
+      try {
+        other.exec('begin immediate');
+        const held = await get('connections');
+        expect(held.sqlite_write_lock.held).toBe(true);
+        expect(held.sqlite_write_lock.detail).toMatch(/another connection holds the write lock/);
+        other.exec('rollback');
+      } finally {
+        other.close();
+      }
+      expect((await get('connections')).sqlite_write_lock.held).toBe(false);
+      const refused = await ctx.app.inject({ method: 'POST', url: '/admin/dashboard/connections/1/cancel', headers: archiviste.headers, payload: { confirm: true } });
+      expect(refused.statusCode).toBe(400);
+      return;
+    }
+    const holder = new pg.Client({ connectionString: ctx.url, application_name: 'lock-holder' });
+    const waiter = new pg.Client({ connectionString: ctx.url, application_name: 'lock-waiter' });
+    await holder.connect();
+    await waiter.connect();
+    try {
+      const holderPid = (await holder.query('select pg_backend_pid() as pid')).rows[0].pid as number;
+      const waiterPid = (await waiter.query('select pg_backend_pid() as pid')).rows[0].pid as number;
+      await holder.query('begin');
+      await holder.query('lock table exercises in access exclusive mode');
+      const blocked = waiter.query('select count(*) from exercises');
+
+      const lock = await waitFor(async () => {
+        const page = await get('connections');
+        return page.locks.find((l: { pid: number }) => l.pid === waiterPid);
+      }, 'the waiter to show as blocked');
+      expect(lock.blocked_by.map((b: { pid: number }) => b.pid)).toEqual([holderPid]);
+      expect(lock.blocked_by[0].state).toBe('idle in transaction');
+      expect(lock.lock).toMatch(/AccessShareLock on exercises/);
+      expect(lock.query).toMatch(/select count\(\*\) from exercises/);
+      const page = await get('connections');
+      expect(page.max_connections).toBeGreaterThan(0);
+      expect(page.queries.map((q: { pid: number }) => q.pid)).toEqual(expect.arrayContaining([holderPid, waiterPid]));
+      expect(check(await get('overview'), 'idle_in_transaction').status).toBe('amber');
+
+      const unconfirmed = await ctx.app.inject({ method: 'POST', url: `/admin/dashboard/connections/${holderPid}/terminate`, headers: archiviste.headers, payload: {} });
+      expect(unconfirmed.statusCode).toBe(400);
+      const unknown = await ctx.app.inject({ method: 'POST', url: '/admin/dashboard/connections/999999/cancel', headers: archiviste.headers, payload: { confirm: true } });
+      expect(unknown.statusCode).toBe(404);
+      const learner = await ctx.app.inject({ method: 'POST', url: `/admin/dashboard/connections/${holderPid}/terminate`, headers: padawan.headers, payload: { confirm: true } });
+      expect(learner.statusCode).toBe(403);
+
+      holder.on('error', () => {}); // the terminated connection reports its end
+      const terminated = await ctx.app.inject({ method: 'POST', url: `/admin/dashboard/connections/${holderPid}/terminate`, headers: archiviste.headers, payload: { confirm: true } });
+      expect(terminated.statusCode).toBe(200);
+      expect(terminated.json()).toMatchObject({ pid: holderPid, action: 'terminate', signalled: true });
+      expect((await blocked).rows[0].count).toBe('2');
+    } finally {
+      await waiter.end();
+      await holder.end().catch(() => {});
+    }
+  });
+
+  it('space and maintenance: sizes, growth from snapshots, a backup from the button, the last maintenance run', async () => {
+    await captureSnapshot(ctx.database, 'maintenance');
+    const space = await get('space');
+    expect(space.database_bytes).toBeGreaterThan(0);
+    expect(space.tables.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['users', 'attempts', 'dashboard_snapshots']));
+    expect(space.tables.find((t: { name: string }) => t.name === 'users').bytes).toBeGreaterThan(0);
+    expect(space.indexes.map((i: { name: string }) => i.name)).toContain('idx_attempts_user_exercise');
+    expect(space.history.length).toBeGreaterThanOrEqual(1);
+    expect(space.history.at(-1).database_bytes).toBeGreaterThan(0);
+    expect(space.history.at(-1).relations.users).toBeGreaterThan(0);
+
+    const backup = await ctx.app.inject({ method: 'POST', url: '/admin/dashboard/backup', headers: archiviste.headers });
+    expect(backup.statusCode, backup.body).toBe(200);
+    expect(fs.existsSync(backup.json().file)).toBe(true);
+
+    const upkeep = await get('maintenance');
+    expect(upkeep.last_backup.file).toBe(backup.json().file);
+    expect(new Date(upkeep.last_maintenance).getTime()).toBeGreaterThan(Date.now() - 60_000);
+    if (dialect === 'postgres') {
+      expect(upkeep.tables.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['users', 'attempts']));
+      expect(upkeep.tables.find((t: { name: string }) => t.name === 'attempts')).toHaveProperty('dead_rows');
+    } else {
+      expect(upkeep.integrity).toEqual({ ok: true, detail: 'ok' });
+      expect(upkeep.freelist_pages).toBeGreaterThanOrEqual(0);
+    }
+    const overview = await get('overview');
+    expect(check(overview, 'backup').status).toBe('green');
+    expect(check(overview, 'maintenance').status).toBe('green');
+  });
+
+  it('learning: attempts per day, active learners, success rate by type and difficulty', async () => {
+    const page = await get('learning');
+    const today = new Date().toISOString().slice(0, 10);
+    expect(page.per_day).toEqual([{ day: today, attempts: 3, correct: 2, learners: 2 }]);
+    expect(page.active_learners).toEqual({ last_day: 2, last_week: 2, period: 2 });
+    expect(page.by_type).toEqual([
+      { exercise_type: 'addition', difficulty: 'initie', attempts: 2, correct: 1, success_rate: 0.5 },
+      { exercise_type: 'multiplication', difficulty: 'chevalier', attempts: 1, correct: 1, success_rate: 1 },
+    ]);
+    expect((await ctx.app.inject({ method: 'GET', url: '/admin/dashboard/learning?days=0', headers: archiviste.headers })).statusCode).toBe(400);
+  });
+});
