@@ -48,7 +48,7 @@ const envSchema = z
     AUTH_RATE_LIMIT_PER_MINUTE: int(20, 1),
     BODY_LIMIT_BYTES: int(100 * 1024, 1024),
     MAX_HEADER_SIZE_BYTES: int(16 * 1024, 1024),
-    TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).optional(),
+    TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     REQUEST_TIMEOUT_MS: int(30_000, 1000),
     SHUTDOWN_GRACE_MS: int(20_000, 0),
     HEALTH_TIMEOUT_MS: int(2_000, 100),

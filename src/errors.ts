@@ -33,6 +33,11 @@ export const errorBodySchema = z
   .meta({ id: 'Error' });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
+/** The one builder of the error shape (the error plugin and the router's own errors use it). */
+export function errorBody(code: string, message: string, details?: unknown[]): ErrorBody {
+  return { error: { code, message, ...(details ? { details } : {}) } };
+}
+
 /** HTTP status → the code used when nothing more specific is known. */
 export const CODE_FOR_STATUS: Record<number, string> = {
   400: 'BAD_REQUEST',

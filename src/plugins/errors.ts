@@ -3,12 +3,11 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, CODE_FOR_STATUS, type ErrorBody } from '../errors.js';
+import { AppError, CODE_FOR_STATUS, errorBody } from '../errors.js';
 import { classifyDatabaseError } from '../db/errors.js';
 
 function send(reply: FastifyReply, status: number, code: string, message: string, details?: unknown[]) {
-  const body: ErrorBody = { error: { code, message, ...(details ? { details } : {}) } };
-  return reply.status(status).type('application/json; charset=utf-8').send(body);
+  return reply.status(status).type('application/json; charset=utf-8').send(errorBody(code, message, details));
 }
 
 export default fp(
@@ -27,7 +26,7 @@ export default fp(
       const failure = classifyDatabaseError(error);
       if (failure === 'unique') return send(reply, 409, 'CONFLICT', 'This resource already exists');
       if (failure === 'foreign_key') return send(reply, 409, 'CONFLICT', 'A referenced resource does not exist');
-      if (failure === 'check' || failure === 'not_null') return send(reply, 400, 'VALIDATION_FAILED', 'A value is out of range');
+      if (failure === 'check' || failure === 'not_null' || failure === 'invalid_input') return send(reply, 400, 'VALIDATION_FAILED', 'A value is out of range');
       if (failure === 'unavailable') {
         request.log.warn({ err: error }, 'database unavailable');
         reply.header('retry-after', '5');
