@@ -32,7 +32,8 @@ const envSchema = z
     SEED_ON_START: flag(true),
     DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('mathakine-demo'),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-    JWT_ACCESS_TTL_SECONDS: int(900, 60),
+    // capped: a stolen access token is also refused by the per-request account check, but keep its life short
+    JWT_ACCESS_TTL_SECONDS: int(900, 60).pipe(z.number().max(3600)),
     REFRESH_TOKEN_TTL_DAYS: int(30, 1),
     ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
     CORS_ORIGINS: z

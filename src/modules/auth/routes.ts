@@ -12,7 +12,7 @@ import { login, logout, refresh, register, type TokenSettings } from './service.
 const authRoutes: FastifyPluginAsyncZod = async (app) => {
   const limited = authRateLimit(app.config.AUTH_RATE_LIMIT_PER_MINUTE);
   const tokens: TokenSettings = {
-    signAccessToken: (actor) => app.signAccessToken(actor),
+    signAccessToken: (actor, tokenVersion) => app.signAccessToken(actor, tokenVersion),
     accessTtlSeconds: app.config.JWT_ACCESS_TTL_SECONDS,
     refreshTtlDays: app.config.REFRESH_TOKEN_TTL_DAYS,
   };

@@ -13,7 +13,7 @@ import { toPublicUser, type UserRow } from '../users/service.js';
 import type { PublicUser } from '../users/schemas.js';
 
 export interface TokenSettings {
-  signAccessToken(actor: Actor): string;
+  signAccessToken(actor: Actor, tokenVersion: number): string;
   accessTtlSeconds: number;
   refreshTtlDays: number;
 }
@@ -61,7 +61,7 @@ async function issueRefreshToken(tx: AppDb, database: Database, userId: number, 
 
 function tokenPair(settings: TokenSettings, user: UserRow, refreshToken: string): TokenPair {
   return {
-    access_token: settings.signAccessToken({ id: user.id, role: user.role, username: user.username }),
+    access_token: settings.signAccessToken({ id: user.id, role: user.role, username: user.username }, user.token_version),
     refresh_token: refreshToken,
     token_type: 'bearer',
     expires_in: settings.accessTtlSeconds,

@@ -13,9 +13,10 @@ import { revokeAllSessions } from '../auth/service.js';
 import type { ListUsersQuery, PublicUser, UpdateMeInput, UpdateUserInput, UserStats } from './schemas.js';
 
 export type UserRow = Tables['users']['$inferSelect'];
+type UserChanges = Partial<Omit<Tables['users']['$inferInsert'], 'token_version'>> & { token_version?: SQL<number> };
 
 export function toPublicUser(row: UserRow): PublicUser {
-  const { hashed_password: _never, ...rest } = row;
+  const { hashed_password: _never, token_version: _internal, failed_login_count: _count, failed_login_window_start: _window, ...rest } = row;
   return rest;
 }
 
@@ -52,7 +53,7 @@ export async function listUsers(database: Database, query: ListUsersQuery): Prom
   return { items: rows.map(toPublicUser), total, limit: query.limit, offset: query.offset };
 }
 
-async function writeUser(database: Database, id: number, changes: Partial<UserRow>, endSessions: boolean): Promise<PublicUser> {
+async function writeUser(database: Database, id: number, changes: UserChanges, endSessions: boolean): Promise<PublicUser> {
   const { users } = database.tables;
   try {
     const [row] = await database.transaction(async (tx) => {
@@ -72,11 +73,18 @@ export function updateMe(database: Database, actor: Actor, input: UpdateMeInput)
   return writeUser(database, actor.id, input, false);
 }
 
-/** Archiviste only (route option). Deactivating or changing the role ends the user's sessions. */
+/**
+ * Archiviste only (route option). Deactivating or changing the role ends the user's sessions;
+ * deactivation also voids their access tokens (a role change needs not: each request reads the
+ * current role, see src/modules/auth/current-actor.ts).
+ */
 export function updateUser(database: Database, id: number, input: UpdateUserInput): Promise<PublicUser> {
   const endSessions = input.is_active === false || input.role !== undefined;
-  return writeUser(database, id, input, endSessions);
+  const changes = input.is_active === false ? { ...input, token_version: bumpedTokenVersion(database) } : input;
+  return writeUser(database, id, changes, endSessions);
 }
+
+const bumpedTokenVersion = (database: Database) => sql<number>`${database.tables.users.token_version} + 1`;
 
 export async function changePassword(database: Database, actor: Actor, currentPassword: string, newPassword: string) {
   const user = await findUser(database, actor.id);
@@ -84,8 +92,8 @@ export async function changePassword(database: Database, actor: Actor, currentPa
     throw badRequest('The current password is wrong', [{ path: 'current_password', message: 'does not match' }]);
   }
   const hashed = await hashPassword(newPassword);
-  // Every refresh token dies with the old password: a stolen session does not survive the change.
-  await writeUser(database, actor.id, { hashed_password: hashed }, true);
+  // Every session dies with the old password, access tokens included: a stolen one does not survive the change.
+  await writeUser(database, actor.id, { hashed_password: hashed, token_version: bumpedTokenVersion(database) }, true);
 }
 
 /** Self or archiviste. Foreign keys cascade attempts, progress and sessions, and null creator_id. */
