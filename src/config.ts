@@ -35,6 +35,8 @@ const envSchema = z
     // capped: a stolen access token is also refused by the per-request account check, but keep its life short
     JWT_ACCESS_TTL_SECONDS: int(900, 60).pipe(z.number().max(3600)),
     REFRESH_TOKEN_TTL_DAYS: int(30, 1),
+    // absolute lifetime of a session: refreshing never extends it past this many days from the sign-in
+    REFRESH_SESSION_MAX_DAYS: int(90, 1),
     ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
     CORS_ORIGINS: z
       .string()

@@ -21,7 +21,10 @@ export default fp(
         }));
         return send(reply, 400, 'VALIDATION_FAILED', `Invalid ${error.validationContext ?? 'request'}`, details);
       }
-      if (error instanceof AppError) return send(reply, error.statusCode, error.code, error.message, error.details);
+      if (error instanceof AppError) {
+        if (error.headers) reply.headers(error.headers);
+        return send(reply, error.statusCode, error.code, error.message, error.details);
+      }
 
       const failure = classifyDatabaseError(error);
       if (failure === 'unique') return send(reply, 409, 'CONFLICT', 'This resource already exists');

@@ -18,6 +18,17 @@ export const RATE_LIMIT_EXEMPT_URLS: readonly string[] = ['/admin/health'];
 /** Longest path parameter accepted: ids and enum names are short; longer ones answer 414. */
 export const MAX_PARAM_LENGTH = 100;
 
+/** The rate-limit key of a client address: IPv4 as is, IPv6 by its /64 prefix. */
+export function rateLimitKey(ip: string): string {
+  if (!ip.includes(':') || ip.startsWith('::ffff:')) return ip;
+  // expand "::" so that the first four groups are the /64, whatever the spelling
+  const [head, tail = ''] = ip.split('::');
+  const left = head ? head.split(':') : [];
+  const right = ip.includes('::') ? (tail ? tail.split(':') : []) : [];
+  const groups = ip.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
+
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /**
@@ -127,6 +138,8 @@ export default fp(
       max: config.RATE_LIMIT_PER_MINUTE,
       timeWindow: '1 minute',
       ...(redis ? { redis, nameSpace: 'mathakine-rate-limit:', skipOnError: true } : {}),
+      // an IPv6 client usually holds a whole /64: counting per address would give it 2^64 budgets
+      keyGenerator: (request) => rateLimitKey(request.ip),
       // health probes must never be throttled
       allowList: (request) => RATE_LIMIT_EXEMPT_URLS.includes(request.routeOptions.url ?? ''),
       errorResponseBuilder: (_request, context) =>

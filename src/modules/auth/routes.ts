@@ -13,6 +13,7 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
   const limited = authRateLimit(app.config.AUTH_RATE_LIMIT_PER_MINUTE);
   const tokens: TokenSettings = {
     signAccessToken: (actor, tokenVersion) => app.signAccessToken(actor, tokenVersion),
+    sessionMaxDays: app.config.REFRESH_SESSION_MAX_DAYS,
     accessTtlSeconds: app.config.JWT_ACCESS_TTL_SECONDS,
     refreshTtlDays: app.config.REFRESH_TOKEN_TTL_DAYS,
   };

@@ -2,12 +2,13 @@
 // only a SHA-256 hash is stored; each refresh uses one up and issues the next of the same
 // family. A used or revoked token presented again revokes the whole family (reuse detection).
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { and, eq, isNull, or, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { AppDb, Database } from '../../db/client.js';
 import { classifyDatabaseError } from '../../db/errors.js';
 import { conflict, unauthorized } from '../../errors.js';
 import type { Actor } from '../../plugins/auth.js';
 import { hashPassword, isLegacyHash, verifyPassword } from './passwords.js';
+import { assertNotThrottled, clearFailedLogins, recordFailedLogin } from './throttle.js';
 import type { LoginInput, RegisterInput, TokenPair } from './schemas.js';
 import { toPublicUser, type UserRow } from '../users/service.js';
 import type { PublicUser } from '../users/schemas.js';
@@ -16,6 +17,7 @@ export interface TokenSettings {
   signAccessToken(actor: Actor, tokenVersion: number): string;
   accessTtlSeconds: number;
   refreshTtlDays: number;
+  sessionMaxDays: number;
 }
 
 const INVALID_CREDENTIALS = 'Invalid username or password';
@@ -48,13 +50,16 @@ export async function register(database: Database, input: RegisterInput): Promis
   }
 }
 
-async function issueRefreshToken(tx: AppDb, database: Database, userId: number, familyId: string, ttlDays: number) {
+async function issueRefreshToken(tx: AppDb, database: Database, settings: TokenSettings, userId: number, familyId: string, sessionStartedAt: Date) {
   const token = randomBytes(32).toString('base64url');
+  // never past the session's absolute end, however often it is refreshed
+  const expiresAt = Math.min(Date.now() + settings.refreshTtlDays * 86_400_000, sessionStartedAt.getTime() + settings.sessionMaxDays * 86_400_000);
   await tx.insert(database.tables.refreshTokens).values({
     user_id: userId,
     family_id: familyId,
     token_hash: hashToken(token),
-    expires_at: new Date(Date.now() + ttlDays * 86_400_000),
+    expires_at: new Date(expiresAt),
+    session_started_at: sessionStartedAt,
   });
   return token;
 }
@@ -77,9 +82,12 @@ export async function login(database: Database, settings: TokenSettings, input: 
     .from(users)
     .where(or(sql`lower(${users.username}) = ${value}`, sql`lower(${users.email}) = ${value}`))
     .limit(1);
+  if (user) assertNotThrottled(user);
   // Same message and (through the decoy hash) about the same time whether the user exists or not.
   const passwordOk = await verifyPassword(user?.hashed_password ?? null, input.password);
+  if (user && !passwordOk) await recordFailedLogin(database, user.id);
   if (!user || !passwordOk || !user.is_active) throw unauthorized(INVALID_CREDENTIALS);
+  if (user.failed_login_count > 0) await clearFailedLogins(database, user.id);
   // An imported bcrypt hash is replaced by argon2id in the sign-in's own transaction; the
   // condition on the old hash keeps a concurrent password change from being overwritten.
   const upgraded = user.hashed_password && isLegacyHash(user.hashed_password) ? await hashPassword(input.password) : null;
@@ -90,7 +98,7 @@ export async function login(database: Database, settings: TokenSettings, input: 
         .set({ hashed_password: upgraded })
         .where(and(eq(users.id, user.id), eq(users.hashed_password, user.hashed_password)));
     }
-    return issueRefreshToken(tx, database, user.id, randomUUID(), settings.refreshTtlDays);
+    return issueRefreshToken(tx, database, settings, user.id, randomUUID(), new Date());
   });
   return tokenPair(settings, user, refreshToken);
 }
@@ -115,6 +123,11 @@ export async function refresh(database: Database, settings: TokenSettings, prese
       return { ok: false };
     }
     if (token.expires_at <= now) return { ok: false };
+    const sessionStartedAt = token.session_started_at ?? token.created_at;
+    if (sessionStartedAt.getTime() + settings.sessionMaxDays * 86_400_000 <= now.getTime()) {
+      await revokeFamily(tx, token.family_id);
+      return { ok: false };
+    }
     // Claim it; a concurrent refresh with the same token finds it claimed: that is reuse too.
     const claimed = await tx
       .update(refreshTokens)
@@ -130,7 +143,7 @@ export async function refresh(database: Database, settings: TokenSettings, prese
       await revokeFamily(tx, token.family_id);
       return { ok: false };
     }
-    const refreshToken = await issueRefreshToken(tx, database, user.id, token.family_id, settings.refreshTtlDays);
+    const refreshToken = await issueRefreshToken(tx, database, settings, user.id, token.family_id, sessionStartedAt);
     return { ok: true, user, refreshToken };
   });
   if (!outcome.ok) throw unauthorized(INVALID_REFRESH);
@@ -148,6 +161,13 @@ export async function logout(database: Database, actor: Actor, presented: string
       .set({ revoked_at: new Date() })
       .where(and(eq(refreshTokens.family_id, token.family_id), isNull(refreshTokens.revoked_at)));
   });
+}
+
+/** Deletes expired refresh tokens (`db maintenance`): past its expiry a token is useless, reuse detection included. */
+export async function purgeExpiredRefreshTokens(database: Database, now = new Date()): Promise<number> {
+  const { refreshTokens } = database.tables;
+  const deleted = await database.transaction((tx) => tx.delete(refreshTokens).where(lt(refreshTokens.expires_at, now)).returning({ id: refreshTokens.id }));
+  return deleted.length;
 }
 
 /** Ends every session of a user (password change, deactivation). */
