@@ -6,11 +6,11 @@ import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { AppDb, Database } from '../../db/client.js';
 import { classifyDatabaseError } from '../../db/errors.js';
 import { conflict, unauthorized } from '../../errors.js';
-import type { Actor } from '../../plugins/auth.js';
+import type { Actor } from './actor.js';
 import { hashPassword, isLegacyHash, verifyPassword } from './passwords.js';
 import { assertNotThrottled, clearFailedLogins, recordFailedLogin } from './throttle.js';
 import type { LoginInput, RegisterInput, TokenPair } from './schemas.js';
-import { toPublicUser, type UserRow } from '../users/service.js';
+import { toPublicUser, type UserRow } from '../users/public-user.js';
 import type { PublicUser } from '../users/schemas.js';
 
 export interface TokenSettings {

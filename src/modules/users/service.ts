@@ -6,19 +6,14 @@ import { classifyDatabaseError } from '../../db/errors.js';
 import { containsInsensitive } from '../../db/operators.js';
 import { badRequest, conflict, forbidden, notFound } from '../../errors.js';
 import type { Page } from '../../http/schemas.js';
-import type { Actor } from '../../plugins/auth.js';
+import type { Actor } from '../auth/actor.js';
 import { assertCanSeeUser } from '../auth/access.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { revokeAllSessions } from '../auth/service.js';
+import { toPublicUser, type UserRow } from './public-user.js';
 import type { ListUsersQuery, PublicUser, UpdateMeInput, UpdateUserInput, UserStats } from './schemas.js';
 
-export type UserRow = Tables['users']['$inferSelect'];
 type UserChanges = Partial<Omit<Tables['users']['$inferInsert'], 'token_version'>> & { token_version?: SQL<number> };
-
-export function toPublicUser(row: UserRow): PublicUser {
-  const { hashed_password: _never, token_version: _internal, failed_login_count: _count, failed_login_window_start: _window, ...rest } = row;
-  return rest;
-}
 
 async function findUser(database: Database, id: number): Promise<UserRow> {
   const { users } = database.tables;
