@@ -148,7 +148,7 @@ app.post<{ Params: { id: string }; Body: { user_answer: string; time_spent?: num
       first_mastery: isCorrect ? 5 : 1,
       at,
     });
-    const solved = isCorrect && (await all(sql.solvedBefore, which)).length > 0;
+    const solved = isCorrect && (await all(sql.answerShown, which)).length > 0;
     const [attempt] = await all(sql.insertAttempt, {
       ...which,
       user_answer: request.body.user_answer,

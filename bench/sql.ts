@@ -12,7 +12,7 @@
 import { Param, Placeholder } from 'drizzle-orm';
 import type { Database } from '../src/db/client.js';
 import type { PreparedSql } from '../src/db/prepared.js';
-import { awardPointsQuery, insertAttemptQuery, recordProgressQuery, solvedBeforeQuery } from '../src/modules/attempts/service.js';
+import { awardPointsQuery, insertAttemptQuery, recordProgressQuery, answerShownQuery } from '../src/modules/attempts/service.js';
 import { attemptedQuery, countQuery, countViewQuery, exerciseByIdQuery, listShapeKey, pageQuery } from '../src/modules/exercises/service.js';
 import { progressQuery } from '../src/modules/progress/service.js';
 
@@ -52,7 +52,7 @@ export function benchStatements(database: Database) {
     count: of(countQuery.toSQL(db, tables, listShapeKey({ audience: 'learner', type: false, difficulty: false, search: false }))),
     exerciseById: of(exerciseByIdQuery.toSQL(db, tables)),
     recordProgress: of(recordProgressQuery.toSQL(db, tables)),
-    solvedBefore: of(solvedBeforeQuery.toSQL(db, tables)),
+    answerShown: of(answerShownQuery.toSQL(db, tables)),
     insertAttempt: of(insertAttemptQuery.toSQL(db, tables)),
     awardPoints: of(awardPointsQuery.toSQL(db, tables)),
     progressOf: of(progressQuery.toSQL(db, tables, 'all')),

@@ -1,5 +1,4 @@
 // buildApp(): the whole API as one Fastify instance. server.ts listens with it; tests inject().
-import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
@@ -30,8 +29,6 @@ export async function buildApp({ config, database, logger }: BuildAppOptions) {
     ...(logger ? { loggerInstance: logger } : { logger: loggerOptions(config) }),
     bodyLimit: config.BODY_LIMIT_BYTES,
     requestTimeout: config.REQUEST_TIMEOUT_MS,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
     ...httpServerOptions(config),
   }).withTypeProvider<ZodTypeProvider>();
 

@@ -32,8 +32,11 @@ const envSchema = z
     SEED_ON_START: flag(true),
     DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('mathakine-demo'),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-    JWT_ACCESS_TTL_SECONDS: int(900, 60),
+    // capped: a stolen access token is also refused by the per-request account check, but keep its life short
+    JWT_ACCESS_TTL_SECONDS: int(900, 60).pipe(z.number().max(3600)),
     REFRESH_TOKEN_TTL_DAYS: int(30, 1),
+    // absolute lifetime of a session: refreshing never extends it past this many days from the sign-in
+    REFRESH_SESSION_MAX_DAYS: int(90, 1),
     ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
     CORS_ORIGINS: z
       .string()
@@ -48,7 +51,7 @@ const envSchema = z
     AUTH_RATE_LIMIT_PER_MINUTE: int(20, 1),
     BODY_LIMIT_BYTES: int(100 * 1024, 1024),
     MAX_HEADER_SIZE_BYTES: int(16 * 1024, 1024),
-    TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).optional(),
+    TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     REQUEST_TIMEOUT_MS: int(30_000, 1000),
     SHUTDOWN_GRACE_MS: int(20_000, 0),
     HEALTH_TIMEOUT_MS: int(2_000, 100),

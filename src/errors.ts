@@ -8,6 +8,8 @@ export class AppError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown[],
+    /** Headers the answer carries (Retry-After on a 429). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = 'AppError';
@@ -32,6 +34,11 @@ export const errorBodySchema = z
   })
   .meta({ id: 'Error' });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/** The one builder of the error shape (the error plugin and the router's own errors use it). */
+export function errorBody(code: string, message: string, details?: unknown[]): ErrorBody {
+  return { error: { code, message, ...(details ? { details } : {}) } };
+}
 
 /** HTTP status → the code used when nothing more specific is known. */
 export const CODE_FOR_STATUS: Record<number, string> = {

@@ -1,7 +1,7 @@
 // What kind of database failure an error is, on either driver, so the error plugin can answer
 // 409/400/503 instead of 500. drizzle wraps driver errors; the original is on `.cause`.
 
-export type DatabaseFailure = 'unique' | 'foreign_key' | 'check' | 'not_null' | 'unavailable';
+export type DatabaseFailure = 'unique' | 'foreign_key' | 'check' | 'not_null' | 'invalid_input' | 'unavailable';
 
 const PG_CODES: Record<string, DatabaseFailure> = {
   '23505': 'unique',
@@ -20,6 +20,13 @@ const PG_CODES: Record<string, DatabaseFailure> = {
   '40001': 'unavailable', // serialization_failure
   '40P01': 'unavailable', // deadlock_detected
 };
+
+// Class 22, data exceptions: a value the statement was given does not fit its column or type
+// (22003 numeric_value_out_of_range for an id past integer, 22021 character_not_in_repertoire for
+// a NUL in text, 22P02 invalid_text_representation, 22001 string_data_right_truncation, 22007/
+// 22008 bad dates…). Every value our statements carry comes from the request, so the whole class
+// is the client's error (400); the HTTP schemas refuse these inputs first on both dialects.
+const PG_INPUT_CLASS = '22';
 
 // Class 53, insufficient resources: too many connections, out of memory, disk full.
 const PG_UNAVAILABLE_CLASSES = ['08', '53'];
@@ -56,6 +63,7 @@ export function classifyDatabaseError(error: unknown): DatabaseFailure | null {
     const code = typeof e.code === 'string' ? e.code : '';
     if (PG_CODES[code]) return PG_CODES[code];
     if (/^[0-9A-Z]{5}$/.test(code) && PG_UNAVAILABLE_CLASSES.includes(code.slice(0, 2))) return 'unavailable';
+    if (/^[0-9A-Z]{5}$/.test(code) && code.startsWith(PG_INPUT_CLASS)) return 'invalid_input';
     if (SQLITE_CODES[code]) return SQLITE_CODES[code];
     if (NETWORK_CODES.has(code) || code.startsWith('SQLITE_IOERR')) return 'unavailable';
     // drizzle's wrapper quotes the SQL and its parameters (user input) in its message: only its cause counts.

@@ -10,7 +10,14 @@ export function enumInput<const T extends readonly [string, ...string[]]>(values
   return z.preprocess((v) => (typeof v === 'string' ? (canonicalEnum(v, values) ?? v) : v), z.enum(values));
 }
 
-export const idParams = z.object({ id: z.coerce.number().int().positive() });
+/** Ids are PostgreSQL `integer`s: a larger one would fail in the database, so it is refused here on both dialects. */
+export const MAX_ID = 2_147_483_647;
+export const entityId = z.coerce.number().int().positive().max(MAX_ID);
+
+export const idParams = z.object({ id: entityId });
+
+/** Links shown to browsers (avatars, images, audio): http(s) only, never `javascript:` or `data:`. */
+export const webUrl = (maxLength: number) => z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(maxLength);
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;

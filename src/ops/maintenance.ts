@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Database } from '../db/client.js';
+import { purgeExpiredRefreshTokens } from './purge-sessions.js';
 import { backupDatabase, pruneBackups } from './backup.js';
 import { fullHealthReport } from './health.js';
 import { captureSnapshotQuietly } from './dashboard/snapshots.js';
@@ -15,7 +16,7 @@ export const maintenanceReportSchema = z.object({
   ok: z.boolean(),
   steps: z.array(
     z.object({
-      name: z.enum(['prune logs', 'prune backups', 'optimize', 'backup', 'health']),
+      name: z.enum(['prune logs', 'prune backups', 'purge sessions', 'optimize', 'backup', 'health']),
       ok: z.boolean(),
       summary: z.string(),
       duration_ms: z.number(),
@@ -83,6 +84,7 @@ export async function runMaintenance(database: Database, options: MaintenanceOpt
     const removed = pruneBackups(options.backupDir, { olderThanDays: options.days, now: options.now });
     return { ok: true, summary: `${removed.length} backup(s) older than ${options.days} days deleted` };
   });
+  await step('purge sessions', async () => ({ ok: true, summary: `${await purgeExpiredRefreshTokens(database, options.now)} expired refresh token(s) deleted` }));
   await step('optimize', async () => {
     const report = await optimizeDatabase(database);
     const failed = report.steps.filter((s) => s.status === 'failed');

@@ -12,21 +12,21 @@ import fp from 'fastify-plugin';
 import fastifyJwt from '@fastify/jwt';
 import type { FastifyRequest } from 'fastify';
 import { ROLES, roleAtLeast, type Role } from '../db/enums.js';
+import { MAX_ID } from '../http/schemas.js';
 import { errorBodySchema, forbidden, unauthorized } from '../errors.js';
+import type { Actor } from '../modules/auth/actor.js';
+import { currentActor } from '../modules/auth/current-actor.js';
 import { RATE_LIMIT_EXEMPT_URLS } from './security.js';
 
 export type AuthRequirement = 'public' | 'user' | 'admin' | Role;
-
-export interface Actor {
-  id: number;
-  role: Role;
-  username: string;
-}
+export type { Actor };
 
 interface AccessTokenClaims {
   sub: string;
   role: Role;
   username: string;
+  /** the user's token_version at signing; a password change or deactivation raises it */
+  ver: number;
 }
 
 declare module 'fastify' {
@@ -40,8 +40,8 @@ declare module 'fastify' {
     viaAdminToken: boolean;
   }
   interface FastifyInstance {
-    /** Signs an access token for `actor`. */
-    signAccessToken(actor: Actor): string;
+    /** Signs an access token for `actor` at the user's current token_version (0 for a new account). */
+    signAccessToken(actor: Actor, tokenVersion?: number): string;
     /** True for an archiviste or the admin token. */
     isAdmin(request: FastifyRequest): boolean;
   }
@@ -74,8 +74,8 @@ export default fp(
 
     app.decorateRequest('actor', null);
     app.decorateRequest('viaAdminToken', false);
-    app.decorate('signAccessToken', (actor: Actor) =>
-      app.jwt.sign({ sub: String(actor.id), role: actor.role, username: actor.username } satisfies AccessTokenClaims),
+    app.decorate('signAccessToken', (actor: Actor, tokenVersion = 0) =>
+      app.jwt.sign({ sub: String(actor.id), role: actor.role, username: actor.username, ver: tokenVersion } satisfies AccessTokenClaims),
     );
     app.decorate('isAdmin', (request: FastifyRequest) => request.viaAdminToken || request.actor?.role === 'archiviste');
 
@@ -107,12 +107,17 @@ export default fp(
       if (bearer && adminTokenDigest && request.url.startsWith('/admin') && timingSafeEqual(digest(bearer), adminTokenDigest)) {
         request.viaAdminToken = true;
       } else if (bearer) {
+        let claims: AccessTokenClaims | undefined;
         try {
-          const claims = app.jwt.verify<AccessTokenClaims>(bearer);
-          const id = Number(claims.sub);
-          if (Number.isInteger(id) && ROLES.includes(claims.role)) request.actor = { id, role: claims.role, username: claims.username };
+          claims = app.jwt.verify<AccessTokenClaims>(bearer);
         } catch {
           if (requirement !== 'public') throw unauthorized('Invalid or expired access token');
+        }
+        const id = Number(claims?.sub);
+        if (claims && Number.isInteger(id) && id > 0 && id <= MAX_ID && Number.isInteger(claims.ver) && ROLES.includes(claims.role)) {
+          // the stored account decides: revoked tokens stop here, and the role is today's
+          request.actor = await currentActor(app.database, id, claims.ver);
+          if (!request.actor && requirement !== 'public') throw unauthorized('This session has been revoked, sign in again');
         }
       }
 

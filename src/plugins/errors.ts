@@ -3,12 +3,11 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, CODE_FOR_STATUS, type ErrorBody } from '../errors.js';
+import { AppError, CODE_FOR_STATUS, errorBody } from '../errors.js';
 import { classifyDatabaseError, diagnoseConnectionFailure } from '../db/errors.js';
 
 function send(reply: FastifyReply, status: number, code: string, message: string, details?: unknown[]) {
-  const body: ErrorBody = { error: { code, message, ...(details ? { details } : {}) } };
-  return reply.status(status).type('application/json; charset=utf-8').send(body);
+  return reply.status(status).type('application/json; charset=utf-8').send(errorBody(code, message, details));
 }
 
 export default fp(
@@ -22,12 +21,15 @@ export default fp(
         }));
         return send(reply, 400, 'VALIDATION_FAILED', `Invalid ${error.validationContext ?? 'request'}`, details);
       }
-      if (error instanceof AppError) return send(reply, error.statusCode, error.code, error.message, error.details);
+      if (error instanceof AppError) {
+        if (error.headers) reply.headers(error.headers);
+        return send(reply, error.statusCode, error.code, error.message, error.details);
+      }
 
       const failure = classifyDatabaseError(error);
       if (failure === 'unique') return send(reply, 409, 'CONFLICT', 'This resource already exists');
       if (failure === 'foreign_key') return send(reply, 409, 'CONFLICT', 'A referenced resource does not exist');
-      if (failure === 'check' || failure === 'not_null') return send(reply, 400, 'VALIDATION_FAILED', 'A value is out of range');
+      if (failure === 'check' || failure === 'not_null' || failure === 'invalid_input') return send(reply, 400, 'VALIDATION_FAILED', 'A value is out of range');
       if (failure === 'unavailable') {
         const diagnosis = diagnoseConnectionFailure(error);
         request.log.warn({ err: error, ...diagnosis }, diagnosis ? `database unreachable: ${diagnosis.cause}. Fix: ${diagnosis.fix}` : 'database unavailable');

@@ -5,10 +5,12 @@ import fp from 'fastify-plugin';
 import helmet from 'helmet';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
-import type { Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
 import type { FastifyError, FastifyHttpOptions, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
-import { AppError, CODE_FOR_STATUS, type ErrorBody } from '../errors.js';
+import { AppError, CODE_FOR_STATUS, errorBody } from '../errors.js';
+import { findNulCharacter } from '../http/nul.js';
 
 /** Routes the rate limit never applies to: health probes (Render's, uptime monitors'). */
 export const RATE_LIMIT_EXEMPT_URLS: readonly string[] = ['/admin/health'];
@@ -16,16 +18,37 @@ export const RATE_LIMIT_EXEMPT_URLS: readonly string[] = ['/admin/health'];
 /** Longest path parameter accepted: ids and enum names are short; longer ones answer 414. */
 export const MAX_PARAM_LENGTH = 100;
 
+/** The rate-limit key of a client address: IPv4 as is, IPv6 by its /64 prefix. */
+export function rateLimitKey(ip: string): string {
+  if (!ip.includes(':') || ip.startsWith('::ffff:')) return ip;
+  // expand "::" so that the first four groups are the /64, whatever the spelling
+  const [head, tail = ''] = ip.split('::');
+  const left = head ? head.split(':') : [];
+  const right = ip.includes('::') ? (tail ? tail.split(':') : []) : [];
+  const groups = ip.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
+
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
 /**
  * Fastify constructor options that bound what one client can make the server hold, and how the
  * server closes. buildApp() spreads them in, so tests and the real server share them.
  */
-export function httpServerOptions(config: Pick<Config, 'MAX_HEADER_SIZE_BYTES' | 'TRUST_PROXY_HOPS' | 'NODE_ENV'>) {
+export function httpServerOptions(config: Pick<Config, 'MAX_HEADER_SIZE_BYTES' | 'TRUST_PROXY_HOPS'>) {
   // The client address (rate limits, logs) from X-Forwarded-For, trusting only the hops of our
   // own proxies: the entries to their left are whatever the client sent, so trusting every hop
-  // would let anyone pick the address the rate limit counts for. Render has one proxy.
-  const proxyHops = config.TRUST_PROXY_HOPS ?? (config.NODE_ENV === 'production' ? 1 : 0);
+  // would let anyone pick the address the rate limit counts for. 0 unless configured (render.yaml
+  // sets 1): a container run without a proxy must not believe a client's X-Forwarded-For.
+  const proxyHops = config.TRUST_PROXY_HOPS;
   return {
+    // A client's x-request-id is kept (to correlate with its own logs) only when short and plain;
+    // anything else (16 KB, control characters, log-forging text) gets a generated one.
+    requestIdHeader: false as const,
+    genReqId: (request: IncomingMessage) => {
+      const sent = request.headers['x-request-id'];
+      return typeof sent === 'string' && SAFE_REQUEST_ID.test(sent) ? sent : randomUUID();
+    },
     // hop 0 is the peer of the socket, hop 1 the address it forwarded for, and so on
     trustProxy: proxyHops > 0 ? (_address: string, hop: number) => hop < proxyHops : false,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
@@ -39,8 +62,10 @@ export function httpServerOptions(config: Pick<Config, 'MAX_HEADER_SIZE_BYTES' |
     // handler runs: answer them in the API's error shape too.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
       const status = error.statusCode ?? 400;
-      const body: ErrorBody = { error: { code: CODE_FOR_STATUS[status] ?? 'BAD_REQUEST', message: error.message } };
-      void reply.status(status).type('application/json; charset=utf-8').send(body);
+      void reply
+        .status(status)
+        .type('application/json; charset=utf-8')
+        .send(errorBody(CODE_FOR_STATUS[status] ?? 'BAD_REQUEST', error.message));
     },
   } satisfies FastifyHttpOptions<Server>;
 }
@@ -90,6 +115,17 @@ export default fp(
       });
     }
 
+    app.addHook('preValidation', (request, _reply, done) => {
+      for (const [where, input] of [['params', request.params], ['querystring', request.query], ['body', request.body]] as const) {
+        const path = findNulCharacter(input);
+        if (path !== null) {
+          done(new AppError(400, 'VALIDATION_FAILED', `Invalid ${where}`, [{ in: where, path, message: 'must not contain a NUL character' }]));
+          return;
+        }
+      }
+      done();
+    });
+
     const redis = config.REDIS_URL ? await rateLimitRedis(config.REDIS_URL) : undefined;
     if (redis) {
       redis.on('error', (error) => app.log.warn({ err: error }, 'rate-limit Redis unavailable: limits are skipped until it is back'));
@@ -102,6 +138,8 @@ export default fp(
       max: config.RATE_LIMIT_PER_MINUTE,
       timeWindow: '1 minute',
       ...(redis ? { redis, nameSpace: 'mathakine-rate-limit:', skipOnError: true } : {}),
+      // an IPv6 client usually holds a whole /64: counting per address would give it 2^64 budgets
+      keyGenerator: (request) => rateLimitKey(request.ip),
       // health probes must never be throttled
       allowList: (request) => RATE_LIMIT_EXEMPT_URLS.includes(request.routeOptions.url ?? ''),
       errorResponseBuilder: (_request, context) =>

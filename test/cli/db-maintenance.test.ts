@@ -34,6 +34,7 @@ describeEachDialect('mathakine db maintenance', (dialect) => {
     expect(report.steps.map((s: { name: string; ok: boolean }) => `${s.name}:${s.ok}`)).toEqual([
       'prune logs:true',
       'prune backups:true',
+      'purge sessions:true',
       'optimize:true',
       'backup:true',
       'health:true',
@@ -46,7 +47,7 @@ describeEachDialect('mathakine db maintenance', (dialect) => {
 
     const human = await cli('db', 'maintenance');
     expect(human.code).toBe(0);
-    expect(human.stdout.trim().split('\n')).toHaveLength(6); // five steps and the verdict
+    expect(human.stdout.trim().split('\n')).toHaveLength(7); // six steps and the verdict
   });
 
   it('exits 1 when a step fails, after running the others', async () => {
@@ -55,7 +56,7 @@ describeEachDialect('mathakine db maintenance', (dialect) => {
       const res = await cli('db', 'maintenance', '--json');
       expect(res.code).toBe(1);
       const steps = res.json().steps;
-      expect(steps.map((s: { name: string }) => s.name)).toEqual(['prune logs', 'prune backups', 'optimize', 'backup', 'health']);
+      expect(steps.map((s: { name: string }) => s.name)).toEqual(['prune logs', 'prune backups', 'purge sessions', 'optimize', 'backup', 'health']);
       expect(steps.find((s: { name: string }) => s.name === 'backup').ok).toBe(true);
       expect(steps.find((s: { name: string }) => s.name === 'health')).toMatchObject({ ok: false, summary: expect.stringMatching(/orphan_rows/) });
     } finally {

@@ -144,8 +144,9 @@ describeEachDialect('hardening', (dialect) => {
       throw new Error('select secret_column from internal_table where password = hunter2');
     });
     await app.ready();
-    const token = app.signAccessToken({ id: 1, role: 'padawan', username: 'someone' });
-    const res = await app.inject({ method: 'GET', url: '/api/broken', headers: { authorization: `Bearer ${token}` } });
+    // a real account: every access token is checked against the stored user
+    const { headers } = await createUser({ app, database });
+    const res = await app.inject({ method: 'GET', url: '/api/broken', headers });
     expect(res.statusCode).toBe(500);
     expect(res.json()).toEqual({ error: { code: 'INTERNAL_ERROR', message: 'Internal server error' } });
   });

@@ -45,6 +45,11 @@ export const users = sqliteTable(
     experience_points: integer('experience_points').notNull().default(0),
     jedi_rank: text('jedi_rank').notNull().default('youngling'),
     avatar_url: text('avatar_url'),
+    // raised by a password change or deactivation: access tokens carrying an older one stop working
+    token_version: integer('token_version').notNull().default(0),
+    // failed sign-ins in the current throttling window (src/modules/auth/throttle.ts)
+    failed_login_count: integer('failed_login_count').notNull().default(0),
+    failed_login_window_start: ts('failed_login_window_start'),
   },
   (t) => [
     uniqueIndex('users_username_lower_key').on(sql`lower(${t.username})`),
@@ -66,6 +71,8 @@ export const refreshTokens = sqliteTable(
     used_at: ts('used_at'),
     revoked_at: ts('revoked_at'),
     created_at: createdAt(),
+    // the family's sign-in: refreshing never extends a session past REFRESH_SESSION_MAX_DAYS from it
+    session_started_at: ts('session_started_at'),
   },
   (t) => [
     uniqueIndex('refresh_tokens_token_hash_key').on(t.token_hash),

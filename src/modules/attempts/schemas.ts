@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Tables } from '../../db/client.js';
-import { booleanQuery, pageOf, paginationQuery, timestamp } from '../../http/schemas.js';
+import { booleanQuery, entityId, pageOf, paginationQuery, timestamp } from '../../http/schemas.js';
 import { progressSchema } from '../progress/schemas.js';
 
 export type AttemptRow = Tables['attempts']['$inferSelect'];
@@ -47,7 +47,7 @@ export const attemptResultSchema = z
   .meta({ id: 'AttemptResult' });
 export type AttemptResult = z.infer<typeof attemptResultSchema>;
 
-const positiveId = z.coerce.number().int().positive();
+const positiveId = entityId;
 
 export const listAttemptsQuery = paginationQuery.extend({
   user_id: positiveId.optional().describe("gardien and above: another user's attempts"),

@@ -149,12 +149,12 @@ export const awardPointsQuery = preparedQuery('attempt_award_points', (tx, { use
     .where(eq(users.id, placeholder('user_id')));
 });
 
-/** Whether the user already answered this exercise correctly. */
-export const solvedBeforeQuery = preparedQuery('attempt_solved_before', (tx, { attempts }) =>
+/** Whether the user attempted this exercise before: every attempt's answer shows the correct answer. */
+export const answerShownQuery = preparedQuery('attempt_answer_shown', (tx, { attempts }) =>
   tx
     .select({ id: attempts.id })
     .from(attempts)
-    .where(and(eq(attempts.user_id, placeholder('user_id')), eq(attempts.exercise_id, placeholder('exercise_id')), eq(attempts.is_correct, true)))
+    .where(and(eq(attempts.user_id, placeholder('user_id')), eq(attempts.exercise_id, placeholder('exercise_id'))))
     .limit(1),
 );
 
@@ -194,11 +194,12 @@ export async function submitAttempt(store: Store, actor: Actor, exerciseId: numb
       timeSpent,
       at,
     });
-    // Points reward solving an exercise, not repeating it: only its first correct answer earns
-    // them (the answer is shown after any attempt, so later ones would be free points). This read
-    // comes after the progress upsert, whose row lock has queued this user's concurrent attempts.
-    const solvedBefore = isCorrect && (await runPrepared(tx, solvedBeforeQuery, which)).length > 0;
-    const points = isCorrect && !solvedBefore ? POINTS_BY_DIFFICULTY[exercise.difficulty] : 0;
+    // Points reward solving an exercise without having seen its answer: only a correct FIRST
+    // attempt earns them (any attempt's reply shows correct_answer, so a later one would be free
+    // points). This read comes after the progress upsert, whose row lock has queued this user's
+    // concurrent attempts.
+    const answerShown = isCorrect && (await runPrepared(tx, answerShownQuery, which)).length > 0;
+    const points = isCorrect && !answerShown ? POINTS_BY_DIFFICULTY[exercise.difficulty] : 0;
     const [attempt] = await runPrepared(tx, insertAttemptQuery, {
       ...which,
       user_answer: input.user_answer,

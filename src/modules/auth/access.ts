@@ -3,7 +3,7 @@
 // a learner cannot even learn which ids are taken.
 import { roleAtLeast } from '../../db/enums.js';
 import { notFound } from '../../errors.js';
-import type { Actor } from '../../plugins/auth.js';
+import type { Actor } from './actor.js';
 
 /** Self, or a gardien and above. */
 export function canSeeUser(actor: Actor, userId: number): boolean {

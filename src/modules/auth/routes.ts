@@ -14,7 +14,8 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
   const store = storeOf(app.database);
   const limited = authRateLimit(app.config.AUTH_RATE_LIMIT_PER_MINUTE);
   const tokens: TokenSettings = {
-    signAccessToken: (actor) => app.signAccessToken(actor),
+    signAccessToken: (actor, tokenVersion) => app.signAccessToken(actor, tokenVersion),
+    sessionMaxDays: app.config.REFRESH_SESSION_MAX_DAYS,
     accessTtlSeconds: app.config.JWT_ACCESS_TTL_SECONDS,
     refreshTtlDays: app.config.REFRESH_TOKEN_TTL_DAYS,
   };

@@ -6,16 +6,18 @@ import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Store, Tx } from '../../db/store.js';
 import { classifyDatabaseError } from '../../db/errors.js';
 import { conflict, unauthorized } from '../../errors.js';
-import type { Actor } from '../../plugins/auth.js';
+import type { Actor } from './actor.js';
 import { hashPassword, isLegacyHash, verifyPassword } from './passwords.js';
+import { assertNotThrottled, clearFailedLogins, recordFailedLogin } from './throttle.js';
 import type { LoginInput, RegisterInput, TokenPair } from './schemas.js';
-import { toPublicUser, type UserRow } from '../users/service.js';
+import { toPublicUser, type UserRow } from '../users/public-user.js';
 import type { PublicUser } from '../users/schemas.js';
 
 export interface TokenSettings {
-  signAccessToken(actor: Actor): string;
+  signAccessToken(actor: Actor, tokenVersion: number): string;
   accessTtlSeconds: number;
   refreshTtlDays: number;
+  sessionMaxDays: number;
 }
 
 const INVALID_CREDENTIALS = 'Invalid username or password';
@@ -48,20 +50,23 @@ export async function register(store: Store, input: RegisterInput): Promise<Publ
   }
 }
 
-async function issueRefreshToken(tx: Tx, userId: number, familyId: string, ttlDays: number) {
+async function issueRefreshToken(tx: Tx, settings: TokenSettings, userId: number, familyId: string, sessionStartedAt: Date) {
   const token = randomBytes(32).toString('base64url');
+  // never past the session's absolute end, however often it is refreshed
+  const expiresAt = Math.min(Date.now() + settings.refreshTtlDays * 86_400_000, sessionStartedAt.getTime() + settings.sessionMaxDays * 86_400_000);
   await tx.db.insert(tx.tables.refreshTokens).values({
     user_id: userId,
     family_id: familyId,
     token_hash: hashToken(token),
-    expires_at: new Date(Date.now() + ttlDays * 86_400_000),
+    expires_at: new Date(expiresAt),
+    session_started_at: sessionStartedAt,
   });
   return token;
 }
 
 function tokenPair(settings: TokenSettings, user: UserRow, refreshToken: string): TokenPair {
   return {
-    access_token: settings.signAccessToken({ id: user.id, role: user.role, username: user.username }),
+    access_token: settings.signAccessToken({ id: user.id, role: user.role, username: user.username }, user.token_version),
     refresh_token: refreshToken,
     token_type: 'bearer',
     expires_in: settings.accessTtlSeconds,
@@ -77,9 +82,12 @@ export async function login(store: Store, settings: TokenSettings, input: LoginI
     .from(users)
     .where(or(sql`lower(${users.username}) = ${value}`, sql`lower(${users.email}) = ${value}`))
     .limit(1);
+  if (user) assertNotThrottled(user);
   // Same message and (through the decoy hash) about the same time whether the user exists or not.
   const passwordOk = await verifyPassword(user?.hashed_password ?? null, input.password);
+  if (user && !passwordOk) await recordFailedLogin(store, user.id);
   if (!user || !passwordOk || !user.is_active) throw unauthorized(INVALID_CREDENTIALS);
+  if (user.failed_login_count > 0) await clearFailedLogins(store, user.id);
   // An imported bcrypt hash is replaced by argon2id in the sign-in's own transaction; the
   // condition on the old hash keeps a concurrent password change from being overwritten.
   const upgraded = user.hashed_password && isLegacyHash(user.hashed_password) ? await hashPassword(input.password) : null;
@@ -90,7 +98,7 @@ export async function login(store: Store, settings: TokenSettings, input: LoginI
         .set({ hashed_password: upgraded })
         .where(and(eq(users.id, user.id), eq(users.hashed_password, user.hashed_password)));
     }
-    return issueRefreshToken(tx, user.id, randomUUID(), settings.refreshTtlDays);
+    return issueRefreshToken(tx, settings, user.id, randomUUID(), new Date());
   });
   return tokenPair(settings, user, refreshToken);
 }
@@ -115,6 +123,11 @@ export async function refresh(store: Store, settings: TokenSettings, presented: 
       return { ok: false };
     }
     if (token.expires_at <= now) return { ok: false };
+    const sessionStartedAt = token.session_started_at ?? token.created_at;
+    if (sessionStartedAt.getTime() + settings.sessionMaxDays * 86_400_000 <= now.getTime()) {
+      await revokeFamily(tx, token.family_id);
+      return { ok: false };
+    }
     // Claim it; a concurrent refresh with the same token finds it claimed: that is reuse too.
     const claimed = await tx.db
       .update(refreshTokens)
@@ -130,7 +143,7 @@ export async function refresh(store: Store, settings: TokenSettings, presented: 
       await revokeFamily(tx, token.family_id);
       return { ok: false };
     }
-    const refreshToken = await issueRefreshToken(tx, user.id, token.family_id, settings.refreshTtlDays);
+    const refreshToken = await issueRefreshToken(tx, settings, user.id, token.family_id, sessionStartedAt);
     return { ok: true, user, refreshToken };
   });
   if (!outcome.ok) throw unauthorized(INVALID_REFRESH);

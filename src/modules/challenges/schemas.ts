@@ -1,7 +1,7 @@
 // zod schemas of the logic challenges ("Épreuves du Conseil Jedi") and their attempts.
 import { z } from 'zod';
 import { AGE_GROUPS, CHALLENGE_TYPES, DIFFICULTIES } from '../../db/enums.js';
-import { booleanQuery, enumInput, idParams, paginationQuery, timestamp } from '../../http/schemas.js';
+import { booleanQuery, enumInput, idParams, paginationQuery, timestamp, webUrl } from '../../http/schemas.js';
 
 /** Attempts a learner gets before the solution is shown, unless `generation_parameters.max_attempts` says otherwise. */
 export const DEFAULT_MAX_CHALLENGE_ATTEMPTS = 3;
@@ -41,7 +41,7 @@ const challengeFields = {
   is_active: z.boolean(),
   difficulty_rating: z.number().min(1).max(5),
   estimated_time_minutes: z.number().int().min(1).max(600),
-  image_url: z.string().max(2000).nullable(),
+  image_url: webUrl(2000).nullable(),
   source_reference: z.string().max(500).nullable(),
   tags: z.string().max(500).nullable(),
   is_template: z.boolean(),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DIFFICULTIES, EXERCISE_TYPES } from '../../db/enums.js';
 import type { Tables } from '../../db/client.js';
-import { booleanQuery, enumInput, pageOf, paginationQuery, timestamp } from '../../http/schemas.js';
+import { booleanQuery, enumInput, pageOf, paginationQuery, timestamp, webUrl } from '../../http/schemas.js';
 
 export type ExerciseRow = Tables['exercises']['$inferSelect'];
 /** Insert values of the exercises table (what demoExercises() returns for the seed). */
@@ -81,8 +81,8 @@ const exerciseFields = {
   context_theme: optionalText(100),
   complexity: z.number().int().min(1).max(5).optional(),
   ai_generated: z.boolean().optional(),
-  image_url: z.url().max(500).nullable().optional(),
-  audio_url: z.url().max(500).nullable().optional(),
+  image_url: webUrl(500).nullable().optional(),
+  audio_url: webUrl(500).nullable().optional(),
   is_active: z.boolean().optional(),
 };
 

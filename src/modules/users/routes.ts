@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { storeOf } from '../../db/store.js';
 import { errorBodySchema } from '../../errors.js';
 import { idParams } from '../../http/schemas.js';
+import { authRateLimit } from '../../plugins/security.js';
 import { actorOf } from '../../plugins/auth.js';
 import { changePasswordBody, listUsersQuery, updateMeBody, updateUserBody, userPage, userSchema, userStatsSchema } from './schemas.js';
 import { changePassword, deleteUser, getUser, listUsers, updateMe, updateUser, userStats } from './service.js';
@@ -44,6 +45,8 @@ const userRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     '/api/users/me/password',
     {
+      // each try verifies the current password (an argon2 run): the sign-in limit, not the general one
+      config: authRateLimit(app.config.AUTH_RATE_LIMIT_PER_MINUTE),
       schema: {
         tags: ['users'],
         summary: 'Change my password',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DIFFICULTIES, EXERCISE_TYPES, ROLES } from '../../db/enums.js';
-import { booleanQuery, enumInput, pageOf, paginationQuery, timestamp } from '../../http/schemas.js';
+import { booleanQuery, enumInput, pageOf, paginationQuery, timestamp, webUrl } from '../../http/schemas.js';
 import { MIN_PASSWORD_LENGTH } from '../auth/passwords.js';
 
 export const usernameInput = z
@@ -41,14 +41,20 @@ export const userSchema = z
   .meta({ id: 'User' });
 export type PublicUser = z.infer<typeof userSchema>;
 
+/** Display preferences of the front end: a flat map of a few short values, not free storage. */
+export const MAX_ACCESSIBILITY_SETTINGS = 30;
+const accessibilitySettings = z
+  .record(z.string().min(1).max(50), z.union([z.boolean(), z.number().finite(), z.string().max(100), z.null()]))
+  .refine((settings) => Object.keys(settings).length <= MAX_ACCESSIBILITY_SETTINGS, `at most ${MAX_ACCESSIBILITY_SETTINGS} settings`);
+
 const profileFields = {
   full_name: z.string().trim().max(100).nullable(),
   grade_level: z.number().int().min(1).max(12).nullable(),
   learning_style: z.string().trim().max(50).nullable(),
   preferred_difficulty: enumInput(DIFFICULTIES).nullable(),
   preferred_theme: z.string().trim().max(50).nullable(),
-  accessibility_settings: z.record(z.string().max(100), z.unknown()).nullable(),
-  avatar_url: z.url().max(500).nullable(),
+  accessibility_settings: accessibilitySettings.nullable(),
+  avatar_url: webUrl(500).nullable(),
 };
 
 export const updateMeBody = z

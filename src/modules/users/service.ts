@@ -8,18 +8,14 @@ import type { Store } from '../../db/store.js';
 import { badRequest, conflict, forbidden, notFound } from '../../errors.js';
 import type { Page } from '../../http/schemas.js';
 import { percentage } from '../../percentage.js';
-import type { Actor } from '../../plugins/auth.js';
+import type { Actor } from '../auth/actor.js';
 import { assertCanSeeUser } from '../auth/access.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { revokeAllSessions } from '../auth/service.js';
+import { toPublicUser, type UserRow } from './public-user.js';
 import type { ListUsersQuery, PublicUser, UpdateMeInput, UpdateUserInput, UserStats } from './schemas.js';
 
-export type UserRow = Tables['users']['$inferSelect'];
-
-export function toPublicUser(row: UserRow): PublicUser {
-  const { hashed_password: _never, ...rest } = row;
-  return rest;
-}
+type UserChanges = Partial<Omit<Tables['users']['$inferInsert'], 'token_version'>> & { token_version?: SQL<number> };
 
 async function findUser(store: Store, id: number): Promise<UserRow> {
   const { users } = store.tables;
@@ -54,7 +50,7 @@ export async function listUsers(store: Store, query: ListUsersQuery): Promise<Pa
   return { items: rows.map(toPublicUser), total, limit: query.limit, offset: query.offset };
 }
 
-async function writeUser(store: Store, id: number, changes: Partial<UserRow>, endSessions: boolean): Promise<PublicUser> {
+async function writeUser(store: Store, id: number, changes: UserChanges, endSessions: boolean): Promise<PublicUser> {
   const { users } = store.tables;
   try {
     const [row] = await store.transaction(async (tx) => {
@@ -74,11 +70,18 @@ export function updateMe(store: Store, actor: Actor, input: UpdateMeInput): Prom
   return writeUser(store, actor.id, input, false);
 }
 
-/** Archiviste only (route option). Deactivating or changing the role ends the user's sessions. */
+/**
+ * Archiviste only (route option). Deactivating or changing the role ends the user's sessions;
+ * deactivation also voids their access tokens (a role change needs not: each request reads the
+ * current role, see src/modules/auth/current-actor.ts).
+ */
 export function updateUser(store: Store, id: number, input: UpdateUserInput): Promise<PublicUser> {
   const endSessions = input.is_active === false || input.role !== undefined;
-  return writeUser(store, id, input, endSessions);
+  const changes = input.is_active === false ? { ...input, token_version: bumpedTokenVersion(store) } : input;
+  return writeUser(store, id, changes, endSessions);
 }
+
+const bumpedTokenVersion = (store: Store) => sql<number>`${store.tables.users.token_version} + 1`;
 
 export async function changePassword(store: Store, actor: Actor, currentPassword: string, newPassword: string) {
   const user = await findUser(store, actor.id);
@@ -86,8 +89,8 @@ export async function changePassword(store: Store, actor: Actor, currentPassword
     throw badRequest('The current password is wrong', [{ path: 'current_password', message: 'does not match' }]);
   }
   const hashed = await hashPassword(newPassword);
-  // Every refresh token dies with the old password: a stolen session does not survive the change.
-  await writeUser(store, actor.id, { hashed_password: hashed }, true);
+  // Every session dies with the old password, access tokens included: a stolen one does not survive the change.
+  await writeUser(store, actor.id, { hashed_password: hashed, token_version: bumpedTokenVersion(store) }, true);
 }
 
 /** Self or archiviste. Foreign keys cascade attempts, progress and sessions, and null creator_id. */

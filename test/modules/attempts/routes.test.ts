@@ -99,7 +99,7 @@ describeEachDialect('attempts', (dialect) => {
       expect((await answer(ctx, first, another.id, { user_answer: 'x' })).attempt.attempt_number).toBe(1);
     });
 
-    it('awards points by difficulty on the first correct answer only, with level and rank', async () => {
+    it('awards points by difficulty to a correct first attempt only, with level and rank', async () => {
       const learner = await createUser(ctx, 'padawan');
       const start = await me(learner);
       expect(start).toMatchObject({ total_points: 0, experience_points: 0, current_level: 1, jedi_rank: 'youngling' });
@@ -107,8 +107,12 @@ describeEachDialect('attempts', (dialect) => {
       let total = 0;
       for (const [difficulty, points] of Object.entries(expected)) {
         const exercise = await createExercise(ctx, maitre, { difficulty, correct_answer: '5' });
-        expect((await answer(ctx, learner, exercise.id, { user_answer: '6' })).points_earned).toBe(0);
         expect((await answer(ctx, learner, exercise.id, { user_answer: '5' })).points_earned).toBe(points);
+        // a wrong first attempt shows the answer: sending it next earns nothing
+        const other = await createExercise(ctx, maitre, { difficulty, correct_answer: '7' });
+        const wrong = await answer(ctx, learner, other.id, { user_answer: '6' });
+        expect(wrong.points_earned).toBe(0);
+        expect((await answer(ctx, learner, other.id, { user_answer: wrong.correct_answer })).points_earned).toBe(0);
         // solving it again is practice, not points
         expect((await answer(ctx, learner, exercise.id, { user_answer: '5' })).points_earned).toBe(0);
         total += points;
