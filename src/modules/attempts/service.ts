@@ -9,7 +9,7 @@ import { preparedQuery } from '../../db/prepared.js';
 import { runPrepared, type Store, type Tx } from '../../db/store.js';
 import { notFound } from '../../errors.js';
 import type { Page } from '../../http/schemas.js';
-import type { Actor } from '../../plugins/auth.js';
+import type { Actor } from '../auth/actor.js';
 import { assertCanSeeUser, canSeeUser } from '../auth/access.js';
 import { isCorrectAnswer } from '../exercises/answers.js';
 import { exerciseForAttempt } from '../exercises/service.js';

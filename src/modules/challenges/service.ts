@@ -13,7 +13,7 @@ import type { Reads, Store, Tx } from '../../db/store.js';
 import { badRequest, conflict, notFound } from '../../errors.js';
 import type { Page } from '../../http/schemas.js';
 import { percentage } from '../../percentage.js';
-import type { Actor } from '../../plugins/auth.js';
+import type { Actor } from '../auth/actor.js';
 import { canEditContent, seesAnswers } from '../auth/access.js';
 import { archivedChange, assertMayDeleteForGood, assertMayEdit, inService, inServiceConditions } from '../content/lifecycle.js';
 import { answersMatch } from './answers.js';

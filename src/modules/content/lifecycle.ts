@@ -3,7 +3,7 @@
 // (exercises: staff; challenges: author and archiviste) and stays in each service.
 import { eq, type AnyColumn, type SQL } from 'drizzle-orm';
 import { forbidden } from '../../errors.js';
-import type { Actor } from '../../plugins/auth.js';
+import type { Actor } from '../auth/actor.js';
 import { canEditContent } from '../auth/access.js';
 
 /** What these rules read of a row. */

@@ -19,7 +19,7 @@ import { preparedQuery, preparedVariants } from '../../db/prepared.js';
 import { runPrepared, type Reads, type Store, type Tx } from '../../db/store.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../errors.js';
 import type { Page } from '../../http/schemas.js';
-import type { Actor } from '../../plugins/auth.js';
+import type { Actor } from '../auth/actor.js';
 import { seesAnswers } from '../auth/access.js';
 import { archivedChange, assertMayDeleteForGood, assertMayEdit, inService, inServiceConditions } from '../content/lifecycle.js';
 import { answerKey, isCorrectAnswer } from './answers.js';

@@ -6,7 +6,7 @@ import { preparedVariants } from '../../db/prepared.js';
 import { runPrepared, type Store } from '../../db/store.js';
 import { notFound } from '../../errors.js';
 import { percentage } from '../../percentage.js';
-import type { Actor } from '../../plugins/auth.js';
+import type { Actor } from '../auth/actor.js';
 import { assertCanSeeUser } from '../auth/access.js';
 import type { ProgressReport, ProgressRow } from './schemas.js';
 
