@@ -81,7 +81,7 @@ export default fp(
 
     // Document the requirement once per route: its security scheme and the 401/403 answers, plus
     // the answers every route can give: 400 when it validates input, 429 when it is rate limited,
-    // 500 and 503.
+    // 404 when it names a resource by :id, 500 and 503.
     app.addHook('onRoute', (route) => {
       const requirement = route.config?.auth ?? defaultRequirement(route.url);
       route.config = { ...route.config, auth: requirement };
@@ -95,6 +95,8 @@ export default fp(
         route.schema.security = requirement === 'admin' ? [{ adminAuth: [] }] : [{ bearerAuth: [] }];
         Object.assign(common, { 401: errorBodySchema, 403: errorBodySchema });
       }
+      // a resource named by its id may not exist (or not be visible to this user)
+      if (route.url.includes('/:id')) common[404] = errorBodySchema;
       const response = (route.schema.response ?? {}) as Record<string, unknown>;
       route.schema.response = { ...common, ...response };
     });

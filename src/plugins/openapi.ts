@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { OPERATION_IDS } from './operation-ids.js';
 import { RATE_LIMIT_EXEMPT_URLS } from './security.js';
 
 const INT32 = 2 ** 31;
@@ -20,6 +21,22 @@ const RESPONSE_HEADERS = {
   'Retry-After': { description: 'seconds to wait before retrying (429, 503)', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: INT32 - 1 } },
 } as const;
 
+// What each status means here; every 4xx/5xx carries the Error component.
+const STATUS_DESCRIPTIONS: Record<string, string> = {
+  '200': 'Success',
+  '201': 'Created',
+  '204': 'Done, no content',
+  '400': 'Invalid input (body, query or path parameters)',
+  '401': 'Missing, invalid or expired access token, or a revoked session',
+  '403': 'Authenticated but not allowed (role or ownership)',
+  '404': 'No such resource, or not visible to this user',
+  '409': 'Conflicts with the current state (duplicate, attempts used up)',
+  '422': 'Well-formed but inconsistent content',
+  '429': 'Too many requests: retry after Retry-After seconds',
+  '500': 'Unexpected server error',
+  '503': 'The database is unreachable or overloaded: retry after Retry-After seconds',
+};
+
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -36,8 +53,24 @@ function addIntegerFormats(node: unknown): void {
 }
 
 /**
+ * Drops the component schemas no operation reaches: zod's registry also yields an `…Input` twin of
+ * every named response schema, which no request uses and a client generator would turn into noise.
+ */
+function dropUnusedSchemas(doc: Json, schemas: Json): void {
+  const refsIn = (node: unknown) => [...JSON.stringify(node).matchAll(/"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]);
+  const used = new Set<string>();
+  const pending = refsIn(doc.paths);
+  for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
+    if (used.has(name)) continue;
+    used.add(name);
+    pending.push(...refsIn(schemas[name]));
+  }
+  for (const name of Object.keys(schemas)) if (!used.has(name)) delete schemas[name];
+}
+
+/**
  * The finishing touches on the generated document: component schemas lose the `$id`/`$schema`
- * that zod's conversion leaves (not valid there in OpenAPI), integers get a format, and every
+ * that zod's conversion leaves (not valid there in OpenAPI), unused ones go, integers get a format, every
  * rate-limited answer documents the rate-limit headers it carries.
  */
 function finishDocument<T extends object>(document: T): T {
@@ -49,6 +82,7 @@ function finishDocument<T extends object>(document: T): T {
       delete schema.$id;
       delete schema.$schema;
     }
+    dropUnusedSchemas(doc, components.schemas);
   }
   addIntegerFormats(doc.paths);
   addIntegerFormats(components.schemas);
@@ -58,12 +92,12 @@ function finishDocument<T extends object>(document: T): T {
     const limited = !RATE_LIMIT_EXEMPT_URLS.includes(url);
     for (const [method, operation] of Object.entries(item)) {
       if (!isObject(operation) || !isObject(operation.responses)) continue;
-      // a stable name for client generators: GET /api/exercises/{id} → getApiExercisesId
-      operation.operationId ??= [method, ...url.split(/[^A-Za-z0-9]+/).filter(Boolean)]
-        .map((word, i) => (i === 0 ? word.toLowerCase() : word[0].toUpperCase() + word.slice(1)))
-        .join('');
+      // the stable name client generators use; none when the route is missing from the map (a test fails)
+      const operationId = OPERATION_IDS[`${method.toUpperCase()} ${url}`];
+      if (operationId) operation.operationId = operationId;
       for (const [status, response] of Object.entries(operation.responses)) {
         if (!isObject(response)) continue;
+        if (response.description === 'Default Response') response.description = STATUS_DESCRIPTIONS[status] ?? 'Success';
         const names = [
           'Access-Control-Allow-Origin',
           ...(limited && /^[24]/.test(status) ? ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'] : []),

@@ -1,5 +1,5 @@
-// Writes the OpenAPI document the app serves at /docs/json to a file, for Spectral.
-// `npm run lint:openapi` runs it from the command line; test/security/openapi.test.ts imports it.
+// Writes the OpenAPI document the app serves at /docs/json to a file: `npm run openapi` (the committed
+// openapi.json), `npm run lint:openapi` (for Spectral); the OpenAPI tests import it.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +18,7 @@ export async function dumpOpenApi(file: string): Promise<void> {
     await app.close();
     if (res.statusCode !== 200) throw new Error(`GET /docs/json answered ${res.statusCode}`);
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, JSON.stringify(res.json(), null, 2));
+    fs.writeFileSync(file, `${JSON.stringify(res.json(), null, 2)}\n`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -56,4 +56,4 @@ export const listAttemptsQuery = paginationQuery.extend({
 });
 export type ListAttemptsQuery = z.infer<typeof listAttemptsQuery>;
 
-export const attemptPage = pageOf(attemptSchema);
+export const attemptPage = pageOf(attemptSchema, 'AttemptPage');

@@ -5,12 +5,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
 import { storeOf } from '../../db/store.js';
 import { errorBodySchema, unauthorized } from '../../errors.js';
-import { pageOf } from '../../http/schemas.js';
 import type { Actor } from '../../plugins/auth.js';
 import {
   DEFAULT_MAX_CHALLENGE_ATTEMPTS,
   attemptResultSchema,
   challengeParams,
+  challengePage,
   challengeSchema,
   challengeStatsSchema,
   createChallengeBody,
@@ -56,7 +56,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'List logic challenges',
         description: `Active, non-archived challenges, by id. ${SOLUTION_RULE}`,
         querystring: listChallengesQuery,
-        response: { 200: pageOf(challengeSchema), 400: errorBodySchema },
+        response: { 200: challengePage, 400: errorBodySchema },
       },
     },
     async (request) => listChallenges(store, actorOf(request), request.query),

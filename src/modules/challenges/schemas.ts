@@ -1,7 +1,7 @@
 // zod schemas of the logic challenges ("Épreuves du Conseil Jedi") and their attempts.
 import { z } from 'zod';
 import { AGE_GROUPS, CHALLENGE_TYPES, DIFFICULTIES } from '../../db/enums.js';
-import { booleanQuery, enumInput, idParams, paginationQuery, timestamp, webUrl } from '../../http/schemas.js';
+import { booleanQuery, enumInput, idParams, pageOf, paginationQuery, timestamp, webUrl } from '../../http/schemas.js';
 
 /** Attempts a learner gets before the solution is shown, unless `generation_parameters.max_attempts` says otherwise. */
 export const DEFAULT_MAX_CHALLENGE_ATTEMPTS = 3;
@@ -139,6 +139,7 @@ export const challengeSchema = z
     hints: z.array(z.string()).optional(),
   })
   .meta({ id: 'LogicChallenge' });
+export const challengePage = pageOf(challengeSchema, 'LogicChallengePage');
 export type ChallengeView = z.infer<typeof challengeSchema>;
 
 export const challengeAttemptSchema = z

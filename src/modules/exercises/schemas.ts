@@ -42,7 +42,7 @@ export const exerciseSchema = z
   .meta({ id: 'Exercise' });
 export type ExerciseView = z.infer<typeof exerciseSchema>;
 
-export const exercisePage = pageOf(exerciseSchema);
+export const exercisePage = pageOf(exerciseSchema, 'ExercisePage');
 
 const searchText = z.string().trim().min(1).max(100);
 

@@ -82,7 +82,7 @@ export const listUsersQuery = paginationQuery.extend({
   is_active: booleanQuery.optional(),
 });
 export type ListUsersQuery = z.infer<typeof listUsersQuery>;
-export const userPage = pageOf(userSchema);
+export const userPage = pageOf(userSchema, 'UserPage');
 
 const breakdownRow = z.object({
   exercise_type: z.enum(EXERCISE_TYPES),
