@@ -1,0 +1,93 @@
+// One signed-in session: holds the token pair, sends the access token as the bearer on every call,
+// and when a call answers 401 trades the refresh token for a new pair once (rotation) and retries
+// that call. Concurrent 401s share one refresh: a refresh token is single-use, and presenting it
+// twice would revoke the whole sign-in (reuse detection).
+import { createClient, createConfig, type Client } from './generated/client/index.js';
+import { login as signIn, logout as signOut, refreshTokens } from './generated/sdk.gen.js';
+import type { TokenPair } from './generated/types.gen.js';
+
+export interface SessionOptions {
+  /** The API's origin, e.g. `https://mathakine-api.onrender.com`. */
+  baseUrl: string;
+  /** Tokens from an earlier sign-in (e.g. kept in storage). */
+  tokens?: TokenPair | null;
+  /** Called whenever the pair changes (sign-in, refresh, sign-out: null), to persist it. */
+  onTokens?: (tokens: TokenPair | null) => void;
+  /** The fetch to use (defaults to the global one). */
+  fetch?: typeof fetch;
+}
+
+// the calls that must not trigger a refresh themselves
+const NO_REFRESH = ['/api/auth/login', '/api/auth/refresh', '/api/auth/register'];
+
+export class Session {
+  /** Pass as `client` to any generated function: `listExercises({ client: session.client })`. */
+  readonly client: Client;
+  private tokens: TokenPair | null;
+  private refreshing: Promise<boolean> | null = null;
+  // the same API without the retry, for the refresh call itself
+  private readonly plain: Client;
+
+  constructor(private readonly options: SessionOptions) {
+    this.tokens = options.tokens ?? null;
+    const baseFetch = options.fetch ?? globalThis.fetch;
+    this.plain = createClient(createConfig({ baseUrl: options.baseUrl, fetch: baseFetch }));
+    this.client = createClient(
+      createConfig({
+        baseUrl: options.baseUrl,
+        auth: () => this.tokens?.access_token,
+        fetch: (input, init) => this.fetchWithRefresh(baseFetch, new Request(input, init)),
+      }),
+    );
+  }
+
+  get tokenPair(): TokenPair | null {
+    return this.tokens;
+  }
+
+  /** Signs in; throws the API's error body (401 on wrong credentials, 429 when throttled). */
+  async login(username: string, password: string): Promise<TokenPair> {
+    const { data } = await signIn({ client: this.plain, body: { username, password }, throwOnError: true });
+    this.setTokens(data);
+    return data;
+  }
+
+  /** Trades the refresh token for a new pair now; false when there is none or it was refused. */
+  refresh(): Promise<boolean> {
+    this.refreshing ??= this.rotate().finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
+  }
+
+  /** Signs out on the server (revokes the refresh tokens) and forgets the pair. */
+  async logout(): Promise<void> {
+    if (this.tokens) await signOut({ client: this.client, body: { refresh_token: this.tokens.refresh_token }, throwOnError: true });
+    this.setTokens(null);
+  }
+
+  private async rotate(): Promise<boolean> {
+    const refresh_token = this.tokens?.refresh_token;
+    if (!refresh_token) return false;
+    const { data } = await refreshTokens({ client: this.plain, body: { refresh_token } });
+    this.setTokens(data ?? null);
+    return data !== undefined;
+  }
+
+  private setTokens(tokens: TokenPair | null): void {
+    this.tokens = tokens;
+    this.options.onTokens?.(tokens);
+  }
+
+  private async fetchWithRefresh(baseFetch: typeof fetch, request: Request): Promise<Response> {
+    const retry = request.clone(); // the body can be read once
+    const sentToken = this.tokens?.access_token;
+    const response = await baseFetch(request);
+    if (response.status !== 401 || NO_REFRESH.includes(new URL(request.url).pathname) || !this.tokens) return response;
+    // another call may already have rotated the pair while this one was in flight
+    const renewed = this.tokens.access_token !== sentToken || (await this.refresh());
+    if (!renewed || !this.tokens) return response;
+    retry.headers.set('Authorization', `Bearer ${this.tokens.access_token}`);
+    return baseFetch(retry);
+  }
+}
