@@ -49,6 +49,8 @@ const envSchema = z
       ),
     RATE_LIMIT_PER_MINUTE: int(300, 1),
     AUTH_RATE_LIMIT_PER_MINUTE: int(20, 1),
+    // exercises a learner may save with POST /api/exercises/generate per rolling hour (counted in the database)
+    GENERATE_PER_HOUR: int(30, 1),
     BODY_LIMIT_BYTES: int(100 * 1024, 1024),
     MAX_HEADER_SIZE_BYTES: int(16 * 1024, 1024),
     TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
