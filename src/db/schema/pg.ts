@@ -112,11 +112,11 @@ export const exercises = pgTable(
     audio_url: text('audio_url'),
     is_active: boolean('is_active').notNull().default(true),
     is_archived: boolean('is_archived').notNull().default(false),
-    // a learner's generated exercise: seen by that learner and staff only (never the catalogue)
-    is_private: boolean('is_private').notNull().default(false),
     view_count: integer('view_count').notNull().default(0),
     created_at: createdAt(),
     updated_at: updatedAt(),
+    // a learner's generated exercise: seen by that learner and staff only (never the catalogue); last, where its migration put it
+    is_private: boolean('is_private').notNull().default(false),
   },
   (t) => [
     index('idx_exercises_type').on(t.exercise_type),
