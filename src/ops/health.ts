@@ -15,6 +15,7 @@ import { describeTarget } from '../db/url.js';
 import { formatBytes, formatPercent, statusMark } from './format.js';
 import { APP_TABLES, ENUM_COLUMNS, FOREIGN_KEYS, SCHEMA_TABLES } from './catalog.js';
 import { listLiveIndexes, listLiveTables, missingIndexes } from './indexes.js';
+import { lastMaintenanceRun } from './maintenance-runs.js';
 import { elapsedMs, errorMessage } from './progress.js';
 
 export const healthStatusSchema = z.enum(['pass', 'warn', 'fail']);
@@ -51,6 +52,9 @@ export interface HealthOptions {
 const SLOW_PING_MS = 500;
 /** SQLite: warn when the file system holding the database has less free space than this share. */
 const LOW_DISK_FREE_RATIO = 0.1;
+
+/** The last `db maintenance` run is stale after this (it runs daily). */
+const MAINTENANCE_STALE_HOURS = 48;
 
 const WORST: HealthStatus[] = ['fail', 'warn', 'pass'];
 export function worstStatus(statuses: HealthStatus[]): HealthStatus {
@@ -195,6 +199,26 @@ export async function fullHealthReport(database: Database, options: HealthOption
       output: `database file with WAL ${formatBytes(bytes)}; ${formatBytes(disk.bavail * disk.bsize)} free on its file system (${formatPercent(freeRatio, 0)})`,
     });
   });
+
+  if (liveTables.includes('maintenance_runs')) {
+    await run('maintenance:last_run', async () => {
+      const last = await lastMaintenanceRun(database);
+      if (!last) {
+        add('maintenance:last_run', { status: 'pass', output: 'never run here (schedule `mathakine db maintenance` daily: README "Maintenance")' });
+        return;
+      }
+      const ageHours = Math.round((Date.now() - last.started_at.getTime()) / 3_600_000);
+      const failed = last.steps.filter((s) => !s.ok);
+      add('maintenance:last_run', {
+        observedValue: last.started_at.toISOString(),
+        status: !last.ok || ageHours > MAINTENANCE_STALE_HOURS ? 'warn' : 'pass',
+        output:
+          `${last.ok ? 'ok' : 'FAILED'} ${ageHours} h ago, ${last.steps.map((s) => `${s.name} ${s.ok ? 'ok' : 'FAILED'} ${Math.round(s.duration_ms)} ms`).join(', ')}` +
+          (failed.length ? `; ${failed.map((s) => `${s.name}: ${s.summary}`).join('; ')}` : '') +
+          (ageHours > MAINTENANCE_STALE_HOURS ? ' (is the daily job still scheduled?)' : ''),
+      });
+    });
+  }
 
   const pool = database.poolStats();
   const inUse = pool.total - pool.idle;
