@@ -300,3 +300,13 @@ export const dashboardSnapshots = pgTable('dashboard_snapshots', {
   source: text('source').notNull(),
   data: json('data').notNull(),
 });
+
+// One row per `db maintenance` run (the Render cron job or a crontab), so health and the admin
+// pages can show the last one; steps: [{ name, ok, summary, duration_ms }].
+export const maintenanceRuns = pgTable('maintenance_runs', {
+  id: id(),
+  started_at: ts('started_at').notNull(),
+  finished_at: ts('finished_at').notNull(),
+  ok: boolean('ok').notNull(),
+  steps: json('steps').notNull(),
+});
