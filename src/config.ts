@@ -49,6 +49,8 @@ const envSchema = z
       ),
     RATE_LIMIT_PER_MINUTE: int(300, 1),
     AUTH_RATE_LIMIT_PER_MINUTE: int(20, 1),
+    // exercises a learner may save with POST /api/exercises/generate per rolling hour (counted in the database)
+    GENERATE_PER_HOUR: int(30, 1),
     BODY_LIMIT_BYTES: int(100 * 1024, 1024),
     MAX_HEADER_SIZE_BYTES: int(16 * 1024, 1024),
     TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
@@ -65,6 +67,8 @@ const envSchema = z
     // false behind a transaction-mode PgBouncer older than 1.21 (see README, scaling out)
     PG_NAMED_STATEMENTS: flag(true),
     BACKUP_DIR: z.string().min(1).default('./backups'),
+    // PostgreSQL: the plan's disk; `db health --full` warns above 80 % of it (0: no limit known)
+    DB_DISK_LIMIT_BYTES: int(0, 0),
     // every SQL statement and its duration in the log; `force` is needed in production
     DB_LOG_QUERIES: z.enum(['false', 'true', 'force']).default('false'),
     // minutes between in-process dashboard snapshots; 0 (default) leaves them to `db maintenance`

@@ -4,8 +4,7 @@ import pino from 'pino';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openConfiguredDatabase } from './db/configured.js';
-import { migrateOnStart } from './ops/migrate-on-start.js';
-import { isDatabaseEmpty, seedDemoContent } from './ops/seed.js';
+import { prepareDatabaseAtStart } from './ops/startup.js';
 import { describeTarget } from './db/url.js';
 import { loggerOptions } from './logger.js';
 
@@ -62,12 +61,7 @@ async function main() {
   process.on('SIGTERM', (signal) => void shutdown(signal));
   process.on('SIGINT', (signal) => void shutdown(signal));
 
-  await migrateOnStart(database, config, app.log);
-  if (config.SEED_ON_START && (await isDatabaseEmpty(database))) {
-    const demoUsers = config.NODE_ENV !== 'production';
-    const seeded = await seedDemoContent(database, { demoUsers, demoPassword: config.DEMO_PASSWORD });
-    app.log.info({ seeded }, demoUsers ? 'empty database: demo content and accounts added (see README)' : 'empty database: demo content added');
-  }
+  await prepareDatabaseAtStart(database, config, app.log);
   if (closing) return; // a signal came during start: shutdown() is closing the app
 
   await app.listen({ host: config.HOST, port: config.PORT });

@@ -2,6 +2,9 @@
 // Content belongs to a separate author (a maitre) and user routes target a separate learner, so
 // ownership never helps the caller. The test also proves the matrix covers every documented
 // route, and that no response of the whole walk carries a password hash.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Role } from '../src/db/enums.js';
 import { buildTestApp, describeEachDialect, type TestContext } from './helpers/app.js';
@@ -151,16 +154,30 @@ const ROWS: Row[] = [
   { route: 'GET /admin/health?full=true', request: () => ({ method: 'GET', url: '/admin/health?full=true' }), expected: [401, 403, 403, 403, 200] },
   { route: 'GET /admin/stats', request: () => ({ method: 'GET', url: '/admin/stats' }), expected: [401, 403, 403, 403, 200] },
   { route: 'POST /admin/optimize', request: () => ({ method: 'POST', url: '/admin/optimize' }), expected: [401, 403, 403, 403, 200] },
+  ...['overview', 'queries', 'space', 'connections', 'maintenance', 'learning'].map(
+    (page): Row => ({ route: `GET /admin/dashboard/${page}`, request: () => ({ method: 'GET', url: `/admin/dashboard/${page}` }), expected: [401, 403, 403, 403, 200] }),
+  ),
+  ...['queries/enable', 'backup', 'snapshot'].map(
+    (action): Row => ({ route: `POST /admin/dashboard/${action}`, request: () => ({ method: 'POST', url: `/admin/dashboard/${action}` }), expected: [401, 403, 403, 403, 200] }),
+  ),
+  {
+    // without {"confirm": true} nothing is cancelled: the archiviste gets 400
+    route: 'POST /admin/dashboard/connections/:pid/:action',
+    request: () => ({ method: 'POST', url: '/admin/dashboard/connections/1/cancel', payload: {} }),
+    expected: [401, 403, 403, 403, 400],
+  },
 ];
 
 describeEachDialect('role matrix', (dialect) => {
+  // the dashboard's backup button writes here, not into the working tree
+  const backupDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mathakine-roles-'));
   let ctx: TestContext;
   let fixture: Fixture;
   const callers = new Map<Caller, TestUser | null>();
   const bodies: string[] = [];
 
   beforeAll(async () => {
-    ctx = await buildTestApp(dialect);
+    ctx = await buildTestApp(dialect, { BACKUP_DIR: backupDir });
     for (const caller of CALLERS) callers.set(caller, caller === 'anonymous' ? null : await createUser(ctx, caller));
     const author = await createUser(ctx, 'maitre');
     const learner = await createUser(ctx, 'padawan');
@@ -170,7 +187,10 @@ describeEachDialect('role matrix', (dialect) => {
     expect(attempt.statusCode).toBe(201);
     fixture = { author, learner, exerciseId, challengeId, learnerAttemptId: attempt.json().attempt.id };
   });
-  afterAll(() => ctx.close());
+  afterAll(async () => {
+    await ctx.close();
+    fs.rmSync(backupDir, { recursive: true, force: true });
+  });
 
   it('covers every route of the OpenAPI document', async () => {
     const doc = (await ctx.app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, unknown>> };

@@ -235,7 +235,11 @@ export function registerDbCommands(db: Command): void {
           return false;
         }
       }
-      const report = await fullHealthReport(database, { migrationsFolder: options.migrationsFolder, timeoutMs: config.HEALTH_TIMEOUT_MS });
+      const report = await fullHealthReport(database, {
+        migrationsFolder: options.migrationsFolder,
+        timeoutMs: config.HEALTH_TIMEOUT_MS,
+        diskLimitBytes: config.DB_DISK_LIMIT_BYTES,
+      });
       output(options, report, formatHealth);
       return report.status !== 'fail';
     },

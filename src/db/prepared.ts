@@ -13,7 +13,20 @@
 // On PostgreSQL a prepared query is a named statement: each server connection parses and plans
 // it once. Behind a transaction-mode PgBouncer older than 1.21 named statements break:
 // PG_NAMED_STATEMENTS=false sends them unnamed (still built once, parsed by the server each time).
-import { statementName, type AppDb, type Tables } from './client.js';
+import type { AppDb, Tables } from './database.js';
+
+/** drizzle instances whose prepared queries must stay unnamed (PG_NAMED_STATEMENTS=false). */
+const unnamedStatementDbs = new WeakSet<object>();
+
+/** Called by the PostgreSQL client on each drizzle instance it makes when PG_NAMED_STATEMENTS=false. */
+export function sendStatementsUnnamed(db: object): void {
+  unnamedStatementDbs.add(db);
+}
+
+/** The name a prepared query runs under on this drizzle instance: undefined sends it unnamed. */
+export function statementName(db: AppDb, name: string): string | undefined {
+  return unnamedStatementDbs.has(db) ? undefined : name;
+}
 
 interface Preparable {
   prepare(name: string): { execute(values?: Record<string, unknown>): Promise<unknown> };

@@ -15,6 +15,8 @@ import { describeTarget } from '../db/url.js';
 import { formatBytes, formatPercent, statusMark } from './format.js';
 import { APP_TABLES, ENUM_COLUMNS, FOREIGN_KEYS, SCHEMA_TABLES } from './catalog.js';
 import { listLiveIndexes, listLiveTables, missingIndexes } from './indexes.js';
+import { SLOW_MEAN_MS, slowStatements } from './dashboard/queries.js';
+import { lastMaintenanceRun } from './maintenance-runs.js';
 import { elapsedMs, errorMessage } from './progress.js';
 
 export const healthStatusSchema = z.enum(['pass', 'warn', 'fail']);
@@ -45,12 +47,17 @@ export interface HealthOptions {
   migrationsFolder?: string;
   /** how long the connection check waits */
   timeoutMs?: number;
+  /** PostgreSQL: the disk the database may use (DB_DISK_LIMIT_BYTES); 0 or absent: unknown */
+  diskLimitBytes?: number;
 }
 
 /** Latency above which the connection check warns. */
 const SLOW_PING_MS = 500;
-/** SQLite: warn when the file system holding the database has less free space than this share. */
-const LOW_DISK_FREE_RATIO = 0.1;
+/** Warn when the disk holding the data (SQLite: its file system; PostgreSQL: DB_DISK_LIMIT_BYTES) is fuller than this. */
+export const DISK_USAGE_WARN_RATIO = 0.8;
+
+/** The last `db maintenance` run is stale after this (it runs daily). */
+const MAINTENANCE_STALE_HOURS = 48;
 
 const WORST: HealthStatus[] = ['fail', 'warn', 'pass'];
 export function worstStatus(statuses: HealthStatus[]): HealthStatus {
@@ -180,7 +187,19 @@ export async function fullHealthReport(database: Database, options: HealthOption
   await run('disk:usage', async () => {
     if (database.dialect === 'postgres') {
       const [row] = await database.query<{ bytes: number }>(DATABASE_SIZE_SQL);
-      add('disk:usage', { observedValue: Number(row.bytes), observedUnit: 'bytes', status: 'pass', output: 'pg_database_size' });
+      const bytes = Number(row.bytes);
+      const limit = options.diskLimitBytes ?? 0;
+      const used = limit > 0 ? bytes / limit : 0;
+      add('disk:usage', {
+        observedValue: bytes,
+        observedUnit: 'bytes',
+        status: used > DISK_USAGE_WARN_RATIO ? 'warn' : 'pass',
+        output:
+          limit > 0
+            ? `pg_database_size ${formatBytes(bytes)}, ${formatPercent(used, 0)} of DB_DISK_LIMIT_BYTES ${formatBytes(limit)}` +
+              (used > DISK_USAGE_WARN_RATIO ? ` (over ${formatPercent(DISK_USAGE_WARN_RATIO, 0)}: upgrade the plan's disk, or prune data)` : '')
+            : `pg_database_size ${formatBytes(bytes)} (set DB_DISK_LIMIT_BYTES to the plan's disk to get a warning above ${formatPercent(DISK_USAGE_WARN_RATIO, 0)})`,
+      });
       return;
     }
     const file = path.resolve(database.target.path);
@@ -188,13 +207,54 @@ export async function fullHealthReport(database: Database, options: HealthOption
     const bytes = size('') + size('-wal') + size('-shm');
     const disk = fs.statfsSync(path.dirname(file));
     const freeRatio = disk.blocks > 0 ? disk.bavail / disk.blocks : 1;
+    const usedRatio = 1 - freeRatio;
     add('disk:usage', {
       observedValue: bytes,
       observedUnit: 'bytes',
-      status: freeRatio < LOW_DISK_FREE_RATIO ? 'warn' : 'pass',
-      output: `database file with WAL ${formatBytes(bytes)}; ${formatBytes(disk.bavail * disk.bsize)} free on its file system (${formatPercent(freeRatio, 0)})`,
+      status: usedRatio > DISK_USAGE_WARN_RATIO ? 'warn' : 'pass',
+      output:
+        `database file with WAL ${formatBytes(bytes)}; its file system ${formatPercent(usedRatio, 0)} used, ${formatBytes(disk.bavail * disk.bsize)} free` +
+        (usedRatio > DISK_USAGE_WARN_RATIO ? ` (over ${formatPercent(DISK_USAGE_WARN_RATIO, 0)}: free space, prune backups with db backup --keep, or move the file)` : ''),
     });
   });
+
+  if (database.dialect === 'postgres') {
+    await run('queries:slow', async () => {
+      const slow = await slowStatements(database);
+      if (!slow.available) {
+        add('queries:slow', { status: 'pass', output: `not measured: ${slow.message}` });
+        return;
+      }
+      add('queries:slow', {
+        observedValue: slow.rows.length,
+        observedUnit: 'queries',
+        status: slow.rows.length ? 'warn' : 'pass',
+        output: slow.rows.length
+          ? slow.rows.map((r) => `${r.mean_ms.toFixed(0)} ms mean × ${r.calls}: ${r.query.replace(/\s+/g, ' ').slice(0, 120)}`).join(' | ')
+          : `none with a mean over ${SLOW_MEAN_MS} ms (pg_stat_statements)`,
+      });
+    });
+  }
+
+  if (liveTables.includes('maintenance_runs')) {
+    await run('maintenance:last_run', async () => {
+      const last = await lastMaintenanceRun(database);
+      if (!last) {
+        add('maintenance:last_run', { status: 'pass', output: 'never run here (schedule `mathakine db maintenance` daily: README "Maintenance")' });
+        return;
+      }
+      const ageHours = Math.round((Date.now() - last.started_at.getTime()) / 3_600_000);
+      const failed = last.steps.filter((s) => !s.ok);
+      add('maintenance:last_run', {
+        observedValue: last.started_at.toISOString(),
+        status: !last.ok || ageHours > MAINTENANCE_STALE_HOURS ? 'warn' : 'pass',
+        output:
+          `${last.ok ? 'ok' : 'FAILED'} ${ageHours} h ago, ${last.steps.map((s) => `${s.name} ${s.ok ? 'ok' : 'FAILED'} ${Math.round(s.duration_ms)} ms`).join(', ')}` +
+          (failed.length ? `; ${failed.map((s) => `${s.name}: ${s.summary}`).join('; ')}` : '') +
+          (ageHours > MAINTENANCE_STALE_HOURS ? ' (is the daily job still scheduled?)' : ''),
+      });
+    });
+  }
 
   const pool = database.poolStats();
   const inUse = pool.total - pool.idle;

@@ -10,6 +10,7 @@ import { backupDatabase, pruneBackups } from './backup.js';
 import { fullHealthReport } from './health.js';
 import { captureSnapshotQuietly } from './dashboard/snapshots.js';
 import { optimizeDatabase } from './optimize.js';
+import { recordMaintenanceRun } from './maintenance-runs.js';
 import { elapsedMs, errorMessage, silentProgress, type Progress } from './progress.js';
 
 export const maintenanceReportSchema = z.object({
@@ -59,6 +60,7 @@ export function pruneLogs(dir: string, days: number, now = new Date()): string[]
 
 export async function runMaintenance(database: Database, options: MaintenanceOptions): Promise<MaintenanceReport> {
   const startedAt = performance.now();
+  const startedAtDate = new Date();
   const progress = options.progress ?? silentProgress;
   const steps: MaintenanceReport['steps'] = [];
 
@@ -108,8 +110,11 @@ export async function runMaintenance(database: Database, options: MaintenanceOpt
     return { ok: report.status !== 'fail', summary: `${report.status}${problems.length ? `: ${problems.join(', ')}` : ''}` };
   });
 
-  await captureSnapshotQuietly(database, 'maintenance'); // the admin dashboard's history and "last maintenance run"
-  return { ok: steps.every((s) => s.ok), steps, duration_ms: elapsedMs(startedAt) };
+  await captureSnapshotQuietly(database, 'maintenance'); // the admin dashboard's history
+  const report = { ok: steps.every((s) => s.ok), steps, duration_ms: elapsedMs(startedAt) };
+  // health and the admin pages show the last run; a run that cannot be recorded fails the job
+  await recordMaintenanceRun(database, { started_at: startedAtDate, finished_at: new Date(), ok: report.ok, steps });
+  return report;
 }
 
 /** The report for people (the CLI without --json). */

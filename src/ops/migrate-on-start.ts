@@ -7,7 +7,7 @@ import type { Database } from '../db/client.js';
 import { applyMigrations, migrationStatus } from '../db/migrate.js';
 import { safeMigrate } from './migrate-safe.js';
 
-interface StartLogger {
+export interface StartLogger {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;

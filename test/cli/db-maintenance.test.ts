@@ -48,6 +48,15 @@ describeEachDialect('mathakine db maintenance', (dialect) => {
     const human = await cli('db', 'maintenance');
     expect(human.code).toBe(0);
     expect(human.stdout.trim().split('\n')).toHaveLength(7); // six steps and the verdict
+
+    // both runs recorded, with each step's outcome and duration
+    const runs = await execSql(ctx.scratch.url, ['select ok, steps, started_at, finished_at from maintenance_runs order by id']);
+    expect(runs).toHaveLength(2);
+    const steps = (typeof runs[1].steps === 'string' ? JSON.parse(runs[1].steps) : runs[1].steps) as { name: string; ok: boolean; duration_ms: number }[];
+    expect(steps.map((s) => s.name)).toEqual(['prune logs', 'prune backups', 'purge sessions', 'optimize', 'backup', 'health']);
+    expect(steps.every((s) => s.ok && s.duration_ms >= 0)).toBe(true);
+    const health = await cli('db', 'health', '--full', '--json');
+    expect(health.json().checks['maintenance:last_run'][0]).toMatchObject({ status: 'pass', output: expect.stringMatching(/^ok 0 h ago, prune logs ok/) });
   });
 
   it('exits 1 when a step fails, after running the others', async () => {
@@ -59,6 +68,11 @@ describeEachDialect('mathakine db maintenance', (dialect) => {
       expect(steps.map((s: { name: string }) => s.name)).toEqual(['prune logs', 'prune backups', 'purge sessions', 'optimize', 'backup', 'health']);
       expect(steps.find((s: { name: string }) => s.name === 'backup').ok).toBe(true);
       expect(steps.find((s: { name: string }) => s.name === 'health')).toMatchObject({ ok: false, summary: expect.stringMatching(/orphan_rows/) });
+      // the failed run is recorded and shown by health (warn: the last run failed)
+      const [run] = await execSql(ctx.scratch.url, ['select ok from maintenance_runs order by id desc limit 1']);
+      expect(Boolean(run.ok)).toBe(false);
+      const health = await cli('db', 'health', '--full', '--json');
+      expect(health.json().checks['maintenance:last_run'][0]).toMatchObject({ status: 'warn', output: expect.stringMatching(/^FAILED .*health: fail/) });
     } finally {
       await execSql(ctx.scratch.url, [`delete from progress where user_id = ${ORPHAN_USER_ID}`]);
     }

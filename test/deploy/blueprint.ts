@@ -13,6 +13,7 @@ export interface EnvVarSpec {
   generateValue?: boolean;
   sync?: boolean;
   fromDatabase?: { name: string; property: string };
+  fromService?: { type: string; name: string; envVarKey: string };
 }
 
 export interface WebServiceSpec {
@@ -27,6 +28,8 @@ export interface WebServiceSpec {
   dockerfilePath?: string;
   maxShutdownDelaySeconds?: number;
   numInstances?: number;
+  schedule?: string;
+  dockerCommand?: string;
   envVars: EnvVarSpec[];
 }
 
@@ -53,18 +56,30 @@ export function webService(blueprint: Blueprint): WebServiceSpec {
   return web[0];
 }
 
+export function cronJob(blueprint: Blueprint, name: string): WebServiceSpec {
+  const job = blueprint.services.find((s) => s.type === 'cron' && s.name === name);
+  if (!job) throw new Error(`no cron job ${name} in render.yaml`);
+  return job;
+}
+
 /**
  * The environment Render would start the service with: literal values as strings, a generated
  * value like Render's (256 random bits, base64), a database's connection string shaped like
  * Render's internal URL. `sync: false` variables are typed in the dashboard: `manual` supplies them.
  */
-export function renderEnvironment(service: WebServiceSpec, manual: Record<string, string> = {}): Record<string, string> {
+export function renderEnvironment(
+  service: WebServiceSpec,
+  manual: Record<string, string> = {},
+  services: Record<string, Record<string, string>> = {},
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const spec of service.envVars) {
     if (spec.value !== undefined) env[spec.key] = String(spec.value);
     else if (spec.generateValue) env[spec.key] = randomBytes(32).toString('base64');
     else if (spec.fromDatabase?.property === 'connectionString') env[spec.key] = `postgresql://mathakine:s3cret@dpg-example-a/${spec.fromDatabase.name}`;
     else if (spec.sync === false && manual[spec.key] !== undefined) env[spec.key] = manual[spec.key];
+    else if (spec.fromService && services[spec.fromService.name]?.[spec.fromService.envVarKey] !== undefined)
+      env[spec.key] = services[spec.fromService.name][spec.fromService.envVarKey];
   }
   return env;
 }

@@ -21,6 +21,8 @@ beforeAll(async () => {
   fs.mkdirSync(imageRoot, { recursive: true });
   const tsc = path.join(PROJECT_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   await run(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', path.join(imageRoot, 'dist')], { cwd: PROJECT_ROOT });
+  // npm run build's second step: the admin page's static files next to the compiled code
+  fs.cpSync(path.join(PROJECT_ROOT, 'src/modules/admin/page'), path.join(imageRoot, 'dist/modules/admin/page'), { recursive: true });
   fs.cpSync(path.join(PROJECT_ROOT, 'drizzle'), path.join(imageRoot, 'drizzle'), { recursive: true });
   fs.cpSync(path.join(PROJECT_ROOT, 'bin'), path.join(imageRoot, 'bin'), { recursive: true });
   fs.copyFileSync(path.join(PROJECT_ROOT, 'package.json'), path.join(imageRoot, 'package.json'));

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_KEYS, ConfigError, parseConfig } from '../../src/config.js';
-import { PROJECT_ROOT, readBlueprint, renderEnvironment, webService } from './blueprint.js';
+import { cronJob, PROJECT_ROOT, readBlueprint, renderEnvironment, webService } from './blueprint.js';
 
 const blueprint = readBlueprint();
 const service = webService(blueprint);
@@ -33,6 +33,29 @@ describe('render.yaml', () => {
     // pre-deploy commands only run on paid instance types
     expect(service.plan).toBeDefined();
     expect(service.plan).not.toBe('free');
+  });
+
+  it('runs `db maintenance` daily as a cron job of the same image, with a production environment that parses', () => {
+    const job = cronJob(blueprint, 'mathakine-maintenance');
+    expect(job.dockerCommand).toBe('node bin/mathakine.js db maintenance');
+    expect(job.runtime).toBe(service.runtime);
+    expect(job.dockerfilePath).toBe(service.dockerfilePath);
+    expect(job.region).toBe(service.region);
+    // five cron fields, a fixed minute and hour, every day
+    expect(job.schedule).toMatch(/^\d{1,2} \d{1,2} \* \* \*$/);
+    const keys = job.envVars.map((v) => v.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const key of keys) expect(CONFIG_KEYS, `${key} is not read by src/config.ts`).toContain(key);
+    for (const spec of job.envVars.filter((v) => v.fromService)) {
+      expect(spec.fromService!.name, spec.key).toBe(service.name);
+      expect(service.envVars.map((v) => v.key), spec.key).toContain(spec.fromService!.envVarKey);
+    }
+    const web = renderEnvironment(service, MANUAL);
+    const env = renderEnvironment(job, {}, { [service.name]: web });
+    expect(missingInProduction(env)).toEqual([]);
+    const config = parseConfig(env);
+    expect(config.DATABASE_URL).toEqual(parseConfig(web).DATABASE_URL); // the same database as the web service
+    expect(config.JWT_SECRET).toBe(web.JWT_SECRET);
   });
 
   it('takes DATABASE_URL from the PostgreSQL database it declares, in the same region', () => {

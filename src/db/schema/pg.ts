@@ -115,6 +115,8 @@ export const exercises = pgTable(
     view_count: integer('view_count').notNull().default(0),
     created_at: createdAt(),
     updated_at: updatedAt(),
+    // a learner's generated exercise: seen by that learner and staff only (never the catalogue); last, where its migration put it
+    is_private: boolean('is_private').notNull().default(false),
   },
   (t) => [
     index('idx_exercises_type').on(t.exercise_type),
@@ -297,4 +299,14 @@ export const dashboardSnapshots = pgTable('dashboard_snapshots', {
   created_at: createdAt(),
   source: text('source').notNull(),
   data: json('data').notNull(),
+});
+
+// One row per `db maintenance` run (the Render cron job or a crontab), so health and the admin
+// pages can show the last one; steps: [{ name, ok, summary, duration_ms }].
+export const maintenanceRuns = pgTable('maintenance_runs', {
+  id: id(),
+  started_at: ts('started_at').notNull(),
+  finished_at: ts('finished_at').notNull(),
+  ok: boolean('ok').notNull(),
+  steps: json('steps').notNull(),
 });

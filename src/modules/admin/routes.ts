@@ -37,7 +37,7 @@ const adminRoutes: FastifyPluginAsyncZod = async (app) => {
         if (!app.isAdmin(request)) {
           throw request.actor ? forbidden('The full health report is for administrators') : unauthorized('The full health report needs admin authentication');
         }
-        const report = await fullHealthReport(app.database, { timeoutMs: app.config.HEALTH_TIMEOUT_MS });
+        const report = await fullHealthReport(app.database, { timeoutMs: app.config.HEALTH_TIMEOUT_MS, diskLimitBytes: app.config.DB_DISK_LIMIT_BYTES });
         reply.type(HEALTH_CONTENT_TYPE).header('cache-control', 'no-store');
         return reply.status(report.status === 'fail' ? 503 : 200).send(report);
       }

@@ -99,14 +99,16 @@ const exerciseRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Generate an exercise of a type and difficulty',
         description:
           'Saves the exercise (the caller is its creator) and answers 201 with it, under the visibility rule. ' +
+          "A learner's generated exercise is private (`is_private`: seen by that learner and staff only, never in other learners' lists or `random`), " +
+          'and a learner may save `GENERATE_PER_HOUR` (30) of them in a rolling hour (then 429 with Retry-After). ' +
           'With `preview: true` (maitre and above, else 403) answers 200 with the exercise and its answer, without saving it. ' +
           'The same `seed`, type and difficulty always give the same exercise.',
         body: generateExerciseBody,
-        response: { 200: generatedExerciseSchema, 201: exerciseSchema, 400: errorBodySchema },
+        response: { 200: generatedExerciseSchema, 201: exerciseSchema, 400: errorBodySchema, 429: errorBodySchema },
       },
     },
     async (request, reply) => {
-      const result = await generate(store, actorOf(request), request.body);
+      const result = await generate(store, actorOf(request), request.body, app.config.GENERATE_PER_HOUR);
       if (result.saved) return reply.status(201).send(result.exercise);
       return reply.status(200).send(result.exercise);
     },

@@ -35,6 +35,7 @@ export const exerciseSchema = z
     audio_url: z.string().nullable(),
     is_active: z.boolean(),
     is_archived: z.boolean(),
+    is_private: z.boolean().describe("a learner's generated exercise: only that learner and staff see it"),
     view_count: z.number().int(),
     created_at: timestamp,
     updated_at: timestamp,

@@ -11,13 +11,13 @@
 //   content, maitre and above: a learner becomes an exercise's creator only by generating it, and
 //   that must neither show them the answer nor let them rewrite it.
 import { randomInt } from 'node:crypto';
-import { and, asc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, or, sql, type SQL } from 'drizzle-orm';
 import type { Tables } from '../../db/client.js';
 import { DIFFICULTIES, EXERCISE_TYPES, roleAtLeast, type Difficulty, type ExerciseType } from '../../db/enums.js';
 import { containsPattern, incrementUpToMax, matchesPattern, qualified } from '../../db/operators.js';
 import { preparedQuery, preparedVariants } from '../../db/prepared.js';
 import { runPrepared, type Reads, type Store, type Tx } from '../../db/store.js';
-import { conflict, forbidden, notFound, unprocessable } from '../../errors.js';
+import { AppError, conflict, forbidden, notFound, unprocessable } from '../../errors.js';
 import type { Page } from '../../http/schemas.js';
 import type { Actor } from '../auth/actor.js';
 import { seesAnswers } from '../auth/access.js';
@@ -87,6 +87,13 @@ function shapeOf(key: string): ListShape {
   return { audience: audience as ListShape['audience'], type: filters.includes('t'), difficulty: filters.includes('d'), search: filters.includes('q') };
 }
 
+/** The catalogue, plus the learner's own generated exercises (placeholder `user_id`); other learners' are private. */
+const visibleToLearner = (exercises: Tables['exercises']) =>
+  or(eq(exercises.is_private, false), eq(exercises.creator_id, sql.placeholder('user_id'))) as SQL;
+
+/** A private exercise exists only for its learner and staff. */
+const privateToOthers = (actor: Actor, row: ExerciseRow) => row.is_private && row.creator_id !== actor.id && !isStaff(actor);
+
 function listConditions(tables: Tables, shape: ListShape): SQL | undefined {
   const { exercises } = tables;
   const conditions: SQL[] = [];
@@ -96,7 +103,7 @@ function listConditions(tables: Tables, shape: ListShape): SQL | undefined {
     const pattern = sql.placeholder('pattern');
     conditions.push(sql`(${matchesPattern(exercises.title, pattern)} or ${matchesPattern(exercises.question, pattern)})`);
   }
-  if (shape.audience === 'learner') conditions.push(...inServiceConditions(exercises));
+  if (shape.audience === 'learner') conditions.push(...inServiceConditions(exercises), visibleToLearner(exercises));
   else conditions.push(eq(exercises.is_archived, shape.audience === 'staff_archived'));
   return and(...conditions);
 }
@@ -149,7 +156,7 @@ export async function listExercises(store: Store, actor: Actor, query: ListExerc
   const filters = filterValues(query);
   const [rows, [{ total }]] = await Promise.all([
     runPrepared(store, pageQuery, key, { ...filters, user_id: actor.id, limit: query.limit, offset: query.offset }),
-    runPrepared(store, countQuery, key, filters),
+    runPrepared(store, countQuery, key, { ...filters, user_id: actor.id }),
   ]);
   // `attempted` stays on the row: responses carry only the fields their schema declares
   const items = rows.map((row) => toExerciseView(row, row.attempted || seesAnswers(actor, authorFor(actor, row))));
@@ -160,7 +167,7 @@ export async function listExercises(store: Store, actor: Actor, query: ListExerc
 export async function randomExercise(store: Store, actor: Actor, filters: ExerciseFilters): Promise<ExerciseView> {
   const key = shapeFor('learner', filters);
   const values = filterValues(filters);
-  const [{ total }] = await runPrepared(store, countQuery, key, values);
+  const [{ total }] = await runPrepared(store, countQuery, key, { ...values, user_id: actor.id });
   if (total === 0) throw notFound('Exercise');
   // count + offset instead of `order by random()`: the pick reads one row, not the whole table
   const [row] = await runPrepared(store, pageQuery, key, { ...values, user_id: actor.id, limit: 1, offset: randomInt(total) });
@@ -177,13 +184,13 @@ export const countViewQuery = preparedVariants('exercise_count_view', (db, table
       .update(exercises)
       // updated_at set to itself: a view is not an edit (the column's $onUpdate would bump it)
       .set({ view_count: incrementUpToMax(exercises.view_count), updated_at: sql`${exercises.updated_at}` })
-      .where(who === 'staff' ? byId : and(byId, ...inServiceConditions(exercises)))
+      .where(who === 'staff' ? byId : and(byId, ...inServiceConditions(exercises), visibleToLearner(exercises)))
       .returning()
   );
 });
 
 export async function getExercise(store: Store, actor: Actor, id: number): Promise<ExerciseView> {
-  const [row] = await store.transaction((tx) => runPrepared(tx, countViewQuery, isStaff(actor) ? 'staff' : 'learner', { id }));
+  const [row] = await store.transaction((tx) => runPrepared(tx, countViewQuery, isStaff(actor) ? 'staff' : 'learner', { id, user_id: actor.id }));
   if (!row) throw notFound('Exercise');
   return viewFor(store, actor, row);
 }
@@ -253,20 +260,47 @@ export async function deleteExercise(store: Store, actor: Actor, id: number, har
 
 export type GenerateResult = { saved: true; exercise: ExerciseView } | { saved: false; exercise: GeneratedExercise };
 
-/** Generates an exercise; saves it (creator = caller) unless `preview`, which is for staff. */
-export async function generate(store: Store, actor: Actor, input: GenerateExerciseInput): Promise<GenerateResult> {
+const GENERATE_WINDOW_MS = 3_600_000;
+
+/**
+ * Generates an exercise; saves it (creator = caller) unless `preview`, which is for staff. A
+ * learner's is private (theirs and staff's, never the catalogue) and counts against
+ * `perHour` saves in a rolling hour, counted in the database so every instance agrees; staff
+ * generate for the catalogue, without a budget.
+ */
+export async function generate(store: Store, actor: Actor, input: GenerateExerciseInput, perHour: number): Promise<GenerateResult> {
   if (input.preview && !isStaff(actor)) throw forbidden('Only maitre and above may preview a generated exercise');
   const generated = generateExercise(input);
   if (input.preview) return { saved: false, exercise: generated };
   const { exercises } = store.tables;
-  const [row] = await store.transaction((tx) =>
-    tx.db
+  const learner = !isStaff(actor);
+  const [row] = await store.transaction(async (tx) => {
+    if (learner) await assertGenerationBudget(tx, actor, perHour);
+    return tx.db
       .insert(exercises)
-      .values({ ...generated, creator_id: actor.id })
-      .returning(),
-  );
+      .values({ ...generated, creator_id: actor.id, is_private: learner })
+      .returning();
+  });
   // a fresh exercise has no attempts: only the role decides
   return { saved: true, exercise: toExerciseView(row, seesAnswers(actor, authorFor(actor, row))) };
+}
+
+/** 429 with Retry-After once the learner saved `perHour` generated exercises in the last hour. */
+async function assertGenerationBudget(tx: Tx, actor: Actor, perHour: number): Promise<void> {
+  const { exercises } = tx.tables;
+  const since = new Date(Date.now() - GENERATE_WINDOW_MS);
+  const recent = await tx.db
+    .select({ created_at: exercises.created_at })
+    .from(exercises)
+    .where(and(eq(exercises.creator_id, actor.id), eq(exercises.is_private, true), gte(exercises.created_at, since)))
+    .orderBy(desc(exercises.created_at))
+    .limit(perHour);
+  if (recent.length < perHour) return;
+  // the window frees a place when the oldest of the last `perHour` leaves it
+  const seconds = Math.max(1, Math.ceil((recent[perHour - 1].created_at.getTime() + GENERATE_WINDOW_MS - Date.now()) / 1000));
+  throw new AppError(429, 'RATE_LIMITED', `At most ${perHour} generated exercises an hour: retry in ${seconds} seconds`, undefined, {
+    'retry-after': String(seconds),
+  });
 }
 
 export const exerciseByIdQuery = preparedQuery('exercise_by_id', (db, { exercises }) =>
@@ -279,7 +313,7 @@ export const exerciseByIdQuery = preparedQuery('exercise_by_id', (db, { exercise
  */
 export async function exerciseForAttempt(tx: Tx, actor: Actor, id: number): Promise<ExerciseRow> {
   const [row] = await runPrepared(tx, exerciseByIdQuery, { id });
-  if (!row || (!inService(row) && !isStaff(actor))) throw notFound('Exercise');
+  if (!row || (!inService(row) && !isStaff(actor)) || privateToOthers(actor, row)) throw notFound('Exercise');
   if (!inService(row)) throw conflict('This exercise is archived or inactive: it does not accept attempts');
   return row;
 }

@@ -8,8 +8,8 @@ import { migrationStatus } from '../../db/migrate.js';
 import { APP_TABLES } from '../catalog.js';
 import type { LiveIndex } from '../catalog.js';
 import { listLiveIndexes, listLiveTables, missingIndexes } from '../indexes.js';
+import { lastMaintenanceRun } from '../maintenance-runs.js';
 import { elapsedMs, errorMessage } from '../progress.js';
-import { lastSnapshot } from './snapshots.js';
 import type { Light } from './shared.js';
 import { lastBackup } from './upkeep.js';
 
@@ -198,10 +198,11 @@ export async function overviewPage(database: Database, options: { backupDir: str
     return age > 2 * DAY_MS ? { status: 'amber', value: last.at.toISOString(), reason, action: 'schedule `mathakine db maintenance` daily' } : ok(last.at.toISOString(), reason);
   });
   await check('maintenance', 'Last maintenance run', async () => {
-    const last = await lastSnapshot(database, 'maintenance');
+    const last = await lastMaintenanceRun(database);
     if (!last) return { status: 'amber', value: null, reason: 'no `db maintenance` run recorded', action: 'schedule `mathakine db maintenance` daily' };
-    const age = Date.now() - new Date(last.created_at).getTime();
-    const reason = `${new Date(last.created_at).toISOString()} (${Math.round(age / 3_600_000)} h ago)`;
+    const age = Date.now() - last.started_at.getTime();
+    const reason = `${last.started_at.toISOString()} (${Math.round(age / 3_600_000)} h ago)${last.ok ? '' : `, failed: ${last.steps.filter((s) => !s.ok).map((s) => s.name).join(', ')}`}`;
+    if (!last.ok) return { status: 'red', value: reason, reason, action: 'read the failed step in `mathakine db health --full` and run `mathakine db maintenance` again' };
     return age > 2 * DAY_MS ? { status: 'amber', value: reason, reason, action: 'schedule `mathakine db maintenance` daily' } : ok(reason, reason);
   });
 

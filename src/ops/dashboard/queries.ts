@@ -38,6 +38,13 @@ const byOrder = (database: PostgresDatabase, order: 'total' | 'mean') =>
     order by ${sql.raw(order === 'total' ? 'total_exec_time' : 'mean_exec_time')} desc
     limit ${LIMIT}`);
 
+/** The statements whose mean time is over SLOW_MEAN_MS (the guide's "performance dégradée" query), or how to enable the extension. */
+export async function slowStatements(database: PostgresDatabase): Promise<{ available: boolean; message?: string; rows: Omit<QueryRow, 'slow'>[] }> {
+  const state = await statementsState(database);
+  if (!state.preloaded || !state.installed) return { available: false, message: state.message, rows: [] };
+  return { available: true, rows: (await byOrder(database, 'mean')).filter((r) => r.mean_ms > SLOW_MEAN_MS) };
+}
+
 /** Calls and time spent between consecutive snapshots (never by resetting the extension). */
 export function statementHistory(snapshots: Snapshot[]): QueriesPage['history'] {
   const history: QueriesPage['history'] = [];

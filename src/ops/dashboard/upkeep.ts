@@ -4,7 +4,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { listBackups } from '../backup.js';
-import { lastSnapshot } from './snapshots.js';
+import { lastMaintenanceRun } from '../maintenance-runs.js';
 
 export interface UpkeepPage {
   dialect: Database['dialect'];
@@ -32,7 +32,7 @@ export async function lastBackup(backupDir: string): Promise<UpkeepPage['last_ba
 }
 
 export async function upkeepPage(database: Database, backupDir: string): Promise<UpkeepPage> {
-  const common = { last_backup: await lastBackup(backupDir), last_maintenance: (await lastSnapshot(database, 'maintenance'))?.created_at ?? null };
+  const common = { last_backup: await lastBackup(backupDir), last_maintenance: (await lastMaintenanceRun(database))?.started_at ?? null };
   if (database.dialect === 'postgres') {
     const rows = await database.query<{
       name: string;

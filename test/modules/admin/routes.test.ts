@@ -2,6 +2,7 @@
 // ADMIN_TOKEN), the full health report and what it catches, optimize's idempotence, the stats.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RECOMMENDED_INDEXES } from '../../../src/ops/catalog.js';
+import { recordMaintenanceRun } from '../../../src/ops/maintenance-runs.js';
 import { buildTestApp, describeEachDialect, type TestContext } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/users.js';
 import { execSql, ORPHAN_USER_ID, plantOrphan } from '../../ops/fixtures.js';
@@ -106,6 +107,29 @@ describeEachDialect('admin routes', (dialect) => {
     expect(body.checks['disk:usage'][0].observedValue).toBeGreaterThan(0);
     const users = body.checks['tables:rows'].find((c: { componentId: string }) => c.componentId === 'users');
     expect(users.observedValue).toBe(3);
+  });
+
+  it('shows the last db maintenance run: never, then a failed one as a warning with the failed step', async () => {
+    const before = (await ctx.app.inject({ method: 'GET', url: '/admin/health?full=true', headers: archiviste.headers })).json();
+    expect(before.checks['maintenance:last_run'][0]).toMatchObject({ status: 'pass', output: expect.stringMatching(/^never run here/) });
+    const started = new Date(Date.now() - 3_000);
+    await recordMaintenanceRun(ctx.database, {
+      started_at: started,
+      finished_at: new Date(),
+      ok: false,
+      steps: [
+        { name: 'optimize', ok: true, summary: 'no index missing', duration_ms: 40 },
+        { name: 'backup', ok: false, summary: 'pg_dump: connection refused', duration_ms: 12 },
+      ],
+    });
+    const res = await ctx.app.inject({ method: 'GET', url: '/admin/health?full=true', headers: archiviste.headers });
+    expect(res.statusCode).toBe(200); // a warning: the API itself is fine
+    expect(res.json().checks['maintenance:last_run'][0]).toMatchObject({
+      status: 'warn',
+      observedValue: started.toISOString(),
+      output: 'FAILED 0 h ago, optimize ok 40 ms, backup FAILED 12 ms; backup: pg_dump: connection refused',
+    });
+    await execSql(ctx.url, ['delete from maintenance_runs']);
   });
 
   it('finds an orphan row planted with foreign-key checks off, and answers 503 fail', async () => {

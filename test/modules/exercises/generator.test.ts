@@ -69,7 +69,7 @@ describeEachDialect('POST /api/exercises/generate', (dialect) => {
   }
 
   beforeAll(async () => {
-    ctx = await buildTestApp(dialect);
+    ctx = await buildTestApp(dialect, { GENERATE_PER_HOUR: '1000' }); // the type × difficulty walk saves 45
     padawan = await createUser(ctx, 'padawan');
     maitre = await createUser(ctx, 'maitre');
   });
@@ -96,10 +96,9 @@ describeEachDialect('POST /api/exercises/generate', (dialect) => {
         expect(exercise).not.toHaveProperty('correct_answer');
         expect(exercise).not.toHaveProperty('explanation');
 
-        // exactly one choice is right: the answer itself
-        const other = await createUser(ctx, 'padawan');
+        // exactly one choice is right: the answer itself (tried by its learner: it is private to them)
         const verdicts = [];
-        for (const choice of shown.choices) verdicts.push((await answer(ctx, other, exercise.id, { user_answer: choice })).is_correct);
+        for (const choice of shown.choices) verdicts.push((await answer(ctx, padawan, exercise.id, { user_answer: choice })).is_correct);
         expect(verdicts.filter(Boolean)).toHaveLength(1);
         expect(verdicts[shown.choices.indexOf(shown.correct_answer)]).toBe(true);
       },
@@ -210,5 +209,70 @@ describeEachDialect('POST /api/exercises/generate', (dialect) => {
         expect(result.is_correct, row.title).toBe(true);
       }
     });
+  });
+});
+
+describeEachDialect("a learner's generated exercises", (dialect) => {
+  let ctx: TestContext;
+  let owner: TestUser;
+  let other: TestUser;
+  let gardien: TestUser;
+  const BUDGET = 3;
+
+  beforeAll(async () => {
+    ctx = await buildTestApp(dialect, { GENERATE_PER_HOUR: String(BUDGET) });
+    owner = await createUser(ctx, 'padawan');
+    other = await createUser(ctx, 'padawan');
+    gardien = await createUser(ctx, 'gardien');
+  });
+  afterAll(() => ctx?.close());
+
+  const call = (method: 'GET' | 'POST', url: string, user: TestUser, payload?: object) => ctx.app.inject({ method, url, headers: user.headers, payload });
+  const idsOf = (res: { json(): { items: { id: number }[] } }) => res.json().items.map((e) => e.id);
+
+  it('are private to that learner and staff, and cost the learner from an hourly budget', async () => {
+    const saved = await call('POST', '/api/exercises/generate', owner, { exercise_type: 'geometrie', difficulty: 'grand_maitre', seed: 'private' });
+    expect(saved.statusCode, saved.body).toBe(201);
+    const id: number = saved.json().id;
+    expect(saved.json()).toMatchObject({ is_private: true, creator_id: owner.id });
+
+    // the owner and staff find it by id, in lists and in random; another learner never does
+    expect((await call('GET', `/api/exercises/${id}`, owner)).statusCode).toBe(200);
+    expect((await call('GET', `/api/exercises/${id}`, gardien)).json()).toMatchObject({ id, is_private: true });
+    expect((await call('GET', `/api/exercises/${id}`, other)).statusCode).toBe(404);
+    const filter = '?exercise_type=geometrie&difficulty=grand_maitre&limit=100';
+    expect(idsOf(await call('GET', `/api/exercises${filter}`, owner))).toContain(id);
+    expect(idsOf(await call('GET', `/api/exercises${filter}`, gardien))).toContain(id);
+    const othersList = await call('GET', `/api/exercises${filter}`, other);
+    expect(idsOf(othersList)).not.toContain(id);
+    expect(othersList.json().total).toBe(idsOf(othersList).length);
+    for (let i = 0; i < 5; i++) {
+      const random = await call('GET', '/api/exercises/random?exercise_type=geometrie&difficulty=grand_maitre', other);
+      if (random.statusCode === 200) expect(random.json().id).not.toBe(id);
+      else expect(random.statusCode).toBe(404);
+    }
+    expect((await call('GET', '/api/exercises/random?exercise_type=geometrie&difficulty=grand_maitre', owner)).statusCode).toBe(200);
+    const attempt = await call('POST', `/api/exercises/${id}/attempts`, other, { user_answer: '1' });
+    expect(attempt.statusCode).toBe(404);
+    expect((await call('POST', `/api/exercises/${id}/attempts`, owner, { user_answer: '1' })).statusCode).toBe(201);
+
+    // the budget: BUDGET saves an hour, then 429 with Retry-After and nothing stored
+    for (let i = 1; i < BUDGET; i++) {
+      expect((await call('POST', '/api/exercises/generate', owner, { exercise_type: 'addition', difficulty: 'initie' })).statusCode).toBe(201);
+    }
+    const { exercises } = ctx.database.tables;
+    const before = (await ctx.database.db.select({ id: exercises.id }).from(exercises)).length;
+    const over = await call('POST', '/api/exercises/generate', owner, { exercise_type: 'addition', difficulty: 'initie' });
+    expect(over.statusCode, over.body).toBe(429);
+    expect(over.json().error.code).toBe('RATE_LIMITED');
+    expect(Number(over.headers['retry-after'])).toBeGreaterThan(3000);
+    expect((await ctx.database.db.select({ id: exercises.id }).from(exercises)).length).toBe(before);
+    // another learner has a budget of their own; staff generate for the catalogue, unbudgeted and public
+    expect((await call('POST', '/api/exercises/generate', other, { exercise_type: 'addition', difficulty: 'initie' })).statusCode).toBe(201);
+    for (let i = 0; i <= BUDGET; i++) {
+      const staff = await call('POST', '/api/exercises/generate', gardien, { exercise_type: 'addition', difficulty: 'initie' });
+      expect(staff.statusCode).toBe(201);
+      expect(staff.json().is_private).toBe(false);
+    }
   });
 });

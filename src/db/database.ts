@@ -1,0 +1,88 @@
+// The Database object services use, on both dialects (types only; see client.ts for openDatabase).
+//
+// Services are written once against the PostgreSQL flavour of drizzle's query builder (`AppDb`)
+// and the PostgreSQL table objects (`Tables`). On SQLite the same calls are made on drizzle's
+// better-sqlite3 builder with the SQLite tables: the builder API we use (select/insert/update/
+// delete, returning, onConflict…, operators from drizzle-orm) is the same on both, so the cast
+// in openSqlite() is sound as long as services stay off dialect-only calls (`execute`, `for`,
+// `ilike`). Raw SQL goes through `query()`, or lives in db/, modules/admin and ops/.
+import type { QueryLogger } from './query-log.js';
+import type BetterSqlite3 from 'better-sqlite3';
+import type pg from 'pg';
+import type { SQL } from 'drizzle-orm';
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import type { NodePgDatabase, NodePgQueryResultHKT } from 'drizzle-orm/node-postgres';
+import type { PgDatabase } from 'drizzle-orm/pg-core';
+import type { Logger } from 'pino';
+import type * as pgSchema from './schema/pg.js';
+import type * as sqliteSchema from './schema/sqlite.js';
+import type { DatabaseTarget } from './url.js';
+
+export type Tables = typeof pgSchema;
+export type AppDb = PgDatabase<NodePgQueryResultHKT, Tables>;
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface PoolStats {
+  dialect: Dialect;
+  /** open connections (PostgreSQL) or 2 (SQLite: one writer, one reader) */
+  total: number;
+  idle: number;
+  /** requests waiting for a connection (PostgreSQL) or for the writer (SQLite) */
+  waiting: number;
+  max: number;
+}
+
+interface DatabaseBase {
+  readonly dialect: Dialect;
+  readonly target: DatabaseTarget;
+  /** For reads. On SQLite this connection is read-only: every write goes through transaction(). */
+  readonly db: AppDb;
+  readonly tables: Tables;
+  /**
+   * Runs `fn` in one transaction and commits when its promise resolves, rolls back when it
+   * rejects. On SQLite write transactions are serialized in-process (BEGIN IMMEDIATE on the one
+   * writer connection), so two async transactions never interleave. Do not nest.
+   */
+  transaction<T>(fn: (tx: AppDb) => Promise<T>): Promise<T>;
+  /** Raw SQL returning rows, for db/, admin and ops code. */
+  query<T = Record<string, unknown>>(statement: SQL, options?: { write?: boolean }): Promise<T[]>;
+  /** One cheap round trip; rejects after `timeoutMs`. */
+  ping(timeoutMs?: number): Promise<void>;
+  poolStats(): PoolStats;
+  close(): Promise<void>;
+}
+
+export interface SqliteDatabase extends DatabaseBase {
+  readonly dialect: 'sqlite';
+  readonly target: { dialect: 'sqlite'; path: string };
+  /** The one connection that writes; use only under `withWriter` (it holds the write lock). */
+  withWriter<T>(fn: (writer: BetterSqlite3.Database, writeDb: BetterSQLite3Database<typeof sqliteSchema>) => T | Promise<T>): Promise<T>;
+  readonly reader: BetterSqlite3.Database;
+}
+
+export interface PostgresDatabase extends DatabaseBase {
+  readonly dialect: 'postgres';
+  readonly target: { dialect: 'postgres'; url: string };
+  readonly pool: pg.Pool;
+  readonly pgDb: NodePgDatabase<typeof pgSchema>;
+}
+
+export type Database = SqliteDatabase | PostgresDatabase;
+
+export interface OpenDatabaseOptions {
+  logger?: Pick<Logger, 'warn' | 'error'>;
+  /** DB_LOG_QUERIES: every statement and its duration to this logger (src/db/query-log.ts) */
+  queryLogger?: QueryLogger;
+  sqliteBusyTimeoutMs?: number;
+  pool?: {
+    max?: number;
+    idleTimeoutMillis?: number;
+    connectionTimeoutMillis?: number;
+    maxLifetimeSeconds?: number;
+    statementTimeoutMs?: number;
+    applicationName?: string;
+    /** Prepared queries as named (server-side) statements; default true. See src/db/prepared.ts. */
+    namedStatements?: boolean;
+  };
+}
+
