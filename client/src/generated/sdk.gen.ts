@@ -445,7 +445,7 @@ export const getRandomExercise = <ThrowOnError extends boolean = false>(options?
 /**
  * Generate an exercise of a type and difficulty
  *
- * Saves the exercise (the caller is its creator) and answers 201 with it, under the visibility rule. With `preview: true` (maitre and above, else 403) answers 200 with the exercise and its answer, without saving it. The same `seed`, type and difficulty always give the same exercise.
+ * Saves the exercise (the caller is its creator) and answers 201 with it, under the visibility rule. A learner's generated exercise is private (`is_private`: seen by that learner and staff only, never in other learners' lists or `random`), and a learner may save `GENERATE_PER_HOUR` (30) of them in a rolling hour (then 429 with Retry-After). With `preview: true` (maitre and above, else 403) answers 200 with the exercise and its answer, without saving it. The same `seed`, type and difficulty always give the same exercise.
  */
 export const generateExercise = <ThrowOnError extends boolean = false>(options: Options<GenerateExerciseData, ThrowOnError>) => (options.client ?? client).post<GenerateExerciseResponses, GenerateExerciseErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

@@ -465,6 +465,10 @@ export type Exercise = {
     audio_url: string | null;
     is_active: boolean;
     is_archived: boolean;
+    /**
+     * a learner's generated exercise: only that learner and staff see it
+     */
+    is_private: boolean;
     view_count: number;
     created_at: string;
     updated_at: string;
