@@ -17,7 +17,8 @@ fail() {
 }
 answers() { psql -h 127.0.0.1 -p "$PORT" -U postgres -d "${1:-test}" -Atc 'select 1' >/dev/null 2>&1; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
-our_pid() { [[ -f "$PIDFILE" ]] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null && cat "$PIDFILE"; }
+# the pid in our pidfile when that process runs (a killed one may linger a moment as a zombie)
+our_pid() { [[ -f "$PIDFILE" ]] && [[ "$(ps -o stat= -p "$(cat "$PIDFILE")" 2>/dev/null)" == [^Z]* ]] && cat "$PIDFILE"; }
 
 if [[ ! -x "$BIN" ]]; then
   echo "Installing Debian's pgbouncer"
