@@ -1,5 +1,7 @@
 // One way to get a real database and a ready app per dialect: SQLite in a temp file, PostgreSQL
-// in a fresh database on TEST_DATABASE_URL. describeEachDialect runs a suite once per dialect.
+// in a fresh database on TEST_DATABASE_URL. describeEachDialect runs a suite once per dialect;
+// with { pooler: true } also once as `postgres+pgbouncer`: the same PostgreSQL database, migrated
+// directly, with the app connected through PgBouncer in transaction mode (TEST_PGBOUNCER_URL).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,11 +16,31 @@ import { applyMigrations } from '../../src/db/migrate.js';
 
 export const DIALECTS: Dialect[] = ['sqlite', 'postgres'];
 
-/** describe() once per dialect; the PostgreSQL one is visibly skipped when the server is absent (never under CI). */
-export function describeEachDialect(name: string, suite: (dialect: Dialect) => void) {
-  for (const dialect of DIALECTS) {
-    const run = dialect === 'sqlite' || inject('pgAvailable') ? describe : describe.skip;
-    run(`${name} [${dialect}]`, () => suite(dialect));
+/** A dialect, or PostgreSQL with the app behind PgBouncer (started by .ci/pgbouncer.sh). */
+export type TestDialect = Dialect | 'postgres+pgbouncer';
+
+/**
+ * What the app needs behind a transaction-mode PgBouncer 1.18 (README, Scaling out): unnamed
+ * statements, and no statement_timeout startup parameter (the pooler refuses it; the scratch
+ * database carries the timeout instead).
+ */
+export const PGBOUNCER_APP_ENV = { PG_NAMED_STATEMENTS: 'false', PG_STATEMENT_TIMEOUT_MS: '0' };
+export const PGBOUNCER_DATABASE_STATEMENT_TIMEOUT = '15s';
+
+function available(dialect: TestDialect): boolean {
+  if (dialect === 'sqlite') return true;
+  return inject('pgAvailable') && (dialect === 'postgres' || inject('pgbouncerAvailable'));
+}
+
+/** describe() once per dialect (and through PgBouncer with `pooler`); PostgreSQL runs are visibly skipped when the server is absent (never under CI). */
+export function describeEachDialect(name: string, suite: (dialect: Dialect) => void): void;
+export function describeEachDialect(name: string, suite: (dialect: TestDialect) => void, options: { pooler: true }): void;
+export function describeEachDialect(name: string, suite: (dialect: Dialect) => void, options?: { pooler: true }): void {
+  const dialects: TestDialect[] = options?.pooler ? [...DIALECTS, 'postgres+pgbouncer'] : DIALECTS;
+  for (const dialect of dialects) {
+    const run = available(dialect) ? describe : describe.skip;
+    // sound: the pooler's label is passed only with { pooler: true }, whose suite takes it (2nd overload)
+    run(`${name} [${dialect}]`, () => suite(dialect as Dialect));
   }
 }
 
@@ -29,12 +51,17 @@ function withDatabaseName(url: string, name: string): string {
 }
 
 export interface ScratchDatabase {
+  /** what the app connects to: through PgBouncer for `postgres+pgbouncer` */
   url: string;
   drop(): Promise<void>;
+  /** `postgres+pgbouncer`: the database itself, for migrations and anything needing a session */
+  directUrl?: string;
+  /** `postgres+pgbouncer`: the settings the app needs behind the pooler (PGBOUNCER_APP_ENV) */
+  env?: Record<string, string>;
 }
 
-/** An empty database of the dialect: a temp SQLite file, or a new PostgreSQL database. */
-export async function createScratchDatabase(dialect: Dialect): Promise<ScratchDatabase> {
+/** An empty database of the dialect: a temp SQLite file, or a new PostgreSQL database (reached through PgBouncer for `postgres+pgbouncer`). */
+export async function createScratchDatabase(dialect: TestDialect): Promise<ScratchDatabase> {
   if (dialect === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mathakine-test-'));
     return {
@@ -48,11 +75,14 @@ export async function createScratchDatabase(dialect: Dialect): Promise<ScratchDa
   await admin.connect();
   try {
     await admin.query(`create database ${name}`);
+    if (dialect === 'postgres+pgbouncer') await admin.query(`alter database ${name} set statement_timeout = '${PGBOUNCER_DATABASE_STATEMENT_TIMEOUT}'`);
   } finally {
     await admin.end();
   }
+  const directUrl = withDatabaseName(adminUrl, name);
   return {
-    url: withDatabaseName(adminUrl, name),
+    url: dialect === 'postgres+pgbouncer' ? withDatabaseName(inject('testPgbouncerUrl'), name) : directUrl,
+    ...(dialect === 'postgres+pgbouncer' ? { directUrl, env: PGBOUNCER_APP_ENV } : {}),
     drop: async () => {
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
@@ -78,6 +108,21 @@ export function testConfig(url: string, overrides: Record<string, string> = {}):
   });
 }
 
+/** The app's settings on a scratch database (its URL, the pooler's settings if any), with `overrides`. */
+export function scratchConfig(scratch: ScratchDatabase, overrides: Record<string, string> = {}): Config {
+  return testConfig(scratch.url, { ...scratch.env, ...overrides });
+}
+
+/** Applies the migrations on the database itself (never through the pooler: the migrator holds an advisory lock for its session). */
+export async function migrateScratchDatabase(scratch: ScratchDatabase): Promise<void> {
+  const migrator = openConfiguredDatabase(testConfig(scratch.directUrl ?? scratch.url));
+  try {
+    await applyMigrations(migrator);
+  } finally {
+    await migrator.close();
+  }
+}
+
 export interface TestContext {
   app: App;
   database: Database;
@@ -87,11 +132,12 @@ export interface TestContext {
 }
 
 /** A migrated scratch database and an app on it. close() closes the app and drops the database. */
-export async function buildTestApp(dialect: Dialect, overrides: Record<string, string> = {}): Promise<TestContext> {
+export async function buildTestApp(dialect: TestDialect, overrides: Record<string, string> = {}): Promise<TestContext> {
   const scratch = await createScratchDatabase(dialect);
-  const config = testConfig(scratch.url, overrides);
+  const config = scratchConfig(scratch, overrides);
   const database = openConfiguredDatabase(config);
-  await applyMigrations(database);
+  if (scratch.directUrl) await migrateScratchDatabase(scratch);
+  else await applyMigrations(database);
   const app = await buildApp({ config, database });
   await app.ready();
   return {

@@ -1,32 +1,75 @@
-// Is the test PostgreSQL server there? Outside CI a missing server is reported loudly and the
-// PostgreSQL half of the suite is skipped; with CI=true it fails the run.
+// Are the test PostgreSQL server and the PgBouncer in front of it (.ci/pgbouncer.sh) there? Outside
+// CI a missing one is reported loudly and its part of the suite is skipped; with CI=true it fails the run.
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 
 export const DEFAULT_TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
+export const DEFAULT_TEST_PGBOUNCER_URL = 'postgres://postgres@127.0.0.1:6432/test';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     pgAvailable: boolean;
     testDatabaseUrl: string;
+    pgbouncerAvailable: boolean;
+    testPgbouncerUrl: string;
   }
+}
+
+/** Throws, or warns and returns false, when `check` fails: under CI=true the tests that need it must run. */
+async function required(what: string, skipped: string, hint: string, check: () => Promise<void>): Promise<boolean> {
+  try {
+    await check();
+    return true;
+  } catch (error) {
+    const message = `${what} (${(error as Error).message}).`;
+    if (process.env.CI === 'true') throw new Error(`${message} CI=true: ${skipped} must run.`);
+    process.stderr.write(`\n!!! ${message}\n!!! ${skipped} is SKIPPED. ${hint}\n\n`);
+    return false;
+  }
+}
+
+async function withClient(url: string, fn: (client: pg.Client) => Promise<void>): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await fn(client);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** The pooler answers, in transaction mode (asked on its admin console: the tests rely on that mode). */
+async function checkPgbouncer(url: string): Promise<void> {
+  await withClient(url, async (client) => void (await client.query('select 1')));
+  const adminConsole = new URL(url);
+  adminConsole.pathname = '/pgbouncer';
+  await withClient(adminConsole.toString(), async (client) => {
+    const { rows } = await client.query<{ key: string; value: string }>('show config');
+    const mode = rows.find((row) => row.key === 'pool_mode')?.value;
+    if (mode !== 'transaction') throw new Error(`its pool_mode is ${mode}, the tests need transaction`);
+  });
 }
 
 export default async function setup(project: TestProject) {
   const url = process.env.TEST_DATABASE_URL || DEFAULT_TEST_DATABASE_URL;
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  let available = false;
-  try {
-    await client.connect();
-    await client.query('select 1');
-    available = true;
-  } catch (error) {
-    const message = `PostgreSQL at ${url} is unreachable (${(error as Error).message}).`;
-    if (process.env.CI === 'true') throw new Error(`${message} CI=true: the PostgreSQL tests must run.`);
-    process.stderr.write(`\n!!! ${message}\n!!! The PostgreSQL half of the test suite is SKIPPED. Start it, or set TEST_DATABASE_URL.\n\n`);
-  } finally {
-    await client.end().catch(() => {});
-  }
-  project.provide('pgAvailable', available);
+  const pgAvailable = await required(
+    `PostgreSQL at ${url} is unreachable`,
+    'The PostgreSQL half of the test suite',
+    'Start it, or set TEST_DATABASE_URL.',
+    () => withClient(url, async (client) => void (await client.query('select 1'))),
+  );
+  project.provide('pgAvailable', pgAvailable);
   project.provide('testDatabaseUrl', url);
+
+  const pgbouncerUrl = process.env.TEST_PGBOUNCER_URL || DEFAULT_TEST_PGBOUNCER_URL;
+  const pgbouncerAvailable =
+    pgAvailable &&
+    (await required(
+      `PgBouncer at ${pgbouncerUrl} is unusable`,
+      'The [postgres+pgbouncer] runs of the attempts, concurrency and auth suites',
+      'Run `bash .ci/pgbouncer.sh`, or set TEST_PGBOUNCER_URL.',
+      () => checkPgbouncer(pgbouncerUrl),
+    ));
+  project.provide('pgbouncerAvailable', pgbouncerAvailable);
+  project.provide('testPgbouncerUrl', pgbouncerUrl);
 }

@@ -9,8 +9,7 @@ import { afterEach, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
 import type { Database } from '../../src/db/client.js';
 import { openConfiguredDatabase } from '../../src/db/configured.js';
-import { applyMigrations } from '../../src/db/migrate.js';
-import { createScratchDatabase, describeEachDialect, testConfig, type ScratchDatabase } from '../helpers/app.js';
+import { createScratchDatabase, describeEachDialect, migrateScratchDatabase, scratchConfig, type ScratchDatabase } from '../helpers/app.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -43,10 +42,8 @@ describeEachDialect('two instances on one database', (dialect) => {
 
   async function twoInstances(overrides: Record<string, string> = {}) {
     scratch = await createScratchDatabase(dialect);
-    const config = testConfig(scratch.url, overrides);
-    const migrator = openConfiguredDatabase(config);
-    await applyMigrations(migrator);
-    await migrator.close();
+    const config = scratchConfig(scratch, overrides);
+    await migrateScratchDatabase(scratch);
     const instances: { app: App; database: Database }[] = [];
     for (let i = 0; i < 2; i++) {
       const database = openConfiguredDatabase(config);
@@ -160,4 +157,4 @@ describeEachDialect('two instances on one database', (dialect) => {
     expect(Date.now() - started).toBeLessThan(2_000);
     expect((await a.app.inject({ method: 'GET', url: '/admin/health' })).statusCode).toBe(200);
   });
-});
+}, { pooler: true });

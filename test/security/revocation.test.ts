@@ -88,4 +88,4 @@ describeEachDialect('revocation', (dialect) => {
     expect(parseConfig({ ...base, JWT_ACCESS_TTL_SECONDS: '3600' }).JWT_ACCESS_TTL_SECONDS).toBe(3600);
     expect(() => parseConfig({ ...base, JWT_ACCESS_TTL_SECONDS: '86400' })).toThrow(/JWT_ACCESS_TTL_SECONDS/);
   });
-});
+}, { pooler: true });

@@ -54,7 +54,7 @@ describeEachDialect('sessions and guessing', (dialect) => {
     expect(await purgeExpiredRefreshTokens(ctx.database)).toBeGreaterThanOrEqual(2);
     expect(await ctx.database.db.select().from(refreshTokens).where(eq(refreshTokens.user_id, user.id))).toEqual([]);
   });
-});
+}, { pooler: true });
 
 describeEachDialect('sign-in limit per /64', (dialect) => {
   let ctx: TestContext;
@@ -84,4 +84,4 @@ describeEachDialect('sign-in limit per /64', (dialect) => {
     }
     expect(changes).toEqual([400, 400, 429]);
   });
-});
+}, { pooler: true });

@@ -106,4 +106,4 @@ describeEachDialect('200 concurrent attempts', (dialect) => {
     const summary = (await ctx.app.inject({ method: 'GET', url: '/api/progress', headers: learner.headers })).json().summary;
     expect(summary).toMatchObject({ total_attempts: ATTEMPTS, correct_attempts: plan.filter((p) => p.right).length });
   });
-});
+}, { pooler: true });

@@ -236,4 +236,4 @@ describeEachDialect('attempts', (dialect) => {
       expect((await get(`/api/attempts/${mine[0].id}`)).statusCode).toBe(401);
     });
   });
-});
+}, { pooler: true });

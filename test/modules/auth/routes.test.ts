@@ -124,7 +124,7 @@ describeEachDialect('auth', (dialect) => {
       expect(anonymous.statusCode).toBe(401);
     });
   });
-});
+}, { pooler: true });
 
 describeEachDialect('auth rate limit', (dialect) => {
   let ctx: TestContext;
@@ -145,4 +145,4 @@ describeEachDialect('auth rate limit', (dialect) => {
     // other routes keep the general limit
     expect((await ctx.app.inject({ method: 'GET', url: '/api/exercises/types' })).statusCode).not.toBe(429);
   });
-});
+}, { pooler: true });
