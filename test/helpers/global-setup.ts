@@ -66,7 +66,7 @@ export default async function setup(project: TestProject) {
     pgAvailable &&
     (await required(
       `PgBouncer at ${pgbouncerUrl} is unusable`,
-      'The [postgres+pgbouncer] runs of the attempts, concurrency and auth suites',
+      'The pooler part of the test suite ([postgres+pgbouncer] runs, test/scale/pgbouncer.test.ts)',
       'Run `bash .ci/pgbouncer.sh`, or set TEST_PGBOUNCER_URL.',
       () => checkPgbouncer(pgbouncerUrl),
     ));
