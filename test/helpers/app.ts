@@ -24,7 +24,7 @@ export type TestDialect = Dialect | 'postgres+pgbouncer';
  * statements, and no statement_timeout startup parameter (the pooler refuses it; the scratch
  * database carries the timeout instead).
  */
-export const PGBOUNCER_APP_ENV = { PG_NAMED_STATEMENTS: 'false', PG_STATEMENT_TIMEOUT_MS: '0' };
+const PGBOUNCER_APP_ENV = { PG_NAMED_STATEMENTS: 'false', PG_STATEMENT_TIMEOUT_MS: '0' };
 export const PGBOUNCER_DATABASE_STATEMENT_TIMEOUT = '15s';
 
 function available(dialect: TestDialect): boolean {
