@@ -56,9 +56,15 @@ const envSchema = z
     TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     REQUEST_TIMEOUT_MS: int(30_000, 1000),
     SHUTDOWN_GRACE_MS: int(20_000, 0),
+    // after SIGTERM: health answers 503 and connections are closed after each answer, for this long, before the listener closes
+    SHUTDOWN_DRAIN_MS: int(5_000, 0),
+    // view counts are kept in memory and written in one transaction this often (and at shutdown)
+    VIEW_COUNT_FLUSH_MS: int(5_000, 100),
     HEALTH_TIMEOUT_MS: int(2_000, 100),
     SQLITE_BUSY_TIMEOUT_MS: int(5_000, 0),
     PG_POOL_MAX: int(30, 1),
+    // connections kept open even when idle (the guide's pool_size); never more than PG_POOL_MAX
+    PG_POOL_MIN: int(10, 0),
     PG_IDLE_TIMEOUT_MS: int(30_000, 0),
     PG_CONNECTION_TIMEOUT_MS: int(5_000, 100),
     PG_MAX_LIFETIME_SECONDS: int(300, 0),
