@@ -68,6 +68,7 @@ async function main() {
   process.on('SIGINT', (signal) => void shutdown(signal));
 
   await prepareDatabaseAtStart(database, config, app.log);
+  await database.warmUp(); // the first requests find their connections open
   if (closing) return; // a signal came during start: shutdown() is closing the app
 
   await app.listen({ host: config.HOST, port: config.PORT });

@@ -10,6 +10,7 @@ export function openConfiguredDatabase(config: Config, logger?: OpenDatabaseOpti
     sqliteBusyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS,
     pool: {
       max: config.PG_POOL_MAX,
+      min: config.PG_POOL_MIN,
       idleTimeoutMillis: config.PG_IDLE_TIMEOUT_MS,
       connectionTimeoutMillis: config.PG_CONNECTION_TIMEOUT_MS,
       maxLifetimeSeconds: config.PG_MAX_LIFETIME_SECONDS,

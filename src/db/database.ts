@@ -49,6 +49,8 @@ interface DatabaseBase {
   /** One cheap round trip; rejects after `timeoutMs`. */
   ping(timeoutMs?: number): Promise<void>;
   poolStats(): PoolStats;
+  /** Opens the pool's floor of connections (PG_POOL_MIN) and keeps it there; nothing on SQLite. */
+  warmUp(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -76,6 +78,8 @@ export interface OpenDatabaseOptions {
   sqliteBusyTimeoutMs?: number;
   pool?: {
     max?: number;
+    /** connections kept open when idle, opened by warmUp() */
+    min?: number;
     idleTimeoutMillis?: number;
     connectionTimeoutMillis?: number;
     maxLifetimeSeconds?: number;

@@ -5,6 +5,7 @@ import type { SQL } from 'drizzle-orm';
 import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import * as pgSchema from './schema/pg.js';
 import type { OpenDatabaseOptions, PostgresDatabase } from './database.js';
+import { beginOnLiveConnection, keepWarm, resendOnLostConnection } from './pg-pool.js';
 import { sendStatementsUnnamed } from './prepared.js';
 
 /** An error the error plugin classifies as 'unavailable' (503): the database did not answer in time. */
@@ -45,6 +46,8 @@ export function openPostgres(target: { dialect: 'postgres'; url: string }, optio
   const pool = new pg.Pool({
     ...postgresConnectionConfig(target.url),
     max: settings.max ?? 30,
+    // kept open even when idle (pg-pool does not open them: warmUp() does)
+    min: Math.min(settings.min ?? 0, settings.max ?? 30),
     idleTimeoutMillis: settings.idleTimeoutMillis ?? 30_000,
     connectionTimeoutMillis: settings.connectionTimeoutMillis ?? 5_000,
     maxLifetimeSeconds: settings.maxLifetimeSeconds ?? 300,
@@ -63,6 +66,8 @@ export function openPostgres(target: { dialect: 'postgres'; url: string }, optio
   pool.on('connect', (client) => client.on('error', () => {}));
 
   if (options.queryLogger) logPostgresQueries(pool, options.queryLogger);
+  resendOnLostConnection(pool, options.logger);
+  let warm: ReturnType<typeof keepWarm> | undefined;
 
   const named = settings.namedStatements ?? true;
   const pgDb = drizzlePg({ client: pool, schema: pgSchema });
@@ -91,10 +96,9 @@ export function openPostgres(target: { dialect: 'postgres'; url: string }, optio
       // Not drizzle's pgDb.transaction(): when its BEGIN fails (the pooled connection turned out
       // to be dead) it never releases the client, and after a database outage the pool fills
       // with dead clients until the process restarts.
-      const client = await pool.connect();
+      const client = await beginOnLiveConnection(pool, options.logger);
       let broken: unknown;
       try {
-        await client.query('begin');
         const result = await fn(drizzleOn(client));
         await client.query('commit');
         return result;
@@ -116,6 +120,10 @@ export function openPostgres(target: { dialect: 'postgres'; url: string }, optio
     async ping(timeoutMs = 2_000) {
       await withTimeout(pool.query('select 1'), timeoutMs, 'database ping');
     },
+    async warmUp() {
+      warm ??= keepWarm(pool, pool.options.min ?? 0, undefined, options.logger);
+      await warm.ready;
+    },
     poolStats: () => ({
       dialect: 'postgres',
       total: pool.totalCount,
@@ -126,6 +134,7 @@ export function openPostgres(target: { dialect: 'postgres'; url: string }, optio
     async close() {
       if (closed) return;
       closed = true;
+      warm?.stop();
       await pool.end();
     },
   };
