@@ -28,6 +28,21 @@ const envSchema = z
         }
         return target;
       }),
+    // PostgreSQL read replicas (streaming standbys), comma-separated: reads go there, writes to DATABASE_URL
+    DATABASE_REPLICA_URLS: z
+      .string()
+      .default('')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((url) => url.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().regex(/^postgres(ql)?:\/\//, 'must list postgres:// URLs, comma-separated'))),
+    // a replica further behind the primary than this is skipped until it catches up
+    REPLICA_MAX_LAG_SECONDS: z.coerce.number().min(0).default(5),
+    // how often each replica's lag is measured
+    REPLICA_CHECK_INTERVAL_MS: int(1_000, 100),
     MIGRATE_ON_START: flag(false),
     SEED_ON_START: flag(true),
     DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('mathakine-demo'),
@@ -85,6 +100,9 @@ const envSchema = z
       .optional(),
   })
   .superRefine((env, ctx) => {
+    if (env.DATABASE_REPLICA_URLS.length > 0 && env.DATABASE_URL.dialect !== 'postgres') {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_REPLICA_URLS'], message: 'needs a PostgreSQL DATABASE_URL (replicas are PostgreSQL standbys)' });
+    }
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });
     }

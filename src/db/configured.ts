@@ -18,5 +18,6 @@ export function openConfiguredDatabase(config: Config, logger?: OpenDatabaseOpti
       applicationName: config.PG_APPLICATION_NAME,
       namedStatements: config.PG_NAMED_STATEMENTS,
     },
+    replicas: { urls: config.DATABASE_REPLICA_URLS, maxLagSeconds: config.REPLICA_MAX_LAG_SECONDS, checkIntervalMs: config.REPLICA_CHECK_INTERVAL_MS },
   });
 }

@@ -4,8 +4,9 @@ import pg from 'pg';
 import type { SQL } from 'drizzle-orm';
 import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import * as pgSchema from './schema/pg.js';
-import type { OpenDatabaseOptions, PostgresDatabase } from './database.js';
+import type { AppDb, OpenDatabaseOptions, PostgresDatabase } from './database.js';
 import { beginOnLiveConnection, keepWarm, resendOnLostConnection } from './pg-pool.js';
+import { ReplicaSet } from './replicas.js';
 import { sendStatementsUnnamed } from './prepared.js';
 
 /** An error the error plugin classifies as 'unavailable' (503): the database did not answer in time. */
@@ -43,11 +44,9 @@ const pgTypes = {
 export function openPostgres(target: { dialect: 'postgres'; url: string }, options: OpenDatabaseOptions): PostgresDatabase {
   const settings = options.pool ?? {};
   const statementTimeout = settings.statementTimeoutMs ?? 15_000;
-  const pool = new pg.Pool({
-    ...postgresConnectionConfig(target.url),
+  const poolOptions = (url: string): pg.PoolConfig => ({
+    ...postgresConnectionConfig(url),
     max: settings.max ?? 30,
-    // kept open even when idle (pg-pool does not open them: warmUp() does)
-    min: Math.min(settings.min ?? 0, settings.max ?? 30),
     idleTimeoutMillis: settings.idleTimeoutMillis ?? 30_000,
     connectionTimeoutMillis: settings.connectionTimeoutMillis ?? 5_000,
     maxLifetimeSeconds: settings.maxLifetimeSeconds ?? 300,
@@ -58,6 +57,8 @@ export function openPostgres(target: { dialect: 'postgres'; url: string }, optio
     keepAlive: true,
     types: pgTypes,
   });
+  // kept open even when idle (pg-pool does not open them: warmUp() does)
+  const pool = new pg.Pool({ ...poolOptions(target.url), min: Math.min(settings.min ?? 0, settings.max ?? 30) });
   // An idle client whose server went away errors on the pool; pg drops it. Log, never crash.
   pool.on('error', (error) => options.logger?.warn({ err: error }, 'idle PostgreSQL connection lost'));
   // pg-pool listens for errors on idle clients only. A checked-out client (a transaction between
@@ -83,6 +84,23 @@ export function openPostgres(target: { dialect: 'postgres'; url: string }, optio
     }
     return db;
   };
+  const replicas = options.replicas?.urls.length
+    ? new ReplicaSet({
+        primary: pool,
+        urls: options.replicas.urls,
+        maxLagSeconds: options.replicas.maxLagSeconds,
+        checkIntervalMs: options.replicas.checkIntervalMs,
+        // a replica that does not answer quickly is skipped: the primary answers instead
+        openPool: (url) => new pg.Pool({ ...poolOptions(url), connectionTimeoutMillis: Math.min(settings.connectionTimeoutMillis ?? 5_000, 1_000) }),
+        openDb: (replicaPool) => {
+          const db = drizzlePg({ client: replicaPool, schema: pgSchema });
+          if (!named) sendStatementsUnnamed(db);
+          return db as unknown as AppDb;
+        },
+        logger: options.logger,
+      })
+    : null;
+  void replicas?.start();
   let closed = false;
 
   return {
@@ -92,6 +110,7 @@ export function openPostgres(target: { dialect: 'postgres'; url: string }, optio
     pgDb,
     tables: pgSchema,
     pool,
+    replicas,
     transaction: async (fn) => {
       // Not drizzle's pgDb.transaction(): when its BEGIN fails (the pooled connection turned out
       // to be dead) it never releases the client, and after a database outage the pool fills
@@ -135,6 +154,7 @@ export function openPostgres(target: { dialect: 'postgres'; url: string }, optio
       if (closed) return;
       closed = true;
       warm?.stop();
+      await replicas?.close();
       await pool.end();
     },
   };

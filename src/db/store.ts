@@ -33,6 +33,11 @@ export interface Store extends Reads {
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Counts a view off the request path (src/db/view-counts.ts); returns the views of this row not yet written. */
   countView(table: ViewedTable, id: number): number;
+  /**
+   * After a write made for a user outside their own request (their sign-up): their next reads
+   * wait for a replica that has it (src/db/read-routing.ts). Nothing without replicas.
+   */
+  wroteFor(userId: number): Promise<void>;
 }
 
 /** The Store of an open database; make it once (a route plugin's registration), not per request. */
@@ -48,6 +53,7 @@ export function storeOf(database: Database): Store {
       counter.count(table, id);
       return counter.pendingFor(table, id);
     },
+    wroteFor: async () => {},
   };
 }
 

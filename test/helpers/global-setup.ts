@@ -4,11 +4,15 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 
 export const DEFAULT_TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
+/** A streaming replica of the test server (.ci/replica.sh makes it). */
+export const DEFAULT_TEST_REPLICA_URL = 'postgres://postgres@127.0.0.1:5434/test';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     pgAvailable: boolean;
     testDatabaseUrl: string;
+    replicaAvailable: boolean;
+    testReplicaUrl: string;
   }
 }
 
@@ -29,4 +33,26 @@ export default async function setup(project: TestProject) {
   }
   project.provide('pgAvailable', available);
   project.provide('testDatabaseUrl', url);
+
+  const replicaUrl = process.env.TEST_REPLICA_URL || DEFAULT_TEST_REPLICA_URL;
+  project.provide('testReplicaUrl', replicaUrl);
+  project.provide('replicaAvailable', await isReplica(replicaUrl));
+}
+
+/** Whether `url` answers as a standby (in recovery). Missing: a failure with CI=true, else a loud skip. */
+async function isReplica(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    const { rows } = await client.query('select pg_is_in_recovery() as standby');
+    if (!rows[0].standby) throw new Error('it is not a standby (pg_is_in_recovery() is false)');
+    return true;
+  } catch (error) {
+    const message = `No streaming replica at ${url} (${(error as Error).message}): run bash .ci/replica.sh.`;
+    if (process.env.CI === 'true') throw new Error(`${message} CI=true: the read-replica tests must run.`);
+    process.stderr.write(`\n!!! ${message}\n!!! The read-replica tests are SKIPPED.\n\n`);
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
