@@ -69,7 +69,7 @@ export interface PostgresDatabase extends DatabaseBase {
   readonly pool: pg.Pool;
   readonly pgDb: NodePgDatabase<typeof pgSchema>;
   /** DATABASE_REPLICA_URLS, when set: where reads may go (src/db/read-routing.ts) */
-  readonly replicas: ReplicaSet | null;
+  readonly replicas: ReplicaSet<AppDb> | null;
 }
 
 export type Database = SqliteDatabase | PostgresDatabase;

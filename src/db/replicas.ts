@@ -4,7 +4,6 @@
 // reads go only to one that has replayed their last write (src/db/read-routing.ts). A replica that
 // fails a read is marked down and the read goes to the primary: the caller never sees it.
 import type pg from 'pg';
-import type { AppDb } from './database.js';
 import { connectionLost } from './pg-pool.js';
 
 export type ReplicaState = 'unknown' | 'streaming' | 'lagging' | 'down';
@@ -20,10 +19,11 @@ export interface ReplicaStatus {
   reason?: string;
 }
 
-export interface Replica {
+/** `Db`: the query builder reads are made with (AppDb; a parameter so this file stays below database.ts). */
+export interface Replica<Db> {
   readonly name: string;
   readonly pool: pg.Pool;
-  readonly db: AppDb;
+  readonly db: Db;
   status: ReplicaStatus;
   /** a query on the replica itself, never sent to the primary (the monitor's) */
   readonly probe: pg.Pool['query'];
@@ -31,13 +31,13 @@ export interface Replica {
   replayedLsn: number;
 }
 
-export interface ReplicaSetOptions {
+export interface ReplicaSetOptions<Db> {
   primary: pg.Pool;
   urls: string[];
   maxLagSeconds: number;
   checkIntervalMs: number;
   openPool(url: string): pg.Pool;
-  openDb(pool: pg.Pool): AppDb;
+  openDb(pool: pg.Pool): Db;
   logger?: { warn(object: object, message: string): void; info?(object: object, message: string): void };
 }
 
@@ -54,28 +54,28 @@ export function replicaName(url: string): string {
   return `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
 }
 
-export class ReplicaSet {
-  readonly replicas: Replica[];
+export class ReplicaSet<Db> {
+  readonly replicas: Replica<Db>[];
   /** primary WAL positions and when they were first seen: a replica's lag is the age of the first one it lacks */
   private history: { lsn: number; at: number }[] = [];
   private timer: NodeJS.Timeout | undefined;
   private turn = 0;
   private checking: Promise<void> | undefined;
 
-  constructor(private readonly options: ReplicaSetOptions) {
+  constructor(private readonly options: ReplicaSetOptions<Db>) {
     this.replicas = options.urls.map((url) => {
       const pool = options.openPool(url);
       pool.on('error', () => {}); // an idle replica connection lost: the next check or read finds out
-      const replica: Replica = {
+      const replica: Replica<Db> = {
         name: replicaName(url),
         pool,
         probe: pool.query.bind(pool),
-        db: undefined as unknown as AppDb,
+        db: undefined as Db,
         status: { name: replicaName(url), state: 'unknown', lag_seconds: null, checked_at: null },
         replayedLsn: -1,
       };
       readsFallBackToPrimary(replica, options.primary, (error) => this.markDown(replica, error));
-      (replica as { db: AppDb }).db = options.openDb(pool);
+      (replica as { db: Db }).db = options.openDb(pool);
       return replica;
     });
   }
@@ -94,7 +94,7 @@ export class ReplicaSet {
   }
 
   /** A replica that is within the lag limit and has replayed `minLsn`, in turn; null: use the primary. */
-  pick(minLsn: number): Replica | null {
+  pick(minLsn: number): Replica<Db> | null {
     const count = this.replicas.length;
     for (let i = 0; i < count; i++) {
       const replica = this.replicas[(this.turn + i) % count];
@@ -116,7 +116,7 @@ export class ReplicaSet {
     await Promise.all(this.replicas.map((replica) => replica.pool.end().catch(() => {})));
   }
 
-  private markDown(replica: Replica, error: unknown): void {
+  private markDown(replica: Replica<Db>, error: unknown): void {
     if (replica.status.state !== 'down') this.options.logger?.warn({ err: error, replica: replica.name }, 'read replica unusable: reads go to the primary');
     replica.status = { ...replica.status, state: 'down', reason: (error as Error)?.message ?? String(error) };
   }
@@ -135,7 +135,7 @@ export class ReplicaSet {
     this.prune();
   }
 
-  private async checkOne(replica: Replica, now: number): Promise<void> {
+  private async checkOne(replica: Replica<Db>, now: number): Promise<void> {
     const checked_at = new Date(now).toISOString();
     try {
       const { rows } = await replica.probe<{ recovery: boolean; lsn: number | null; replay_age: number | null }>(
@@ -184,7 +184,7 @@ export class ReplicaSet {
 }
 
 /** The replica pool's query: a read it cannot serve goes to the primary (and the replica is marked down). */
-function readsFallBackToPrimary(replica: Replica, primary: pg.Pool, markDown: (error: unknown) => void): void {
+function readsFallBackToPrimary(replica: Replica<unknown>, primary: pg.Pool, markDown: (error: unknown) => void): void {
   const onReplica = replica.pool.query.bind(replica.pool) as (...args: unknown[]) => Promise<unknown>;
   const onPrimary = primary.query.bind(primary) as (...args: unknown[]) => Promise<unknown>;
   replica.pool.query = ((...args: unknown[]) =>
