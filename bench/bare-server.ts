@@ -110,10 +110,10 @@ const userOf = (headers: Record<string, unknown>) => Number(headers['x-user-id']
 const notFound = { error: { code: 'NOT_FOUND', message: 'Exercise not found' } };
 
 app.get<{ Params: { id: string } }>('/bare/exercises/:id', async (request, reply) => {
-  const [row] = await driver.transaction(async (all) => all(sql.countView, { id: Number(request.params.id) }));
+  const [row] = await driver.all(sql.exerciseView, { id: Number(request.params.id), user_id: userOf(request.headers) });
   if (!row) return reply.status(404).send(notFound);
-  const attempted = await driver.all(sql.attempted, { user_id: userOf(request.headers), exercise_id: row.id });
-  return view(row, attempted.length > 0);
+  const { attempted, ...exercise } = row;
+  return view(exercise, Boolean(attempted));
 });
 
 app.get<{ Querystring: { limit?: string; offset?: string } }>('/bare/exercises', async (request) => {

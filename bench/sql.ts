@@ -1,7 +1,7 @@
 // The SQL the API runs for the benchmarked routes, taken from the app's own prepared queries at
 // start-up, so the bare reference server (bare-server.ts) sends the very same statements:
-// - GET /api/exercises/:id: counts the view (UPDATE … RETURNING, in a transaction), then whether
-//   the learner attempted it (src/modules/exercises/service.ts getExercise);
+// - GET /api/exercises/:id: the exercise and whether the learner attempted it, one SELECT (the view
+//   is counted in memory, off the request path: src/modules/exercises/service.ts getExercise);
 // - GET /api/exercises?limit=20: one page with the learner's "attempted?" per row, and its total
 //   (listExercises);
 // - POST /api/exercises/:id/attempts: in one transaction, the exercise, the progress upsert, the
@@ -13,7 +13,7 @@ import { Param, Placeholder } from 'drizzle-orm';
 import type { Database } from '../src/db/client.js';
 import type { PreparedSql } from '../src/db/prepared.js';
 import { awardPointsQuery, insertAttemptQuery, recordProgressQuery, answerShownQuery } from '../src/modules/attempts/service.js';
-import { attemptedQuery, countQuery, countViewQuery, exerciseByIdQuery, listShapeKey, pageQuery } from '../src/modules/exercises/service.js';
+import { countQuery, exerciseByIdQuery, exerciseViewQuery, listShapeKey, pageQuery } from '../src/modules/exercises/service.js';
 import { progressQuery } from '../src/modules/progress/service.js';
 
 type Values = Record<string, unknown>;
@@ -46,8 +46,7 @@ export function benchStatements(database: Database) {
   const { db, tables, dialect } = database;
   const of = (query: PreparedSql) => statement(dialect, query);
   return {
-    countView: of(countViewQuery.toSQL(db, tables, 'learner')),
-    attempted: of(attemptedQuery.toSQL(db, tables)),
+    exerciseView: of(exerciseViewQuery.toSQL(db, tables, 'learner')),
     page: of(pageQuery.toSQL(db, tables, listShapeKey({ audience: 'learner', type: false, difficulty: false, search: false }))),
     count: of(countQuery.toSQL(db, tables, listShapeKey({ audience: 'learner', type: false, difficulty: false, search: false }))),
     exerciseById: of(exerciseByIdQuery.toSQL(db, tables)),

@@ -6,6 +6,7 @@ import type { Database } from './db/client.js';
 import { createSerializerCompiler } from './http/serializer.js';
 import { loggerOptions } from './logger.js';
 import databasePlugin from './plugins/database.js';
+import drainPlugin from './plugins/drain.js';
 import errorsPlugin from './plugins/errors.js';
 import openapiPlugin from './plugins/openapi.js';
 import securityPlugin, { httpServerOptions } from './plugins/security.js';
@@ -41,6 +42,7 @@ export async function buildApp({ config, database, logger }: BuildAppOptions) {
   });
 
   await app.register(databasePlugin, { database, config });
+  await app.register(drainPlugin);
   await app.register(errorsPlugin);
   await app.register(securityPlugin);
   await app.register(openapiPlugin);

@@ -28,6 +28,21 @@ const envSchema = z
         }
         return target;
       }),
+    // PostgreSQL read replicas (streaming standbys), comma-separated: reads go there, writes to DATABASE_URL
+    DATABASE_REPLICA_URLS: z
+      .string()
+      .default('')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((url) => url.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().regex(/^postgres(ql)?:\/\//, 'must list postgres:// URLs, comma-separated'))),
+    // a replica further behind the primary than this is skipped until it catches up
+    REPLICA_MAX_LAG_SECONDS: z.coerce.number().min(0).default(5),
+    // how often each replica's lag is measured
+    REPLICA_CHECK_INTERVAL_MS: int(1_000, 100),
     MIGRATE_ON_START: flag(false),
     SEED_ON_START: flag(true),
     DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('mathakine-demo'),
@@ -56,9 +71,15 @@ const envSchema = z
     TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     REQUEST_TIMEOUT_MS: int(30_000, 1000),
     SHUTDOWN_GRACE_MS: int(20_000, 0),
+    // after SIGTERM: health answers 503 and connections are closed after each answer, for this long, before the listener closes
+    SHUTDOWN_DRAIN_MS: int(5_000, 0),
+    // view counts are kept in memory and written in one transaction this often (and at shutdown)
+    VIEW_COUNT_FLUSH_MS: int(5_000, 100),
     HEALTH_TIMEOUT_MS: int(2_000, 100),
     SQLITE_BUSY_TIMEOUT_MS: int(5_000, 0),
     PG_POOL_MAX: int(30, 1),
+    // connections kept open even when idle (the guide's pool_size); never more than PG_POOL_MAX
+    PG_POOL_MIN: int(10, 0),
     PG_IDLE_TIMEOUT_MS: int(30_000, 0),
     PG_CONNECTION_TIMEOUT_MS: int(5_000, 100),
     PG_MAX_LIFETIME_SECONDS: int(300, 0),
@@ -79,6 +100,9 @@ const envSchema = z
       .optional(),
   })
   .superRefine((env, ctx) => {
+    if (env.DATABASE_REPLICA_URLS.length > 0 && env.DATABASE_URL.dialect !== 'postgres') {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_REPLICA_URLS'], message: 'needs a PostgreSQL DATABASE_URL (replicas are PostgreSQL standbys)' });
+    }
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });
     }

@@ -1,5 +1,5 @@
-// Process entry: config → database (+ migrations) → buildApp → listen. SIGTERM/SIGINT close it
-// gracefully: stop accepting, let in-flight requests finish (bounded), close the pool, exit 0.
+// Process entry: config → database (+ migrations) → buildApp → listen. SIGTERM/SIGINT drain it
+// (SHUTDOWN_DRAIN_MS), then close it: stop accepting, finish requests in flight, close the pool.
 import pino from 'pino';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
@@ -35,18 +35,24 @@ async function main() {
   const app = await buildApp({ config, database, logger });
 
   // Render sends SIGTERM on every deploy and waits 30 s (maxShutdownDelaySeconds) before SIGKILL;
-  // SHUTDOWN_GRACE_MS (20 s by default) keeps us inside that. Installed before migrations, so a
-  // deploy cancelled during start still closes the pool.
+  // SHUTDOWN_DRAIN_MS + SHUTDOWN_GRACE_MS (5 + 20 s by default) keeps us inside that. Installed
+  // before migrations, so a deploy cancelled during start still closes the pool.
   let closing = false;
   const shutdown = async (signal: NodeJS.Signals) => {
     if (closing) return;
     closing = true;
-    app.log.info({ signal, graceMs: config.SHUTDOWN_GRACE_MS }, 'shutting down: no new connections, finishing requests in flight');
     const forceExit = setTimeout(() => {
       app.log.error('grace period over, exiting with requests still in flight');
       process.exit(1);
-    }, config.SHUTDOWN_GRACE_MS);
+    }, config.SHUTDOWN_DRAIN_MS + config.SHUTDOWN_GRACE_MS);
     forceExit.unref();
+    if (config.SHUTDOWN_DRAIN_MS > 0 && app.server.listening) {
+      // connections opened now are still served: closing the listener at once resets some of them
+      app.startDraining();
+      app.log.info({ signal, drainMs: config.SHUTDOWN_DRAIN_MS }, 'draining: health answers 503, connections close after each answer');
+      await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DRAIN_MS));
+    }
+    app.log.info({ signal, graceMs: config.SHUTDOWN_GRACE_MS }, 'shutting down: no new connections, finishing requests in flight');
     try {
       // Stops listening, closes idle keep-alive sockets, waits for requests in flight (each is
       // answered with `Connection: close`), then runs onClose hooks: the pool is closed last.
@@ -62,6 +68,7 @@ async function main() {
   process.on('SIGINT', (signal) => void shutdown(signal));
 
   await prepareDatabaseAtStart(database, config, app.log);
+  await database.warmUp(); // the first requests find their connections open
   if (closing) return; // a signal came during start: shutdown() is closing the app
 
   await app.listen({ host: config.HOST, port: config.PORT });

@@ -10,6 +10,7 @@ export function openConfiguredDatabase(config: Config, logger?: OpenDatabaseOpti
     sqliteBusyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS,
     pool: {
       max: config.PG_POOL_MAX,
+      min: config.PG_POOL_MIN,
       idleTimeoutMillis: config.PG_IDLE_TIMEOUT_MS,
       connectionTimeoutMillis: config.PG_CONNECTION_TIMEOUT_MS,
       maxLifetimeSeconds: config.PG_MAX_LIFETIME_SECONDS,
@@ -17,5 +18,6 @@ export function openConfiguredDatabase(config: Config, logger?: OpenDatabaseOpti
       applicationName: config.PG_APPLICATION_NAME,
       namedStatements: config.PG_NAMED_STATEMENTS,
     },
+    replicas: { urls: config.DATABASE_REPLICA_URLS, maxLagSeconds: config.REPLICA_MAX_LAG_SECONDS, checkIntervalMs: config.REPLICA_CHECK_INTERVAL_MS },
   });
 }

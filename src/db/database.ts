@@ -17,6 +17,7 @@ import type { Logger } from 'pino';
 import type * as pgSchema from './schema/pg.js';
 import type * as sqliteSchema from './schema/sqlite.js';
 import type { DatabaseTarget } from './url.js';
+import type { ReplicaSet } from './replicas.js';
 
 export type Tables = typeof pgSchema;
 export type AppDb = PgDatabase<NodePgQueryResultHKT, Tables>;
@@ -49,6 +50,8 @@ interface DatabaseBase {
   /** One cheap round trip; rejects after `timeoutMs`. */
   ping(timeoutMs?: number): Promise<void>;
   poolStats(): PoolStats;
+  /** Opens the pool's floor of connections (PG_POOL_MIN) and keeps it there; nothing on SQLite. */
+  warmUp(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -65,6 +68,8 @@ export interface PostgresDatabase extends DatabaseBase {
   readonly target: { dialect: 'postgres'; url: string };
   readonly pool: pg.Pool;
   readonly pgDb: NodePgDatabase<typeof pgSchema>;
+  /** DATABASE_REPLICA_URLS, when set: where reads may go (src/db/read-routing.ts) */
+  readonly replicas: ReplicaSet<AppDb> | null;
 }
 
 export type Database = SqliteDatabase | PostgresDatabase;
@@ -76,6 +81,8 @@ export interface OpenDatabaseOptions {
   sqliteBusyTimeoutMs?: number;
   pool?: {
     max?: number;
+    /** connections kept open when idle, opened by warmUp() */
+    min?: number;
     idleTimeoutMillis?: number;
     connectionTimeoutMillis?: number;
     maxLifetimeSeconds?: number;
@@ -84,5 +91,7 @@ export interface OpenDatabaseOptions {
     /** Prepared queries as named (server-side) statements; default true. See src/db/prepared.ts. */
     namedStatements?: boolean;
   };
+  /** PostgreSQL read replicas (src/db/replicas.ts) */
+  replicas?: { urls: string[]; maxLagSeconds: number; checkIntervalMs: number };
 }
 

@@ -22,12 +22,8 @@ export function increment(column: AnyColumn, by: number | SQLWrapper = 1): SQL {
   return sql`${column} + ${by}`;
 }
 
-const INT32_MAX = 2_147_483_647;
-
-/** `column + 1`, stopping at the integer column's maximum: a counter nobody needs exact (views) must never overflow into an error. */
-export function incrementUpToMax(column: AnyColumn): SQL {
-  return sql`case when ${column} < ${INT32_MAX} then ${column} + 1 else ${column} end`;
-}
+/** The largest value of an integer column (counters stop there rather than fail). */
+export const INT32_MAX = 2_147_483_647;
 
 /**
  * `"table"."column"`: drizzle writes a column in a `sql` template unqualified, which inside a

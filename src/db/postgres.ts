@@ -4,7 +4,9 @@ import pg from 'pg';
 import type { SQL } from 'drizzle-orm';
 import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import * as pgSchema from './schema/pg.js';
-import type { OpenDatabaseOptions, PostgresDatabase } from './database.js';
+import type { AppDb, OpenDatabaseOptions, PostgresDatabase } from './database.js';
+import { beginOnLiveConnection, keepWarm, resendOnLostConnection } from './pg-pool.js';
+import { ReplicaSet } from './replicas.js';
 import { sendStatementsUnnamed } from './prepared.js';
 
 /** An error the error plugin classifies as 'unavailable' (503): the database did not answer in time. */
@@ -42,8 +44,8 @@ const pgTypes = {
 export function openPostgres(target: { dialect: 'postgres'; url: string }, options: OpenDatabaseOptions): PostgresDatabase {
   const settings = options.pool ?? {};
   const statementTimeout = settings.statementTimeoutMs ?? 15_000;
-  const pool = new pg.Pool({
-    ...postgresConnectionConfig(target.url),
+  const poolOptions = (url: string): pg.PoolConfig => ({
+    ...postgresConnectionConfig(url),
     max: settings.max ?? 30,
     idleTimeoutMillis: settings.idleTimeoutMillis ?? 30_000,
     connectionTimeoutMillis: settings.connectionTimeoutMillis ?? 5_000,
@@ -55,6 +57,8 @@ export function openPostgres(target: { dialect: 'postgres'; url: string }, optio
     keepAlive: true,
     types: pgTypes,
   });
+  // kept open even when idle (pg-pool does not open them: warmUp() does)
+  const pool = new pg.Pool({ ...poolOptions(target.url), min: Math.min(settings.min ?? 0, settings.max ?? 30) });
   // An idle client whose server went away errors on the pool; pg drops it. Log, never crash.
   pool.on('error', (error) => options.logger?.warn({ err: error }, 'idle PostgreSQL connection lost'));
   // pg-pool listens for errors on idle clients only. A checked-out client (a transaction between
@@ -63,6 +67,8 @@ export function openPostgres(target: { dialect: 'postgres'; url: string }, optio
   pool.on('connect', (client) => client.on('error', () => {}));
 
   if (options.queryLogger) logPostgresQueries(pool, options.queryLogger);
+  resendOnLostConnection(pool, options.logger);
+  let warm: ReturnType<typeof keepWarm> | undefined;
 
   const named = settings.namedStatements ?? true;
   const pgDb = drizzlePg({ client: pool, schema: pgSchema });
@@ -78,6 +84,23 @@ export function openPostgres(target: { dialect: 'postgres'; url: string }, optio
     }
     return db;
   };
+  const replicas = options.replicas?.urls.length
+    ? new ReplicaSet({
+        primary: pool,
+        urls: options.replicas.urls,
+        maxLagSeconds: options.replicas.maxLagSeconds,
+        checkIntervalMs: options.replicas.checkIntervalMs,
+        // a replica that does not answer quickly is skipped: the primary answers instead
+        openPool: (url) => new pg.Pool({ ...poolOptions(url), connectionTimeoutMillis: Math.min(settings.connectionTimeoutMillis ?? 5_000, 1_000) }),
+        openDb: (replicaPool) => {
+          const db = drizzlePg({ client: replicaPool, schema: pgSchema });
+          if (!named) sendStatementsUnnamed(db);
+          return db as unknown as AppDb;
+        },
+        logger: options.logger,
+      })
+    : null;
+  void replicas?.start();
   let closed = false;
 
   return {
@@ -87,14 +110,14 @@ export function openPostgres(target: { dialect: 'postgres'; url: string }, optio
     pgDb,
     tables: pgSchema,
     pool,
+    replicas,
     transaction: async (fn) => {
       // Not drizzle's pgDb.transaction(): when its BEGIN fails (the pooled connection turned out
       // to be dead) it never releases the client, and after a database outage the pool fills
       // with dead clients until the process restarts.
-      const client = await pool.connect();
+      const client = await beginOnLiveConnection(pool, options.logger);
       let broken: unknown;
       try {
-        await client.query('begin');
         const result = await fn(drizzleOn(client));
         await client.query('commit');
         return result;
@@ -116,6 +139,10 @@ export function openPostgres(target: { dialect: 'postgres'; url: string }, optio
     async ping(timeoutMs = 2_000) {
       await withTimeout(pool.query('select 1'), timeoutMs, 'database ping');
     },
+    async warmUp() {
+      warm ??= keepWarm(pool, pool.options.min ?? 0, undefined, options.logger);
+      await warm.ready;
+    },
     poolStats: () => ({
       dialect: 'postgres',
       total: pool.totalCount,
@@ -126,6 +153,8 @@ export function openPostgres(target: { dialect: 'postgres'; url: string }, optio
     async close() {
       if (closed) return;
       closed = true;
+      warm?.stop();
+      await replicas?.close();
       await pool.end();
     },
   };

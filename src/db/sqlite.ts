@@ -147,6 +147,7 @@ export function openSqlite(target: { dialect: 'sqlite'; path: string }, options:
       reader.prepare('select 1').get();
     },
     poolStats: () => ({ dialect: 'sqlite', total: 2, idle: writeLock.isLocked() ? 1 : 2, waiting: waitingWriters, max: 2 }),
+    warmUp: async () => {}, // both connections are open from the start
     async close() {
       if (closed) return;
       // Wait for the transaction in progress, then close both connections.

@@ -1,6 +1,7 @@
 // The one object services receive: reads on a builder that cannot write (the SQLite read
 // connection is read-only), writes only inside transaction(), only what both dialects offer.
 import type { AppDb, Database, Dialect, Tables } from './client.js';
+import { viewCountsOf, type ViewedTable } from './view-counts.js';
 
 /**
  * The builder methods both dialects have. Left out: `execute` (takes different things),
@@ -30,6 +31,13 @@ export interface Store extends Reads {
   readonly dialect: Dialect;
   /** Commits when `fn` resolves, rolls back when it rejects (see Database.transaction). Do not nest. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Counts a view off the request path (src/db/view-counts.ts); returns the views of this row not yet written. */
+  countView(table: ViewedTable, id: number): number;
+  /**
+   * After a write made for a user outside their own request (their sign-up): their next reads
+   * wait for a replica that has it (src/db/read-routing.ts). Nothing without replicas.
+   */
+  wroteFor(userId: number): Promise<void>;
 }
 
 /** The Store of an open database; make it once (a route plugin's registration), not per request. */
@@ -40,6 +48,12 @@ export function storeOf(database: Database): Store {
     db,
     tables,
     transaction: (fn) => database.transaction((tx) => fn({ db: tx, tables })),
+    countView: (table, id) => {
+      const counter = viewCountsOf(database);
+      counter.count(table, id);
+      return counter.pendingFor(table, id);
+    },
+    wroteFor: async () => {},
   };
 }
 

@@ -256,6 +256,26 @@ export async function fullHealthReport(database: Database, options: HealthOption
     });
   }
 
+  if (database.dialect === 'postgres' && database.replicas) {
+    const replicas = database.replicas;
+    await run('replicas:lag', async () => {
+      await replicas.check(); // measured now, not at the last interval
+      for (const replica of replicas.statuses()) {
+        add('replicas:lag', {
+          componentId: replica.name,
+          componentType: 'datastore',
+          ...(replica.lag_seconds !== null ? { observedValue: replica.lag_seconds, observedUnit: 's' } : {}),
+          // a replica out of use costs the primary its reads, not the service its answers
+          status: replica.state === 'streaming' ? 'pass' : 'warn',
+          output:
+            replica.state === 'streaming'
+              ? 'streaming, serving reads'
+              : `${replica.state}: ${replica.reason ?? 'not checked yet'}; its reads go to the primary`,
+        });
+      }
+    });
+  }
+
   const pool = database.poolStats();
   const inUse = pool.total - pool.idle;
   add('pool:usage', {

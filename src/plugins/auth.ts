@@ -16,6 +16,8 @@ import { MAX_ID } from '../http/schemas.js';
 import { errorBodySchema, forbidden, unauthorized } from '../errors.js';
 import type { Actor } from '../modules/auth/actor.js';
 import { currentActor } from '../modules/auth/current-actor.js';
+import { readRouting } from '../db/read-routing.js';
+import type { Store } from '../db/store.js';
 import { RATE_LIMIT_EXEMPT_URLS } from './security.js';
 
 export type AuthRequirement = 'public' | 'user' | 'admin' | Role;
@@ -38,6 +40,8 @@ declare module 'fastify' {
     actor: Actor | null;
     /** True when the request carried `Bearer $ADMIN_TOKEN` on an /admin route. */
     viaAdminToken: boolean;
+    /** Where this request's services read and write: a replica may serve a signed-in user's reads (src/db/read-routing.ts). */
+    store: Store;
   }
   interface FastifyInstance {
     /** Signs an access token for `actor` at the user's current token_version (0 for a new account). */
@@ -74,6 +78,9 @@ export default fp(
 
     app.decorateRequest('actor', null);
     app.decorateRequest('viaAdminToken', false);
+    const routing = readRouting(app.database);
+    const anonymousStore = routing.storeFor(null, null);
+    app.decorateRequest('store', null as unknown as Store); // set by the hook below, first thing
     app.decorate('signAccessToken', (actor: Actor, tokenVersion = 0) =>
       app.jwt.sign({ sub: String(actor.id), role: actor.role, username: actor.username, ver: tokenVersion } satisfies AccessTokenClaims),
     );
@@ -102,6 +109,7 @@ export default fp(
     });
 
     app.addHook('onRequest', async (request) => {
+      request.store = anonymousStore;
       const requirement = request.routeOptions.config.auth ?? 'public';
       const header = request.headers.authorization;
       const bearer = header?.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : undefined;
@@ -119,10 +127,14 @@ export default fp(
         if (claims && Number.isInteger(id) && id > 0 && id <= MAX_ID && Number.isInteger(claims.ver) && ROLES.includes(claims.role)) {
           // the stored account decides: revoked tokens stop here, and the role is today's
           // a public route (health above all) must answer for itself when the database is down
-          request.actor = await currentActor(app.database, id, claims.ver).catch((error: unknown) => {
+          const signedIn = await currentActor(app.database, id, claims.ver).catch((error: unknown) => {
             if (requirement === 'public') return null;
             throw error;
           });
+          if (signedIn) {
+            request.actor = signedIn.actor;
+            request.store = routing.storeFor(signedIn.actor.id, signedIn.lastWriteLsn);
+          }
           if (!request.actor && requirement !== 'public') throw unauthorized('This session has been revoked, sign in again');
         }
       }

@@ -3,6 +3,7 @@
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
+import { stopViewCounts, viewCountsOf } from '../db/view-counts.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -15,7 +16,9 @@ export default fp<{ database: Database; config: Config }>(
   async (app, { database, config }) => {
     app.decorate<Database>('database', database);
     app.decorate<Config>('config', config);
+    viewCountsOf(database, config.VIEW_COUNT_FLUSH_MS, app.log);
     app.addHook('onClose', async () => {
+      await stopViewCounts(database); // the last views, before the pool closes
       await database.close();
     });
   },

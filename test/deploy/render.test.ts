@@ -98,7 +98,7 @@ describe('render.yaml', () => {
       expect(env, key).toHaveProperty(key);
     }
     // In-flight requests get less time than Render waits before SIGKILL (30 s unless set).
-    expect(config.SHUTDOWN_GRACE_MS).toBeLessThan((service.maxShutdownDelaySeconds ?? 30) * 1000);
+    expect(config.SHUTDOWN_DRAIN_MS + config.SHUTDOWN_GRACE_MS).toBeLessThan((service.maxShutdownDelaySeconds ?? 30) * 1000);
     // A health check answers before Render's own probe gives up (5 s).
     expect(config.HEALTH_TIMEOUT_MS).toBeLessThan(5_000);
   });

@@ -113,6 +113,8 @@ export async function startServer(env: Record<string, string>, options: StartOpt
 export interface HttpResult {
   status?: number;
   body?: string;
+  /** The response's Connection header. */
+  connection?: string;
   /** The socket error when no response came back (refused, reset…). */
   error?: string;
 }
@@ -137,7 +139,7 @@ export function httpRequest(
         let body = '';
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => (body += chunk));
-        response.on('end', () => resolve({ status: response.statusCode, body }));
+        response.on('end', () => resolve({ status: response.statusCode, body, connection: response.headers.connection }));
         response.on('error', (error: NodeJS.ErrnoException) => resolve({ status: response.statusCode, error: error.code ?? error.message }));
       },
     );

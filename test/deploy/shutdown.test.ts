@@ -39,6 +39,7 @@ describeEachDialect('graceful shutdown on SIGTERM', (dialect) => {
       PG_APPLICATION_NAME: applicationName,
       PG_POOL_MAX: '8',
       SHUTDOWN_GRACE_MS: '10000',
+      SHUTDOWN_DRAIN_MS: '0', // the close itself (the drain before it: shutdown-drain.test.ts)
     });
     const { baseUrl } = server;
     const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });

@@ -23,6 +23,12 @@ export interface TcpProxy {
   port: number;
   /** open: forward; reset: drop every connection, now and new; blackhole: accept, forward nothing. */
   setMode(mode: ProxyMode): void;
+  /**
+   * The network drops every open connection without a word: the server's side is closed, the
+   * client's stays open and silent until it next sends, which it then gets reset (nothing of it
+   * reaches the server). New connections go through.
+   */
+  dropSilently(): void;
   close(): Promise<void>;
 }
 
@@ -70,6 +76,15 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
           pair.client.pause();
           pair.upstream?.pause();
         }
+      }
+    },
+    dropSilently() {
+      for (const pair of pairs) {
+        pair.upstream?.removeAllListeners('close').removeAllListeners('error').on('error', () => {});
+        pair.client.unpipe();
+        pair.upstream?.unpipe();
+        pair.upstream?.destroy();
+        pair.client.once('data', () => pair.client.resetAndDestroy()).resume();
       }
     },
     async close() {

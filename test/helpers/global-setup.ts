@@ -5,6 +5,8 @@ import type { TestProject } from 'vitest/node';
 
 export const DEFAULT_TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 export const DEFAULT_TEST_PGBOUNCER_URL = 'postgres://postgres@127.0.0.1:6432/test';
+/** A streaming replica of the test server (.ci/replica.sh makes it). */
+export const DEFAULT_TEST_REPLICA_URL = 'postgres://postgres@127.0.0.1:5434/test';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -12,6 +14,8 @@ declare module 'vitest' {
     testDatabaseUrl: string;
     pgbouncerAvailable: boolean;
     testPgbouncerUrl: string;
+    replicaAvailable: boolean;
+    testReplicaUrl: string;
   }
 }
 
@@ -72,4 +76,24 @@ export default async function setup(project: TestProject) {
     ));
   project.provide('pgbouncerAvailable', pgbouncerAvailable);
   project.provide('testPgbouncerUrl', pgbouncerUrl);
+
+  const replicaUrl = process.env.TEST_REPLICA_URL || DEFAULT_TEST_REPLICA_URL;
+  const replicaAvailable =
+    pgAvailable &&
+    (await required(
+      `No streaming replica at ${replicaUrl}`,
+      'The read-replica tests (test/scale/replicas.test.ts)',
+      'Run `bash .ci/replica.sh`, or set TEST_REPLICA_URL.',
+      () => checkStandby(replicaUrl),
+    ));
+  project.provide('replicaAvailable', replicaAvailable);
+  project.provide('testReplicaUrl', replicaUrl);
+}
+
+/** The server answers as a standby (in recovery): the replica tests pause its replay. */
+async function checkStandby(url: string): Promise<void> {
+  await withClient(url, async (client) => {
+    const { rows } = await client.query('select pg_is_in_recovery() as standby');
+    if (!rows[0].standby) throw new Error('it is not a standby (pg_is_in_recovery() is false)');
+  });
 }

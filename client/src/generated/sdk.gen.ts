@@ -115,7 +115,7 @@ export const getDashboardLearning = <ThrowOnError extends boolean = false>(optio
 /**
  * Liveness and database reachability (IETF health-check format)
  *
- * Public and cheap: one `select 1` with a short timeout. 200 `pass` when the database answers, 503 `fail` otherwise.
+ * Public and cheap: one `select 1` with a short timeout. 200 `pass` when the database answers, 503 `fail` otherwise (also while the instance drains before a deploy stops it).
  *
  * `?full=true` (admin: an archiviste token or `Bearer $ADMIN_TOKEN`; 401 without, 403 for other roles) adds every check of `mathakine db health --full` under `checks`: connection latency, migrations applied vs pending, schema and protected tables, recommended indexes, orphan rows per foreign key, values outside the enum sets, row counts, disk usage, pool usage. Its status is the worst of the checks; `fail` answers 503.
  */

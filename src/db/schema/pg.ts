@@ -3,6 +3,7 @@
 // fails when the copy is stale. Column names are the frontend's field names (snake_case).
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   check,
   doublePrecision,
@@ -26,6 +27,8 @@ const updatedAt = () =>
     .$onUpdate(() => new Date());
 const json = (name: string) => jsonb(name).$type<unknown>();
 const real = doublePrecision;
+/** a 64-bit integer read as a JS number (exact below 2^53) */
+const bigNumber = (name: string) => bigint(name, { mode: 'number' });
 const oneOf = (name: string, column: unknown, values: readonly string[]) =>
   check(name, sql`${column} in (${sql.raw(sqlInList(values))})`);
 
@@ -59,6 +62,9 @@ export const users = pgTable(
     // failed sign-ins in the current throttling window (src/modules/auth/throttle.ts)
     failed_login_count: integer('failed_login_count').notNull().default(0),
     failed_login_window_start: ts('failed_login_window_start'),
+    // PostgreSQL with read replicas: the primary's WAL position after this user's last write; their
+    // reads go only to a replica that has replayed it (src/db/read-routing.ts)
+    last_write_lsn: bigNumber('last_write_lsn'),
   },
   (t) => [
     uniqueIndex('users_username_lower_key').on(sql`lower(${t.username})`),

@@ -17,6 +17,7 @@ const updatedAt = () =>
 const json = (name: string) => text(name, { mode: 'json' }).$type<unknown>();
 const boolean = (name: string) => integer(name, { mode: 'boolean' });
 const real = sqliteReal;
+const bigNumber = (name: string) => integer(name);
 const oneOf = (name: string, column: unknown, values: readonly string[]) =>
   check(name, sql`${column} in (${sql.raw(sqlInList(values))})`);
 
@@ -50,6 +51,9 @@ export const users = sqliteTable(
     // failed sign-ins in the current throttling window (src/modules/auth/throttle.ts)
     failed_login_count: integer('failed_login_count').notNull().default(0),
     failed_login_window_start: ts('failed_login_window_start'),
+    // PostgreSQL with read replicas: the primary's WAL position after this user's last write; their
+    // reads go only to a replica that has replayed it (src/db/read-routing.ts)
+    last_write_lsn: bigNumber('last_write_lsn'),
   },
   (t) => [
     uniqueIndex('users_username_lower_key').on(sql`lower(${t.username})`),

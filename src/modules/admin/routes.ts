@@ -23,7 +23,8 @@ const adminRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['admin'],
         summary: 'Liveness and database reachability (IETF health-check format)',
         description:
-          'Public and cheap: one `select 1` with a short timeout. 200 `pass` when the database answers, 503 `fail` otherwise.\n\n' +
+          'Public and cheap: one `select 1` with a short timeout. 200 `pass` when the database answers, 503 `fail` otherwise ' +
+          '(also while the instance drains before a deploy stops it).\n\n' +
           '`?full=true` (admin: an archiviste token or `Bearer $ADMIN_TOKEN`; 401 without, 403 for other roles) adds every check of ' +
           '`mathakine db health --full` under `checks`: connection latency, migrations applied vs pending, schema and protected tables, ' +
           'recommended indexes, orphan rows per foreign key, values outside the enum sets, row counts, disk usage, pool usage. ' +
@@ -42,6 +43,8 @@ const adminRoutes: FastifyPluginAsyncZod = async (app) => {
         return reply.status(report.status === 'fail' ? 503 : 200).send(report);
       }
       reply.type(HEALTH_CONTENT_TYPE).header('cache-control', 'no-store');
+      // a deploy is replacing this instance: the load balancer should stop sending it traffic
+      if (app.isDraining()) return reply.status(503).send({ status: 'fail', output: 'shutting down' } satisfies HealthBody);
       try {
         await app.database.ping(app.config.HEALTH_TIMEOUT_MS);
         return reply.status(200).send({ status: 'pass' } satisfies HealthBody);

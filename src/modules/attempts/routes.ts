@@ -1,6 +1,5 @@
 // Answers to exercises: POST /api/exercises/:id/attempts, and reading them back.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { storeOf } from '../../db/store.js';
 import { errorBodySchema } from '../../errors.js';
 import { idParams } from '../../http/schemas.js';
 import { actorOf } from '../../plugins/auth.js';
@@ -8,7 +7,6 @@ import { attemptPage, attemptResultSchema, attemptSchema, listAttemptsQuery, sub
 import { getAttempt, listAttempts, submitAttempt } from './service.js';
 
 const attemptRoutes: FastifyPluginAsyncZod = async (app) => {
-  const store = storeOf(app.database);
 
   app.post(
     '/api/exercises/:id/attempts',
@@ -26,7 +24,7 @@ const attemptRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: attemptResultSchema, 400: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema },
       },
     },
-    async (request, reply) => reply.status(201).send(await submitAttempt(store, actorOf(request), request.params.id, request.body)),
+    async (request, reply) => reply.status(201).send(await submitAttempt(request.store, actorOf(request), request.params.id, request.body)),
   );
 
   app.get(
@@ -40,7 +38,7 @@ const attemptRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: attemptPage, 400: errorBodySchema, 404: errorBodySchema },
       },
     },
-    async (request) => listAttempts(store, actorOf(request), request.query),
+    async (request) => listAttempts(request.store, actorOf(request), request.query),
   );
 
   app.get(
@@ -53,7 +51,7 @@ const attemptRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: attemptSchema, 400: errorBodySchema, 404: errorBodySchema },
       },
     },
-    async (request) => getAttempt(store, actorOf(request), request.params.id),
+    async (request) => getAttempt(request.store, actorOf(request), request.params.id),
   );
 };
 

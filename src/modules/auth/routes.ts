@@ -1,7 +1,6 @@
 // /api/auth: register, login, refresh (rotating), logout, me.
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { storeOf } from '../../db/store.js';
 import { errorBodySchema } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
 import { authRateLimit } from '../../plugins/security.js';
@@ -11,7 +10,6 @@ import { loginBody, refreshBody, registerBody, tokenPairSchema } from './schemas
 import { login, logout, refresh, register, type TokenSettings } from './service.js';
 
 const authRoutes: FastifyPluginAsyncZod = async (app) => {
-  const store = storeOf(app.database);
   const limited = authRateLimit(app.config.AUTH_RATE_LIMIT_PER_MINUTE);
   const tokens: TokenSettings = {
     signAccessToken: (actor, tokenVersion) => app.signAccessToken(actor, tokenVersion),
@@ -32,7 +30,11 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: userSchema, 400: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema },
       },
     },
-    async (request, reply) => reply.status(201).send(await register(store, request.body)),
+    async (request, reply) => {
+      const user = await register(request.store, request.body);
+      await request.store.wroteFor(user.id); // their first reads (with a replica) must find the account
+      return reply.status(201).send(user);
+    },
   );
 
   app.post(
@@ -47,7 +49,7 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: tokenPairSchema, 400: errorBodySchema, 401: errorBodySchema, 429: errorBodySchema },
       },
     },
-    async (request) => login(store, tokens, request.body),
+    async (request) => login(request.store, tokens, request.body),
   );
 
   app.post(
@@ -63,7 +65,7 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: tokenPairSchema, 400: errorBodySchema, 401: errorBodySchema, 429: errorBodySchema },
       },
     },
-    async (request) => refresh(store, tokens, request.body.refresh_token),
+    async (request) => refresh(request.store, tokens, request.body.refresh_token),
   );
 
   app.post(
@@ -77,7 +79,7 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      await logout(store, actorOf(request), request.body.refresh_token);
+      await logout(request.store, actorOf(request), request.body.refresh_token);
       return reply.status(204).send(null);
     },
   );
@@ -85,7 +87,7 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/auth/me',
     { schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: userSchema, 404: errorBodySchema } } },
-    async (request) => getUser(store, actorOf(request), actorOf(request).id),
+    async (request) => getUser(request.store, actorOf(request), actorOf(request).id),
   );
 };
 

@@ -3,7 +3,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
-import { storeOf } from '../../db/store.js';
 import { errorBodySchema, unauthorized } from '../../errors.js';
 import type { Actor } from '../../plugins/auth.js';
 import {
@@ -46,7 +45,6 @@ function actorOf(request: FastifyRequest): Actor {
 }
 
 const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
-  const store = storeOf(app.database);
   app.get(
     '/api/challenges',
     {
@@ -59,7 +57,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: challengePage, 400: errorBodySchema },
       },
     },
-    async (request) => listChallenges(store, actorOf(request), request.query),
+    async (request) => listChallenges(request.store, actorOf(request), request.query),
   );
 
   app.get(
@@ -74,7 +72,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: challengeSchema, 400: errorBodySchema, 404: errorBodySchema },
       },
     },
-    async (request) => viewChallenge(store, actorOf(request), request.params.id),
+    async (request) => viewChallenge(request.store, actorOf(request), request.params.id),
   );
 
   app.post(
@@ -91,7 +89,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: challengeSchema, 400: errorBodySchema },
       },
     },
-    async (request, reply) => reply.status(201).send(await createChallenge(store, actorOf(request), request.body)),
+    async (request, reply) => reply.status(201).send(await createChallenge(request.store, actorOf(request), request.body)),
   );
 
   app.patch(
@@ -107,7 +105,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: challengeSchema, 400: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema },
       },
     },
-    async (request) => updateChallenge(store, actorOf(request), request.params.id, request.body),
+    async (request) => updateChallenge(request.store, actorOf(request), request.params.id, request.body),
   );
 
   app.delete(
@@ -124,7 +122,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      await deleteChallenge(store, actorOf(request), request.params.id, request.query.hard ?? false);
+      await deleteChallenge(request.store, actorOf(request), request.params.id, request.query.hard ?? false);
       return reply.status(204).send();
     },
   );
@@ -149,7 +147,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await submitAttempt(store, actorOf(request), request.params.id, request.body)),
+      reply.status(201).send(await submitAttempt(request.store, actorOf(request), request.params.id, request.body)),
   );
 
   app.get(
@@ -166,7 +164,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: hintsSchema, 400: errorBodySchema, 404: errorBodySchema },
       },
     },
-    async (request) => challengeHints(store, actorOf(request), request.params.id, request.params.level),
+    async (request) => challengeHints(request.store, actorOf(request), request.params.id, request.params.level),
   );
 
   app.get(
@@ -180,7 +178,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: challengeStatsSchema, 400: errorBodySchema, 404: errorBodySchema },
       },
     },
-    async (request) => challengeStats(store, actorOf(request), request.params.id),
+    async (request) => challengeStats(request.store, actorOf(request), request.params.id),
   );
 };
 

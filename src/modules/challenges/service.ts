@@ -8,7 +8,7 @@
 // refused (409): the answer is known by then, and counting those would falsify success_rate.
 import { and, asc, count, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Tables } from '../../db/client.js';
-import { containsInsensitive, incrementUpToMax } from '../../db/operators.js';
+import { containsInsensitive, INT32_MAX } from '../../db/operators.js';
 import type { Reads, Store, Tx } from '../../db/store.js';
 import { badRequest, conflict, notFound } from '../../errors.js';
 import type { Page } from '../../http/schemas.js';
@@ -158,17 +158,11 @@ export async function listChallenges(store: Store, actor: Actor, query: ListChal
 }
 
 /** One challenge; each successful read counts one view. */
+/** A pure read: the view is counted off the request path (src/db/view-counts.ts), and shown at once. */
 export async function viewChallenge(store: Store, actor: Actor, id: number): Promise<ChallengeView> {
-  const t = store.tables.logicChallenges;
-  const challenge = await store.transaction(async (tx) => {
-    const [row] = await tx.db
-.update(t)
-      .set({ view_count: incrementUpToMax(t.view_count), updated_at: sql`${t.updated_at}` }) // a view is not an edit
-      .where(eq(t.id, id))
-      .returning();
-    assertVisible(actor, row); // throwing rolls the count back: a 404 is not a view
-    return row;
-  });
+  const challenge = await findChallenge(store, id);
+  assertVisible(actor, challenge); // a 404 is not a view
+  challenge.view_count = Math.min(INT32_MAX, challenge.view_count + store.countView('logicChallenges', id));
   return presentChallenge(actor, challenge, await viewerRecord(store, actor.id, id));
 }
 

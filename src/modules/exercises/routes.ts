@@ -1,7 +1,6 @@
 // /api/exercises: the catalogue, its authoring and the generator. Attempts live in ../attempts.
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { storeOf } from '../../db/store.js';
 import { errorBodySchema } from '../../errors.js';
 import { idParams } from '../../http/schemas.js';
 import { actorOf } from '../../plugins/auth.js';
@@ -35,7 +34,6 @@ const VISIBILITY =
   'Archived or inactive exercises do not exist for learners (404).';
 
 const exerciseRoutes: FastifyPluginAsyncZod = async (app) => {
-  const store = storeOf(app.database);
 
   app.get(
     '/api/exercises',
@@ -48,7 +46,7 @@ const exerciseRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: exercisePage, 400: errorBodySchema },
       },
     },
-    async (request) => listExercises(store, actorOf(request), request.query),
+    async (request) => listExercises(request.store, actorOf(request), request.query),
   );
 
   app.get(
@@ -88,7 +86,7 @@ const exerciseRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: exerciseSchema, 400: errorBodySchema, 404: errorBodySchema },
       },
     },
-    async (request) => randomExercise(store, actorOf(request), request.query),
+    async (request) => randomExercise(request.store, actorOf(request), request.query),
   );
 
   app.post(
@@ -108,7 +106,7 @@ const exerciseRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const result = await generate(store, actorOf(request), request.body, app.config.GENERATE_PER_HOUR);
+      const result = await generate(request.store, actorOf(request), request.body, app.config.GENERATE_PER_HOUR);
       if (result.saved) return reply.status(201).send(result.exercise);
       return reply.status(200).send(result.exercise);
     },
@@ -125,7 +123,7 @@ const exerciseRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: exerciseSchema, 400: errorBodySchema, 404: errorBodySchema },
       },
     },
-    async (request) => getExercise(store, actorOf(request), request.params.id),
+    async (request) => getExercise(request.store, actorOf(request), request.params.id),
   );
 
   app.post(
@@ -140,7 +138,7 @@ const exerciseRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: exerciseSchema, 400: errorBodySchema, 422: errorBodySchema },
       },
     },
-    async (request, reply) => reply.status(201).send(await createExercise(store, actorOf(request), request.body)),
+    async (request, reply) => reply.status(201).send(await createExercise(request.store, actorOf(request), request.body)),
   );
 
   app.patch(
@@ -155,7 +153,7 @@ const exerciseRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: exerciseSchema, 400: errorBodySchema, 404: errorBodySchema, 422: errorBodySchema },
       },
     },
-    async (request) => updateExercise(store, actorOf(request), request.params.id, request.body),
+    async (request) => updateExercise(request.store, actorOf(request), request.params.id, request.body),
   );
 
   app.delete(
@@ -171,7 +169,7 @@ const exerciseRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      await deleteExercise(store, actorOf(request), request.params.id, request.query.hard ?? false);
+      await deleteExercise(request.store, actorOf(request), request.params.id, request.query.hard ?? false);
       return reply.status(204).send(null);
     },
   );

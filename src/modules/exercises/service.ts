@@ -14,7 +14,7 @@ import { randomInt } from 'node:crypto';
 import { and, asc, desc, eq, getTableColumns, gte, or, sql, type SQL } from 'drizzle-orm';
 import type { Tables } from '../../db/client.js';
 import { DIFFICULTIES, EXERCISE_TYPES, roleAtLeast, type Difficulty, type ExerciseType } from '../../db/enums.js';
-import { containsPattern, incrementUpToMax, matchesPattern, qualified } from '../../db/operators.js';
+import { containsPattern, INT32_MAX, matchesPattern, qualified } from '../../db/operators.js';
 import { preparedQuery, preparedVariants } from '../../db/prepared.js';
 import { runPrepared, type Reads, type Store, type Tx } from '../../db/store.js';
 import { AppError, conflict, forbidden, notFound, unprocessable } from '../../errors.js';
@@ -59,22 +59,6 @@ export function toExerciseView(exercise: ExerciseRow, showAnswers: boolean): Exe
   return view;
 }
 
-/** Whether this user has attempted this exercise at least once. */
-export const attemptedQuery = preparedQuery('exercise_attempted', (db, { attempts }) =>
-  db
-    .select({ id: attempts.id })
-    .from(attempts)
-    .where(and(eq(attempts.user_id, sql.placeholder('user_id')), eq(attempts.exercise_id, sql.placeholder('exercise_id'))))
-    .limit(1),
-);
-
-/** One row under the visibility rule (see the header). */
-async function viewFor(on: Reads, actor: Actor, row: ExerciseRow): Promise<ExerciseView> {
-  const shown =
-    seesAnswers(actor, authorFor(actor, row)) || (await runPrepared(on, attemptedQuery, { user_id: actor.id, exercise_id: row.id })).length > 0;
-  return toExerciseView(row, shown);
-}
-
 /**
  * The shape of a listing, which makes it one prepared statement: who lists (a learner sees
  * exercises in service only; staff see active and inactive ones, the archived ones when asked)
@@ -112,15 +96,20 @@ function listConditions(tables: Tables, shape: ListShape): SQL | undefined {
  * One page. Learners get, in the same query, whether they attempted each exercise (it decides
  * whether they see its answer).
  */
-export const pageQuery = preparedVariants('exercise_page', (db, tables, key: string) => {
-  const { exercises, attempts } = tables;
-  const shape = shapeOf(key);
+/** The exercise's columns and, for a learner, whether they attempted it (placeholder `user_id`); staff see every answer. */
+function columnsWithAttempted({ exercises, attempts }: Tables, audience: 'learner' | 'staff') {
   const attempted =
-    shape.audience === 'learner'
+    audience === 'learner'
       ? sql<boolean>`exists (select 1 from ${attempts} where ${qualified(attempts, attempts.user_id)} = ${sql.placeholder('user_id')} and ${qualified(attempts, attempts.exercise_id)} = ${qualified(exercises, exercises.id)})`
-      : sql<boolean>`false`; // staff see every answer
+      : sql<boolean>`false`;
+  return { ...getTableColumns(exercises), attempted: attempted.mapWith(Boolean).as('attempted') };
+}
+
+export const pageQuery = preparedVariants('exercise_page', (db, tables, key: string) => {
+  const { exercises } = tables;
+  const shape = shapeOf(key);
   return db
-    .select({ ...getTableColumns(exercises), attempted: attempted.mapWith(Boolean).as('attempted') })
+    .select(columnsWithAttempted(tables, shape.audience === 'learner' ? 'learner' : 'staff'))
     .from(exercises)
     .where(listConditions(tables, shape))
     .orderBy(asc(exercises.id))
@@ -175,24 +164,22 @@ export async function randomExercise(store: Store, actor: Actor, filters: Exerci
   return toExerciseView(row, row.attempted || seesAnswers(actor, authorFor(actor, row)));
 }
 
-/** Reads an exercise and counts the view, in one atomic statement; staff also read retired ones. */
-export const countViewQuery = preparedVariants('exercise_count_view', (db, tables, who: 'staff' | 'learner') => {
+/** One exercise and whether the learner attempted it, in one read; staff also read retired ones. */
+export const exerciseViewQuery = preparedVariants('exercise_view', (db, tables, who: 'staff' | 'learner') => {
   const { exercises } = tables;
   const byId = eq(exercises.id, sql.placeholder('id'));
-  return (
-    db
-      .update(exercises)
-      // updated_at set to itself: a view is not an edit (the column's $onUpdate would bump it)
-      .set({ view_count: incrementUpToMax(exercises.view_count), updated_at: sql`${exercises.updated_at}` })
-      .where(who === 'staff' ? byId : and(byId, ...inServiceConditions(exercises), visibleToLearner(exercises)))
-      .returning()
-  );
+  return db
+    .select(columnsWithAttempted(tables, who))
+    .from(exercises)
+    .where(who === 'staff' ? byId : and(byId, ...inServiceConditions(exercises), visibleToLearner(exercises)));
 });
 
+/** A pure read: the view is counted off the request path (src/db/view-counts.ts), and shown at once. */
 export async function getExercise(store: Store, actor: Actor, id: number): Promise<ExerciseView> {
-  const [row] = await store.transaction((tx) => runPrepared(tx, countViewQuery, isStaff(actor) ? 'staff' : 'learner', { id, user_id: actor.id }));
+  const [row] = await runPrepared(store, exerciseViewQuery, isStaff(actor) ? 'staff' : 'learner', { id, user_id: actor.id });
   if (!row) throw notFound('Exercise');
-  return viewFor(store, actor, row);
+  row.view_count = Math.min(INT32_MAX, row.view_count + store.countView('exercises', id));
+  return toExerciseView(row, row.attempted || seesAnswers(actor, authorFor(actor, row)));
 }
 
 /** Authors must give choices that contain their answer, once each (422 otherwise). */

@@ -1,6 +1,5 @@
 // Progress per exercise type and difficulty: mine, and (self or gardien and above) a user's.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { storeOf } from '../../db/store.js';
 import { errorBodySchema } from '../../errors.js';
 import { idParams } from '../../http/schemas.js';
 import { actorOf } from '../../plugins/auth.js';
@@ -12,14 +11,13 @@ const SUMMARY =
   'mean time over the timed attempts, highest streak.';
 
 const progressRoutes: FastifyPluginAsyncZod = async (app) => {
-  const store = storeOf(app.database);
 
   app.get(
     '/api/progress',
     {
       schema: { tags: ['progress'], summary: 'My progress', description: SUMMARY, response: { 200: progressReportSchema } },
     },
-    async (request) => myProgress(store, actorOf(request)),
+    async (request) => myProgress(request.store, actorOf(request)),
   );
 
   app.get(
@@ -33,7 +31,7 @@ const progressRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: progressReportSchema, 400: errorBodySchema },
       },
     },
-    async (request) => myProgress(store, actorOf(request), request.params.exercise_type),
+    async (request) => myProgress(request.store, actorOf(request), request.params.exercise_type),
   );
 
   app.get(
@@ -47,7 +45,7 @@ const progressRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: progressReportSchema, 400: errorBodySchema, 404: errorBodySchema },
       },
     },
-    async (request) => userProgress(store, actorOf(request), request.params.id),
+    async (request) => userProgress(request.store, actorOf(request), request.params.id),
   );
 };
 

@@ -1,7 +1,6 @@
 // /api/users: accounts, profiles and statistics.
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { storeOf } from '../../db/store.js';
 import { errorBodySchema } from '../../errors.js';
 import { idParams } from '../../http/schemas.js';
 import { authRateLimit } from '../../plugins/security.js';
@@ -12,7 +11,6 @@ import { changePassword, deleteUser, getUser, listUsers, updateMe, updateUser, u
 const errors = { 400: errorBodySchema, 404: errorBodySchema };
 
 const userRoutes: FastifyPluginAsyncZod = async (app) => {
-  const store = storeOf(app.database);
 
   app.get(
     '/api/users',
@@ -20,13 +18,13 @@ const userRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { auth: 'gardien' },
       schema: { tags: ['users'], summary: 'List accounts (gardien and above)', querystring: listUsersQuery, response: { 200: userPage, 400: errorBodySchema } },
     },
-    async (request) => listUsers(store, request.query),
+    async (request) => listUsers(request.store, request.query),
   );
 
   app.get(
     '/api/users/me',
     { schema: { tags: ['users'], summary: 'My account', response: { 200: userSchema, ...errors } } },
-    async (request) => getUser(store, actorOf(request), actorOf(request).id),
+    async (request) => getUser(request.store, actorOf(request), actorOf(request).id),
   );
 
   app.patch(
@@ -39,7 +37,7 @@ const userRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: userSchema, ...errors, 409: errorBodySchema },
       },
     },
-    async (request) => updateMe(store, actorOf(request), request.body),
+    async (request) => updateMe(request.store, actorOf(request), request.body),
   );
 
   app.put(
@@ -56,7 +54,7 @@ const userRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      await changePassword(store, actorOf(request), request.body.current_password, request.body.new_password);
+      await changePassword(request.store, actorOf(request), request.body.current_password, request.body.new_password);
       return reply.status(204).send(null);
     },
   );
@@ -71,7 +69,7 @@ const userRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: userSchema, ...errors },
       },
     },
-    async (request) => getUser(store, actorOf(request), request.params.id),
+    async (request) => getUser(request.store, actorOf(request), request.params.id),
   );
 
   app.patch(
@@ -87,7 +85,7 @@ const userRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: userSchema, ...errors, 409: errorBodySchema },
       },
     },
-    async (request) => updateUser(store, request.params.id, request.body),
+    async (request) => updateUser(request.store, request.params.id, request.body),
   );
 
   app.delete(
@@ -102,7 +100,7 @@ const userRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      await deleteUser(store, actorOf(request), request.params.id);
+      await deleteUser(request.store, actorOf(request), request.params.id);
       return reply.status(204).send(null);
     },
   );
@@ -117,7 +115,7 @@ const userRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: userStatsSchema, ...errors },
       },
     },
-    async (request) => userStats(store, actorOf(request), request.params.id),
+    async (request) => userStats(request.store, actorOf(request), request.params.id),
   );
 };
 
