@@ -2,6 +2,7 @@
 // Checks that do not apply to the dialect answer `n/a` and say why. Each check runs on its own:
 // one that cannot run is red with its error, the others still answer.
 import { sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Database, PostgresDatabase } from '../../db/client.js';
 import { PROTECTED_TABLES } from '../../db/enums.js';
 import { migrationStatus } from '../../db/migrate.js';
@@ -10,23 +11,25 @@ import type { LiveIndex } from '../catalog.js';
 import { listLiveIndexes, listLiveTables, missingIndexes } from '../indexes.js';
 import { lastMaintenanceRun } from '../maintenance-runs.js';
 import { elapsedMs, errorMessage } from '../progress.js';
-import type { Light } from './shared.js';
+import { dialectSchema, lightSchema, type Light } from './shared.js';
 import { lastBackup } from './upkeep.js';
 
-export interface OverviewCheck {
-  id: string;
-  label: string;
-  status: Light;
-  value: string | number | null;
-  reason: string;
-  action: string | null;
-}
+export const overviewCheckSchema = z.object({
+  id: z.string().describe('stable key: database, migrations, tables, long_queries, sequences, replication, backup…'),
+  label: z.string(),
+  status: lightSchema,
+  value: z.union([z.string(), z.number()]).nullable().describe('the measured value (a count, milliseconds, a rate, a date)'),
+  reason: z.string(),
+  action: z.string().nullable().describe('what to do; set when amber or red'),
+});
+export type OverviewCheck = z.infer<typeof overviewCheckSchema>;
 
-export interface OverviewPage {
-  dialect: Database['dialect'];
-  status: Light;
-  checks: OverviewCheck[];
-}
+export const overviewPageSchema = z.object({
+  dialect: dialectSchema,
+  status: lightSchema.describe('the worst check'),
+  checks: z.array(overviewCheckSchema),
+});
+export type OverviewPage = z.infer<typeof overviewPageSchema>;
 
 export const LONG_QUERY_SECONDS = 60;
 const SEQUENCE_WARN = 0.9;

@@ -3,6 +3,7 @@
 // in-process interval. The query history diffs consecutive snapshots and never resets the
 // extension (PgHero's reset-on-capture clashes with every other tool reading it).
 import { and, desc, gte, lt, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Database } from '../../db/client.js';
 import { activityCounters, statementsState } from './shared.js';
 
@@ -56,6 +57,8 @@ async function statementCounters(database: Database): Promise<SnapshotData['stat
     order by total_exec_time desc
     limit ${SNAPSHOT_STATEMENTS}`);
 }
+
+export const snapshotCapturedSchema = z.object({ id: z.number().int(), created_at: z.date(), source: z.string() });
 
 /** Captures one snapshot and prunes past the retention; returns it. */
 export async function captureSnapshot(database: Database, source: 'maintenance' | 'interval' | 'manual'): Promise<Snapshot> {

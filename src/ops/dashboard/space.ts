@@ -1,17 +1,23 @@
 // The Space page: tables and indexes by size, and the database's growth from snapshots.
+import { z } from 'zod';
 import type { Database } from '../../db/client.js';
 import { databaseStats } from '../stats.js';
+import { dialectSchema } from './shared.js';
 import { listSnapshots } from './snapshots.js';
 
-export interface SpacePage {
-  dialect: Database['dialect'];
-  database_bytes: number;
-  wal_bytes: number | null;
-  tables: { name: string; rows: number; bytes: number | null; table_bytes: number | null; index_bytes: number | null }[];
-  indexes: { name: string; table: string; bytes: number | null }[];
-  history: { at: Date; database_bytes: number; relations: Record<string, number> }[];
-  notes: string[];
-}
+const bytes = z.number().nullable();
+export const spacePageSchema = z.object({
+  dialect: dialectSchema,
+  database_bytes: z.number(),
+  wal_bytes: z.number().nullable().describe('SQLite: the -wal file'),
+  tables: z.array(z.object({ name: z.string(), rows: z.number(), bytes, table_bytes: bytes, index_bytes: bytes })),
+  indexes: z.array(z.object({ name: z.string(), table: z.string(), bytes })),
+  history: z
+    .array(z.object({ at: z.date(), database_bytes: z.number(), relations: z.record(z.string(), z.number()).describe('table or index → bytes') }))
+    .describe('one point per snapshot, oldest first'),
+  notes: z.array(z.string()),
+});
+export type SpacePage = z.infer<typeof spacePageSchema>;
 
 export async function spacePage(database: Database, days = 30): Promise<SpacePage> {
   const stats = await databaseStats(database);
