@@ -3,6 +3,7 @@
 'use strict';
 (() => {
   const PAGES = ['overview', 'queries', 'space', 'connections', 'maintenance', 'learning'];
+  const DIFFICULTY_RANK = ['initie', 'padawan', 'chevalier', 'maitre', 'grand_maitre'];
   const TITLES = { overview: 'Overview', queries: 'Queries', space: 'Space', connections: 'Connections', maintenance: 'Maintenance', learning: 'Learning activity' };
   const $ = (id) => document.getElementById(id);
   let token = sessionStorage.getItem('mathakine-admin-token');
@@ -43,15 +44,46 @@
     return json;
   }
 
-  function chart(title, labels, series, xs) {
+  const NO_ATTEMPTS = 'No attempt in this period.';
+  const NO_HISTORY = 'No data yet: history comes from snapshots (`db maintenance` or DASHBOARD_SNAPSHOT_MINUTES).';
+  const chartWidth = (half) => (half ? Math.min(560, (window.innerWidth - 90) / 2) : Math.min(900, window.innerWidth - 60));
+  function chart(title, labels, series, xs, { half = false, empty = NO_HISTORY } = {}) {
     const box = el('div', { class: 'chart' }, el('h3', {}, title));
-    if (!window.uPlot || xs.length === 0) { box.append(el('p', { class: 'note' }, 'No data yet: history comes from snapshots (`db maintenance` or DASHBOARD_SNAPSHOT_MINUTES).')); return box; }
-    const colors = ['#3367d6', '#e8710a', '#1e8e3e', '#c5221f'];
-    const opts = { width: Math.min(900, window.innerWidth - 60), height: 220, series: [{}, ...labels.map((label, i) => ({ label, stroke: colors[i % 4], width: 2, points: { show: xs.length < 40 } }))] };
+    if (!window.uPlot || xs.length === 0) { box.append(el('p', { class: 'note' }, empty)); return box; }
+    const opts = { width: chartWidth(half), height: 220, series: [{}, ...labels.map((label, i) => ({ label, stroke: COLORS[i % COLORS.length], width: 2, points: { show: xs.length < 40 } }))] };
     requestAnimationFrame(() => new window.uPlot(opts, [xs, ...series], box));
     return box;
   }
   const epoch = (d) => new Date(d).getTime() / 1000;
+  const COLORS = ['#3367d6', '#e8710a', '#1e8e3e', '#c5221f', '#8e24aa', '#00838f'];
+
+  // Grouped bars: one group per category, one bar per series in it. uPlot shares one x array, so
+  // each bar gets its own x (the group's index, offset by the series' rank); other series are null there.
+  function barChart(id, title, categories, seriesLabels, value, unit) {
+    const box = el('div', { class: 'chart', id }, el('h3', {}, title));
+    if (!window.uPlot || categories.length === 0) { box.append(el('p', { class: 'note' }, NO_ATTEMPTS)); return box; }
+    const width = 0.8 / seriesLabels.length;
+    const drawn = new Set(); // the bars uPlot drew, counted in data-bars (the browser test reads it)
+    const xs = [];
+    const ys = seriesLabels.map(() => []);
+    categories.forEach((category, c) => seriesLabels.forEach((label, s) => {
+      const v = value(category, label);
+      if (v == null) return;
+      xs.push(c + (s - (seriesLabels.length - 1) / 2) * width);
+      ys.forEach((list, i) => list.push(i === s ? v : null));
+    }));
+    const opts = {
+      width: Math.min(900, window.innerWidth - 60), height: 240,
+      scales: { x: { time: false, range: [-0.5, categories.length - 0.5] }, y: { range: [0, 100] } },
+      axes: [{ splits: () => categories.map((_, i) => i), values: (_u, splits) => splits.map((i) => categories[i] ?? '') }, { values: (_u, splits) => splits.map((v) => `${v}${unit}`) }],
+      series: [{ label: 'type', value: (_u, x) => (x == null ? '' : categories[Math.round(x)] ?? '') }, ...seriesLabels.map((label, i) => ({
+        label, fill: COLORS[i % COLORS.length], stroke: COLORS[i % COLORS.length], points: { show: false },
+        paths: window.uPlot.paths.bars({ size: [0.9, 60], align: 0, each: (_u, series, index) => { drawn.add(`${series}:${index}`); box.dataset.bars = drawn.size; } }), value: (_u, v) => (v == null ? '–' : `${Math.round(v)}${unit}`),
+      }))],
+    };
+    requestAnimationFrame(() => new window.uPlot(opts, [xs, ...ys], box));
+    return box;
+  }
 
   const renderers = {
     async overview() {
@@ -115,8 +147,23 @@
     async learning() {
       const data = await api('GET', '/admin/dashboard/learning');
       const a = data.active_learners;
+      // every day of the period, 0 where the API lists none (it leaves out days without attempts)
+      const byDay = new Map(data.per_day.map((d) => [d.day, d]));
+      const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
+      const period = Array.from({ length: data.days }, (_, i) => new Date(today - (data.days - 1 - i) * 86400000).toISOString().slice(0, 10))
+        .map((day) => byDay.get(day) || { day, attempts: 0, correct: 0, learners: 0 });
+      const days = period.map((d) => epoch(`${d.day}T00:00:00Z`));
+      const types = [...new Set(data.by_type.map((t) => t.exercise_type))];
+      const difficulties = [...new Set(data.by_type.map((t) => t.difficulty))].sort((x, y) => DIFFICULTY_RANK.indexOf(x) - DIFFICULTY_RANK.indexOf(y));
+      const rate = (type, difficulty) => {
+        const row = data.by_type.find((t) => t.exercise_type === type && t.difficulty === difficulty);
+        return row ? row.success_rate * 100 : null;
+      };
       return [el('p', {}, `Active learners: ${a.last_day} today, ${a.last_week} this week, ${a.period} in ${data.days} days.`),
-        chart('Attempts per day', ['attempts', 'correct', 'learners'], [data.per_day.map((d) => d.attempts), data.per_day.map((d) => d.correct), data.per_day.map((d) => d.learners)], data.per_day.map((d) => epoch(`${d.day}T00:00:00Z`))),
+        el('div', { class: 'charts' },
+          chart('Attempts per day', ['attempts', 'correct'], [period.map((d) => d.attempts), period.map((d) => d.correct)], data.per_day.length ? days : [], { half: true, empty: NO_ATTEMPTS }),
+          chart('Active learners per day', ['learners'], [period.map((d) => d.learners)], data.per_day.length ? days : [], { half: true, empty: NO_ATTEMPTS }),
+          barChart('success-chart', 'Success rate by exercise type and difficulty (%)', types, difficulties, rate, ' %')),
         el('h3', {}, 'Success rate by type and difficulty'),
         table(['Type', 'Difficulty', 'Attempts', 'Correct', 'Success'], data.by_type.map((t) => [t.exercise_type, t.difficulty, t.attempts, t.correct, `${Math.round(t.success_rate * 100)} %`]))];
     },
