@@ -7,9 +7,12 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildApp } from '../../../src/app.js';
+import { openConfiguredDatabase } from '../../../src/db/configured.js';
 import { captureSnapshot } from '../../../src/ops/dashboard/snapshots.js';
 import { recordMaintenanceRun } from '../../../src/ops/maintenance-runs.js';
 import { buildTestApp, describeEachDialect, type TestContext } from '../../helpers/app.js';
+import { capturingLogger } from '../../helpers/logs.js';
 import { createUser, type TestUser } from '../../helpers/users.js';
 import { execSql } from '../../ops/fixtures.js';
 
@@ -279,5 +282,44 @@ describeEachDialect('admin dashboard', (dialect) => {
       { exercise_type: 'multiplication', difficulty: 'chevalier', attempts: 1, correct: 1, success_rate: 1 },
     ]);
     expect((await ctx.app.inject({ method: 'GET', url: '/admin/dashboard/learning?days=0', headers: archiviste.headers })).statusCode).toBe(400);
+  });
+
+  it('every admin action is audited in the log at warn with its actor: backup, enable, cancel (PostgreSQL)', async () => {
+    // a second app on the same database, logging to lines the test reads
+    const { logger, lines } = capturingLogger();
+    const app = await buildApp({ config: ctx.config, database: openConfiguredDatabase(ctx.config), logger });
+    const audits = () => lines.filter((l) => l.msg === 'admin action');
+    try {
+      const backup = await app.inject({ method: 'POST', url: '/admin/dashboard/backup', headers: archiviste.headers });
+      expect(backup.statusCode, backup.body).toBe(200);
+      expect(audits()).toEqual([expect.objectContaining({ level: 40, audit: 'backup', actor: archiviste.username, file: backup.json().file })]);
+      if (dialect === 'sqlite') return;
+
+      expect((await app.inject({ method: 'POST', url: '/admin/dashboard/queries/enable', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).statusCode).toBe(200);
+      expect(audits()[1]).toMatchObject({ level: 40, audit: 'enable pg_stat_statements', actor: 'ADMIN_TOKEN', result: { installed: true } });
+
+      const sleeper = new pg.Client({ connectionString: ctx.url, application_name: 'audited-sleeper' });
+      await sleeper.connect();
+      try {
+        const pid = (await sleeper.query('select pg_backend_pid() as pid')).rows[0].pid as number;
+        const sleeping = sleeper.query('select pg_sleep(30) as audited_sleep').then(
+          () => 'finished',
+          (error: { code?: string }) => error.code,
+        );
+        await waitFor(async () => ((await get('connections')).queries.find((q: { pid: number; query: string }) => q.pid === pid && q.query.includes('audited_sleep')) ? true : undefined), 'the sleep to start');
+        const refused = await app.inject({ method: 'POST', url: `/admin/dashboard/connections/${pid}/cancel`, headers: archiviste.headers, payload: { confirm: false } });
+        expect(refused.statusCode).toBe(400);
+        expect(audits()).toHaveLength(2); // nothing done, nothing audited
+        const cancel = await app.inject({ method: 'POST', url: `/admin/dashboard/connections/${pid}/cancel`, headers: archiviste.headers, payload: { confirm: true } });
+        expect(cancel.json()).toMatchObject({ pid, action: 'cancel', signalled: true });
+        expect(await sleeping).toBe('57014'); // query_canceled
+        expect(audits()[2]).toMatchObject({ level: 40, audit: 'cancel backend', actor: archiviste.username, pid, signalled: true, query: 'select pg_sleep(30) as audited_sleep' });
+        expect((await sleeper.query('select 1 as alive')).rows[0].alive).toBe(1); // cancel leaves the connection
+      } finally {
+        await sleeper.end();
+      }
+    } finally {
+      await app.close();
+    }
   });
 });
