@@ -101,7 +101,12 @@ describeInBrowser('admin page in chromium', (dialect) => {
     for (const [name, content] of PAGES) {
       await open(page, name);
       expect(await page.locator('#page').innerText(), name).toMatch(content);
-      if (name === 'space') await page.waitForSelector('#page .uplot', { timeout: 5_000 });
+      if (name === 'space') {
+        // database size and the largest tables over time, from the snapshot
+        await page.waitForFunction(() => document.querySelectorAll('#page .uplot').length === 2, undefined, { timeout: 5_000 });
+        expect(await page.locator('#page .uplot').nth(1).locator('.u-legend').innerText()).toMatch(/attempts|users|exercises/);
+        expect(await page.locator('#page').innerText()).toMatch(/Growth \(30 days\)/);
+      }
       if (name === 'learning') {
         // attempts per day, active learners, and the success rate as bars: one per type × difficulty
         await page.waitForSelector('#success-chart[data-bars="3"]', { timeout: 5_000 });

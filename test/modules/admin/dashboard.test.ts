@@ -252,6 +252,18 @@ describeEachDialect('admin dashboard', (dialect) => {
     expect(space.history.length).toBeGreaterThanOrEqual(1);
     expect(space.history.at(-1).database_bytes).toBeGreaterThan(0);
     expect(space.history.at(-1).relations.users).toBeGreaterThan(0);
+    // growth: attempts gains rows after the snapshots (dated 40 days ago: outside the learning page's period)
+    await execSql(ctx.url, [
+      dialect === 'postgres'
+        ? `insert into attempts (user_id, exercise_id, user_answer, is_correct, created_at) select ${padawan.id}, (select min(id) from exercises), repeat('x', 200), false, now() - interval '40 days' from generate_series(1, 2000)`
+        : `with recursive n(i) as (select 1 union all select i + 1 from n where i < 2000) insert into attempts (user_id, exercise_id, user_answer, is_correct, created_at) select ${padawan.id}, (select min(id) from exercises), printf('%.200c', 'x'), 0, ${Date.now() - 40 * 86_400_000} from n`,
+      ...(dialect === 'postgres' ? ['analyze attempts'] : []),
+    ]);
+    const grown = await get('space');
+    const attempts = grown.tables.find((t: { name: string }) => t.name === 'attempts');
+    const firstSnapshot = grown.history.find((h: { relations: Record<string, number> }) => 'attempts' in h.relations);
+    expect(attempts.growth_bytes).toBe(attempts.bytes - firstSnapshot.relations.attempts);
+    expect(attempts.growth_bytes).toBeGreaterThan(200 * 2000 * 0.9);
 
     const backup = await ctx.app.inject({ method: 'POST', url: '/admin/dashboard/backup', headers: archiviste.headers });
     expect(backup.statusCode, backup.body).toBe(200);

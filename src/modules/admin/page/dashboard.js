@@ -25,6 +25,7 @@
     while (n >= 1024 && i < u.length - 1) { n /= 1024; i++; }
     return `${i ? n.toFixed(1) : n} ${u[i]}`;
   };
+  const signedBytes = (n) => (n == null ? '–' : n < 0 ? `−${bytes(-n)}` : `+${bytes(n)}`);
   const ms = (n) => (n == null ? '–' : n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${n.toFixed(1)} ms`);
   const when = (d) => (d ? new Date(d).toLocaleString() : 'never');
   const light = (s) => el('span', { class: `light light-${s === 'n/a' ? 'na' : s}` }, s);
@@ -47,10 +48,18 @@
   const NO_ATTEMPTS = 'No attempt in this period.';
   const NO_HISTORY = 'No data yet: history comes from snapshots (`db maintenance` or DASHBOARD_SNAPSHOT_MINUTES).';
   const chartWidth = (half) => (half ? Math.min(560, (window.innerWidth - 90) / 2) : Math.min(900, window.innerWidth - 60));
-  function chart(title, labels, series, xs, { half = false, empty = NO_HISTORY } = {}) {
+  // A time chart. `days`: the x axis spans that period up to now (one snapshot is a point, not years);
+  // `format`: how the y axis and the legend write values (bytes…).
+  function chart(title, labels, series, xs, { half = false, empty = NO_HISTORY, days = null, format = null } = {}) {
     const box = el('div', { class: 'chart' }, el('h3', {}, title));
     if (!window.uPlot || xs.length === 0) { box.append(el('p', { class: 'note' }, empty)); return box; }
-    const opts = { width: chartWidth(half), height: 220, series: [{}, ...labels.map((label, i) => ({ label, stroke: COLORS[i % COLORS.length], width: 2, points: { show: xs.length < 40 } }))] };
+    const now = Date.now() / 1000;
+    const opts = {
+      width: chartWidth(half), height: 220,
+      scales: days ? { x: { time: true, range: () => [now - days * 86400, now] } } : {},
+      axes: [{}, format ? { size: 70, values: (_u, splits) => splits.map(format) } : {}],
+      series: [{}, ...labels.map((label, i) => ({ label, stroke: COLORS[i % COLORS.length], width: 2, points: { show: xs.length < 40 }, ...(format ? { value: (_u, v) => (v == null ? '–' : format(v)) } : {}) }))],
+    };
     requestAnimationFrame(() => new window.uPlot(opts, [xs, ...series], box));
     return box;
   }
@@ -99,7 +108,7 @@
         if (data.dialect === 'postgres') out.push(el('button', { onclick: async () => { await api('POST', '/admin/dashboard/queries/enable'); show('queries'); } }, 'Enable pg_stat_statements'));
       }
       const rows = (list) => list.map((q) => [queryCell(q.query), q.calls, ms(q.total_ms), el('td', {}, ms(q.mean_ms), q.slow ? ' ⚠ slow' : ''), q.rows]);
-      out.push(chart('Time spent in queries between snapshots (ms)', ['total ms', 'calls'], [data.history.map((h) => h.total_ms), data.history.map((h) => h.calls)], data.history.map((h) => epoch(h.at))));
+      out.push(chart('Time spent in queries between snapshots (ms)', ['total ms', 'calls'], [data.history.map((h) => h.total_ms), data.history.map((h) => h.calls)], data.history.map((h) => epoch(h.at)), { days: 30 }));
       if (data.available) {
         out.push(el('h3', {}, 'By total time'), table(['Query', 'Calls', 'Total', 'Mean', 'Rows'], rows(data.by_total)));
         out.push(el('h3', {}, 'By mean time (slow: mean > 1 s)'), table(['Query', 'Calls', 'Total', 'Mean', 'Rows'], rows(data.by_mean)));
@@ -107,10 +116,15 @@
       return out;
     },
     async space() {
-      const data = await api('GET', '/admin/dashboard/space');
+      const days = 30;
+      const data = await api('GET', `/admin/dashboard/space?days=${days}`);
+      const at = data.history.map((h) => epoch(h.at));
+      const largest = data.tables.slice(0, 5); // the API sorts them by size
       return [el('p', {}, `Database: ${bytes(data.database_bytes)}`, data.wal_bytes != null ? `, WAL ${bytes(data.wal_bytes)}` : ''),
-        chart('Database size over time (bytes)', ['size'], [data.history.map((h) => h.database_bytes)], data.history.map((h) => epoch(h.at))),
-        el('h3', {}, 'Tables'), table(['Table', 'Rows', 'Total', 'Data', 'Indexes'], data.tables.map((t) => [t.name, t.rows, bytes(t.bytes), bytes(t.table_bytes), bytes(t.index_bytes)])),
+        el('div', { class: 'charts' },
+          chart('Database size over time', ['size'], [data.history.map((h) => h.database_bytes)], at, { half: true, days, format: bytes }),
+          chart('Largest tables over time', largest.map((t) => t.name), largest.map((t) => data.history.map((h) => h.relations[t.name] ?? null)), at, { half: true, days, format: bytes })),
+        el('h3', {}, 'Tables'), table(['Table', 'Rows', 'Total', 'Data', 'Indexes', `Growth (${days} days)`], data.tables.map((t) => [t.name, t.rows, bytes(t.bytes), bytes(t.table_bytes), bytes(t.index_bytes), signedBytes(t.growth_bytes)])),
         el('h3', {}, 'Indexes'), table(['Index', 'Table', 'Size'], data.indexes.map((i) => [i.name, i.table, bytes(i.bytes)])), ...notes(data.notes)];
     },
     async connections() {
