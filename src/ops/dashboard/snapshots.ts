@@ -80,15 +80,6 @@ export async function captureSnapshot(database: Database, source: 'maintenance' 
   return row as Snapshot;
 }
 
-/** For `db maintenance`: a failed capture is logged by the caller's report, never fails the job. */
-export async function captureSnapshotQuietly(database: Database, source: 'maintenance' | 'interval'): Promise<Snapshot | null> {
-  try {
-    return await captureSnapshot(database, source);
-  } catch {
-    return null;
-  }
-}
-
 /** Snapshots taken in the last `days` days, oldest first. */
 export async function listSnapshots(database: Database, days = 30): Promise<Snapshot[]> {
   const table = database.tables.dashboardSnapshots;
