@@ -6,12 +6,13 @@
 // chromium); otherwise skipped visibly when no chromium is found. CHROMIUM_PATH overrides the path.
 import fs from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dialect } from '../../src/db/client.js';
 import { captureSnapshot } from '../../src/ops/dashboard/snapshots.js';
 import { buildTestApp, describeEachDialect, type TestContext } from '../helpers/app.js';
+import { insertActivity } from '../helpers/attempts.js';
+import { holdExercisesLock } from '../helpers/locks.js';
 import { createUser, TEST_PASSWORD, type TestUser } from '../helpers/users.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
@@ -60,23 +61,11 @@ describeInBrowser('admin page in chromium', (dialect) => {
   beforeAll(async () => {
     ctx = await buildTestApp(dialect, { BACKUP_DIR: fs.mkdtempSync(path.join(fs.realpathSync('/tmp'), 'mathakine-browser-')) });
     archiviste = await createUser(ctx, 'archiviste', 'dashboard_admin');
-    const { exercises, attempts } = ctx.database.tables;
-    await ctx.database.transaction(async (tx) => {
-      const [a, b, c] = await tx
-        .insert(exercises)
-        .values([
-          { title: 'a', exercise_type: 'addition', difficulty: 'initie', question: '1+1', correct_answer: '2' },
-          { title: 'b', exercise_type: 'addition', difficulty: 'padawan', question: '12+30', correct_answer: '42' },
-          { title: 'c', exercise_type: 'multiplication', difficulty: 'chevalier', question: '6*7', correct_answer: '42' },
-        ])
-        .returning();
-      await tx.insert(attempts).values([
-        { user_id: archiviste.id, exercise_id: a.id, user_answer: '2', is_correct: true },
-        { user_id: archiviste.id, exercise_id: b.id, user_answer: '42', is_correct: true },
-        { user_id: archiviste.id, exercise_id: b.id, user_answer: '41', is_correct: false },
-        { user_id: archiviste.id, exercise_id: c.id, user_answer: '40', is_correct: false },
-      ]);
-    });
+    await insertActivity(ctx, [
+      { user_id: archiviste.id, exercise_type: 'addition', difficulty: 'initie', answers: [true] },
+      { user_id: archiviste.id, exercise_type: 'addition', difficulty: 'padawan', answers: [true, false] },
+      { user_id: archiviste.id, exercise_type: 'multiplication', difficulty: 'chevalier', answers: [false] },
+    ]);
     await captureSnapshot(ctx.database, 'maintenance');
     baseUrl = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
@@ -139,18 +128,8 @@ describeInBrowser('admin page in chromium', (dialect) => {
   }, 60_000);
 
   it.runIf(dialect === 'postgres')('connections: a real lock shows who blocks whom; terminate, confirmed in the dialog, frees the waiter', async () => {
-    const holder = new pg.Client({ connectionString: ctx.url, application_name: 'browser-lock-holder' });
-    const waiter = new pg.Client({ connectionString: ctx.url, application_name: 'browser-lock-waiter' });
-    await holder.connect();
-    await waiter.connect();
-    holder.on('error', () => {}); // the terminated connection reports its end
+    const { holder, holderPid, waiterPid, blocked, end } = await holdExercisesLock(ctx.url, 'browser-lock');
     try {
-      const holderPid = (await holder.query('select pg_backend_pid() as pid')).rows[0].pid as number;
-      const waiterPid = (await waiter.query('select pg_backend_pid() as pid')).rows[0].pid as number;
-      await holder.query('begin');
-      await holder.query('lock table exercises in access exclusive mode');
-      const blocked = waiter.query('select count(*) from exercises');
-
       const page = await newPage();
       await signIn(page);
       for (let tries = 0; ; tries++) {
@@ -181,8 +160,7 @@ describeInBrowser('admin page in chromium', (dialect) => {
       expect(problems).toEqual([]);
       await page.close();
     } finally {
-      await waiter.end();
-      await holder.end().catch(() => {});
+      await end();
     }
   }, 60_000);
 });

@@ -12,6 +12,8 @@ import { openConfiguredDatabase } from '../../../src/db/configured.js';
 import { captureSnapshot } from '../../../src/ops/dashboard/snapshots.js';
 import { recordMaintenanceRun } from '../../../src/ops/maintenance-runs.js';
 import { buildTestApp, describeEachDialect, type TestContext } from '../../helpers/app.js';
+import { insertActivity } from '../../helpers/attempts.js';
+import { holdExercisesLock } from '../../helpers/locks.js';
 import { capturingLogger } from '../../helpers/logs.js';
 import { createUser, type TestUser } from '../../helpers/users.js';
 import { execSql } from '../../ops/fixtures.js';
@@ -46,21 +48,10 @@ describeEachDialect('admin dashboard', (dialect) => {
     ctx = await buildTestApp(dialect, { ADMIN_TOKEN, BACKUP_DIR: backupDir });
     archiviste = await createUser(ctx, 'archiviste');
     padawan = await createUser(ctx, 'padawan');
-    const { exercises, attempts } = ctx.database.tables;
-    await ctx.database.transaction(async (tx) => {
-      const [a, b] = await tx
-        .insert(exercises)
-        .values([
-          { title: 'a', exercise_type: 'addition', difficulty: 'initie', question: '1+1', correct_answer: '2' },
-          { title: 'b', exercise_type: 'multiplication', difficulty: 'chevalier', question: '6*7', correct_answer: '42' },
-        ])
-        .returning();
-      await tx.insert(attempts).values([
-        { user_id: padawan.id, exercise_id: a.id, user_answer: '2', is_correct: true },
-        { user_id: padawan.id, exercise_id: a.id, user_answer: '3', is_correct: false },
-        { user_id: archiviste.id, exercise_id: b.id, user_answer: '42', is_correct: true },
-      ]);
-    });
+    await insertActivity(ctx, [
+      { user_id: padawan.id, exercise_type: 'addition', difficulty: 'initie', answers: [true, false] },
+      { user_id: archiviste.id, exercise_type: 'multiplication', difficulty: 'chevalier', answers: [true] },
+    ]);
   });
   afterAll(async () => {
     await ctx?.close();
@@ -209,17 +200,8 @@ describeEachDialect('admin dashboard', (dialect) => {
       expect(refused.statusCode).toBe(400);
       return;
     }
-    const holder = new pg.Client({ connectionString: ctx.url, application_name: 'lock-holder' });
-    const waiter = new pg.Client({ connectionString: ctx.url, application_name: 'lock-waiter' });
-    await holder.connect();
-    await waiter.connect();
+    const { holderPid, waiterPid, blocked, end } = await holdExercisesLock(ctx.url, 'lock');
     try {
-      const holderPid = (await holder.query('select pg_backend_pid() as pid')).rows[0].pid as number;
-      const waiterPid = (await waiter.query('select pg_backend_pid() as pid')).rows[0].pid as number;
-      await holder.query('begin');
-      await holder.query('lock table exercises in access exclusive mode');
-      const blocked = waiter.query('select count(*) from exercises');
-
       const lock = await waitFor(async () => {
         const page = await get('connections');
         return page.locks.find((l: { pid: number }) => l.pid === waiterPid);
@@ -240,14 +222,12 @@ describeEachDialect('admin dashboard', (dialect) => {
       const learner = await ctx.app.inject({ method: 'POST', url: `/admin/dashboard/connections/${holderPid}/terminate`, headers: padawan.headers, payload: { confirm: true } });
       expect(learner.statusCode).toBe(403);
 
-      holder.on('error', () => {}); // the terminated connection reports its end
       const terminated = await ctx.app.inject({ method: 'POST', url: `/admin/dashboard/connections/${holderPid}/terminate`, headers: archiviste.headers, payload: { confirm: true } });
       expect(terminated.statusCode).toBe(200);
       expect(terminated.json()).toMatchObject({ pid: holderPid, action: 'terminate', signalled: true });
       expect((await blocked).rows[0].count).toBe('2');
     } finally {
-      await waiter.end();
-      await holder.end().catch(() => {});
+      await end();
     }
   });
 
