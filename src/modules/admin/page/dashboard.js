@@ -30,7 +30,8 @@
   const when = (d) => (d ? new Date(d).toLocaleString() : 'never');
   const light = (s) => el('span', { class: `light light-${s === 'n/a' ? 'na' : s}` }, s);
   const table = (headers, rows) => el('table', {}, el('thead', {}, el('tr', {}, headers.map((h) => el('th', {}, h)))), el('tbody', {}, rows.map((r) => el('tr', {}, r.map((c) => (c instanceof Node && c.tagName === 'TD' ? c : el('td', {}, c)))))));
-  const queryCell = (q) => el('td', { class: 'query' }, q);
+  // long statements (CREATE TABLE…) fold: the first 240 characters, the whole text one click away
+  const queryCell = (q) => el('td', { class: 'query' }, q.length <= 240 ? q : el('details', {}, el('summary', {}, `${q.slice(0, 240)}…`), q));
   const notes = (list) => (list || []).map((n) => el('p', { class: 'note' }, n));
 
   async function api(method, url, body) {
@@ -108,7 +109,10 @@
         if (data.dialect === 'postgres') out.push(el('button', { onclick: async () => { await api('POST', '/admin/dashboard/queries/enable'); show('queries'); } }, 'Enable pg_stat_statements'));
       }
       const rows = (list) => list.map((q) => [queryCell(q.query), q.calls, ms(q.total_ms), el('td', {}, ms(q.mean_ms), q.slow ? ' ⚠ slow' : ''), q.rows]);
-      out.push(chart('Time spent in queries between snapshots (ms)', ['total ms', 'calls'], [data.history.map((h) => h.total_ms), data.history.map((h) => h.calls)], data.history.map((h) => epoch(h.at)), { days: 30 }));
+      const at = data.history.map((h) => epoch(h.at));
+      out.push(el('div', { class: 'charts' },
+        chart('Time spent in queries between snapshots', ['total'], [data.history.map((h) => h.total_ms)], at, { days: 30, half: true, format: ms }),
+        chart('Calls between snapshots', ['calls'], [data.history.map((h) => h.calls)], at, { days: 30, half: true })));
       if (data.available) {
         out.push(el('h3', {}, 'By total time'), table(['Query', 'Calls', 'Total', 'Mean', 'Rows'], rows(data.by_total)));
         out.push(el('h3', {}, 'By mean time (slow: mean > 1 s)'), table(['Query', 'Calls', 'Total', 'Mean', 'Rows'], rows(data.by_mean)));
