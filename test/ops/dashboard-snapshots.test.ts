@@ -1,7 +1,8 @@
-// The dashboard's history stays bounded: each capture prunes snapshots older than
-// SNAPSHOT_RETENTION_DAYS and keeps at most MAX_SNAPSHOTS, the newest.
+// The dashboard's history: the API process captures a snapshot every DASHBOARD_SNAPSHOT_MINUTES
+// when set (and stops with the app), and it stays bounded: each capture prunes snapshots older
+// than SNAPSHOT_RETENTION_DAYS and keeps at most MAX_SNAPSHOTS, the newest.
 import { asc, count, desc } from 'drizzle-orm';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { captureSnapshot, listSnapshots, MAX_SNAPSHOTS, SNAPSHOT_RETENTION_DAYS } from '../../src/ops/dashboard/snapshots.js';
 import { buildTestApp, describeEachDialect, type TestContext } from '../helpers/app.js';
 
@@ -50,5 +51,43 @@ describeEachDialect('dashboard snapshots: bounded retention', (dialect) => {
     expect(first.id).toBe(oldest.id + 1);
     const [last] = await ctx.database.db.select({ id: table().id }).from(table()).orderBy(desc(table().id)).limit(1);
     expect(last.id).toBe(captured.id);
+  }, 60_000);
+});
+
+describeEachDialect('dashboard snapshots: the in-process interval', (dialect) => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('DASHBOARD_SNAPSHOT_MINUTES=5: a snapshot every 5 minutes, none once the app is closed; 0 (the default): none', async () => {
+    // only the interval's clock is faked: the database drivers keep their real timers
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const ctx = await buildTestApp(dialect, { DASHBOARD_SNAPSHOT_MINUTES: '5' });
+    const off = await buildTestApp(dialect);
+    const open = new Set([ctx, off]);
+    const close = async (c: TestContext) => {
+      open.delete(c);
+      await c.close();
+    };
+    try {
+      const interval = async (c: TestContext) => (await listSnapshots(c.database, 1)).filter((s) => s.source === 'interval').length;
+      vi.advanceTimersByTime(4 * 60_000);
+      expect(await interval(ctx)).toBe(0);
+      vi.advanceTimersByTime(60_000);
+      await vi.waitFor(async () => expect(await interval(ctx)).toBe(1), { timeout: 10_000 });
+      vi.advanceTimersByTime(5 * 60_000);
+      await vi.waitFor(async () => expect(await interval(ctx)).toBe(2), { timeout: 10_000 });
+      expect(await interval(off)).toBe(0);
+
+      // closing stops it: the app with the interval leaves one faked interval fewer than the app without
+      const beforeOff = vi.getTimerCount();
+      await close(off);
+      const offCleared = beforeOff - vi.getTimerCount();
+      const beforeOn = vi.getTimerCount();
+      await close(ctx);
+      expect(beforeOn - vi.getTimerCount()).toBe(offCleared + 1);
+    } finally {
+      for (const c of open) await c.close();
+    }
   }, 60_000);
 });
