@@ -36,6 +36,9 @@ export const SCHEMA_TABLES: string[] = tableConfigs.map((t) => t.name);
 
 export const APP_TABLES: string[] = SCHEMA_TABLES.filter((name) => !(PROTECTED_TABLES as readonly string[]).includes(name));
 
+/** The columns each table declares: what "intact" means for the protected tables. */
+export const SCHEMA_COLUMNS: Readonly<Record<string, string[]>> = Object.fromEntries(tableConfigs.map((t) => [t.name, t.columns.map((c) => c.name)]));
+
 export const FOREIGN_KEYS: ForeignKeyDefinition[] = tableConfigs.flatMap((t) =>
   t.foreignKeys.flatMap((fk) => {
     const { columns, foreignColumns, foreignTable } = fk.reference();

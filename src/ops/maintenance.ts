@@ -1,6 +1,6 @@
 // `mathakine db maintenance`: the original guide's daily_maintenance.sh — prune old logs and
-// backups, optimize, back up, report health. Every step runs even when an earlier one failed
-// (a failed optimize must not cost the day's backup); the job fails if any step did.
+// backups, optimize, back up, report health — then a dashboard snapshot. Every step runs even when
+// an earlier one failed (a failed optimize must not cost the day's backup); the job fails if any step did.
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -8,7 +8,7 @@ import type { Database } from '../db/client.js';
 import { purgeExpiredRefreshTokens } from './purge-sessions.js';
 import { backupDatabase, pruneBackups } from './backup.js';
 import { fullHealthReport } from './health.js';
-import { captureSnapshotQuietly } from './dashboard/snapshots.js';
+import { captureSnapshot } from './dashboard/snapshots.js';
 import { optimizeDatabase } from './optimize.js';
 import { recordMaintenanceRun } from './maintenance-runs.js';
 import { elapsedMs, errorMessage, silentProgress, type Progress } from './progress.js';
@@ -17,7 +17,7 @@ export const maintenanceReportSchema = z.object({
   ok: z.boolean(),
   steps: z.array(
     z.object({
-      name: z.enum(['prune logs', 'prune backups', 'purge sessions', 'optimize', 'backup', 'health']),
+      name: z.enum(['prune logs', 'prune backups', 'purge sessions', 'optimize', 'backup', 'health', 'dashboard snapshot']),
       ok: z.boolean(),
       summary: z.string(),
       duration_ms: z.number(),
@@ -110,7 +110,12 @@ export async function runMaintenance(database: Database, options: MaintenanceOpt
     return { ok: report.status !== 'fail', summary: `${report.status}${problems.length ? `: ${problems.join(', ')}` : ''}` };
   });
 
-  await captureSnapshotQuietly(database, 'maintenance'); // the admin dashboard's history
+  // the admin dashboard's history: a failed capture is a gap in it, so it fails the job like any step
+  await step('dashboard snapshot', async () => {
+    const snapshot = await captureSnapshot(database, 'maintenance');
+    const statements = snapshot.data.statements ? `, ${snapshot.data.statements.length} statements` : '';
+    return { ok: true, summary: `#${snapshot.id}: ${snapshot.data.database_bytes} bytes, ${Object.keys(snapshot.data.relations).length} relations${statements}` };
+  });
   const report = { ok: steps.every((s) => s.ok), steps, duration_ms: elapsedMs(startedAt) };
   // health and the admin pages show the last run; a run that cannot be recorded fails the job
   await recordMaintenanceRun(database, { started_at: startedAtDate, finished_at: new Date(), ok: report.ok, steps });

@@ -1,24 +1,12 @@
 // DB_LOG_QUERIES=true: every SQL statement of a request reaches the log with its duration; off by
 // default; refused in production unless DB_LOG_QUERIES=force.
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { ConfigError, parseConfig } from '../../src/config.js';
 import { openConfiguredDatabase } from '../../src/db/configured.js';
 import { describeEachDialect, testConfig, type ScratchDatabase } from '../helpers/app.js';
+import { capturingLogger } from '../helpers/logs.js';
 import { migratedScratch } from './fixtures.js';
-
-function capturingLogger() {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { logger: pino({ level: 'info' }, stream), lines };
-}
 
 describeEachDialect('DB_LOG_QUERIES', (dialect) => {
   let scratch: ScratchDatabase;

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { ActOnConnectionData, ActOnConnectionErrors, ChangeMyPasswordData, ChangeMyPasswordErrors, ChangeMyPasswordResponses, CreateBackupData, CreateBackupErrors, CreateChallengeData, CreateChallengeErrors, CreateChallengeResponses, CreateExerciseData, CreateExerciseErrors, CreateExerciseResponses, CreateSnapshotData, CreateSnapshotErrors, DeleteChallengeData, DeleteChallengeErrors, DeleteChallengeResponses, DeleteExerciseData, DeleteExerciseErrors, DeleteExerciseResponses, DeleteUserData, DeleteUserErrors, DeleteUserResponses, EnableQueryStatisticsData, EnableQueryStatisticsErrors, GenerateExerciseData, GenerateExerciseErrors, GenerateExerciseResponses, GetAdminStatsData, GetAdminStatsErrors, GetAdminStatsResponses, GetAttemptData, GetAttemptErrors, GetAttemptResponses, GetChallengeData, GetChallengeErrors, GetChallengeHintsData, GetChallengeHintsErrors, GetChallengeHintsResponses, GetChallengeResponses, GetChallengeStatsData, GetChallengeStatsErrors, GetChallengeStatsResponses, GetCurrentAccountData, GetCurrentAccountErrors, GetCurrentAccountResponses, GetDashboardConnectionsData, GetDashboardConnectionsErrors, GetDashboardLearningData, GetDashboardLearningErrors, GetDashboardMaintenanceData, GetDashboardMaintenanceErrors, GetDashboardOverviewData, GetDashboardOverviewErrors, GetDashboardQueriesData, GetDashboardQueriesErrors, GetDashboardSpaceData, GetDashboardSpaceErrors, GetExerciseData, GetExerciseErrors, GetExerciseResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetMyProfileData, GetMyProfileErrors, GetMyProfileResponses, GetMyProgressByTypeData, GetMyProgressByTypeErrors, GetMyProgressByTypeResponses, GetMyProgressData, GetMyProgressErrors, GetMyProgressResponses, GetRandomExerciseData, GetRandomExerciseErrors, GetRandomExerciseResponses, GetUserData, GetUserErrors, GetUserProgressData, GetUserProgressErrors, GetUserProgressResponses, GetUserResponses, GetUserStatsData, GetUserStatsErrors, GetUserStatsResponses, ListAttemptsData, ListAttemptsErrors, ListAttemptsResponses, ListChallengesData, ListChallengesErrors, ListChallengesResponses, ListDifficultiesData, ListDifficultiesErrors, ListDifficultiesResponses, ListExercisesData, ListExercisesErrors, ListExercisesResponses, ListExerciseTypesData, ListExerciseTypesErrors, ListExerciseTypesResponses, ListUsersData, ListUsersErrors, ListUsersResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, OptimizeDatabaseData, OptimizeDatabaseErrors, OptimizeDatabaseResponses, RefreshTokensData, RefreshTokensErrors, RefreshTokensResponses, RegisterData, RegisterErrors, RegisterResponses, SubmitChallengeAttemptData, SubmitChallengeAttemptErrors, SubmitChallengeAttemptResponses, SubmitExerciseAttemptData, SubmitExerciseAttemptErrors, SubmitExerciseAttemptResponses, UpdateChallengeData, UpdateChallengeErrors, UpdateChallengeResponses, UpdateExerciseData, UpdateExerciseErrors, UpdateExerciseResponses, UpdateMyProfileData, UpdateMyProfileErrors, UpdateMyProfileResponses, UpdateUserData, UpdateUserErrors, UpdateUserResponses } from './types.gen.js';
+import type { ActOnConnectionData, ActOnConnectionErrors, ActOnConnectionResponses, ChangeMyPasswordData, ChangeMyPasswordErrors, ChangeMyPasswordResponses, CreateBackupData, CreateBackupErrors, CreateBackupResponses, CreateChallengeData, CreateChallengeErrors, CreateChallengeResponses, CreateExerciseData, CreateExerciseErrors, CreateExerciseResponses, CreateSnapshotData, CreateSnapshotErrors, CreateSnapshotResponses, DeleteChallengeData, DeleteChallengeErrors, DeleteChallengeResponses, DeleteExerciseData, DeleteExerciseErrors, DeleteExerciseResponses, DeleteUserData, DeleteUserErrors, DeleteUserResponses, EnableQueryStatisticsData, EnableQueryStatisticsErrors, EnableQueryStatisticsResponses, GenerateExerciseData, GenerateExerciseErrors, GenerateExerciseResponses, GetAdminStatsData, GetAdminStatsErrors, GetAdminStatsResponses, GetAttemptData, GetAttemptErrors, GetAttemptResponses, GetChallengeData, GetChallengeErrors, GetChallengeHintsData, GetChallengeHintsErrors, GetChallengeHintsResponses, GetChallengeResponses, GetChallengeStatsData, GetChallengeStatsErrors, GetChallengeStatsResponses, GetCurrentAccountData, GetCurrentAccountErrors, GetCurrentAccountResponses, GetDashboardConnectionsData, GetDashboardConnectionsErrors, GetDashboardConnectionsResponses, GetDashboardLearningData, GetDashboardLearningErrors, GetDashboardLearningResponses, GetDashboardMaintenanceData, GetDashboardMaintenanceErrors, GetDashboardMaintenanceResponses, GetDashboardOverviewData, GetDashboardOverviewErrors, GetDashboardOverviewResponses, GetDashboardQueriesData, GetDashboardQueriesErrors, GetDashboardQueriesResponses, GetDashboardSpaceData, GetDashboardSpaceErrors, GetDashboardSpaceResponses, GetExerciseData, GetExerciseErrors, GetExerciseResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetMyProfileData, GetMyProfileErrors, GetMyProfileResponses, GetMyProgressByTypeData, GetMyProgressByTypeErrors, GetMyProgressByTypeResponses, GetMyProgressData, GetMyProgressErrors, GetMyProgressResponses, GetRandomExerciseData, GetRandomExerciseErrors, GetRandomExerciseResponses, GetUserData, GetUserErrors, GetUserProgressData, GetUserProgressErrors, GetUserProgressResponses, GetUserResponses, GetUserStatsData, GetUserStatsErrors, GetUserStatsResponses, ListAttemptsData, ListAttemptsErrors, ListAttemptsResponses, ListChallengesData, ListChallengesErrors, ListChallengesResponses, ListDifficultiesData, ListDifficultiesErrors, ListDifficultiesResponses, ListExercisesData, ListExercisesErrors, ListExercisesResponses, ListExerciseTypesData, ListExerciseTypesErrors, ListExerciseTypesResponses, ListUsersData, ListUsersErrors, ListUsersResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, OptimizeDatabaseData, OptimizeDatabaseErrors, OptimizeDatabaseResponses, RefreshTokensData, RefreshTokensErrors, RefreshTokensResponses, RegisterData, RegisterErrors, RegisterResponses, SubmitChallengeAttemptData, SubmitChallengeAttemptErrors, SubmitChallengeAttemptResponses, SubmitExerciseAttemptData, SubmitExerciseAttemptErrors, SubmitExerciseAttemptResponses, UpdateChallengeData, UpdateChallengeErrors, UpdateChallengeResponses, UpdateExerciseData, UpdateExerciseErrors, UpdateExerciseResponses, UpdateMyProfileData, UpdateMyProfileErrors, UpdateMyProfileResponses, UpdateUserData, UpdateUserErrors, UpdateUserResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -21,7 +21,7 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
 /**
  * Dashboard: every check, green / amber / red, with what to do
  */
-export const getDashboardOverview = <ThrowOnError extends boolean = false>(options?: Options<GetDashboardOverviewData, ThrowOnError>) => (options?.client ?? client).get<unknown, GetDashboardOverviewErrors, ThrowOnError>({
+export const getDashboardOverview = <ThrowOnError extends boolean = false>(options?: Options<GetDashboardOverviewData, ThrowOnError>) => (options?.client ?? client).get<GetDashboardOverviewResponses, GetDashboardOverviewErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/admin/dashboard/overview',
     ...options
@@ -30,7 +30,7 @@ export const getDashboardOverview = <ThrowOnError extends boolean = false>(optio
 /**
  * Dashboard: pg_stat_statements by total and mean time, history from snapshots
  */
-export const getDashboardQueries = <ThrowOnError extends boolean = false>(options?: Options<GetDashboardQueriesData, ThrowOnError>) => (options?.client ?? client).get<unknown, GetDashboardQueriesErrors, ThrowOnError>({
+export const getDashboardQueries = <ThrowOnError extends boolean = false>(options?: Options<GetDashboardQueriesData, ThrowOnError>) => (options?.client ?? client).get<GetDashboardQueriesResponses, GetDashboardQueriesErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/admin/dashboard/queries',
     ...options
@@ -39,7 +39,7 @@ export const getDashboardQueries = <ThrowOnError extends boolean = false>(option
 /**
  * CREATE EXTENSION pg_stat_statements in this database (server must preload it)
  */
-export const enableQueryStatistics = <ThrowOnError extends boolean = false>(options?: Options<EnableQueryStatisticsData, ThrowOnError>) => (options?.client ?? client).post<unknown, EnableQueryStatisticsErrors, ThrowOnError>({
+export const enableQueryStatistics = <ThrowOnError extends boolean = false>(options?: Options<EnableQueryStatisticsData, ThrowOnError>) => (options?.client ?? client).post<EnableQueryStatisticsResponses, EnableQueryStatisticsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/admin/dashboard/queries/enable',
     ...options
@@ -48,7 +48,7 @@ export const enableQueryStatistics = <ThrowOnError extends boolean = false>(opti
 /**
  * Dashboard: tables and indexes by size, growth from snapshots
  */
-export const getDashboardSpace = <ThrowOnError extends boolean = false>(options?: Options<GetDashboardSpaceData, ThrowOnError>) => (options?.client ?? client).get<unknown, GetDashboardSpaceErrors, ThrowOnError>({
+export const getDashboardSpace = <ThrowOnError extends boolean = false>(options?: Options<GetDashboardSpaceData, ThrowOnError>) => (options?.client ?? client).get<GetDashboardSpaceResponses, GetDashboardSpaceErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/admin/dashboard/space',
     ...options
@@ -57,7 +57,7 @@ export const getDashboardSpace = <ThrowOnError extends boolean = false>(options?
 /**
  * Dashboard: connections, live queries and who blocks whom
  */
-export const getDashboardConnections = <ThrowOnError extends boolean = false>(options?: Options<GetDashboardConnectionsData, ThrowOnError>) => (options?.client ?? client).get<unknown, GetDashboardConnectionsErrors, ThrowOnError>({
+export const getDashboardConnections = <ThrowOnError extends boolean = false>(options?: Options<GetDashboardConnectionsData, ThrowOnError>) => (options?.client ?? client).get<GetDashboardConnectionsResponses, GetDashboardConnectionsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/admin/dashboard/connections',
     ...options
@@ -66,7 +66,7 @@ export const getDashboardConnections = <ThrowOnError extends boolean = false>(op
 /**
  * Cancel the query of, or terminate, one backend of this database (PostgreSQL; audited)
  */
-export const actOnConnection = <ThrowOnError extends boolean = false>(options: Options<ActOnConnectionData, ThrowOnError>) => (options.client ?? client).post<unknown, ActOnConnectionErrors, ThrowOnError>({
+export const actOnConnection = <ThrowOnError extends boolean = false>(options: Options<ActOnConnectionData, ThrowOnError>) => (options.client ?? client).post<ActOnConnectionResponses, ActOnConnectionErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/admin/dashboard/connections/{pid}/{action}',
     ...options,
@@ -79,7 +79,7 @@ export const actOnConnection = <ThrowOnError extends boolean = false>(options: O
 /**
  * Dashboard: vacuum / analyze, dead rows, integrity, last backup and maintenance
  */
-export const getDashboardMaintenance = <ThrowOnError extends boolean = false>(options?: Options<GetDashboardMaintenanceData, ThrowOnError>) => (options?.client ?? client).get<unknown, GetDashboardMaintenanceErrors, ThrowOnError>({
+export const getDashboardMaintenance = <ThrowOnError extends boolean = false>(options?: Options<GetDashboardMaintenanceData, ThrowOnError>) => (options?.client ?? client).get<GetDashboardMaintenanceResponses, GetDashboardMaintenanceErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/admin/dashboard/maintenance',
     ...options
@@ -88,7 +88,7 @@ export const getDashboardMaintenance = <ThrowOnError extends boolean = false>(op
 /**
  * Back up the database into BACKUP_DIR (verified), like `mathakine db backup`
  */
-export const createBackup = <ThrowOnError extends boolean = false>(options?: Options<CreateBackupData, ThrowOnError>) => (options?.client ?? client).post<unknown, CreateBackupErrors, ThrowOnError>({
+export const createBackup = <ThrowOnError extends boolean = false>(options?: Options<CreateBackupData, ThrowOnError>) => (options?.client ?? client).post<CreateBackupResponses, CreateBackupErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/admin/dashboard/backup',
     ...options
@@ -97,7 +97,7 @@ export const createBackup = <ThrowOnError extends boolean = false>(options?: Opt
 /**
  * Capture a history snapshot now (sizes, query statistics, activity)
  */
-export const createSnapshot = <ThrowOnError extends boolean = false>(options?: Options<CreateSnapshotData, ThrowOnError>) => (options?.client ?? client).post<unknown, CreateSnapshotErrors, ThrowOnError>({
+export const createSnapshot = <ThrowOnError extends boolean = false>(options?: Options<CreateSnapshotData, ThrowOnError>) => (options?.client ?? client).post<CreateSnapshotResponses, CreateSnapshotErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/admin/dashboard/snapshot',
     ...options
@@ -106,7 +106,7 @@ export const createSnapshot = <ThrowOnError extends boolean = false>(options?: O
 /**
  * Dashboard: attempts per day, active learners, success by type and difficulty
  */
-export const getDashboardLearning = <ThrowOnError extends boolean = false>(options?: Options<GetDashboardLearningData, ThrowOnError>) => (options?.client ?? client).get<unknown, GetDashboardLearningErrors, ThrowOnError>({
+export const getDashboardLearning = <ThrowOnError extends boolean = false>(options?: Options<GetDashboardLearningData, ThrowOnError>) => (options?.client ?? client).get<GetDashboardLearningResponses, GetDashboardLearningErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/admin/dashboard/learning',
     ...options

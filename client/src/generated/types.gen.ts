@@ -174,6 +174,316 @@ export type OptimizeReport = {
     duration_ms: number;
 };
 
+export type DashboardOverview = {
+    dialect: 'sqlite' | 'postgres';
+    /**
+     * the worst check
+     */
+    status: 'green' | 'amber' | 'red' | 'n/a';
+    checks: Array<{
+        /**
+         * stable key: database, migrations, tables, long_queries, sequences, replication, backup…
+         */
+        id: string;
+        label: string;
+        /**
+         * green: fine; amber: look at it soon; red: act now; n/a: does not apply here
+         */
+        status: 'green' | 'amber' | 'red' | 'n/a';
+        /**
+         * the measured value (a count, milliseconds, a rate, a date)
+         */
+        value: string | number | null;
+        reason: string;
+        /**
+         * what to do; set when amber or red
+         */
+        action: string | null;
+    }>;
+};
+
+export type DashboardQueries = {
+    dialect: 'sqlite' | 'postgres';
+    /**
+     * false on SQLite, or when pg_stat_statements is not preloaded or created
+     */
+    available: boolean;
+    /**
+     * why not available, and what to do
+     */
+    message?: string;
+    by_total: Array<{
+        queryid: string;
+        /**
+         * normalized text, first 2000 characters
+         */
+        query: string;
+        calls: number;
+        total_ms: number;
+        mean_ms: number;
+        rows: number;
+        /**
+         * mean over 1 s
+         */
+        slow: boolean;
+    }>;
+    by_mean: Array<{
+        queryid: string;
+        /**
+         * normalized text, first 2000 characters
+         */
+        query: string;
+        calls: number;
+        total_ms: number;
+        mean_ms: number;
+        rows: number;
+        /**
+         * mean over 1 s
+         */
+        slow: boolean;
+    }>;
+    /**
+     * calls and time spent since the previous snapshot
+     */
+    history: Array<{
+        at: string;
+        calls: number;
+        total_ms: number;
+        mean_ms: number | null;
+    }>;
+};
+
+export type QueryStatisticsEnabled = {
+    installed: boolean;
+    /**
+     * why it could not be created
+     */
+    message?: string;
+};
+
+export type DashboardSpace = {
+    dialect: 'sqlite' | 'postgres';
+    database_bytes: number;
+    /**
+     * SQLite: the -wal file
+     */
+    wal_bytes: number | null;
+    tables: Array<{
+        name: string;
+        rows: number;
+        bytes: number | null;
+        table_bytes: number | null;
+        index_bytes: number | null;
+        /**
+         * bytes gained since the period's oldest snapshot that has the table; null without one
+         */
+        growth_bytes: number | null;
+    }>;
+    indexes: Array<{
+        name: string;
+        table: string;
+        bytes: number | null;
+    }>;
+    /**
+     * one point per snapshot, oldest first
+     */
+    history: Array<{
+        at: string;
+        database_bytes: number;
+        /**
+         * table or index → bytes
+         */
+        relations: {
+            [key: string]: number;
+        };
+    }>;
+    notes: Array<string>;
+};
+
+export type DashboardConnections = {
+    dialect: 'sqlite' | 'postgres';
+    max_connections: number | null;
+    /**
+     * every backend of the server
+     */
+    connections: number | null;
+    by_state: Array<{
+        state: string;
+        connections: number;
+    }>;
+    /**
+     * this instance's pool
+     */
+    pool: {
+        total: number;
+        idle: number;
+        waiting: number;
+        max: number;
+    };
+    /**
+     * this database's client backends but the dashboard's own
+     */
+    queries: Array<{
+        pid: number;
+        user: string | null;
+        application: string | null;
+        /**
+         * client address
+         */
+        client: string | null;
+        /**
+         * active, idle, idle in transaction…
+         */
+        state: string | null;
+        /**
+         * type:event it waits on
+         */
+        wait_event: string | null;
+        query_start: string | null;
+        xact_start: string | null;
+        /**
+         * since query_start
+         */
+        duration_ms: number | null;
+        /**
+         * first 1000 characters
+         */
+        query: string;
+        /**
+         * pids holding a lock this backend waits for
+         */
+        blocked_by: Array<number>;
+    }>;
+    /**
+     * who blocks whom
+     */
+    locks: Array<{
+        pid: number;
+        query: string;
+        waiting_ms: number | null;
+        /**
+         * the lock it wants: mode on relation
+         */
+        lock: string | null;
+        blocked_by: Array<{
+            pid: number;
+            state: string | null;
+            query: string;
+            xact_ms: number | null;
+        }>;
+    }>;
+    sqlite_write_lock: {
+        held: boolean;
+        detail: string;
+    } | null;
+    notes: Array<string>;
+};
+
+export type ConnectionAction = {
+    pid: number;
+    action: 'cancel' | 'terminate';
+    /**
+     * PostgreSQL's answer: false when the backend was gone, or is not ours to signal
+     */
+    signalled: boolean;
+    /**
+     * what the backend was running
+     */
+    query: string;
+};
+
+export type DashboardMaintenance = {
+    dialect: 'sqlite' | 'postgres';
+    /**
+     * PostgreSQL, most dead rows first; empty on SQLite
+     */
+    tables: Array<{
+        name: string;
+        live_rows: number;
+        dead_rows: number;
+        last_vacuum: string | null;
+        last_autovacuum: string | null;
+        last_analyze: string | null;
+        last_autoanalyze: string | null;
+    }>;
+    /**
+     * SQLite: PRAGMA integrity_check
+     */
+    integrity: {
+        ok: boolean;
+        detail: string;
+    } | null;
+    /**
+     * SQLite: pages VACUUM would give back
+     */
+    freelist_pages: number | null;
+    last_backup: {
+        file: string;
+        at: string;
+        bytes: number;
+    } | null;
+    /**
+     * start of the last `db maintenance` run
+     */
+    last_maintenance: string | null;
+    notes: Array<string>;
+};
+
+export type Backup = {
+    dialect: 'sqlite' | 'postgres';
+    file: string;
+    bytes: number;
+    duration_ms: number;
+    verification: string;
+    pruned: Array<string>;
+};
+
+export type DashboardSnapshot = {
+    id: number;
+    created_at: string;
+    source: string;
+};
+
+export type DashboardLearning = {
+    /**
+     * the period, in days back from now
+     */
+    days: number;
+    per_day: Array<{
+        /**
+         * UTC date, YYYY-MM-DD; days without attempts are absent
+         */
+        day: string;
+        attempts: number;
+        correct: number;
+        /**
+         * distinct users who attempted an exercise that day
+         */
+        learners: number;
+    }>;
+    active_learners: {
+        /**
+         * distinct users with an attempt in the last 24 hours
+         */
+        last_day: number;
+        last_week: number;
+        period: number;
+    };
+    /**
+     * in exercise type order, then difficulty rank
+     */
+    by_type: Array<{
+        exercise_type: 'addition' | 'soustraction' | 'multiplication' | 'division' | 'fractions' | 'geometrie' | 'texte' | 'mixte' | 'divers';
+        difficulty: 'initie' | 'padawan' | 'chevalier' | 'maitre' | 'grand_maitre';
+        attempts: number;
+        correct: number;
+        /**
+         * correct / attempts, 0–1
+         */
+        success_rate: number;
+    }>;
+};
+
 export type LogicChallenge = {
     id: number;
     title: string;
@@ -529,6 +839,15 @@ export type GetDashboardOverviewErrors = {
 
 export type GetDashboardOverviewError = GetDashboardOverviewErrors[keyof GetDashboardOverviewErrors];
 
+export type GetDashboardOverviewResponses = {
+    /**
+     * Success
+     */
+    200: DashboardOverview;
+};
+
+export type GetDashboardOverviewResponse = GetDashboardOverviewResponses[keyof GetDashboardOverviewResponses];
+
 export type GetDashboardQueriesData = {
     body?: never;
     path?: never;
@@ -567,6 +886,15 @@ export type GetDashboardQueriesErrors = {
 
 export type GetDashboardQueriesError = GetDashboardQueriesErrors[keyof GetDashboardQueriesErrors];
 
+export type GetDashboardQueriesResponses = {
+    /**
+     * Success
+     */
+    200: DashboardQueries;
+};
+
+export type GetDashboardQueriesResponse = GetDashboardQueriesResponses[keyof GetDashboardQueriesResponses];
+
 export type EnableQueryStatisticsData = {
     body?: never;
     path?: never;
@@ -598,6 +926,15 @@ export type EnableQueryStatisticsErrors = {
 };
 
 export type EnableQueryStatisticsError = EnableQueryStatisticsErrors[keyof EnableQueryStatisticsErrors];
+
+export type EnableQueryStatisticsResponses = {
+    /**
+     * Success
+     */
+    200: QueryStatisticsEnabled;
+};
+
+export type EnableQueryStatisticsResponse = EnableQueryStatisticsResponses[keyof EnableQueryStatisticsResponses];
 
 export type GetDashboardSpaceData = {
     body?: never;
@@ -637,6 +974,15 @@ export type GetDashboardSpaceErrors = {
 
 export type GetDashboardSpaceError = GetDashboardSpaceErrors[keyof GetDashboardSpaceErrors];
 
+export type GetDashboardSpaceResponses = {
+    /**
+     * Success
+     */
+    200: DashboardSpace;
+};
+
+export type GetDashboardSpaceResponse = GetDashboardSpaceResponses[keyof GetDashboardSpaceResponses];
+
 export type GetDashboardConnectionsData = {
     body?: never;
     path?: never;
@@ -669,6 +1015,15 @@ export type GetDashboardConnectionsErrors = {
 
 export type GetDashboardConnectionsError = GetDashboardConnectionsErrors[keyof GetDashboardConnectionsErrors];
 
+export type GetDashboardConnectionsResponses = {
+    /**
+     * Success
+     */
+    200: DashboardConnections;
+};
+
+export type GetDashboardConnectionsResponse = GetDashboardConnectionsResponses[keyof GetDashboardConnectionsResponses];
+
 export type ActOnConnectionData = {
     body: {
         /**
@@ -698,6 +1053,10 @@ export type ActOnConnectionErrors = {
      */
     403: Error;
     /**
+     * No such resource, or not visible to this user
+     */
+    404: Error;
+    /**
      * Too many requests: retry after Retry-After seconds
      */
     429: Error;
@@ -712,6 +1071,15 @@ export type ActOnConnectionErrors = {
 };
 
 export type ActOnConnectionError = ActOnConnectionErrors[keyof ActOnConnectionErrors];
+
+export type ActOnConnectionResponses = {
+    /**
+     * Success
+     */
+    200: ConnectionAction;
+};
+
+export type ActOnConnectionResponse = ActOnConnectionResponses[keyof ActOnConnectionResponses];
 
 export type GetDashboardMaintenanceData = {
     body?: never;
@@ -745,6 +1113,15 @@ export type GetDashboardMaintenanceErrors = {
 
 export type GetDashboardMaintenanceError = GetDashboardMaintenanceErrors[keyof GetDashboardMaintenanceErrors];
 
+export type GetDashboardMaintenanceResponses = {
+    /**
+     * Success
+     */
+    200: DashboardMaintenance;
+};
+
+export type GetDashboardMaintenanceResponse = GetDashboardMaintenanceResponses[keyof GetDashboardMaintenanceResponses];
+
 export type CreateBackupData = {
     body?: never;
     path?: never;
@@ -777,6 +1154,15 @@ export type CreateBackupErrors = {
 
 export type CreateBackupError = CreateBackupErrors[keyof CreateBackupErrors];
 
+export type CreateBackupResponses = {
+    /**
+     * Success
+     */
+    200: Backup;
+};
+
+export type CreateBackupResponse = CreateBackupResponses[keyof CreateBackupResponses];
+
 export type CreateSnapshotData = {
     body?: never;
     path?: never;
@@ -808,6 +1194,15 @@ export type CreateSnapshotErrors = {
 };
 
 export type CreateSnapshotError = CreateSnapshotErrors[keyof CreateSnapshotErrors];
+
+export type CreateSnapshotResponses = {
+    /**
+     * Success
+     */
+    200: DashboardSnapshot;
+};
+
+export type CreateSnapshotResponse = CreateSnapshotResponses[keyof CreateSnapshotResponses];
 
 export type GetDashboardLearningData = {
     body?: never;
@@ -846,6 +1241,15 @@ export type GetDashboardLearningErrors = {
 };
 
 export type GetDashboardLearningError = GetDashboardLearningErrors[keyof GetDashboardLearningErrors];
+
+export type GetDashboardLearningResponses = {
+    /**
+     * Success
+     */
+    200: DashboardLearning;
+};
+
+export type GetDashboardLearningResponse = GetDashboardLearningResponses[keyof GetDashboardLearningResponses];
 
 export type GetHealthData = {
     body?: never;

@@ -3,18 +3,30 @@
 // src/ops/dashboard function the CLI's `mathakine db dashboard <page>` calls too.
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { badRequest, notFound } from '../../errors.js';
+import { badRequest, errorBodySchema, notFound } from '../../errors.js';
 import { backupDatabase } from '../../ops/backup.js';
-import { connectionsPage, signalBackend } from '../../ops/dashboard/live.js';
+import { backendActionSchema, connectionsPage, signalBackend } from '../../ops/dashboard/live.js';
 import { learningPage } from '../../ops/dashboard/learning.js';
 import { overviewPage } from '../../ops/dashboard/overview.js';
 import { enableStatements, queriesPage } from '../../ops/dashboard/queries.js';
 import { captureSnapshot, startSnapshotInterval } from '../../ops/dashboard/snapshots.js';
 import { spacePage } from '../../ops/dashboard/space.js';
 import { upkeepPage } from '../../ops/dashboard/upkeep.js';
+import {
+  backupSchema,
+  connectionActionSchema,
+  dashboardConnectionsSchema,
+  dashboardLearningSchema,
+  dashboardMaintenanceSchema,
+  dashboardOverviewSchema,
+  dashboardQueriesSchema,
+  dashboardSpaceSchema,
+  enableStatementsSchema,
+  snapshotSchema,
+} from './schemas.js';
 
 const daysQuery = z.object({ days: z.coerce.number().int().min(1).max(365).default(30) });
-const pidParams = z.object({ pid: z.coerce.number().int().positive(), action: z.enum(['cancel', 'terminate']) });
+const pidParams = z.object({ pid: z.coerce.number().int().positive().max(2_147_483_647), action: backendActionSchema });
 const confirmBody = z
   .object({ confirm: z.literal(true).describe('must be true: the page asks before sending') })
   .meta({ example: { confirm: true } });
@@ -24,24 +36,24 @@ const dashboardRoutes: FastifyPluginAsyncZod = async (app) => {
   const database = app.database;
   const noStore = { onSend: async (_request: unknown, reply: { header(k: string, v: string): unknown }) => void reply.header('cache-control', 'no-store') };
 
-  app.get('/admin/dashboard/overview', { ...noStore, schema: { tags, summary: 'Dashboard: every check, green / amber / red, with what to do' } }, async () =>
+  app.get('/admin/dashboard/overview', { ...noStore, schema: { tags, summary: 'Dashboard: every check, green / amber / red, with what to do', response: { 200: dashboardOverviewSchema } } }, async () =>
     overviewPage(database, { backupDir: app.config.BACKUP_DIR, timeoutMs: app.config.HEALTH_TIMEOUT_MS }),
   );
-  app.get('/admin/dashboard/queries', { ...noStore, schema: { tags, summary: 'Dashboard: pg_stat_statements by total and mean time, history from snapshots', querystring: daysQuery } }, async (request) =>
+  app.get('/admin/dashboard/queries', { ...noStore, schema: { tags, summary: 'Dashboard: pg_stat_statements by total and mean time, history from snapshots', querystring: daysQuery, response: { 200: dashboardQueriesSchema } } }, async (request) =>
     queriesPage(database, request.query.days),
   );
-  app.post('/admin/dashboard/queries/enable', { schema: { tags, summary: 'CREATE EXTENSION pg_stat_statements in this database (server must preload it)' } }, async (request) => {
+  app.post('/admin/dashboard/queries/enable', { schema: { tags, summary: 'CREATE EXTENSION pg_stat_statements in this database (server must preload it)', response: { 200: enableStatementsSchema } } }, async (request) => {
     const result = await enableStatements(database);
     request.log.warn({ audit: 'enable pg_stat_statements', actor: request.actor?.username ?? 'ADMIN_TOKEN', result }, 'admin action');
     return result;
   });
-  app.get('/admin/dashboard/space', { ...noStore, schema: { tags, summary: 'Dashboard: tables and indexes by size, growth from snapshots', querystring: daysQuery } }, async (request) =>
+  app.get('/admin/dashboard/space', { ...noStore, schema: { tags, summary: 'Dashboard: tables and indexes by size, growth from snapshots', querystring: daysQuery, response: { 200: dashboardSpaceSchema } } }, async (request) =>
     spacePage(database, request.query.days),
   );
-  app.get('/admin/dashboard/connections', { ...noStore, schema: { tags, summary: 'Dashboard: connections, live queries and who blocks whom' } }, async () => connectionsPage(database));
+  app.get('/admin/dashboard/connections', { ...noStore, schema: { tags, summary: 'Dashboard: connections, live queries and who blocks whom', response: { 200: dashboardConnectionsSchema } } }, async () => connectionsPage(database));
   app.post(
     '/admin/dashboard/connections/:pid/:action',
-    { schema: { tags, summary: 'Cancel the query of, or terminate, one backend of this database (PostgreSQL; audited)', params: pidParams, body: confirmBody } },
+    { schema: { tags, summary: 'Cancel the query of, or terminate, one backend of this database (PostgreSQL; audited)', params: pidParams, body: confirmBody, response: { 200: connectionActionSchema, 404: errorBodySchema } } },
     async (request) => {
       if (database.dialect !== 'postgres') throw badRequest('Cancel and terminate apply to PostgreSQL backends only');
       const { pid, action } = request.params;
@@ -51,19 +63,19 @@ const dashboardRoutes: FastifyPluginAsyncZod = async (app) => {
       return result;
     },
   );
-  app.get('/admin/dashboard/maintenance', { ...noStore, schema: { tags, summary: 'Dashboard: vacuum / analyze, dead rows, integrity, last backup and maintenance' } }, async () =>
+  app.get('/admin/dashboard/maintenance', { ...noStore, schema: { tags, summary: 'Dashboard: vacuum / analyze, dead rows, integrity, last backup and maintenance', response: { 200: dashboardMaintenanceSchema } } }, async () =>
     upkeepPage(database, app.config.BACKUP_DIR),
   );
-  app.post('/admin/dashboard/backup', { schema: { tags, summary: 'Back up the database into BACKUP_DIR (verified), like `mathakine db backup`' } }, async (request) => {
+  app.post('/admin/dashboard/backup', { schema: { tags, summary: 'Back up the database into BACKUP_DIR (verified), like `mathakine db backup`', response: { 200: backupSchema } } }, async (request) => {
     const result = await backupDatabase(database, { dir: app.config.BACKUP_DIR });
     request.log.warn({ audit: 'backup', actor: request.actor?.username ?? 'ADMIN_TOKEN', file: result.file }, 'admin action');
     return result;
   });
-  app.post('/admin/dashboard/snapshot', { schema: { tags, summary: 'Capture a history snapshot now (sizes, query statistics, activity)' } }, async () => {
+  app.post('/admin/dashboard/snapshot', { schema: { tags, summary: 'Capture a history snapshot now (sizes, query statistics, activity)', response: { 200: snapshotSchema } } }, async () => {
     const snapshot = await captureSnapshot(database, 'manual');
-    return { id: snapshot.id, created_at: snapshot.created_at };
+    return { id: snapshot.id, created_at: snapshot.created_at, source: snapshot.source };
   });
-  app.get('/admin/dashboard/learning', { ...noStore, schema: { tags, summary: 'Dashboard: attempts per day, active learners, success by type and difficulty', querystring: daysQuery } }, async (request) =>
+  app.get('/admin/dashboard/learning', { ...noStore, schema: { tags, summary: 'Dashboard: attempts per day, active learners, success by type and difficulty', querystring: daysQuery, response: { 200: dashboardLearningSchema } } }, async (request) =>
     learningPage(database, request.query.days),
   );
 

@@ -2,6 +2,14 @@
 // that builds them in src/ops (the CLI's --json prints the same objects).
 import { z } from 'zod';
 import { booleanQuery } from '../../http/schemas.js';
+import { backupResultSchema } from '../../ops/backup.js';
+import { learningPageSchema } from '../../ops/dashboard/learning.js';
+import { connectionsPageSchema, signalResultSchema } from '../../ops/dashboard/live.js';
+import { overviewPageSchema } from '../../ops/dashboard/overview.js';
+import { enableStatementsResultSchema, queriesPageSchema } from '../../ops/dashboard/queries.js';
+import { snapshotCapturedSchema } from '../../ops/dashboard/snapshots.js';
+import { spacePageSchema } from '../../ops/dashboard/space.js';
+import { upkeepPageSchema } from '../../ops/dashboard/upkeep.js';
 import { healthChecksSchema, healthStatusSchema } from '../../ops/health.js';
 import { optimizeReportSchema } from '../../ops/optimize.js';
 import { statsReportSchema } from '../../ops/stats.js';
@@ -23,3 +31,15 @@ export const healthQuery = z.object({
 
 export const adminStatsSchema = statsReportSchema.meta({ id: 'AdminStats' });
 export const optimizeResultSchema = optimizeReportSchema.meta({ id: 'OptimizeReport' });
+
+// The /admin/dashboard/* pages: the shapes src/ops/dashboard builds (and `db dashboard` prints).
+export const dashboardOverviewSchema = overviewPageSchema.meta({ id: 'DashboardOverview' });
+export const dashboardQueriesSchema = queriesPageSchema.meta({ id: 'DashboardQueries' });
+export const enableStatementsSchema = enableStatementsResultSchema.meta({ id: 'QueryStatisticsEnabled' });
+export const dashboardSpaceSchema = spacePageSchema.meta({ id: 'DashboardSpace' });
+export const dashboardConnectionsSchema = connectionsPageSchema.meta({ id: 'DashboardConnections' });
+export const connectionActionSchema = signalResultSchema.meta({ id: 'ConnectionAction' });
+export const dashboardMaintenanceSchema = upkeepPageSchema.meta({ id: 'DashboardMaintenance' });
+export const backupSchema = backupResultSchema.meta({ id: 'Backup' });
+export const snapshotSchema = snapshotCapturedSchema.meta({ id: 'DashboardSnapshot' });
+export const dashboardLearningSchema = learningPageSchema.meta({ id: 'DashboardLearning' });

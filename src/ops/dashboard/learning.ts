@@ -1,14 +1,36 @@
 // The Learning activity page: attempts per day, active learners, success rate by exercise type
 // and difficulty, so admins see the product and not only the database.
 import { sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Database } from '../../db/client.js';
+import { DIFFICULTIES, EXERCISE_TYPES, type Difficulty, type ExerciseType } from '../../db/enums.js';
 
-export interface LearningPage {
-  days: number;
-  per_day: { day: string; attempts: number; correct: number; learners: number }[];
-  active_learners: { last_day: number; last_week: number; period: number };
-  by_type: { exercise_type: string; difficulty: string; attempts: number; correct: number; success_rate: number }[];
-}
+export const learningPageSchema = z.object({
+  days: z.number().int().describe('the period, in days back from now'),
+  per_day: z.array(
+    z.object({
+      day: z.string().describe('UTC date, YYYY-MM-DD; days without attempts are absent'),
+      attempts: z.number().int(),
+      correct: z.number().int(),
+      learners: z.number().int().describe('distinct users who attempted an exercise that day'),
+    }),
+  ),
+  active_learners: z.object({
+    last_day: z.number().int().describe('distinct users with an attempt in the last 24 hours'),
+    last_week: z.number().int(),
+    period: z.number().int(),
+  }),
+  by_type: z.array(
+    z.object({
+      exercise_type: z.enum(EXERCISE_TYPES),
+      difficulty: z.enum(DIFFICULTIES),
+      attempts: z.number().int(),
+      correct: z.number().int(),
+      success_rate: z.number().min(0).max(1).describe('correct / attempts, 0–1'),
+    }),
+  ).describe('in exercise type order, then difficulty rank'),
+});
+export type LearningPage = z.infer<typeof learningPageSchema>;
 
 export async function learningPage(database: Database, days = 30): Promise<LearningPage> {
   const pg = database.dialect === 'postgres';
@@ -22,21 +44,25 @@ export async function learningPage(database: Database, days = 30): Promise<Learn
     group by 1 order by 1`);
   const learners = async (ms: number) =>
     Number((await database.query<{ n: number }>(sql`select count(distinct user_id) as n from attempts where created_at >= ${since(ms)}`))[0].n);
-  const byType = await database.query<{ exercise_type: string; difficulty: string; attempts: number; correct: number }>(sql`
+  const byType = await database.query<{ exercise_type: ExerciseType; difficulty: Difficulty; attempts: number; correct: number }>(sql`
     select e.exercise_type, e.difficulty, count(*) as attempts, sum(case when a.is_correct then 1 else 0 end) as correct
     from attempts a join exercises e on e.id = a.exercise_id
     where a.created_at >= ${start}
-    group by 1, 2 order by 1, 2`);
+    group by 1, 2`);
+  const rank = (r: { exercise_type: ExerciseType; difficulty: Difficulty }) =>
+    EXERCISE_TYPES.indexOf(r.exercise_type) * DIFFICULTIES.length + DIFFICULTIES.indexOf(r.difficulty);
   return {
     days,
     per_day: perDay.map((r) => ({ day: r.day, attempts: Number(r.attempts), correct: Number(r.correct), learners: Number(r.learners) })),
     active_learners: { last_day: await learners(86_400_000), last_week: await learners(7 * 86_400_000), period: await learners(days * 86_400_000) },
-    by_type: byType.map((r) => ({
-      exercise_type: r.exercise_type,
-      difficulty: r.difficulty,
-      attempts: Number(r.attempts),
-      correct: Number(r.correct),
-      success_rate: Number(r.attempts) > 0 ? Number(r.correct) / Number(r.attempts) : 0,
-    })),
+    by_type: byType
+      .sort((a, b) => rank(a) - rank(b))
+      .map((r) => ({
+        exercise_type: r.exercise_type,
+        difficulty: r.difficulty,
+        attempts: Number(r.attempts),
+        correct: Number(r.correct),
+        success_rate: Number(r.attempts) > 0 ? Number(r.correct) / Number(r.attempts) : 0,
+      })),
   };
 }

@@ -5,42 +5,47 @@
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
-import type { Database, PoolStats } from '../../db/client.js';
+import { z } from 'zod';
+import type { Database } from '../../db/client.js';
 import { errorMessage } from '../progress.js';
+import { dialectSchema } from './shared.js';
 
-export interface LiveQuery {
-  pid: number;
-  user: string | null;
-  application: string | null;
-  client: string | null;
-  state: string | null;
-  wait_event: string | null;
-  query_start: Date | null;
-  xact_start: Date | null;
-  duration_ms: number | null;
-  query: string;
-  blocked_by: number[];
-}
+export const liveQuerySchema = z.object({
+  pid: z.number().int(),
+  user: z.string().nullable(),
+  application: z.string().nullable(),
+  client: z.string().nullable().describe('client address'),
+  state: z.string().nullable().describe('active, idle, idle in transaction…'),
+  wait_event: z.string().nullable().describe('type:event it waits on'),
+  query_start: z.date().nullable(),
+  xact_start: z.date().nullable(),
+  duration_ms: z.number().nullable().describe('since query_start'),
+  query: z.string().describe('first 1000 characters'),
+  blocked_by: z.array(z.number().int()).describe('pids holding a lock this backend waits for'),
+});
+export type LiveQuery = z.infer<typeof liveQuerySchema>;
 
-export interface BlockedQuery {
-  pid: number;
-  query: string;
-  waiting_ms: number | null;
-  lock: string | null;
-  blocked_by: { pid: number; state: string | null; query: string; xact_ms: number | null }[];
-}
+export const blockedQuerySchema = z.object({
+  pid: z.number().int(),
+  query: z.string(),
+  waiting_ms: z.number().nullable(),
+  lock: z.string().nullable().describe('the lock it wants: mode on relation'),
+  blocked_by: z.array(z.object({ pid: z.number().int(), state: z.string().nullable(), query: z.string(), xact_ms: z.number().nullable() })),
+});
+export type BlockedQuery = z.infer<typeof blockedQuerySchema>;
 
-export interface ConnectionsPage {
-  dialect: Database['dialect'];
-  max_connections: number | null;
-  connections: number | null;
-  by_state: { state: string; connections: number }[];
-  pool: Omit<PoolStats, 'dialect'>;
-  queries: LiveQuery[];
-  locks: BlockedQuery[];
-  sqlite_write_lock: { held: boolean; detail: string } | null;
-  notes: string[];
-}
+export const connectionsPageSchema = z.object({
+  dialect: dialectSchema,
+  max_connections: z.number().int().nullable(),
+  connections: z.number().int().nullable().describe('every backend of the server'),
+  by_state: z.array(z.object({ state: z.string(), connections: z.number().int() })),
+  pool: z.object({ total: z.number(), idle: z.number(), waiting: z.number(), max: z.number() }).describe("this instance's pool"),
+  queries: z.array(liveQuerySchema).describe("this database's client backends but the dashboard's own"),
+  locks: z.array(blockedQuerySchema).describe('who blocks whom'),
+  sqlite_write_lock: z.object({ held: z.boolean(), detail: z.string() }).nullable(),
+  notes: z.array(z.string()),
+});
+export type ConnectionsPage = z.infer<typeof connectionsPageSchema>;
 
 type LiveRow = Omit<LiveQuery, 'query_start' | 'xact_start'> & { query_start: string | null; xact_start: string | null; xact_ms: number | null; lock: string | null };
 
@@ -124,13 +129,22 @@ export function probeSqliteWriteLock(file: string): { held: boolean; detail: str
   }
 }
 
-export type BackendAction = 'cancel' | 'terminate';
+export const backendActionSchema = z.enum(['cancel', 'terminate']);
+export type BackendAction = z.infer<typeof backendActionSchema>;
+
+export const signalResultSchema = z.object({
+  pid: z.number().int(),
+  action: backendActionSchema,
+  signalled: z.boolean().describe("PostgreSQL's answer: false when the backend was gone, or is not ours to signal"),
+  query: z.string().describe('what the backend was running'),
+});
+export type SignalResult = z.infer<typeof signalResultSchema>;
 
 /**
  * pg_cancel_backend / pg_terminate_backend on a backend of this database (never the caller's own).
  * Returns null when no such backend exists.
  */
-export async function signalBackend(database: Database, pid: number, action: BackendAction): Promise<{ pid: number; action: BackendAction; signalled: boolean; query: string } | null> {
+export async function signalBackend(database: Database, pid: number, action: BackendAction): Promise<SignalResult | null> {
   if (database.dialect !== 'postgres') throw new Error('cancel and terminate are PostgreSQL-only');
   const [target] = await database.query<{ query: string }>(sql`
     select left(query, 1000) as query from pg_stat_activity

@@ -2,31 +2,34 @@
 // Checks that do not apply to the dialect answer `n/a` and say why. Each check runs on its own:
 // one that cannot run is red with its error, the others still answer.
 import { sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Database, PostgresDatabase } from '../../db/client.js';
 import { PROTECTED_TABLES } from '../../db/enums.js';
 import { migrationStatus } from '../../db/migrate.js';
-import { APP_TABLES } from '../catalog.js';
+import { APP_TABLES, SCHEMA_COLUMNS } from '../catalog.js';
 import type { LiveIndex } from '../catalog.js';
 import { listLiveIndexes, listLiveTables, missingIndexes } from '../indexes.js';
 import { lastMaintenanceRun } from '../maintenance-runs.js';
 import { elapsedMs, errorMessage } from '../progress.js';
-import type { Light } from './shared.js';
+import { dialectSchema, lightSchema, type Light } from './shared.js';
 import { lastBackup } from './upkeep.js';
 
-export interface OverviewCheck {
-  id: string;
-  label: string;
-  status: Light;
-  value: string | number | null;
-  reason: string;
-  action: string | null;
-}
+export const overviewCheckSchema = z.object({
+  id: z.string().describe('stable key: database, migrations, tables, long_queries, sequences, replication, backup…'),
+  label: z.string(),
+  status: lightSchema,
+  value: z.union([z.string(), z.number()]).nullable().describe('the measured value (a count, milliseconds, a rate, a date)'),
+  reason: z.string(),
+  action: z.string().nullable().describe('what to do; set when amber or red'),
+});
+export type OverviewCheck = z.infer<typeof overviewCheckSchema>;
 
-export interface OverviewPage {
-  dialect: Database['dialect'];
-  status: Light;
-  checks: OverviewCheck[];
-}
+export const overviewPageSchema = z.object({
+  dialect: dialectSchema,
+  status: lightSchema.describe('the worst check'),
+  checks: z.array(overviewCheckSchema),
+});
+export type OverviewPage = z.infer<typeof overviewPageSchema>;
 
 export const LONG_QUERY_SECONDS = 60;
 const SEQUENCE_WARN = 0.9;
@@ -79,9 +82,16 @@ export async function overviewPage(database: Database, options: { backupDir: str
   const live = await listLiveTables(database);
   await check('tables', 'Protected and legacy tables intact', async () => {
     const missing = [...APP_TABLES, ...PROTECTED_TABLES].filter((t) => !live.includes(t));
-    return missing.length
-      ? { status: 'red', value: missing.length, reason: `missing: ${missing.join(', ')}`, action: 'restore from the last backup (`mathakine db restore`)' }
-      : ok(0, `all ${APP_TABLES.length} tables and the protected ${PROTECTED_TABLES.join(', ')} present`);
+    // a protected table is intact when it still has every column it was created with
+    const present = PROTECTED_TABLES.filter((t) => live.includes(t));
+    const columns = await liveColumns(database, present);
+    const lostColumns = present.flatMap((t) => SCHEMA_COLUMNS[t].filter((c) => !columns.get(t)?.has(c)).map((c) => `${t}.${c}`));
+    const problems = [...missing.map((t) => `missing: ${t}`), ...lostColumns.map((c) => `column gone: ${c}`)];
+    const legacy = await legacyTableCount(database);
+    const legacyText = legacy ? `; legacy import area: ${legacy} table(s), never touched by the API` : '';
+    return problems.length
+      ? { status: 'red', value: problems.length, reason: problems.join(', '), action: 'restore from the last backup (`mathakine db restore`)' }
+      : ok(0, `all ${APP_TABLES.length} tables present; the protected ${PROTECTED_TABLES.join(', ')} with all their columns${legacyText}`);
   });
   await check('long_queries', `Queries running > ${LONG_QUERY_SECONDS} s`, async () => {
     if (!pg) return NOT_ON_SQLITE('no server-side queries');
@@ -209,6 +219,28 @@ export async function overviewPage(database: Database, options: { backupDir: str
   const order: Light[] = ['red', 'amber', 'green'];
   const status = order.find((s) => checks.some((c) => c.status === s)) ?? 'green';
   return { dialect: database.dialect, status, checks };
+}
+
+/** The columns of `tables` as the database has them now. */
+async function liveColumns(database: Database, tables: readonly string[]): Promise<Map<string, Set<string>>> {
+  const columns = new Map(tables.map((t) => [t, new Set<string>()]));
+  const rows =
+    database.dialect === 'postgres'
+      ? await database.query<{ table_name: string; column_name: string }>(sql`
+          select table_name, column_name from information_schema.columns where table_schema = current_schema()`)
+      : await database.query<{ table_name: string; column_name: string }>(sql`
+          select m.name as table_name, c.name as column_name from sqlite_master m join pragma_table_info(m.name) c where m.type = 'table'`);
+  for (const row of rows) columns.get(row.table_name)?.add(row.column_name);
+  return columns;
+}
+
+/** Tables of the import's legacy area: schema `legacy` (PostgreSQL) or `legacy_*` tables (SQLite). */
+async function legacyTableCount(database: Database): Promise<number> {
+  const [row] =
+    database.dialect === 'postgres'
+      ? await database.query<{ n: number }>(sql`select count(*)::int as n from pg_tables where schemaname = 'legacy'`)
+      : await database.query<{ n: number }>(sql`select count(*) as n from sqlite_master where type = 'table' and substr(name, 1, 7) = 'legacy_'`);
+  return Number(row.n);
 }
 
 async function replicaLag(database: PostgresDatabase): Promise<Result> {

@@ -2,32 +2,42 @@
 // and the history from snapshots diffed pairwise (a counter that went down was reset by another
 // tool: its current value is the delta). SQLite records no query timing and says so.
 import { sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Database, PostgresDatabase } from '../../db/client.js';
 import { listSnapshots, type Snapshot } from './snapshots.js';
-import { statementsState } from './shared.js';
+import { dialectSchema, statementsState } from './shared.js';
 
 /** The guide's threshold for a slow query. */
 export const SLOW_MEAN_MS = 1_000;
 const LIMIT = 20;
 
-export interface QueryRow {
-  queryid: string;
-  query: string;
-  calls: number;
-  total_ms: number;
-  mean_ms: number;
-  rows: number;
-  slow: boolean;
-}
+export const queryRowSchema = z.object({
+  queryid: z.string(),
+  query: z.string().describe('normalized text, first 2000 characters'),
+  calls: z.number(),
+  total_ms: z.number(),
+  mean_ms: z.number(),
+  rows: z.number(),
+  slow: z.boolean().describe('mean over 1 s'),
+});
+export type QueryRow = z.infer<typeof queryRowSchema>;
 
-export interface QueriesPage {
-  dialect: Database['dialect'];
-  available: boolean;
-  message?: string;
-  by_total: QueryRow[];
-  by_mean: QueryRow[];
-  history: { at: Date; calls: number; total_ms: number; mean_ms: number | null }[];
-}
+export const queriesPageSchema = z.object({
+  dialect: dialectSchema,
+  available: z.boolean().describe('false on SQLite, or when pg_stat_statements is not preloaded or created'),
+  message: z.string().optional().describe('why not available, and what to do'),
+  by_total: z.array(queryRowSchema),
+  by_mean: z.array(queryRowSchema),
+  history: z
+    .array(z.object({ at: z.date(), calls: z.number(), total_ms: z.number(), mean_ms: z.number().nullable() }))
+    .describe('calls and time spent since the previous snapshot'),
+});
+export type QueriesPage = z.infer<typeof queriesPageSchema>;
+
+export const enableStatementsResultSchema = z.object({
+  installed: z.boolean(),
+  message: z.string().optional().describe('why it could not be created'),
+});
 
 const byOrder = (database: PostgresDatabase, order: 'total' | 'mean') =>
   database.query<Omit<QueryRow, 'slow'>>(sql`
@@ -90,7 +100,7 @@ export async function queriesPage(database: Database, days = 30): Promise<Querie
 }
 
 /** CREATE EXTENSION pg_stat_statements in this database (needs the server to preload it). */
-export async function enableStatements(database: Database): Promise<{ installed: boolean; message?: string }> {
+export async function enableStatements(database: Database): Promise<z.infer<typeof enableStatementsResultSchema>> {
   if (database.dialect !== 'postgres') return { installed: false, message: 'pg_stat_statements is PostgreSQL-only' };
   const state = await statementsState(database);
   if (!state.preloaded) return { installed: state.installed, message: state.message };

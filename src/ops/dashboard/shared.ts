@@ -1,10 +1,14 @@
 // What the dashboard's pages share: the traffic-light status of a check, and the small queries
 // several pages ask (is pg_stat_statements there, the activity counters).
 import { sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Database, PostgresDatabase } from '../../db/client.js';
 
 /** green: fine; amber: look at it soon; red: act now; n/a: the check does not apply here. */
-export type Light = 'green' | 'amber' | 'red' | 'n/a';
+export const lightSchema = z.enum(['green', 'amber', 'red', 'n/a']).describe('green: fine; amber: look at it soon; red: act now; n/a: does not apply here');
+export type Light = z.infer<typeof lightSchema>;
+
+export const dialectSchema = z.enum(['sqlite', 'postgres']);
 
 export interface StatementsState {
   preloaded: boolean;

@@ -3,6 +3,7 @@
 // in-process interval. The query history diffs consecutive snapshots and never resets the
 // extension (PgHero's reset-on-capture clashes with every other tool reading it).
 import { and, desc, gte, lt, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Database } from '../../db/client.js';
 import { activityCounters, statementsState } from './shared.js';
 
@@ -57,6 +58,8 @@ async function statementCounters(database: Database): Promise<SnapshotData['stat
     limit ${SNAPSHOT_STATEMENTS}`);
 }
 
+export const snapshotCapturedSchema = z.object({ id: z.number().int(), created_at: z.date(), source: z.string() });
+
 /** Captures one snapshot and prunes past the retention; returns it. */
 export async function captureSnapshot(database: Database, source: 'maintenance' | 'interval' | 'manual'): Promise<Snapshot> {
   const sizes = await relationSizes(database);
@@ -75,15 +78,6 @@ export async function captureSnapshot(database: Database, source: 'maintenance' 
     return inserted;
   });
   return row as Snapshot;
-}
-
-/** For `db maintenance`: a failed capture is logged by the caller's report, never fails the job. */
-export async function captureSnapshotQuietly(database: Database, source: 'maintenance' | 'interval'): Promise<Snapshot | null> {
-  try {
-    return await captureSnapshot(database, source);
-  } catch {
-    return null;
-  }
 }
 
 /** Snapshots taken in the last `days` days, oldest first. */

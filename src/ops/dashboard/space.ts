@@ -1,17 +1,33 @@
-// The Space page: tables and indexes by size, and the database's growth from snapshots.
+// The Space page: tables and indexes by size, and the growth of the database and of each table
+// from snapshots.
+import { z } from 'zod';
 import type { Database } from '../../db/client.js';
 import { databaseStats } from '../stats.js';
+import { dialectSchema } from './shared.js';
 import { listSnapshots } from './snapshots.js';
 
-export interface SpacePage {
-  dialect: Database['dialect'];
-  database_bytes: number;
-  wal_bytes: number | null;
-  tables: { name: string; rows: number; bytes: number | null; table_bytes: number | null; index_bytes: number | null }[];
-  indexes: { name: string; table: string; bytes: number | null }[];
-  history: { at: Date; database_bytes: number; relations: Record<string, number> }[];
-  notes: string[];
-}
+const bytes = z.number().nullable();
+export const spacePageSchema = z.object({
+  dialect: dialectSchema,
+  database_bytes: z.number(),
+  wal_bytes: z.number().nullable().describe('SQLite: the -wal file'),
+  tables: z.array(
+    z.object({
+      name: z.string(),
+      rows: z.number(),
+      bytes,
+      table_bytes: bytes,
+      index_bytes: bytes,
+      growth_bytes: bytes.describe("bytes gained since the period's oldest snapshot that has the table; null without one"),
+    }),
+  ),
+  indexes: z.array(z.object({ name: z.string(), table: z.string(), bytes })),
+  history: z
+    .array(z.object({ at: z.date(), database_bytes: z.number(), relations: z.record(z.string(), z.number()).describe('table or index → bytes') }))
+    .describe('one point per snapshot, oldest first'),
+  notes: z.array(z.string()),
+});
+export type SpacePage = z.infer<typeof spacePageSchema>;
 
 export async function spacePage(database: Database, days = 30): Promise<SpacePage> {
   const stats = await databaseStats(database);
@@ -21,6 +37,10 @@ export async function spacePage(database: Database, days = 30): Promise<SpacePag
     relations: s.data.relations,
   }));
   const bySize = <T extends { bytes: number | null }>(rows: T[]) => rows.sort((a, b) => (b.bytes ?? 0) - (a.bytes ?? 0));
+  const growth = (name: string, bytes: number | null) => {
+    const first = history.find((h) => name in h.relations);
+    return first && bytes !== null ? bytes - first.relations[name] : null;
+  };
   if (stats.dialect === 'postgres') {
     return {
       dialect: 'postgres',
@@ -33,6 +53,7 @@ export async function spacePage(database: Database, days = 30): Promise<SpacePag
           bytes: t.total_bytes,
           table_bytes: t.table_bytes,
           index_bytes: t.index_bytes,
+          growth_bytes: growth(t.table_name, t.total_bytes),
         })),
       ),
       indexes: bySize(stats.indexes.map((i) => ({ name: i.index_name, table: i.table_name, bytes: i.bytes }))),
@@ -44,7 +65,9 @@ export async function spacePage(database: Database, days = 30): Promise<SpacePag
     dialect: 'sqlite',
     database_bytes: stats.database.file_bytes,
     wal_bytes: stats.database.wal_bytes,
-    tables: bySize(stats.tables.map((t) => ({ name: t.table_name, rows: t.rows, bytes: t.bytes, table_bytes: t.bytes, index_bytes: null }))),
+    tables: bySize(
+      stats.tables.map((t) => ({ name: t.table_name, rows: t.rows, bytes: t.bytes, table_bytes: t.bytes, index_bytes: null, growth_bytes: growth(t.table_name, t.bytes) })),
+    ),
     indexes: bySize(stats.indexes.map((i) => ({ name: i.index_name, table: i.table_name, bytes: i.bytes }))),
     history,
     notes: [

@@ -2,27 +2,35 @@
 // check and free pages (SQLite), the last backup and the last `db maintenance` run. Its buttons
 // call optimizeDatabase (POST /admin/optimize) and backupDatabase (POST /admin/dashboard/backup).
 import { sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Database } from '../../db/client.js';
 import { listBackups } from '../backup.js';
 import { lastMaintenanceRun } from '../maintenance-runs.js';
+import { dialectSchema } from './shared.js';
 
-export interface UpkeepPage {
-  dialect: Database['dialect'];
-  tables: {
-    name: string;
-    live_rows: number;
-    dead_rows: number;
-    last_vacuum: Date | null;
-    last_autovacuum: Date | null;
-    last_analyze: Date | null;
-    last_autoanalyze: Date | null;
-  }[];
-  integrity: { ok: boolean; detail: string } | null;
-  freelist_pages: number | null;
-  last_backup: { file: string; at: Date; bytes: number } | null;
-  last_maintenance: Date | null;
-  notes: string[];
-}
+const date = z.date().nullable();
+export const upkeepPageSchema = z.object({
+  dialect: dialectSchema,
+  tables: z
+    .array(
+      z.object({
+        name: z.string(),
+        live_rows: z.number(),
+        dead_rows: z.number(),
+        last_vacuum: date,
+        last_autovacuum: date,
+        last_analyze: date,
+        last_autoanalyze: date,
+      }),
+    )
+    .describe('PostgreSQL, most dead rows first; empty on SQLite'),
+  integrity: z.object({ ok: z.boolean(), detail: z.string() }).nullable().describe('SQLite: PRAGMA integrity_check'),
+  freelist_pages: z.number().nullable().describe('SQLite: pages VACUUM would give back'),
+  last_backup: z.object({ file: z.string(), at: z.date(), bytes: z.number() }).nullable(),
+  last_maintenance: date.describe('start of the last `db maintenance` run'),
+  notes: z.array(z.string()),
+});
+export type UpkeepPage = z.infer<typeof upkeepPageSchema>;
 
 const d = (value: string | null) => (value ? new Date(value) : null);
 

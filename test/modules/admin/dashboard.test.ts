@@ -7,9 +7,14 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildApp } from '../../../src/app.js';
+import { openConfiguredDatabase } from '../../../src/db/configured.js';
 import { captureSnapshot } from '../../../src/ops/dashboard/snapshots.js';
 import { recordMaintenanceRun } from '../../../src/ops/maintenance-runs.js';
 import { buildTestApp, describeEachDialect, type TestContext } from '../../helpers/app.js';
+import { insertActivity } from '../../helpers/attempts.js';
+import { holdExercisesLock } from '../../helpers/locks.js';
+import { capturingLogger } from '../../helpers/logs.js';
 import { createUser, type TestUser } from '../../helpers/users.js';
 import { execSql } from '../../ops/fixtures.js';
 
@@ -43,21 +48,10 @@ describeEachDialect('admin dashboard', (dialect) => {
     ctx = await buildTestApp(dialect, { ADMIN_TOKEN, BACKUP_DIR: backupDir });
     archiviste = await createUser(ctx, 'archiviste');
     padawan = await createUser(ctx, 'padawan');
-    const { exercises, attempts } = ctx.database.tables;
-    await ctx.database.transaction(async (tx) => {
-      const [a, b] = await tx
-        .insert(exercises)
-        .values([
-          { title: 'a', exercise_type: 'addition', difficulty: 'initie', question: '1+1', correct_answer: '2' },
-          { title: 'b', exercise_type: 'multiplication', difficulty: 'chevalier', question: '6*7', correct_answer: '42' },
-        ])
-        .returning();
-      await tx.insert(attempts).values([
-        { user_id: padawan.id, exercise_id: a.id, user_answer: '2', is_correct: true },
-        { user_id: padawan.id, exercise_id: a.id, user_answer: '3', is_correct: false },
-        { user_id: archiviste.id, exercise_id: b.id, user_answer: '42', is_correct: true },
-      ]);
-    });
+    await insertActivity(ctx, [
+      { user_id: padawan.id, exercise_type: 'addition', difficulty: 'initie', answers: [true, false] },
+      { user_id: archiviste.id, exercise_type: 'multiplication', difficulty: 'chevalier', answers: [true] },
+    ]);
   });
   afterAll(async () => {
     await ctx?.close();
@@ -119,7 +113,12 @@ describeEachDialect('admin dashboard', (dialect) => {
       expect(check(before, 'replication')).toMatchObject({ status: 'n/a', reason: 'no replicas' });
     }
 
+    expect(check(before, 'tables').reason).toMatch(/the protected results, statistics, user_stats, schema_version with all their columns$/);
+
     await execSql(ctx.url, [
+      'alter table statistics drop column avg_time',
+      dialect === 'postgres' ? 'create schema legacy' : 'select 1',
+      dialect === 'postgres' ? 'create table legacy.achievements (source_row integer primary key)' : 'create table legacy_achievements (source_row integer primary key)',
       'create index idx_dup_attempts_user on attempts (user_id)',
       dialect === 'postgres'
         ? "select setval(pg_get_serial_sequence('users', 'id'), 2000000000)"
@@ -131,13 +130,19 @@ describeEachDialect('admin dashboard', (dialect) => {
       expect(check(after, 'duplicate_indexes').reason).toContain('idx_dup_attempts_user (covered by idx_attempts_user_exercise)');
       expect(check(after, 'sequences').status).toBe('red');
       expect(check(after, 'sequences').reason).toMatch(/users/);
+      expect(check(after, 'tables')).toMatchObject({ status: 'red', value: 1, reason: 'column gone: statistics.avg_time', action: expect.stringMatching(/db restore/) });
       expect(after.status).toBe('red');
     } finally {
       await execSql(ctx.url, [
+        `alter table statistics add column avg_time ${dialect === 'postgres' ? 'double precision' : 'real'} not null default 0`,
         'drop index idx_dup_attempts_user',
         dialect === 'postgres' ? "select setval(pg_get_serial_sequence('users', 'id'), 100)" : "update sqlite_sequence set seq = 100 where name = 'users'",
       ]);
     }
+  });
+
+  it('overview: the legacy import area is counted, not judged', async () => {
+    expect(check(await get('overview'), 'tables')).toMatchObject({ status: 'green', reason: expect.stringMatching(/; legacy import area: 1 table\(s\), never touched by the API$/) });
   });
 
   it('queries: a real slow query by mean time, history from diffed snapshots (never a reset); SQLite says it has none', async () => {
@@ -195,17 +200,8 @@ describeEachDialect('admin dashboard', (dialect) => {
       expect(refused.statusCode).toBe(400);
       return;
     }
-    const holder = new pg.Client({ connectionString: ctx.url, application_name: 'lock-holder' });
-    const waiter = new pg.Client({ connectionString: ctx.url, application_name: 'lock-waiter' });
-    await holder.connect();
-    await waiter.connect();
+    const { holderPid, waiterPid, blocked, end } = await holdExercisesLock(ctx.url, 'lock');
     try {
-      const holderPid = (await holder.query('select pg_backend_pid() as pid')).rows[0].pid as number;
-      const waiterPid = (await waiter.query('select pg_backend_pid() as pid')).rows[0].pid as number;
-      await holder.query('begin');
-      await holder.query('lock table exercises in access exclusive mode');
-      const blocked = waiter.query('select count(*) from exercises');
-
       const lock = await waitFor(async () => {
         const page = await get('connections');
         return page.locks.find((l: { pid: number }) => l.pid === waiterPid);
@@ -226,14 +222,12 @@ describeEachDialect('admin dashboard', (dialect) => {
       const learner = await ctx.app.inject({ method: 'POST', url: `/admin/dashboard/connections/${holderPid}/terminate`, headers: padawan.headers, payload: { confirm: true } });
       expect(learner.statusCode).toBe(403);
 
-      holder.on('error', () => {}); // the terminated connection reports its end
       const terminated = await ctx.app.inject({ method: 'POST', url: `/admin/dashboard/connections/${holderPid}/terminate`, headers: archiviste.headers, payload: { confirm: true } });
       expect(terminated.statusCode).toBe(200);
       expect(terminated.json()).toMatchObject({ pid: holderPid, action: 'terminate', signalled: true });
       expect((await blocked).rows[0].count).toBe('2');
     } finally {
-      await waiter.end();
-      await holder.end().catch(() => {});
+      await end();
     }
   });
 
@@ -249,6 +243,18 @@ describeEachDialect('admin dashboard', (dialect) => {
     expect(space.history.length).toBeGreaterThanOrEqual(1);
     expect(space.history.at(-1).database_bytes).toBeGreaterThan(0);
     expect(space.history.at(-1).relations.users).toBeGreaterThan(0);
+    // growth: attempts gains rows after the snapshots (dated 40 days ago: outside the learning page's period)
+    await execSql(ctx.url, [
+      dialect === 'postgres'
+        ? `insert into attempts (user_id, exercise_id, user_answer, is_correct, created_at) select ${padawan.id}, (select min(id) from exercises), repeat('x', 200), false, now() - interval '40 days' from generate_series(1, 2000)`
+        : `with recursive n(i) as (select 1 union all select i + 1 from n where i < 2000) insert into attempts (user_id, exercise_id, user_answer, is_correct, created_at) select ${padawan.id}, (select min(id) from exercises), printf('%.200c', 'x'), 0, ${Date.now() - 40 * 86_400_000} from n`,
+      ...(dialect === 'postgres' ? ['analyze attempts'] : []),
+    ]);
+    const grown = await get('space');
+    const attempts = grown.tables.find((t: { name: string }) => t.name === 'attempts');
+    const firstSnapshot = grown.history.find((h: { relations: Record<string, number> }) => 'attempts' in h.relations);
+    expect(attempts.growth_bytes).toBe(attempts.bytes - firstSnapshot.relations.attempts);
+    expect(attempts.growth_bytes).toBeGreaterThan(200 * 2000 * 0.9);
 
     const backup = await ctx.app.inject({ method: 'POST', url: '/admin/dashboard/backup', headers: archiviste.headers });
     expect(backup.statusCode, backup.body).toBe(200);
@@ -279,5 +285,44 @@ describeEachDialect('admin dashboard', (dialect) => {
       { exercise_type: 'multiplication', difficulty: 'chevalier', attempts: 1, correct: 1, success_rate: 1 },
     ]);
     expect((await ctx.app.inject({ method: 'GET', url: '/admin/dashboard/learning?days=0', headers: archiviste.headers })).statusCode).toBe(400);
+  });
+
+  it('every admin action is audited in the log at warn with its actor: backup, enable, cancel (PostgreSQL)', async () => {
+    // a second app on the same database, logging to lines the test reads
+    const { logger, lines } = capturingLogger();
+    const app = await buildApp({ config: ctx.config, database: openConfiguredDatabase(ctx.config), logger });
+    const audits = () => lines.filter((l) => l.msg === 'admin action');
+    try {
+      const backup = await app.inject({ method: 'POST', url: '/admin/dashboard/backup', headers: archiviste.headers });
+      expect(backup.statusCode, backup.body).toBe(200);
+      expect(audits()).toEqual([expect.objectContaining({ level: 40, audit: 'backup', actor: archiviste.username, file: backup.json().file })]);
+      if (dialect === 'sqlite') return;
+
+      expect((await app.inject({ method: 'POST', url: '/admin/dashboard/queries/enable', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).statusCode).toBe(200);
+      expect(audits()[1]).toMatchObject({ level: 40, audit: 'enable pg_stat_statements', actor: 'ADMIN_TOKEN', result: { installed: true } });
+
+      const sleeper = new pg.Client({ connectionString: ctx.url, application_name: 'audited-sleeper' });
+      await sleeper.connect();
+      try {
+        const pid = (await sleeper.query('select pg_backend_pid() as pid')).rows[0].pid as number;
+        const sleeping = sleeper.query('select pg_sleep(30) as audited_sleep').then(
+          () => 'finished',
+          (error: { code?: string }) => error.code,
+        );
+        await waitFor(async () => ((await get('connections')).queries.find((q: { pid: number; query: string }) => q.pid === pid && q.query.includes('audited_sleep')) ? true : undefined), 'the sleep to start');
+        const refused = await app.inject({ method: 'POST', url: `/admin/dashboard/connections/${pid}/cancel`, headers: archiviste.headers, payload: { confirm: false } });
+        expect(refused.statusCode).toBe(400);
+        expect(audits()).toHaveLength(2); // nothing done, nothing audited
+        const cancel = await app.inject({ method: 'POST', url: `/admin/dashboard/connections/${pid}/cancel`, headers: archiviste.headers, payload: { confirm: true } });
+        expect(cancel.json()).toMatchObject({ pid, action: 'cancel', signalled: true });
+        expect(await sleeping).toBe('57014'); // query_canceled
+        expect(audits()[2]).toMatchObject({ level: 40, audit: 'cancel backend', actor: archiviste.username, pid, signalled: true, query: 'select pg_sleep(30) as audited_sleep' });
+        expect((await sleeper.query('select 1 as alive')).rows[0].alive).toBe(1); // cancel leaves the connection
+      } finally {
+        await sleeper.end();
+      }
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -3,6 +3,7 @@
 'use strict';
 (() => {
   const PAGES = ['overview', 'queries', 'space', 'connections', 'maintenance', 'learning'];
+  const DIFFICULTY_RANK = ['initie', 'padawan', 'chevalier', 'maitre', 'grand_maitre'];
   const TITLES = { overview: 'Overview', queries: 'Queries', space: 'Space', connections: 'Connections', maintenance: 'Maintenance', learning: 'Learning activity' };
   const $ = (id) => document.getElementById(id);
   let token = sessionStorage.getItem('mathakine-admin-token');
@@ -24,11 +25,13 @@
     while (n >= 1024 && i < u.length - 1) { n /= 1024; i++; }
     return `${i ? n.toFixed(1) : n} ${u[i]}`;
   };
+  const signedBytes = (n) => (n == null ? '–' : n < 0 ? `−${bytes(-n)}` : `+${bytes(n)}`);
   const ms = (n) => (n == null ? '–' : n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${n.toFixed(1)} ms`);
   const when = (d) => (d ? new Date(d).toLocaleString() : 'never');
   const light = (s) => el('span', { class: `light light-${s === 'n/a' ? 'na' : s}` }, s);
   const table = (headers, rows) => el('table', {}, el('thead', {}, el('tr', {}, headers.map((h) => el('th', {}, h)))), el('tbody', {}, rows.map((r) => el('tr', {}, r.map((c) => (c instanceof Node && c.tagName === 'TD' ? c : el('td', {}, c)))))));
-  const queryCell = (q) => el('td', { class: 'query' }, q);
+  // long statements (CREATE TABLE…) fold: the first 240 characters, the whole text one click away
+  const queryCell = (q) => el('td', { class: 'query' }, q.length <= 240 ? q : el('details', {}, el('summary', {}, `${q.slice(0, 240)}…`), q));
   const notes = (list) => (list || []).map((n) => el('p', { class: 'note' }, n));
 
   async function api(method, url, body) {
@@ -43,15 +46,54 @@
     return json;
   }
 
-  function chart(title, labels, series, xs) {
+  const NO_ATTEMPTS = 'No attempt in this period.';
+  const NO_HISTORY = 'No data yet: history comes from snapshots (`db maintenance` or DASHBOARD_SNAPSHOT_MINUTES).';
+  const chartWidth = (half) => (half ? Math.min(560, (window.innerWidth - 90) / 2) : Math.min(900, window.innerWidth - 60));
+  // A time chart. `days`: the x axis spans that period up to now (one snapshot is a point, not years);
+  // `format`: how the y axis and the legend write values (bytes…).
+  function chart(title, labels, series, xs, { half = false, empty = NO_HISTORY, days = null, format = null } = {}) {
     const box = el('div', { class: 'chart' }, el('h3', {}, title));
-    if (!window.uPlot || xs.length === 0) { box.append(el('p', { class: 'note' }, 'No data yet: history comes from snapshots (`db maintenance` or DASHBOARD_SNAPSHOT_MINUTES).')); return box; }
-    const colors = ['#3367d6', '#e8710a', '#1e8e3e', '#c5221f'];
-    const opts = { width: Math.min(900, window.innerWidth - 60), height: 220, series: [{}, ...labels.map((label, i) => ({ label, stroke: colors[i % 4], width: 2, points: { show: xs.length < 40 } }))] };
+    if (!window.uPlot || xs.length === 0) { box.append(el('p', { class: 'note' }, empty)); return box; }
+    const now = Date.now() / 1000;
+    const opts = {
+      width: chartWidth(half), height: 220,
+      scales: days ? { x: { time: true, range: () => [now - days * 86400, now] } } : {},
+      axes: [{}, format ? { size: 70, values: (_u, splits) => splits.map(format) } : {}],
+      series: [{}, ...labels.map((label, i) => ({ label, stroke: COLORS[i % COLORS.length], width: 2, points: { show: xs.length < 40 }, ...(format ? { value: (_u, v) => (v == null ? '–' : format(v)) } : {}) }))],
+    };
     requestAnimationFrame(() => new window.uPlot(opts, [xs, ...series], box));
     return box;
   }
   const epoch = (d) => new Date(d).getTime() / 1000;
+  const COLORS = ['#3367d6', '#e8710a', '#1e8e3e', '#c5221f', '#8e24aa', '#00838f'];
+
+  // Grouped bars: one group per category, one bar per series in it. uPlot shares one x array, so
+  // each bar gets its own x (the group's index, offset by the series' rank); other series are null there.
+  function barChart(id, title, categories, seriesLabels, value, unit) {
+    const box = el('div', { class: 'chart', id }, el('h3', {}, title));
+    if (!window.uPlot || categories.length === 0) { box.append(el('p', { class: 'note' }, NO_ATTEMPTS)); return box; }
+    const width = 0.8 / seriesLabels.length;
+    const drawn = new Set(); // the bars uPlot drew, counted in data-bars (the browser test reads it)
+    const xs = [];
+    const ys = seriesLabels.map(() => []);
+    categories.forEach((category, c) => seriesLabels.forEach((label, s) => {
+      const v = value(category, label);
+      if (v == null) return;
+      xs.push(c + (s - (seriesLabels.length - 1) / 2) * width);
+      ys.forEach((list, i) => list.push(i === s ? v : null));
+    }));
+    const opts = {
+      width: Math.min(900, window.innerWidth - 60), height: 240,
+      scales: { x: { time: false, range: [-0.5, categories.length - 0.5] }, y: { range: [0, 100] } },
+      axes: [{ splits: () => categories.map((_, i) => i), values: (_u, splits) => splits.map((i) => categories[i] ?? '') }, { values: (_u, splits) => splits.map((v) => `${v}${unit}`) }],
+      series: [{ label: 'type', value: (_u, x) => (x == null ? '' : categories[Math.round(x)] ?? '') }, ...seriesLabels.map((label, i) => ({
+        label, fill: COLORS[i % COLORS.length], stroke: COLORS[i % COLORS.length], points: { show: false },
+        paths: window.uPlot.paths.bars({ size: [0.9, 60], align: 0, each: (_u, series, index) => { drawn.add(`${series}:${index}`); box.dataset.bars = drawn.size; } }), value: (_u, v) => (v == null ? '–' : `${Math.round(v)}${unit}`),
+      }))],
+    };
+    requestAnimationFrame(() => new window.uPlot(opts, [xs, ...ys], box));
+    return box;
+  }
 
   const renderers = {
     async overview() {
@@ -67,7 +109,10 @@
         if (data.dialect === 'postgres') out.push(el('button', { onclick: async () => { await api('POST', '/admin/dashboard/queries/enable'); show('queries'); } }, 'Enable pg_stat_statements'));
       }
       const rows = (list) => list.map((q) => [queryCell(q.query), q.calls, ms(q.total_ms), el('td', {}, ms(q.mean_ms), q.slow ? ' ⚠ slow' : ''), q.rows]);
-      out.push(chart('Time spent in queries between snapshots (ms)', ['total ms', 'calls'], [data.history.map((h) => h.total_ms), data.history.map((h) => h.calls)], data.history.map((h) => epoch(h.at))));
+      const at = data.history.map((h) => epoch(h.at));
+      out.push(el('div', { class: 'charts' },
+        chart('Time spent in queries between snapshots', ['total'], [data.history.map((h) => h.total_ms)], at, { days: 30, half: true, format: ms }),
+        chart('Calls between snapshots', ['calls'], [data.history.map((h) => h.calls)], at, { days: 30, half: true })));
       if (data.available) {
         out.push(el('h3', {}, 'By total time'), table(['Query', 'Calls', 'Total', 'Mean', 'Rows'], rows(data.by_total)));
         out.push(el('h3', {}, 'By mean time (slow: mean > 1 s)'), table(['Query', 'Calls', 'Total', 'Mean', 'Rows'], rows(data.by_mean)));
@@ -75,10 +120,15 @@
       return out;
     },
     async space() {
-      const data = await api('GET', '/admin/dashboard/space');
+      const days = 30;
+      const data = await api('GET', `/admin/dashboard/space?days=${days}`);
+      const at = data.history.map((h) => epoch(h.at));
+      const largest = data.tables.slice(0, 5); // the API sorts them by size
       return [el('p', {}, `Database: ${bytes(data.database_bytes)}`, data.wal_bytes != null ? `, WAL ${bytes(data.wal_bytes)}` : ''),
-        chart('Database size over time (bytes)', ['size'], [data.history.map((h) => h.database_bytes)], data.history.map((h) => epoch(h.at))),
-        el('h3', {}, 'Tables'), table(['Table', 'Rows', 'Total', 'Data', 'Indexes'], data.tables.map((t) => [t.name, t.rows, bytes(t.bytes), bytes(t.table_bytes), bytes(t.index_bytes)])),
+        el('div', { class: 'charts' },
+          chart('Database size over time', ['size'], [data.history.map((h) => h.database_bytes)], at, { half: true, days, format: bytes }),
+          chart('Largest tables over time', largest.map((t) => t.name), largest.map((t) => data.history.map((h) => h.relations[t.name] ?? null)), at, { half: true, days, format: bytes })),
+        el('h3', {}, 'Tables'), table(['Table', 'Rows', 'Total', 'Data', 'Indexes', `Growth (${days} days)`], data.tables.map((t) => [t.name, t.rows, bytes(t.bytes), bytes(t.table_bytes), bytes(t.index_bytes), signedBytes(t.growth_bytes)])),
         el('h3', {}, 'Indexes'), table(['Index', 'Table', 'Size'], data.indexes.map((i) => [i.name, i.table, bytes(i.bytes)])), ...notes(data.notes)];
     },
     async connections() {
@@ -115,8 +165,23 @@
     async learning() {
       const data = await api('GET', '/admin/dashboard/learning');
       const a = data.active_learners;
+      // every day of the period, 0 where the API lists none (it leaves out days without attempts)
+      const byDay = new Map(data.per_day.map((d) => [d.day, d]));
+      const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
+      const period = Array.from({ length: data.days }, (_, i) => new Date(today - (data.days - 1 - i) * 86400000).toISOString().slice(0, 10))
+        .map((day) => byDay.get(day) || { day, attempts: 0, correct: 0, learners: 0 });
+      const days = period.map((d) => epoch(`${d.day}T00:00:00Z`));
+      const types = [...new Set(data.by_type.map((t) => t.exercise_type))];
+      const difficulties = [...new Set(data.by_type.map((t) => t.difficulty))].sort((x, y) => DIFFICULTY_RANK.indexOf(x) - DIFFICULTY_RANK.indexOf(y));
+      const rate = (type, difficulty) => {
+        const row = data.by_type.find((t) => t.exercise_type === type && t.difficulty === difficulty);
+        return row ? row.success_rate * 100 : null;
+      };
       return [el('p', {}, `Active learners: ${a.last_day} today, ${a.last_week} this week, ${a.period} in ${data.days} days.`),
-        chart('Attempts per day', ['attempts', 'correct', 'learners'], [data.per_day.map((d) => d.attempts), data.per_day.map((d) => d.correct), data.per_day.map((d) => d.learners)], data.per_day.map((d) => epoch(`${d.day}T00:00:00Z`))),
+        el('div', { class: 'charts' },
+          chart('Attempts per day', ['attempts', 'correct'], [period.map((d) => d.attempts), period.map((d) => d.correct)], data.per_day.length ? days : [], { half: true, empty: NO_ATTEMPTS }),
+          chart('Active learners per day', ['learners'], [period.map((d) => d.learners)], data.per_day.length ? days : [], { half: true, empty: NO_ATTEMPTS }),
+          barChart('success-chart', 'Success rate by exercise type and difficulty (%)', types, difficulties, rate, ' %')),
         el('h3', {}, 'Success rate by type and difficulty'),
         table(['Type', 'Difficulty', 'Attempts', 'Correct', 'Success'], data.by_type.map((t) => [t.exercise_type, t.difficulty, t.attempts, t.correct, `${Math.round(t.success_rate * 100)} %`]))];
     },
