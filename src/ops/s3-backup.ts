@@ -9,15 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import type { Database, Dialect } from '../db/client.js';
@@ -69,7 +61,11 @@ export function parseS3Url(url: string): S3Location & { key: string } {
 
 const s3Url = (bucket: string, key: string) => `s3://${bucket}/${key}`;
 
-function s3Client(connection: S3Connection): S3Client {
+// The SDK is loaded on first use: every other command of the CLI starts without it.
+const s3Sdk = () => import('@aws-sdk/client-s3');
+
+async function s3Client(connection: S3Connection): Promise<S3Client> {
+  const { S3Client } = await s3Sdk();
   return new S3Client({
     endpoint: connection.endpoint,
     region: connection.region,
@@ -90,8 +86,8 @@ function s3Client(connection: S3Connection): S3Client {
 export function s3ErrorLine(error: unknown, where: string, connection: S3Connection): string {
   const endpoint = connection.endpoint ?? `AWS (${connection.region})`;
   if (error instanceof RemoteBackupError) return error.message;
-  if (error instanceof S3ServiceException) {
-    const status = error.$metadata?.httpStatusCode;
+  if (isServiceError(error)) {
+    const status = error.$metadata.httpStatusCode;
     switch (error.name) {
       case 'InvalidAccessKeyId':
       case 'SignatureDoesNotMatch':
@@ -119,6 +115,10 @@ export function s3ErrorLine(error: unknown, where: string, connection: S3Connect
   }
   return `${where}: ${error instanceof Error ? `${error.name}: ${firstLine(error.message)}` : String(error)}`;
 }
+
+/** An answer of the store (the SDK's S3ServiceException and its subclasses carry `$metadata`). */
+const isServiceError = (error: unknown): error is Error & { $metadata: { httpStatusCode?: number } } =>
+  error instanceof Error && typeof (error as { $metadata?: unknown }).$metadata === 'object';
 
 const firstLine = (text: string) => text.split('\n')[0].trim() || '(no message)';
 
@@ -172,7 +172,8 @@ export interface RemoteBackup {
 
 /** Our backups directly under the location's prefix (other objects are never touched), newest first. */
 export async function listRemoteBackups(connection: S3Connection, location: S3Location): Promise<RemoteBackup[]> {
-  const client = s3Client(connection);
+  const { ListObjectsV2Command } = await s3Sdk();
+  const client = await s3Client(connection);
   const where = s3Url(location.bucket, location.prefix);
   try {
     const found: RemoteBackup[] = [];
@@ -210,7 +211,9 @@ export async function uploadBackup(
   const url = s3Url(location.bucket, key);
   const sha256 = await sha256OfFile(file);
   const bytes = fs.statSync(file).size;
-  const client = s3Client(connection);
+  const { DeleteObjectCommand, GetObjectCommand } = await s3Sdk();
+  const { Upload } = await import('@aws-sdk/lib-storage');
+  const client = await s3Client(connection);
   try {
     progress.start(`upload to ${url}`, bytes);
     await atStore(`uploading ${url}`, connection, async () => {
@@ -296,7 +299,8 @@ export async function fetchRemoteBackup(
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mathakine-restore-'));
   const cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
   const file = path.join(dir, path.basename(key));
-  const client = s3Client(connection);
+  const { GetObjectCommand, HeadObjectCommand } = await s3Sdk();
+  const client = await s3Client(connection);
   try {
     progress.start(`download ${url}`);
     const head = await atStore(`reading ${url}`, connection, () => client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })));
