@@ -269,6 +269,8 @@ async function scanPlainDump(file: string): Promise<PlainDumpObjects> {
     SCHEMA: found.schemas,
   };
   let inCopy = false;
+  let banner = false;
+  let complete = false;
   const lines = readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity });
   for await (const line of lines) {
     if (inCopy) {
@@ -276,6 +278,8 @@ async function scanPlainDump(file: string): Promise<PlainDumpObjects> {
       continue;
     }
     if (/^COPY .* FROM stdin;$/.test(line)) inCopy = true;
+    else if (/^-- PostgreSQL database dump\s*$/.test(line)) banner = true;
+    else if (/^-- PostgreSQL database dump complete\s*$/.test(line)) complete = true;
     else if (/^(\\connect|\\c |CREATE DATABASE )/.test(line)) {
       throw new RestoreRefusedError(`${file} creates or switches databases (pg_dump -C or pg_dumpall): dump the one database without -C`);
     } else {
@@ -284,6 +288,8 @@ async function scanPlainDump(file: string): Promise<PlainDumpObjects> {
     }
   }
   if (inCopy) throw new RestoreRefusedError(`the dump ${file} ends inside a COPY block (truncated?); the database was not touched`);
+  // pg_dump ends every dump with this line: without it the file was cut short, maybe between statements
+  if (banner && !complete) throw new RestoreRefusedError(`the dump ${file} lacks pg_dump's last line ("dump complete"): truncated?; the database was not touched`);
   if (found.tables.length === 0) throw new RestoreRefusedError(`the dump ${file} creates no table: refusing to replace the database with nothing`);
   return found;
 }
