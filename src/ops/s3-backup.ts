@@ -86,6 +86,10 @@ async function s3Client(connection: S3Connection): Promise<S3Client> {
 export function s3ErrorLine(error: unknown, where: string, connection: S3Connection): string {
   const endpoint = connection.endpoint ?? `AWS (${connection.region})`;
   if (error instanceof RemoteBackupError) return error.message;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code && /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|EHOSTUNREACH)$/.test(code)) {
+    return `${where}: cannot reach the store at ${endpoint} (${code}): check AWS_ENDPOINT_URL (or S3_ENDPOINT) and the network`;
+  }
   if (isServiceError(error)) {
     const status = error.$metadata.httpStatusCode;
     switch (error.name) {
@@ -104,11 +108,7 @@ export function s3ErrorLine(error: unknown, where: string, connection: S3Connect
       case 'Forbidden':
         return `${where}: access denied (${error.name}): the key needs list, read, write and delete rights on the bucket`;
     }
-    return `${where}: the store answered ${status ?? '?'} ${error.name}: ${firstLine(error.message)}`;
-  }
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code && /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|EHOSTUNREACH)$/.test(code)) {
-    return `${where}: cannot reach the store at ${endpoint} (${code}): check AWS_ENDPOINT_URL (or S3_ENDPOINT) and the network`;
+    return `${where}: the store answered ${status} ${error.name}: ${firstLine(error.message)}`;
   }
   if (error instanceof Error && error.name === 'CredentialsProviderError') {
     return `${where}: no S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`;
@@ -116,9 +116,9 @@ export function s3ErrorLine(error: unknown, where: string, connection: S3Connect
   return `${where}: ${error instanceof Error ? `${error.name}: ${firstLine(error.message)}` : String(error)}`;
 }
 
-/** An answer of the store (the SDK's S3ServiceException and its subclasses carry `$metadata`). */
-const isServiceError = (error: unknown): error is Error & { $metadata: { httpStatusCode?: number } } =>
-  error instanceof Error && typeof (error as { $metadata?: unknown }).$metadata === 'object';
+/** An answer of the store: the SDK's S3ServiceException carries its HTTP status (network errors get `$metadata` without one). */
+const isServiceError = (error: unknown): error is Error & { $metadata: { httpStatusCode: number } } =>
+  error instanceof Error && typeof (error as { $metadata?: { httpStatusCode?: unknown } }).$metadata?.httpStatusCode === 'number';
 
 const firstLine = (text: string) => text.split('\n')[0].trim() || '(no message)';
 
