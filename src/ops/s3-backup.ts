@@ -264,9 +264,10 @@ export async function backupAndShip(
   database: Database,
   options: BackupOptions & { remote?: { connection: S3Connection; url: string } },
 ): Promise<ShippedBackup> {
+  const location = options.remote ? parseS3Url(options.remote.url) : null; // a bad URL fails before the dump
   const local = await backupDatabase(database, options);
-  if (!options.remote) return { ...local, remote: null };
-  const remote = await uploadBackup(options.remote.connection, parseS3Url(options.remote.url), local.file, {
+  if (!options.remote || !location) return { ...local, remote: null };
+  const remote = await uploadBackup(options.remote.connection, location, local.file, {
     dialect: database.dialect,
     label: options.label ?? database.dialect,
     keep: options.keep,
