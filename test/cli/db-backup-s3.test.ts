@@ -9,7 +9,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-s
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDialect } from '../helpers/app.js';
 import { S3_BUCKET, useLocalS3 } from '../helpers/s3-server.js';
-import { execSql, snapshot } from '../ops/fixtures.js';
+import { changeSampleState, execSql, snapshot } from '../ops/fixtures.js';
 import { useCliScratch } from './cli-scratch.js';
 import { runCli, type CliResult } from './run-cli.js';
 
@@ -61,11 +61,7 @@ describeEachDialect('mathakine db backup / restore to an S3-compatible store', (
 
     // the container's disk is gone: only the bucket has the backup
     fs.rmSync(path.join(ctx.cwd, 'backups'), { recursive: true });
-    await execSql(ctx.scratch.url, [
-      `insert into users (username, email, hashed_password) values ('han', 'han@example.org', 'z')`,
-      `update users set full_name = 'Luke Skywalker' where id = 1`,
-      `delete from attempts`,
-    ]);
+    await changeSampleState(ctx.scratch.url);
     expect(await snapshot(ctx.scratch.url)).not.toEqual(before);
 
     const restored = await cli('db', 'restore', 'latest', '--yes', '--json');
@@ -138,14 +134,23 @@ describeEachDialect('mathakine db backup / restore to an S3-compatible store', (
     expect(failed.code).toBe(1);
     expect(failed.json().steps.find((s: { name: string }) => s.name === 'backup')).toMatchObject({ ok: false, summary: expect.stringMatching(/refused the credentials/) });
 
+    // the bucket's retention in maintenance: --keep, and --days for the old ones
+    const hoursAgo = (h: number) => {
+      const iso = new Date(Date.now() - h * 3_600_000).toISOString();
+      return `${prefix}/mathakine-${dialect}-${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}-${iso.slice(20, 23)}.${ext}`;
+    };
+    const [recent, older, oldest, ancient] = [hoursAgo(1), hoursAgo(2), hoursAgo(3), hoursAgo(24 * 400)];
+    for (const key of [recent, older, oldest, ancient]) await s3.client.send(new PutObjectCommand({ Bucket: S3_BUCKET, Key: key, Body: 'x' }));
     const before = await bucketKeys();
-    const ok = await cli('db', 'maintenance', '--json', '--keep', '3');
+    const ok = await cli('db', 'maintenance', '--json', '--keep', '3', '--days', '30');
     expect(ok.code, ok.stderr).toBe(0);
     const step = ok.json().steps.find((s: { name: string }) => s.name === 'backup');
     expect(step).toMatchObject({ ok: true, summary: expect.stringMatching(new RegExp(`uploaded s3://${S3_BUCKET}/${prefix}/mathakine-${dialect}-.*sha256 .* matches`)) });
     const after = await bucketKeys();
     expect(after.filter((k) => k.endsWith(`.${ext}`))).toHaveLength(3);
     expect(after.filter((k) => !before.includes(k))).toHaveLength(1);
+    expect(after).not.toContain(oldest);
+    expect(after).not.toContain(ancient);
   }, 180_000);
 
   const runIn = (env: Record<string, string>, ...args: string[]) => runCli(args, { env, cwd: ctx.cwd });

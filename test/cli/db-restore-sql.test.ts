@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
 import { parseDatabaseUrl } from '../../src/db/url.js';
 import { describeEachDialect } from '../helpers/app.js';
-import { execSql, snapshot } from '../ops/fixtures.js';
+import { changeSampleState, execSql, snapshot } from '../ops/fixtures.js';
 import { useCliScratch } from './cli-scratch.js';
 
 const run = promisify(execFile);
@@ -34,12 +34,7 @@ describeEachDialect('mathakine db restore from a plain .sql dump', (dialect) => 
   it('restores exactly the dumped state, and only with --yes over data', async () => {
     const before = await snapshot(ctx.scratch.url);
     const dump = await dumpTo('state.sql');
-    await execSql(ctx.scratch.url, [
-      `insert into users (username, email, hashed_password) values ('han', 'han@example.org', 'z')`,
-      `update users set full_name = 'Luke Skywalker' where id = 1`,
-      `delete from attempts`,
-      `create table scribbles (id integer primary key, note text)`,
-    ]);
+    await changeSampleState(ctx.scratch.url);
     expect(await snapshot(ctx.scratch.url)).not.toEqual(before);
 
     const refused = await cli('db', 'restore', dump);
