@@ -44,6 +44,12 @@ describeEachDialect('mathakine db backup / restore', (dialect) => {
       `select id from users where username = 'chewie'`,
     ]);
     expect(Number(next.id)).toBe(3);
+
+    // `latest` without BACKUP_URL: the newest backup of this dialect in BACKUP_DIR
+    const latest = await runCli(['db', 'restore', 'latest', '--yes', '--json'], { env: ctx.env, cwd: ctx.cwd });
+    expect(latest.code, latest.stderr).toBe(0);
+    expect(latest.json().file).toBe(written.file);
+    expect(await snapshot(ctx.scratch.url)).toEqual(before);
   });
 
   it('keeps the n newest backups with --keep, and drops the old ones with --max-age', async () => {
