@@ -88,6 +88,19 @@ const envSchema = z
     // false behind a transaction-mode PgBouncer older than 1.21 (see README, scaling out)
     PG_NAMED_STATEMENTS: flag(true),
     BACKUP_DIR: z.string().min(1).default('./backups'),
+    // backups shipped off the machine: s3://bucket/prefix on any S3-compatible store (AWS, R2, B2, MinIO)
+    BACKUP_URL: z
+      .string()
+      .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, 'must be s3://bucket or s3://bucket/prefix')
+      .optional(),
+    // the store's endpoint (R2, B2, MinIO…); unset means AWS itself. S3_ENDPOINT is the older spelling
+    AWS_ENDPOINT_URL: z.url({ protocol: /^https?$/ }).optional(),
+    S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+    AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
+    AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    AWS_REGION: z.string().min(1).default('us-east-1'),
+    // bucket in the path (endpoint/bucket/key) rather than the host name; default: true when an endpoint is set
+    S3_FORCE_PATH_STYLE: z.stringbool().optional(),
     // PostgreSQL: the plan's disk; `db health --full` warns above 80 % of it (0: no limit known)
     DB_DISK_LIMIT_BYTES: int(0, 0),
     // every SQL statement and its duration in the log; `force` is needed in production
@@ -105,6 +118,10 @@ const envSchema = z
     }
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });
+    }
+    if (Boolean(env.AWS_ACCESS_KEY_ID) !== Boolean(env.AWS_SECRET_ACCESS_KEY)) {
+      const missing = env.AWS_ACCESS_KEY_ID ? 'AWS_SECRET_ACCESS_KEY' : 'AWS_ACCESS_KEY_ID';
+      ctx.addIssue({ code: 'custom', path: [missing], message: 'is required with the other half of the S3 key pair' });
     }
     if (env.NODE_ENV === 'production' && env.DB_LOG_QUERIES === 'true') {
       ctx.addIssue({

@@ -4,7 +4,6 @@ import { Command, Option } from 'commander';
 import type { Dialect } from '../db/client.js';
 import { migrationsFolder, stampMigrations } from '../db/migrate.js';
 import { DEFAULT_SQLITE_PATH, describeTarget } from '../db/url.js';
-import { backupDatabase, formatBackup } from '../ops/backup.js';
 import { databaseUrlSource, formatUseDatabase, postgresUrlFromVariables, useDatabase } from '../ops/env-file.js';
 import { formatGenerate, generateMigrations } from '../ops/generate.js';
 import { formatHealth, fullHealthReport } from '../ops/health.js';
@@ -15,6 +14,7 @@ import { formatHistory, formatMigrationSql, migrationHistory, pendingMigrationSq
 import { formatOptimize, optimizeDatabase } from '../ops/optimize.js';
 import { databaseErrorLine } from '../ops/format.js';
 import { formatRestore, restoreDatabase } from '../ops/restore.js';
+import { backupAndShip, formatBackupListing, formatShippedBackup, listAllBackups, resolveBackupSource, s3ConnectionFromConfig } from '../ops/s3-backup.js';
 import { databaseStats, formatStats } from '../ops/stats.js';
 import { databaseStatus, formatStatus } from '../ops/status.js';
 import { formatTune, tuneDatabase } from '../ops/tune.js';
@@ -179,33 +179,66 @@ export function registerDbCommands(db: Command): void {
         }),
     );
 
-  databaseCommand<CommonOptions & { dir?: string; keep?: number; maxAge?: number }>(
+  databaseCommand<CommonOptions & { dir?: string; keep?: number; maxAge?: number; to?: string; localOnly?: boolean }>(
     db
       .command('backup')
-      .description('write a verified, timestamped backup to BACKUP_DIR (pg_dump -Fc on PostgreSQL, the online backup API on SQLite)')
+      .description(
+        'write a verified, timestamped backup to BACKUP_DIR (pg_dump -Fc on PostgreSQL, the online backup API on SQLite), then upload it to BACKUP_URL when set and verify the copy',
+      )
       .option('--dir <dir>', 'backup folder (default: BACKUP_DIR)')
-      .option('--keep <n>', 'then keep only the n newest backups', positiveInteger)
-      .option('--max-age <days>', 'then delete backups older than this many days', positiveInteger),
+      .option('--to <s3-url>', 'S3-compatible destination s3://bucket/prefix (default: BACKUP_URL)')
+      .option('--local-only', 'do not upload, even with BACKUP_URL set')
+      .option('--keep <n>', 'then keep only the n newest backups (in the folder and in the bucket)', positiveInteger)
+      .option('--max-age <days>', 'then delete backups older than this many days (in the folder and in the bucket)', positiveInteger),
     async (database, config, options) => {
-      const result = await backupDatabase(database, {
+      const url = options.localOnly ? undefined : (options.to ?? config.BACKUP_URL);
+      const result = await backupAndShip(database, {
         dir: options.dir ?? config.BACKUP_DIR,
         keep: options.keep,
         maxAgeDays: options.maxAge,
+        remote: url ? { connection: s3ConnectionFromConfig(config), url } : undefined,
         progress: terminalProgress(),
       });
-      output(options, result, formatBackup);
+      output(options, result, formatShippedBackup);
     },
   );
 
-  databaseCommand<CommonOptions & { yes?: boolean }>(
+  db.command('backups')
+    .description('list the backups in BACKUP_DIR and, when BACKUP_URL is set, in the bucket (newest first)')
+    .option('--dir <dir>', 'backup folder (default: BACKUP_DIR)')
+    .option('--from <s3-url>', 'S3-compatible location s3://bucket/prefix (default: BACKUP_URL)')
+    .addOption(jsonOption())
+    .action((options: { dir?: string; from?: string; json?: boolean }) =>
+      runCommand(options, async () => {
+        const config = cliConfig();
+        const url = options.from ?? config.BACKUP_URL;
+        const listing = await listAllBackups(options.dir ?? config.BACKUP_DIR, url ? { connection: s3ConnectionFromConfig(config), url } : undefined);
+        output(options, listing, formatBackupListing);
+      }),
+    );
+
+  databaseCommand<CommonOptions & { yes?: boolean; dir?: string }>(
     db
       .command('restore')
-      .description('replace the database with a backup (refuses a non-empty database without --yes)')
-      .argument('<file>', 'a backup written by db backup')
+      .description('replace the database with a backup or a plain .sql dump (refuses a non-empty database without --yes)')
+      .argument('<source>', 'a file written by db backup, a plain .sql dump, an s3://bucket/key written by db backup, or latest (newest in BACKUP_URL, else BACKUP_DIR)')
+      .option('--dir <dir>', 'where latest looks without BACKUP_URL (default: BACKUP_DIR)')
       .option('--yes', 'replace the current content even if the database is not empty'),
-    async (database, _config, options, [file]) => {
-      const result = await restoreDatabase(database, file, { force: options.yes, progress: terminalProgress() });
-      output(options, result, (r) => formatRestore(r, describeTarget(database.target)));
+    async (database, config, options, [source]) => {
+      const progress = terminalProgress();
+      const resolved = await resolveBackupSource(source, {
+        dialect: database.dialect,
+        backupDir: options.dir ?? config.BACKUP_DIR,
+        backupUrl: config.BACKUP_URL,
+        connection: s3ConnectionFromConfig(config),
+        progress,
+      });
+      try {
+        const result = await restoreDatabase(database, resolved.file, { force: options.yes, progress });
+        output(options, { ...result, file: resolved.origin }, (r) => formatRestore(r, describeTarget(database.target)));
+      } finally {
+        resolved.cleanup();
+      }
     },
   );
 
@@ -268,7 +301,7 @@ export function registerDbCommands(db: Command): void {
   databaseCommand<CommonOptions & { days: number; logsDir: string; dir?: string; keep?: number }>(
     db
       .command('maintenance')
-      .description('the daily job: prune old logs and backups, optimize, backup, health report; exit 1 if a step fails')
+      .description('the daily job: prune old logs and backups, optimize, backup (uploaded to BACKUP_URL when set), health report; exit 1 if a step fails')
       .option('--days <n>', 'delete logs and backups older than this', positiveInteger, 30)
       .option('--logs-dir <dir>', 'log folder to prune', './logs')
       .option('--dir <dir>', 'backup folder (default: BACKUP_DIR)')
@@ -279,6 +312,7 @@ export function registerDbCommands(db: Command): void {
         logsDir: options.logsDir,
         backupDir: options.dir ?? config.BACKUP_DIR,
         keep: options.keep,
+        remote: config.BACKUP_URL ? { connection: s3ConnectionFromConfig(config), url: config.BACKUP_URL } : undefined,
         progress: terminalProgress(),
       });
       output(options, report, formatMaintenance);

@@ -52,22 +52,35 @@ export interface BackupFile {
   bytes: number;
 }
 
+/** The label and time a backup's file name carries (`mathakine-<label>-<stamp>.<ext>`), or null for any other name. */
+export function parseBackupName(name: string): { label: string; created_at: Date } | null {
+  const match = BACKUP_NAME.exec(name);
+  if (!match) return null;
+  const [, label, day, time, ms] = match;
+  const created = new Date(
+    `${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}T${time.slice(0, 2)}:${time.slice(2, 4)}:${time.slice(4, 6)}.${ms}Z`,
+  );
+  return { label, created_at: created };
+}
+
+/** Newest first; ties by name, so the order is the same wherever the list comes from. */
+export const newestFirst =
+  <T extends { created_at: Date }>(name: (backup: T) => string) =>
+  (a: T, b: T) =>
+    b.created_at.getTime() - a.created_at.getTime() || name(b).localeCompare(name(a));
+
 /** Our backup files in `dir` (other files are never touched), newest first. */
 export function listBackups(dir: string): BackupFile[] {
   if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir)
     .flatMap((name) => {
-      const match = BACKUP_NAME.exec(name);
-      if (!match) return [];
-      const [, label, day, time, ms] = match;
-      const created = new Date(
-        `${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}T${time.slice(0, 2)}:${time.slice(2, 4)}:${time.slice(4, 6)}.${ms}Z`,
-      );
+      const parsed = parseBackupName(name);
+      if (!parsed) return [];
       const file = path.resolve(dir, name);
-      return [{ file, label, created_at: created, bytes: fs.statSync(file).size }];
+      return [{ file, ...parsed, bytes: fs.statSync(file).size }];
     })
-    .sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || b.file.localeCompare(a.file));
+    .sort(newestFirst((b) => b.file));
 }
 
 export interface PruneOptions {
@@ -80,23 +93,26 @@ export interface PruneOptions {
   now?: Date;
 }
 
-/** Deletes the backups the retention rules let go; returns their paths. */
-export function pruneBackups(dir: string, options: PruneOptions): string[] {
+/** The backups (newest first) the retention rules let go: beyond the `keep` newest of a label, or too old. */
+export function backupsToPrune<T extends { label: string; created_at: Date }>(backups: T[], options: PruneOptions): T[] {
   const now = (options.now ?? new Date()).getTime();
   const seen = new Map<string, number>();
-  const removed: string[] = [];
-  for (const backup of listBackups(dir)) {
-    if (options.label && backup.label !== options.label) continue;
+  return backups.filter((backup) => {
+    if (options.label && backup.label !== options.label) return false;
     const rank = (seen.get(backup.label) ?? 0) + 1;
     seen.set(backup.label, rank);
     const tooMany = options.keep !== undefined && rank > options.keep;
     const tooOld = options.olderThanDays !== undefined && now - backup.created_at.getTime() > options.olderThanDays * 86_400_000;
-    if (tooMany || tooOld) {
-      fs.rmSync(backup.file, { force: true });
-      removed.push(backup.file);
-    }
-  }
-  return removed;
+    return tooMany || tooOld;
+  });
+}
+
+/** Deletes the backups the retention rules let go; returns their paths. */
+export function pruneBackups(dir: string, options: PruneOptions): string[] {
+  return backupsToPrune(listBackups(dir), options).map((backup) => {
+    fs.rmSync(backup.file, { force: true });
+    return backup.file;
+  });
 }
 
 export async function backupDatabase(database: Database, options: BackupOptions): Promise<BackupResult> {

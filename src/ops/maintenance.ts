@@ -6,7 +6,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Database } from '../db/client.js';
 import { purgeExpiredRefreshTokens } from './purge-sessions.js';
-import { backupDatabase, pruneBackups } from './backup.js';
+import { pruneBackups } from './backup.js';
+import { backupAndShip, type S3Connection } from './s3-backup.js';
 import { fullHealthReport } from './health.js';
 import { captureSnapshot } from './dashboard/snapshots.js';
 import { optimizeDatabase } from './optimize.js';
@@ -35,6 +36,8 @@ export interface MaintenanceOptions {
   backupDir: string;
   /** also keep at most this many backups */
   keep?: number;
+  /** BACKUP_URL: the backup is uploaded there and verified, and the bucket pruned by the same rules */
+  remote?: { connection: S3Connection; url: string };
   progress?: Progress;
   now?: Date;
 }
@@ -99,8 +102,12 @@ export async function runMaintenance(database: Database, options: MaintenanceOpt
     };
   });
   await step('backup', async () => {
-    const backup = await backupDatabase(database, { dir: options.backupDir, keep: options.keep, progress });
-    return { ok: true, summary: `${backup.file} (${backup.bytes} bytes; ${backup.verification})` };
+    // a failed upload fails the step (and the job) even though the local copy was written
+    const backup = await backupAndShip(database, { dir: options.backupDir, keep: options.keep, maxAgeDays: options.days, remote: options.remote, progress });
+    const local = `${backup.file} (${backup.bytes} bytes; ${backup.verification})`;
+    if (!backup.remote) return { ok: true, summary: local };
+    const pruned = backup.remote.pruned.length ? `; ${backup.remote.pruned.length} pruned in the bucket` : '';
+    return { ok: true, summary: `${local}; uploaded ${backup.remote.url} (${backup.remote.verification})${pruned}` };
   });
   await step('health', async () => {
     const report = await fullHealthReport(database);

@@ -1,9 +1,9 @@
-// Running PostgreSQL's client programs (pg_dump, pg_restore). The connection goes through libpq's
+// Running PostgreSQL's client programs (pg_dump, pg_restore, psql). The connection goes through libpq's
 // PG* environment variables, never the command line, so the password shows up in no process
 // list and no message of ours.
 import { spawn } from 'node:child_process';
 
-export type PgTool = 'pg_dump' | 'pg_restore';
+export type PgTool = 'pg_dump' | 'pg_restore' | 'psql';
 
 export class PgToolMissingError extends Error {
   constructor(readonly tool: PgTool) {

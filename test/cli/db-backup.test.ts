@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../helpers/app.js';
-import { execSql, snapshot } from '../ops/fixtures.js';
+import { changeSampleState, execSql, snapshot } from '../ops/fixtures.js';
 import { useCliScratch } from './cli-scratch.js';
 import { runCli } from './run-cli.js';
 
@@ -25,12 +25,7 @@ describeEachDialect('mathakine db backup / restore', (dialect) => {
     expect(fs.readdirSync(backupDir()).filter((f) => f.endsWith('.partial'))).toEqual([]);
 
     // change rows, identity counters and the schema
-    await execSql(ctx.scratch.url, [
-      `insert into users (username, email, hashed_password) values ('han', 'han@example.org', 'z')`,
-      `update users set full_name = 'Luke Skywalker' where id = 1`,
-      `delete from attempts`,
-      `create table scribbles (id integer primary key, note text)`,
-    ]);
+    await changeSampleState(ctx.scratch.url);
     expect(await snapshot(ctx.scratch.url)).not.toEqual(before);
 
     const refused = await runCli(['db', 'restore', written.file], { env: ctx.env, cwd: ctx.cwd });
@@ -49,6 +44,12 @@ describeEachDialect('mathakine db backup / restore', (dialect) => {
       `select id from users where username = 'chewie'`,
     ]);
     expect(Number(next.id)).toBe(3);
+
+    // `latest` without BACKUP_URL: the newest backup of this dialect in BACKUP_DIR
+    const latest = await runCli(['db', 'restore', 'latest', '--yes', '--json'], { env: ctx.env, cwd: ctx.cwd });
+    expect(latest.code, latest.stderr).toBe(0);
+    expect(latest.json().file).toBe(written.file);
+    expect(await snapshot(ctx.scratch.url)).toEqual(before);
   });
 
   it('keeps the n newest backups with --keep, and drops the old ones with --max-age', async () => {

@@ -69,6 +69,16 @@ export function insertSampleRows(url: string) {
   ]);
 }
 
+/** After a backup of the sample rows: changes rows, an identity counter and the schema, all of which a restore must undo. */
+export function changeSampleState(url: string) {
+  return execSql(url, [
+    `insert into users (username, email, hashed_password) values ('han', 'han@example.org', 'z')`,
+    `update users set full_name = 'Luke Skywalker' where id = 1`,
+    `delete from attempts`,
+    `create table scribbles (id integer primary key, note text)`,
+  ]);
+}
+
 export const ORPHAN_USER_ID = 987654;
 
 /** A progress row whose user does not exist, written with foreign-key checks off. */
