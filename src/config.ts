@@ -42,7 +42,7 @@ const envSchema = z
     // a replica further behind the primary than this is skipped until it catches up
     REPLICA_MAX_LAG_SECONDS: z.coerce.number().min(0).default(5),
     // how often each replica's lag is measured
-    REPLICA_CHECK_INTERVAL_MS: int(1_000, 100),
+    REPLICA_CHECK_INTERVAL_MS: int(250, 50),
     MIGRATE_ON_START: flag(false),
     SEED_ON_START: flag(true),
     DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('mathakine-demo'),
