@@ -30,7 +30,6 @@ import {
 } from './schemas.js';
 
 export type LogicChallenge = Tables['logicChallenges']['$inferSelect'];
-export type NewLogicChallenge = Tables['logicChallenges']['$inferInsert'];
 
 const WHAT = 'Challenge';
 
