@@ -11,6 +11,7 @@ import { parseConfig, type Config } from '../../src/config.js';
 import type { Database, Dialect } from '../../src/db/client.js';
 import { openConfiguredDatabase } from '../../src/db/configured.js';
 import { applyMigrations } from '../../src/db/migrate.js';
+import { postgresUrlFor } from '../../src/db/url.js';
 
 export const DIALECTS: Dialect[] = ['sqlite', 'postgres'];
 
@@ -20,12 +21,6 @@ export function describeEachDialect(name: string, suite: (dialect: Dialect) => v
     const run = dialect === 'sqlite' || inject('pgAvailable') ? describe : describe.skip;
     run(`${name} [${dialect}]`, () => suite(dialect));
   }
-}
-
-function withDatabaseName(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
 }
 
 export interface ScratchDatabase {
@@ -52,7 +47,7 @@ export async function createScratchDatabase(dialect: Dialect): Promise<ScratchDa
     await admin.end();
   }
   return {
-    url: withDatabaseName(adminUrl, name),
+    url: postgresUrlFor(adminUrl, name),
     drop: async () => {
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();

@@ -9,6 +9,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { postgresConnectionConfig } from '../../db/client.js';
+import { postgresUrlFor } from '../../db/url.js';
 import { libpqEnvironment, runPgTool } from '../pg-tools.js';
 import { IMPORT_APPLICATION_NAME, quoteIdent } from './pg-target.js';
 
@@ -85,12 +86,10 @@ export interface ScratchDatabase {
 /** Creates a scratch database on the server of `serverUrl`, loads `file` into it. */
 export async function loadDumpIntoScratch(file: string, serverUrl: string, format: DumpFormat): Promise<ScratchDatabase> {
   const name = `mathakine_import_${randomBytes(6).toString('hex')}`;
-  const adminUrl = new URL(serverUrl);
-  adminUrl.pathname = '/postgres';
-  const scratchUrl = new URL(serverUrl);
-  scratchUrl.pathname = `/${name}`;
+  const adminUrl = postgresUrlFor(serverUrl, 'postgres');
+  const scratchUrl = postgresUrlFor(serverUrl, name);
   const admin = async (sql: string) => {
-    const client = new pg.Client({ ...postgresConnectionConfig(adminUrl.toString()), application_name: IMPORT_APPLICATION_NAME });
+    const client = new pg.Client({ ...postgresConnectionConfig(adminUrl), application_name: IMPORT_APPLICATION_NAME });
     await client.connect();
     try {
       await client.query(sql);
@@ -99,7 +98,7 @@ export async function loadDumpIntoScratch(file: string, serverUrl: string, forma
     }
   };
   await admin(`create database ${quoteIdent(name)}`);
-  const scratch: ScratchDatabase = { url: scratchUrl.toString(), drop: () => admin(`drop database if exists ${quoteIdent(name)} with (force)`) };
+  const scratch: ScratchDatabase = { url: scratchUrl, drop: () => admin(`drop database if exists ${quoteIdent(name)} with (force)`) };
   try {
     if (format === 'custom') {
       await runPgTool('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', '--dbname', name, file], { url: scratch.url });
