@@ -15,21 +15,6 @@ import { IMPORT_APPLICATION_NAME, quoteIdent } from './pg-target.js';
 
 export type DumpFormat = 'plain' | 'gzip' | 'custom';
 
-/** What kind of dump `file` is, from its first bytes; null when it is none. */
-export function dumpFormat(file: string): DumpFormat | null {
-  const head = Buffer.alloc(5);
-  const fd = fs.openSync(file, 'r');
-  try {
-    fs.readSync(fd, head, 0, 5, 0);
-  } finally {
-    fs.closeSync(fd);
-  }
-  if (head.toString('latin1') === 'PGDMP') return 'custom';
-  if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
-  if (/\.sql$/i.test(file)) return 'plain';
-  return null;
-}
-
 /**
  * Drops what a scratch database cannot honour: ownership and grants naming the original's roles
  * (absent here). COPY data blocks pass through untouched.
