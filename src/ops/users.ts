@@ -7,7 +7,7 @@ import { storeOf } from '../db/store.js';
 import { badRequest } from '../errors.js';
 import { enumInput } from '../http/schemas.js';
 import { createUser } from '../modules/users/create-user.js';
-import { emailInput, passwordInput, usernameInput } from '../modules/users/schemas.js';
+import { emailInput, passwordInput, usernameInput, userSchema } from '../modules/users/schemas.js';
 
 export const newAccountSchema = z.object({
   username: usernameInput,
@@ -18,14 +18,10 @@ export const newAccountSchema = z.object({
 });
 export type NewAccount = z.input<typeof newAccountSchema>;
 
-export const createdAccountSchema = z.object({
-  id: z.number().int(),
-  username: z.string(),
-  email: z.string(),
-  full_name: z.string().nullable(),
-  role: z.enum(ROLES),
-  created_at: z.date(),
-});
+// the API's user (users/schemas.ts) cut to what the CLI prints; a Date, not the API's ISO text
+export const createdAccountSchema = userSchema
+  .pick({ id: true, username: true, email: true, full_name: true, role: true })
+  .extend({ created_at: z.date() });
 export type CreatedAccount = z.infer<typeof createdAccountSchema>;
 
 /** Creates the account; a taken username or email (in any case) is a conflict. */
