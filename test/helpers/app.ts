@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { describe, inject } from 'vitest';
+import { afterEach, describe, inject } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
 import { parseConfig, type Config } from '../../src/config.js';
 import type { Database, Dialect } from '../../src/db/client.js';
@@ -71,6 +71,26 @@ export function testConfig(url: string, overrides: Record<string, string> = {}):
     AUTH_RATE_LIMIT_PER_MINUTE: '100000',
     ...overrides,
   });
+}
+
+/**
+ * For suites that need a fresh migrated database in each test: call the returned `open()` in the
+ * test; the database is closed and dropped after it.
+ */
+export function useDatabasePerTest(dialect: Dialect): (overrides?: Record<string, string>) => Promise<Database> {
+  let scratch: ScratchDatabase | undefined;
+  let database: Database | undefined;
+  afterEach(async () => {
+    await database?.close();
+    await scratch?.drop();
+    database = scratch = undefined;
+  });
+  return async (overrides = {}) => {
+    scratch = await createScratchDatabase(dialect);
+    database = openConfiguredDatabase(testConfig(scratch.url, overrides));
+    await applyMigrations(database);
+    return database;
+  };
 }
 
 export interface TestContext {
