@@ -1,8 +1,6 @@
-// `mathakine db restore FILE` (and the automatic restore of `db migrate`): the database becomes
-// exactly what the backup holds — schema, rows, identity counters, migration bookkeeping.
-// SQLite: the online backup API copies the backup's pages over the live file (other connections
-// see the new content on their next read). PostgreSQL: tables the backup does not know are
-// dropped, then pg_restore --clean replaces the rest in one transaction.
+// `mathakine db restore FILE` (and `db migrate`'s automatic restore): the database becomes exactly the
+// backup. SQLite: the online backup API copies its pages over the live file; PostgreSQL: tables the
+// backup does not know are dropped, then pg_restore --clean in one transaction.
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';

@@ -1,9 +1,6 @@
-// The per-request check that makes revocation immediate: an access token names a user and the
-// token version it was signed with; the user's current row decides. A deleted or deactivated
-// account, or a token older than the last password change, is refused on its next request, and
-// the role is the one stored now, not the one in the token. One primary-key read per request,
-// on every instance alike (no cache to go stale). Kept in this one function so it can be routed
-// to the primary when reads go to replicas.
+// The per-request account check that makes revocation immediate: the user's row now (one primary-key
+// read, no cache) decides; deleted, deactivated or a token older than token_version → refused, role
+// as stored. One function, so it can be routed to the primary when reads go to replicas.
 import { eq } from 'drizzle-orm';
 import type { Reads } from '../../db/store.js';
 import type { Actor } from './actor.js';

@@ -1,10 +1,6 @@
-// Importing into PostgreSQL: ONE transaction (lock, truncate, then per table: COPY, rebuild its
-// indexes, read it back and compare counts and checksums; then the legacy area, the foreign keys,
-// the identity sequences, commit). A run that fails or is interrupted at any point before the
-// commit (a bad row, a verification difference, Ctrl-C, a killed process, a lost connection)
-// leaves the target's tables exactly as they were; when this run created the database, it is left
-// empty with our schema. Migrations this run applied stay applied (they are what the service
-// would apply).
+// Importing into PostgreSQL in ONE transaction (lock, truncate; per table COPY, indexes, verify; legacy
+// area, foreign keys, sequences, commit): a failure or interruption before the commit leaves the tables
+// as they were (a database this run created stays empty; migrations it applied stay applied).
 import { openDatabase, type PostgresDatabase } from '../../db/client.js';
 import { applyMigrations, migrationStatus } from '../../db/migrate.js';
 import { ConversionAhead } from './ahead.js';

@@ -1,8 +1,6 @@
-// Importing into a SQLite file (ours): our migrations first, then ONE immediate transaction that
-// empties the tables, inserts every converted row (prepared statements), reads each table back
-// for the checksum, loads and verifies the legacy area, checks the foreign keys, and commits. A
-// failure or an interruption before the commit rolls everything back: the file's tables are
-// exactly as before (a file this run created holds our schema and no rows).
+// Importing into a SQLite file: our migrations, then ONE immediate transaction (empty, insert, read
+// back, legacy area, foreign keys, commit); a failure or interruption before the commit leaves the
+// tables as they were (a file this run created holds our schema and no rows).
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
