@@ -132,7 +132,10 @@ const envSchema = z
     }
   });
 
-export type Config = z.infer<typeof envSchema>;
+// DATABASE_URL parsed is a target, not a URL: the settings hold it as `database`
+const configSchema = envSchema.transform(({ DATABASE_URL, ...settings }) => ({ ...settings, database: DATABASE_URL }));
+
+export type Config = z.infer<typeof configSchema>;
 
 /** Every variable the code reads (the render.yaml test checks the blueprint names no other). */
 export const CONFIG_KEYS = Object.keys(envSchema.shape);
@@ -148,7 +151,7 @@ export class ConfigError extends Error {
 export function parseConfig(env: Record<string, string | undefined>): Config {
   // An empty string in .env means "not set", as it would for a shell variable.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const result = envSchema.safeParse(present);
+  const result = configSchema.safeParse(present);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(env)'} ${issue.message}`);
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);

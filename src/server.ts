@@ -72,7 +72,7 @@ async function main() {
   if (closing) return; // a signal came during start: shutdown() is closing the app
 
   await app.listen({ host: config.HOST, port: config.PORT });
-  app.log.info(`serving on ${describeTarget(config.DATABASE_URL)}; API docs at /docs`);
+  app.log.info(`serving on ${describeTarget(config.database)}; API docs at /docs`);
 }
 
 main().catch((error) => {

@@ -6,7 +6,7 @@ import { ConfigError, parseConfig } from '../src/config.js';
 describe('config', () => {
   it('has working defaults: embedded SQLite on 0.0.0.0:3000', () => {
     const config = parseConfig({});
-    expect(config.DATABASE_URL).toEqual({ dialect: 'sqlite', path: './data/mathakine.db' });
+    expect(config.database).toEqual({ dialect: 'sqlite', path: './data/mathakine.db' });
     expect(config.HOST).toBe('0.0.0.0');
     expect(config.PORT).toBe(3000);
     expect(config.PG_POOL_MAX).toBe(30);
@@ -19,7 +19,7 @@ describe('config', () => {
     ['data/app.db', { dialect: 'sqlite', path: 'data/app.db' }],
     ['postgresql://u:p@h:5432/d?sslmode=require', { dialect: 'postgres', url: 'postgresql://u:p@h:5432/d?sslmode=require' }],
   ])('reads DATABASE_URL %s', (url, expected) => {
-    expect(parseConfig({ DATABASE_URL: url }).DATABASE_URL).toEqual(expected);
+    expect(parseConfig({ DATABASE_URL: url }).database).toEqual(expected);
   });
 
   it.each([

@@ -102,7 +102,7 @@ export function registerDbCommands(db: Command): void {
     .addOption(jsonOption())
     .action((tag: string, options: CommonOptions & { dialect?: Dialect; migrationsFolder?: string }) =>
       runCommand(options, async () => {
-        const dialect = options.dialect ?? cliConfig(options).DATABASE_URL.dialect;
+        const dialect = options.dialect ?? cliConfig(options).database.dialect;
         const migration = showMigration(dialect, options.migrationsFolder ?? migrationsFolder(dialect), tag);
         output(options, migration, (m) => formatMigrationSql([m]));
       }),
@@ -324,7 +324,7 @@ export function registerDbCommands(db: Command): void {
 /** Where db generate creates its scratch PostgreSQL database. */
 function scratchServerUrl(): string {
   try {
-    const target = cliConfig().DATABASE_URL;
+    const target = cliConfig().database;
     if (target.dialect === 'postgres') return target.url;
   } catch {
     // no usable configuration: fall through

@@ -1,7 +1,7 @@
 // `mathakine seed`: the demo content, never duplicated by a second run.
 import type { Command } from 'commander';
 import { migrationStatus } from '../db/migrate.js';
-import { seedDemoContent } from '../ops/seed.js';
+import { seedDemoContent } from '../ops/seed/index.js';
 import { databaseCommand, output, type CommonOptions } from './context.js';
 
 export function registerSeedCommand(program: Command): void {

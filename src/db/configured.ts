@@ -4,7 +4,7 @@ import { openDatabase, type Database, type OpenDatabaseOptions } from './client.
 import type { QueryLogger } from './query-log.js';
 
 export function openConfiguredDatabase(config: Config, logger?: OpenDatabaseOptions['logger'] & Partial<QueryLogger>): Database {
-  return openDatabase(config.DATABASE_URL, {
+  return openDatabase(config.database, {
     logger,
     queryLogger: config.DB_LOG_QUERIES !== 'false' && logger?.info ? (logger as QueryLogger) : undefined,
     sqliteBusyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS,

@@ -1,11 +1,6 @@
-// The Database object services use, on both dialects (types only; see client.ts for openDatabase).
-//
-// Services are written once against the PostgreSQL flavour of drizzle's query builder (`AppDb`)
-// and the PostgreSQL table objects (`Tables`). On SQLite the same calls are made on drizzle's
-// better-sqlite3 builder with the SQLite tables: the builder API we use (select/insert/update/
-// delete, returning, onConflict…, operators from drizzle-orm) is the same on both, so the cast
-// in openSqlite() is sound as long as services stay off dialect-only calls (`execute`, `for`,
-// `ilike`). Raw SQL goes through `query()`, or lives in db/, modules/admin and ops/.
+// The Database object, on both dialects (types only; openDatabase is in client.ts). It is typed with
+// PostgreSQL's builder and tables: the SQLite cast in openSqlite() is sound while services stay off
+// dialect-only calls (`execute`, `for`, `ilike`); raw SQL goes through `query()`.
 import type { QueryLogger } from './query-log.js';
 import type BetterSqlite3 from 'better-sqlite3';
 import type pg from 'pg';

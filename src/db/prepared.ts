@@ -1,21 +1,13 @@
-// Prepared queries for the hot paths: built once per connection, then only bound.
-//
-// drizzle turns a query builder into SQL text on every execution; on the API's cheap requests
-// that building was over a third of the server's time (bench/profile-summary.ts on
-// `GET /api/exercises/:id`). A prepared query is built once for a given drizzle instance (the
-// SQLite reader or writer; the PostgreSQL pool, or one pooled connection inside a transaction)
-// and each call only fills its placeholders (`sql.placeholder('name')`).
-//
-// Placeholders are bound as given: values compared in a WHERE or written inside a `sql` template
-// must already be what the driver takes (numbers, strings, 0/1 on SQLite…); values of insert and
-// update columns go through the column's own conversion (a Date becomes ms or ISO text).
-//
-// On PostgreSQL a prepared query is a named statement: each server connection parses and plans
-// it once. Behind a transaction-mode PgBouncer older than 1.21 named statements break:
-// PG_NAMED_STATEMENTS=false sends them unnamed (still built once, parsed by the server each time).
+// Prepared queries for the hot paths: built once per connection, then only bound (building the SQL
+// text was over a third of a cheap request). Placeholders are bound as given: WHERE values must
+// already be driver values (0/1 on SQLite…); insert/update columns go through their own conversion.
 import type { AppDb, Tables } from './database.js';
 
-/** drizzle instances whose prepared queries must stay unnamed (PG_NAMED_STATEMENTS=false). */
+/**
+ * drizzle instances whose prepared queries must stay unnamed. On PostgreSQL a prepared query is a
+ * named statement, parsed and planned once per server connection; behind a transaction-mode
+ * PgBouncer older than 1.21 those break, so PG_NAMED_STATEMENTS=false sends them unnamed.
+ */
 const unnamedStatementDbs = new WeakSet<object>();
 
 /** Called by the PostgreSQL client on each drizzle instance it makes when PG_NAMED_STATEMENTS=false. */

@@ -1,9 +1,6 @@
-// The legacy tables' guard: a migration may create them, never drop, alter, rename, truncate or
-// rewrite them. The same holds for the import's legacy area (schema `legacy` on PostgreSQL,
-// `legacy_*` tables on SQLite: what the original app had and we do not model), which a migration
-// may not even create or touch. drizzle-kit's tablesFilter applies to push/pull only, not to
-// generate, so this check on the SQL text is what protects them, at generate time and again
-// before applying.
+// The legacy tables' guard: a migration may create them, never drop, alter, rename, truncate or rewrite
+// them, nor touch the import's legacy area. drizzle-kit's tablesFilter does not apply to generate, so
+// this check on the SQL text runs at generate time and again before applying.
 import { PROTECTED_TABLES } from './enums.js';
 
 export interface ProtectedTableViolation {

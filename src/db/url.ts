@@ -15,6 +15,13 @@ export function parseDatabaseUrl(raw: string): DatabaseTarget | null {
   return null;
 }
 
+/** The URL of database `name` on the PostgreSQL server of `url` (same host, role and parameters). */
+export function postgresUrlFor(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${encodeURIComponent(name)}`;
+  return u.toString();
+}
+
 export function describeTarget(target: DatabaseTarget): string {
   if (target.dialect === 'sqlite') return `SQLite ${path.resolve(target.path)}`;
   const url = new URL(target.url);

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { openDatabase, postgresConnectionConfig, type Dialect } from '../db/client.js';
 import { applyMigrations, listMigrations, migrationsFolder } from '../db/migrate.js';
 import { findProtectedTableViolations } from '../db/protected.js';
+import { postgresUrlFor } from '../db/url.js';
 import { PG_SCHEMA_FILE, refreshSqliteSchema } from '../db/schema/copy-tables.js';
 import { errorMessage, silentProgress, type Progress } from './progress.js';
 
@@ -118,9 +119,7 @@ export async function validateOnScratchDatabase(dialect: Dialect, folder: string
   }
   try {
     await admin.query(`create database ${name}`);
-    const url = new URL(scratchServerUrl);
-    url.pathname = `/${name}`;
-    const database = openDatabase(url.toString());
+    const database = openDatabase(postgresUrlFor(scratchServerUrl, name));
     try {
       await applyMigrations(database, { migrationsFolder: folder });
     } finally {

@@ -1,9 +1,6 @@
-// The full health report (`GET /admin/health?full=true`, `mathakine db health --full`, and the
-// verification step of `db migrate`): connection and latency, migrations, schema and protected
-// tables, recommended indexes, data integrity (orphan rows per foreign key, values outside the
-// enum sets, row counts), disk usage and pool usage. The shape is the IETF health-check draft's
-// (application/health+json): `checks` maps "component:measurement" to results with a status
-// (pass/warn/fail), an observed value and unit, and the time it was observed.
+// The full health report (`/admin/health?full=true`, `db health --full`, `db migrate`'s check):
+// connection, migrations, schema, indexes, data integrity, disk, pool; shaped as the IETF health-check
+// draft (`checks`: "component:measurement" → status, observed value and unit, time).
 import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';

@@ -7,15 +7,9 @@ import { applyMigrations, assertMigrationsSafe, listMigrations, migrationsFolder
 import { backupDatabase } from './backup.js';
 import { formatMinute, statusMark } from './format.js';
 import { fullHealthReport } from './health.js';
-import { elapsedMs, errorMessage, silentProgress, type Progress } from './progress.js';
+import { errorMessage, silentProgress, type Progress } from './progress.js';
+import { runStep, stepSchema } from './steps.js';
 import { restoreDatabase } from './restore.js';
-
-const stepSchema = z.object({
-  name: z.string(),
-  status: z.enum(['done', 'skipped', 'failed']),
-  duration_ms: z.number(),
-  detail: z.string(),
-});
 
 const migrationSchema = z.object({ tag: z.string(), created_at: z.date() });
 
@@ -74,20 +68,7 @@ export async function safeMigrate(database: Database, options: SafeMigrateOption
   const pendingNow = async () =>
     (await migrationStatus(database, { migrationsFolder: folder })).pending.map((p) => ({ tag: p.tag, created_at: p.createdAt }));
 
-  async function step<T>(name: string, run: () => Promise<{ value: T; detail: string }>): Promise<T> {
-    const startedAt = performance.now();
-    progress.start(name);
-    try {
-      const { value, detail } = await run();
-      steps.push({ name, status: 'done', duration_ms: elapsedMs(startedAt), detail });
-      progress.finish(`${name}: ${detail}`);
-      return value;
-    } catch (error) {
-      steps.push({ name, status: 'failed', duration_ms: elapsedMs(startedAt), detail: errorMessage(error) });
-      progress.finish(`${name}: FAILED ${errorMessage(error)}`, false);
-      throw error;
-    }
-  }
+  const step = <T>(name: string, run: () => Promise<{ value: T; detail: string }>) => runStep(steps, progress, name, run);
   const skip = (name: string, detail: string) => steps.push({ name, status: 'skipped', duration_ms: 0, detail });
 
   // 1. What is pending, and would the protected-table guard let it through?

@@ -9,21 +9,15 @@ import { SCHEMA_TABLES, type RecommendedIndex } from './catalog.js';
 import { statusMark } from './format.js';
 import { listLiveIndexes, listLiveTables, missingIndexes } from './indexes.js';
 import { withMaintenanceSession } from './pg-session.js';
-import { elapsedMs, errorMessage, silentProgress, type Progress } from './progress.js';
+import { elapsedMs, silentProgress, type Progress } from './progress.js';
+import { runStep, stepSchema, type Step } from './steps.js';
 
-export const optimizeStepSchema = z.object({
-  name: z.string(),
-  status: z.enum(['done', 'skipped', 'failed']),
-  duration_ms: z.number(),
-  detail: z.string(),
-});
-export type OptimizeStep = z.infer<typeof optimizeStepSchema>;
 
 export const optimizeReportSchema = z.object({
   dialect: z.enum(['sqlite', 'postgres']),
   ok: z.boolean().describe('false when a step failed'),
   created_indexes: z.array(z.string()),
-  steps: z.array(optimizeStepSchema),
+  steps: z.array(stepSchema),
   duration_ms: z.number(),
 });
 export type OptimizeReport = z.infer<typeof optimizeReportSchema>;
@@ -35,23 +29,12 @@ const createIndexSql = (index: RecommendedIndex, concurrently: boolean) =>
 
 export async function optimizeDatabase(database: Database, progress: Progress = silentProgress): Promise<OptimizeReport> {
   const startedAt = performance.now();
-  const steps: OptimizeStep[] = [];
+  const steps: Step[] = [];
   const created: string[] = [];
 
-  async function step(name: string, run: () => Promise<string>): Promise<boolean> {
-    const stepStart = performance.now();
-    progress.start(name);
-    try {
-      const detail = await run();
-      steps.push({ name, status: 'done', duration_ms: elapsedMs(stepStart), detail });
-      progress.finish(`${name}: ${detail}`);
-      return true;
-    } catch (error) {
-      steps.push({ name, status: 'failed', duration_ms: elapsedMs(stepStart), detail: errorMessage(error) });
-      progress.finish(`${name}: FAILED ${errorMessage(error)}`, false);
-      return false;
-    }
-  }
+  // a failed step is recorded and the next one runs
+  const step = (name: string, run: () => Promise<string>): Promise<boolean> =>
+    runStep(steps, progress, name, async () => ({ value: true, detail: await run() })).catch(() => false);
 
   const planStart = performance.now();
   const liveTables = await listLiveTables(database);

@@ -1,11 +1,6 @@
-// `mathakine db restore FILE` (and the automatic restore of `db migrate`): the database becomes
-// exactly what the backup holds — schema, rows, identity counters, migration bookkeeping.
-// SQLite: the online backup API copies the backup's pages over the live file (other connections
-// see the new content on their next read). PostgreSQL: tables the backup does not know are
-// dropped, then pg_restore --clean replaces the rest in one transaction.
-// A plain `.sql` dump works too: on PostgreSQL psql runs it (ON_ERROR_STOP) in one transaction
-// after dropping what it recreates; on SQLite (`sqlite3 .dump`) it is executed into a fresh file,
-// checked, then copied over the live file like a backup. A dump that fails changes nothing.
+// `mathakine db restore FILE` (and `db migrate`'s automatic restore): the database becomes exactly the
+// backup (SQLite: the backup API copies its pages; PostgreSQL: pg_restore --clean in one transaction),
+// or a plain `.sql` dump run in one transaction; a dump that fails changes nothing.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -3,7 +3,7 @@
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { migrateOnStart, type StartLogger } from './migrate-on-start.js';
-import { isDatabaseEmpty, seedDemoContent } from './seed.js';
+import { isDatabaseEmpty, seedDemoContent } from './seed/index.js';
 
 export async function prepareDatabaseAtStart(database: Database, config: Config, log: StartLogger): Promise<void> {
   await migrateOnStart(database, config, log);

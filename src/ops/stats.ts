@@ -1,8 +1,6 @@
-// `GET /admin/stats` and `mathakine db stats`: what PgHero shows, as JSON. On PostgreSQL: tables
-// (rows, sizes, activity from pg_stat_user_tables), index usage, unused and missing indexes, the
-// slowest queries (pg_stat_statements, when the extension is there), cache hit rates and
-// connections by state. On SQLite, the closest equivalents: pages, sizes from dbstat, exact row
-// counts and the index list; SQLite keeps no usage statistics, and the report says so.
+// `GET /admin/stats` and `mathakine db stats`: what PgHero shows, as JSON (tables, index usage, unused
+// and missing indexes, slowest queries, cache hits, connections); on SQLite pages, sizes, row counts
+// and indexes, and a word that it keeps no usage statistics.
 import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';

@@ -32,7 +32,7 @@ export interface StatusOptions {
 }
 
 export async function databaseStatus(config: Config, options: StatusOptions): Promise<StatusReport> {
-  const target = config.DATABASE_URL;
+  const target = config.database;
   const base = {
     dialect: target.dialect,
     database: describeTarget(target),

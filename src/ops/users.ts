@@ -1,14 +1,13 @@
 // `mathakine user create`: an account with any role — how the first archiviste comes to be.
-// The same input rules as registration (src/modules/users/schemas.ts), the same password hashing.
-import { sql } from 'drizzle-orm';
+// The input rules and the account creation of registration (modules/users/schemas.ts, create-user.ts).
 import { z } from 'zod';
 import type { Database } from '../db/client.js';
-import { classifyDatabaseError } from '../db/errors.js';
 import { ROLES } from '../db/enums.js';
-import { badRequest, conflict } from '../errors.js';
+import { storeOf } from '../db/store.js';
+import { badRequest } from '../errors.js';
 import { enumInput } from '../http/schemas.js';
-import { hashPassword } from '../modules/auth/passwords.js';
-import { emailInput, passwordInput, usernameInput } from '../modules/users/schemas.js';
+import { createUser } from '../modules/users/create-user.js';
+import { emailInput, passwordInput, usernameInput, userSchema } from '../modules/users/schemas.js';
 
 export const newAccountSchema = z.object({
   username: usernameInput,
@@ -19,14 +18,10 @@ export const newAccountSchema = z.object({
 });
 export type NewAccount = z.input<typeof newAccountSchema>;
 
-export const createdAccountSchema = z.object({
-  id: z.number().int(),
-  username: z.string(),
-  email: z.string(),
-  full_name: z.string().nullable(),
-  role: z.enum(ROLES),
-  created_at: z.date(),
-});
+// the API's user (users/schemas.ts) cut to what the CLI prints; a Date, not the API's ISO text
+export const createdAccountSchema = userSchema
+  .pick({ id: true, username: true, email: true, full_name: true, role: true })
+  .extend({ created_at: z.date() });
 export type CreatedAccount = z.infer<typeof createdAccountSchema>;
 
 /** Creates the account; a taken username or email (in any case) is a conflict. */
@@ -39,35 +34,11 @@ export async function createAccount(database: Database, input: NewAccount): Prom
     );
   }
   const account = parsed.data;
-  const { users } = database.tables;
-  const taken = await database.db
-    .select({ username: users.username })
-    .from(users)
-    .where(sql`lower(${users.username}) = ${account.username.toLowerCase()} or lower(${users.email}) = ${account.email}`);
-  if (taken.some((u) => u.username.toLowerCase() === account.username.toLowerCase())) {
-    throw conflict(`the username ${account.username} is already taken`);
-  }
-  if (taken.length > 0) throw conflict(`an account already uses the email ${account.email}`);
-
-  const hashed = await hashPassword(account.password);
-  try {
-    const [row] = await database.transaction((tx) =>
-      tx
-        .insert(users)
-        .values({ username: account.username, email: account.email, hashed_password: hashed, full_name: account.full_name ?? null, role: account.role })
-        .returning({
-          id: users.id,
-          username: users.username,
-          email: users.email,
-          full_name: users.full_name,
-          role: users.role,
-          created_at: users.created_at,
-        }),
-    );
-    return row;
-  } catch (error) {
+  const { id, username, email, full_name, role, created_at } = await createUser(storeOf(database), account, {
+    username: `the username ${account.username} is already taken`,
+    email: `an account already uses the email ${account.email}`,
     // created by someone else between the check and the insert
-    if (classifyDatabaseError(error) === 'unique') throw conflict('the username or email is already taken');
-    throw error;
-  }
+    either: 'the username or email is already taken',
+  });
+  return { id, username, email, full_name, role, created_at };
 }

@@ -1,12 +1,6 @@
-// Who is calling, and may they call this route: the one place roles are enforced.
-//
-// Each route declares `config: { auth }`:
-//   'public'                      anyone (a valid token, if sent, still sets request.actor)
-//   'user' (default under /api)   any signed-in user
-//   a Role ('maitre', …)          that role or a higher one (padawan < maitre < gardien < archiviste)
-//   'admin' (default under /admin) an archiviste's token, or `Bearer $ADMIN_TOKEN`
-// Ownership rules ("self or gardien+", "author or archiviste") depend on the data and live in
-// the services, through src/modules/auth/access.ts.
+// Who is calling, and may they call this route: the one place roles are enforced, from each route's
+// `config: { auth }` (AuthRequirement). Ownership rules depend on the data: the services check them
+// through src/modules/auth/access.ts.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import fastifyJwt from '@fastify/jwt';
@@ -20,6 +14,13 @@ import { readRouting } from '../db/read-routing.js';
 import type { Store } from '../db/store.js';
 import { RATE_LIMIT_EXEMPT_URLS } from './security.js';
 
+/**
+ * A route's `config: { auth }`:
+ *   'public'                       anyone (a valid token, if sent, still sets request.actor)
+ *   'user' (default under /api)    any signed-in user
+ *   a Role ('maitre', …)           that role or a higher one (padawan < maitre < gardien < archiviste)
+ *   'admin' (default under /admin) an archiviste's token, or `Bearer $ADMIN_TOKEN`
+ */
 export type AuthRequirement = 'public' | 'user' | 'admin' | Role;
 export type { Actor };
 

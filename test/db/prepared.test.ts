@@ -1,13 +1,10 @@
 // Prepared queries (src/db/prepared.ts): built once per drizzle instance, they must still run on
 // the connection they are given: inside a transaction its own, so a rollback takes their work
 // back; and the same query prepared on several pooled connections at once stays correct.
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
-import { openConfiguredDatabase } from '../../src/db/configured.js';
-import { applyMigrations } from '../../src/db/migrate.js';
-import type { Database } from '../../src/db/client.js';
 import { preparedQuery, preparedVariants } from '../../src/db/prepared.js';
-import { createScratchDatabase, describeEachDialect, testConfig, type ScratchDatabase } from '../helpers/app.js';
+import { describeEachDialect, useDatabasePerTest } from '../helpers/app.js';
 
 const insertUser = preparedQuery('test_insert_user', (db, { users }) =>
   db
@@ -24,19 +21,7 @@ const usersNamed = preparedVariants('test_users_named', (db, { users }, match: '
 );
 
 describeEachDialect('prepared queries', (dialect) => {
-  let scratch: ScratchDatabase;
-  let database: Database;
-  afterEach(async () => {
-    await database.close();
-    await scratch.drop();
-  });
-
-  async function open() {
-    scratch = await createScratchDatabase(dialect);
-    database = openConfiguredDatabase(testConfig(scratch.url));
-    await applyMigrations(database);
-    return database;
-  }
+  const open = useDatabasePerTest(dialect);
 
   it('run inside the transaction they are given: a rollback takes their work back', async () => {
     const db = await open();
@@ -67,19 +52,12 @@ describeEachDialect('prepared queries', (dialect) => {
 });
 
 describeEachDialect('prepared queries on PostgreSQL', (dialect) => {
-  let scratch: ScratchDatabase;
-  let database: Database;
-  afterEach(async () => {
-    await database?.close();
-    await scratch?.drop();
-  });
+  const open = useDatabasePerTest(dialect);
 
   for (const named of [true, false]) {
     // statement names exist on PostgreSQL only
     it.skipIf(dialect !== 'postgres')(`are ${named ? 'named server-side statements' : 'sent unnamed with PG_NAMED_STATEMENTS=false'}`, async () => {
-      scratch = await createScratchDatabase(dialect);
-      database = openConfiguredDatabase(testConfig(scratch.url, { PG_NAMED_STATEMENTS: String(named) }));
-      await applyMigrations(database);
+      const database = await open({ PG_NAMED_STATEMENTS: String(named) });
       const prepared = await database.transaction(async (tx) => {
         await insertUser(tx, database.tables, { username: 'rey', email: 'rey@example.org', at: new Date() });
         // the transaction's own connection: pg_prepared_statements is per session

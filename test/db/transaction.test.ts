@@ -1,29 +1,14 @@
 // The one transaction API: rolled-back work leaves no trace, concurrent transactions do not
 // interleave on SQLite (one writer), and readers never see uncommitted rows.
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { openConfiguredDatabase } from '../../src/db/configured.js';
-import { applyMigrations } from '../../src/db/migrate.js';
-import type { Database } from '../../src/db/client.js';
-import { createScratchDatabase, describeEachDialect, testConfig, type ScratchDatabase } from '../helpers/app.js';
+import { describeEachDialect, useDatabasePerTest } from '../helpers/app.js';
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const user = (name: string) => ({ username: name, email: `${name}@example.org`, hashed_password: 'x' });
 
 describeEachDialect('transaction()', (dialect) => {
-  let scratch: ScratchDatabase;
-  let database: Database;
-  afterEach(async () => {
-    await database.close();
-    await scratch.drop();
-  });
-
-  async function open() {
-    scratch = await createScratchDatabase(dialect);
-    database = openConfiguredDatabase(testConfig(scratch.url));
-    await applyMigrations(database);
-    return database;
-  }
+  const open = useDatabasePerTest(dialect);
 
   it('keeps one transaction intact while a concurrent one rolls back', async () => {
     const db = await open();

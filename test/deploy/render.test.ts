@@ -54,7 +54,7 @@ describe('render.yaml', () => {
     const env = renderEnvironment(job, {}, { [service.name]: web });
     expect(missingInProduction(env)).toEqual([]);
     const config = parseConfig(env);
-    expect(config.DATABASE_URL).toEqual(parseConfig(web).DATABASE_URL); // the same database as the web service
+    expect(config.database).toEqual(parseConfig(web).database); // the same database as the web service
     expect(config.JWT_SECRET).toBe(web.JWT_SECRET);
   });
 
@@ -90,7 +90,7 @@ describe('render.yaml', () => {
 
     const config = parseConfig(env); // throws, naming the variable, if any value is malformed
     expect(config.NODE_ENV).toBe('production');
-    expect(config.DATABASE_URL.dialect).toBe('postgres');
+    expect(config.database.dialect).toBe('postgres');
     expect(config.MIGRATE_ON_START).toBe(false); // the pre-deploy command migrates
     expect(config.CORS_ORIGINS).toEqual([MANUAL.CORS_ORIGINS]);
     // The pool settings are set explicitly, as the issue asks.

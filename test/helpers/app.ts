@@ -7,12 +7,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { describe, inject } from 'vitest';
+import { afterEach, describe, inject } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
 import { parseConfig, type Config } from '../../src/config.js';
 import type { Database, Dialect } from '../../src/db/client.js';
 import { openConfiguredDatabase } from '../../src/db/configured.js';
 import { applyMigrations } from '../../src/db/migrate.js';
+import { postgresUrlFor } from '../../src/db/url.js';
 
 export const DIALECTS: Dialect[] = ['sqlite', 'postgres'];
 
@@ -44,12 +45,6 @@ export function describeEachDialect(name: string, suite: (dialect: Dialect) => v
   }
 }
 
-function withDatabaseName(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
 export interface ScratchDatabase {
   /** what the app connects to: through PgBouncer for `postgres+pgbouncer` */
   url: string;
@@ -79,9 +74,9 @@ export async function createScratchDatabase(dialect: TestDialect): Promise<Scrat
   } finally {
     await admin.end();
   }
-  const directUrl = withDatabaseName(adminUrl, name);
+  const directUrl = postgresUrlFor(adminUrl, name);
   return {
-    url: dialect === 'postgres+pgbouncer' ? withDatabaseName(inject('testPgbouncerUrl'), name) : directUrl,
+    url: dialect === 'postgres+pgbouncer' ? postgresUrlFor(inject('testPgbouncerUrl'), name) : directUrl,
     ...(dialect === 'postgres+pgbouncer' ? { directUrl, env: PGBOUNCER_APP_ENV } : {}),
     drop: async () => {
       const client = new pg.Client({ connectionString: adminUrl });
@@ -121,6 +116,26 @@ export async function migrateScratchDatabase(scratch: ScratchDatabase): Promise<
   } finally {
     await migrator.close();
   }
+}
+
+/**
+ * For suites that need a fresh migrated database in each test: call the returned `open()` in the
+ * test; the database is closed and dropped after it.
+ */
+export function useDatabasePerTest(dialect: Dialect): (overrides?: Record<string, string>) => Promise<Database> {
+  let scratch: ScratchDatabase | undefined;
+  let database: Database | undefined;
+  afterEach(async () => {
+    await database?.close();
+    await scratch?.drop();
+    database = scratch = undefined;
+  });
+  return async (overrides = {}) => {
+    scratch = await createScratchDatabase(dialect);
+    database = openConfiguredDatabase(testConfig(scratch.url, overrides));
+    await applyMigrations(database);
+    return database;
+  };
 }
 
 export interface TestContext {

@@ -1,8 +1,6 @@
-// Builds sqlite.ts from pg.ts: sqlite.ts keeps its own header and column helpers (above its
-// marker) and receives pg.ts's table definitions (below pg.ts's marker) with the two words that
-// differ swapped (`pgTable` → `sqliteTable`, `.defaultNow()` → `.default(NOW_MS)`). The helpers
-// on both sides have the same names, so one table text builds both dialects with precise types.
-// `npm run db:schema` writes the file; test/db/schema-parity.test.ts fails when it is stale.
+// Builds sqlite.ts from pg.ts (`npm run db:schema`; test/db/schema-parity.test.ts fails when stale):
+// pg.ts's tables below its marker, `pgTable` → `sqliteTable` and `.defaultNow()` → `.default(NOW_MS)`,
+// under sqlite.ts's own header and same-named column helpers.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

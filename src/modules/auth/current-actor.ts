@@ -1,9 +1,6 @@
-// The per-request check that makes revocation immediate: an access token names a user and the
-// token version it was signed with; the user's current row decides. A deleted or deactivated
-// account, or a token older than the last password change, is refused on its next request, and
-// the role is the one stored now, not the one in the token. One primary-key read per request,
-// on every instance alike (no cache to go stale), always on the primary. It also reads where the
-// user's last write is, which decides whether a replica may serve their reads (src/db/read-routing.ts).
+// The per-request account check that makes revocation immediate: the user's row now (one primary-key
+// read on the primary, no cache) decides; deleted, deactivated or a token older than token_version →
+// refused, role as stored. It also reads where the user's last write is (src/db/read-routing.ts).
 import { eq } from 'drizzle-orm';
 import type { Reads } from '../../db/store.js';
 import type { Actor } from './actor.js';

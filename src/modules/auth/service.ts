@@ -4,12 +4,12 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Store, Tx } from '../../db/store.js';
-import { classifyDatabaseError } from '../../db/errors.js';
-import { conflict, unauthorized } from '../../errors.js';
+import { unauthorized } from '../../errors.js';
 import type { Actor } from './actor.js';
 import { hashPassword, isLegacyHash, verifyPassword } from './passwords.js';
 import { assertNotThrottled, clearFailedLogins, recordFailedLogin } from './throttle.js';
 import type { LoginInput, RegisterInput, TokenPair } from './schemas.js';
+import { createUser } from '../users/create-user.js';
 import { toPublicUser, type UserRow } from '../users/public-user.js';
 import type { PublicUser } from '../users/schemas.js';
 
@@ -26,28 +26,13 @@ const INVALID_REFRESH = 'Invalid or expired refresh token';
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export async function register(store: Store, input: RegisterInput): Promise<PublicUser> {
-  const { users } = store.tables;
-  const taken = await store.db
-    .select({ username: users.username, email: users.email })
-    .from(users)
-    .where(or(sql`lower(${users.username}) = ${input.username.toLowerCase()}`, sql`lower(${users.email}) = ${input.email}`));
-  if (taken.some((u) => u.username.toLowerCase() === input.username.toLowerCase())) throw conflict('This username is already taken');
-  if (taken.length > 0) throw conflict('An account already uses this email');
-
-  const hashed = await hashPassword(input.password);
-  try {
-    const [row] = await store.transaction((tx) =>
-      tx.db
-        .insert(users)
-        .values({ username: input.username, email: input.email, hashed_password: hashed, full_name: input.full_name ?? null, role: 'padawan' })
-        .returning(),
-    );
-    return toPublicUser(row);
-  } catch (error) {
-    // Two sign-ups with the same name at once: the unique index decides, the loser gets 409.
-    if (classifyDatabaseError(error) === 'unique') throw conflict('This username or email is already taken');
-    throw error;
-  }
+  const row = await createUser(store, { ...input, role: 'padawan' }, {
+    username: 'This username is already taken',
+    email: 'An account already uses this email',
+    // two sign-ups with the same name at once: the unique index decides, the loser gets 409
+    either: 'This username or email is already taken',
+  });
+  return toPublicUser(row);
 }
 
 async function issueRefreshToken(tx: Tx, settings: TokenSettings, userId: number, familyId: string, sessionStartedAt: Date) {

@@ -1,11 +1,6 @@
-// Logic challenges: catalogue, authoring, attempts checked on the server, progressive hints and
-// statistics. Written once for both dialects (see src/db/client.ts); no Fastify here.
-//
-// The solution rule: a learner sees `solution`, `correct_answer`, `solution_explanation` and the
-// full hint list only once they have solved the challenge or used every attempt it allows
-// (`generation_parameters.max_attempts`, else DEFAULT_MAX_CHALLENGE_ATTEMPTS). Staff (maitre and
-// above) and the author always see them. Once solved or out of attempts, further attempts are
-// refused (409): the answer is known by then, and counting those would falsify success_rate.
+// Logic challenges: catalogue, authoring, attempts checked on the server, progressive hints, statistics.
+// A learner sees the solution, the answer and every hint once solved or out of attempts (then further
+// attempts are 409, so success_rate stays true); staff and the author always see them.
 import { and, asc, count, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Tables } from '../../db/client.js';
 import { containsInsensitive, INT32_MAX } from '../../db/operators.js';
@@ -30,7 +25,6 @@ import {
 } from './schemas.js';
 
 export type LogicChallenge = Tables['logicChallenges']['$inferSelect'];
-export type NewLogicChallenge = Tables['logicChallenges']['$inferInsert'];
 
 const WHAT = 'Challenge';
 

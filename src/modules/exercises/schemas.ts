@@ -4,8 +4,6 @@ import type { Tables } from '../../db/client.js';
 import { booleanQuery, enumInput, pageOf, paginationQuery, timestamp, webUrl } from '../../http/schemas.js';
 
 export type ExerciseRow = Tables['exercises']['$inferSelect'];
-/** Insert values of the exercises table (what demoExercises() returns for the seed). */
-export type NewExercise = Tables['exercises']['$inferInsert'];
 
 export const exerciseTypeInput = enumInput(EXERCISE_TYPES);
 export const difficultyInput = enumInput(DIFFICULTIES);

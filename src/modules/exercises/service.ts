@@ -1,15 +1,6 @@
-// Exercises: listing, reading, authoring, archiving and generating.
-//
-// Who sees what:
-// - An archived or inactive exercise does not exist for a learner (padawan): 404 everywhere.
-//   Staff (maitre and above) see it, and may list archived ones with `is_archived=true`.
-// - A learner never receives `correct_answer` nor `explanation` (it gives the answer away)
-//   before having attempted the exercise. Once they have attempted it — right or wrong — they
-//   see both: the attempt's answer already returned them, hiding them again would be theatre.
-//   Staff always see them.
-// - Authorship (edit, archive, see answers as the author) counts only for users who may author
-//   content, maitre and above: a learner becomes an exercise's creator only by generating it, and
-//   that must neither show them the answer nor let them rewrite it.
+// Exercises: listing, reading, authoring, archiving and generating. A learner never sees an archived
+// or inactive exercise (404), nor `correct_answer`/`explanation` before attempting it; staff always
+// do. Authorship counts from maitre up: a learner who generated an exercise may not see or edit more.
 import { randomInt } from 'node:crypto';
 import { and, asc, desc, eq, getTableColumns, gte, or, sql, type SQL } from 'drizzle-orm';
 import type { Tables } from '../../db/client.js';

@@ -150,6 +150,49 @@ export function legacySummary(table: LegacyTableReport, seconds: number): string
   return `${table.target}: ${table.rows.toLocaleString('en-US')} rows kept verbatim${verified} (${seconds.toFixed(1)} s)`;
 }
 
+/** A target's side of our tables: the rows to load, the load, and reading a table back. */
+export interface TableTarget {
+  /** the `index`th planned table's converted rows, counted in `stats` as they are read */
+  rows(plan: TablePlan, index: number): { stats: TableCopyStats; chunks: Iterable<Buffer> };
+  load(plan: TablePlan, chunks: Iterable<Buffer>, signal?: AbortSignal): unknown;
+  /** between a table's load and its read-back (PostgreSQL rebuilds the table's indexes) */
+  afterLoad?(plan: TablePlan): Promise<void>;
+  checksum(plan: TablePlan): { rows: number; checksum: string } | Promise<{ rows: number; checksum: string }>;
+}
+
+/** Loads and verifies every planned table (inside the target's transaction); throws on a bad row or a difference. */
+export async function loadTables(run: RunContext, phase: (name: string | null) => void, target: TableTarget): Promise<void> {
+  const { report, progress, options } = run;
+  let doomed = false;
+  for (const [index, plan] of run.plan.entries()) {
+    const tableStarted = performance.now();
+    const { stats, chunks } = target.rows(plan, index);
+    progress.start(plan.name, stats.sourceRows);
+    progress.update(stats.readRows, stats.sourceRows); // rows converted ahead of the table's turn
+    phase('copy');
+    if (doomed) await scan(chunks);
+    else await target.load(plan, chunks, options.signal);
+    // a bad row dooms the run; the other tables are still read, to report every bad row at once
+    if (run.ledger.badRowCount > 0 && !options.skipBadRows) doomed = true;
+    const table = tableReport(plan, stats, 0);
+    report.tables.push(table);
+    if (!doomed) {
+      await target.afterLoad?.(plan);
+      phase('verify');
+      const written = await target.checksum(plan);
+      table.targetRows = written.rows;
+      table.targetChecksum = written.checksum;
+      table.verified = written.rows === table.imported && written.checksum === table.sourceChecksum;
+    }
+    table.seconds = elapsed(tableStarted);
+    progress.finish(tableSummary(table), stats.skipped === 0 && table.verified !== false);
+  }
+  finishBadRows(run);
+  if (doomed) throw new ImportFailure(badRowsMessage(run));
+  const different = report.tables.filter((t) => !t.verified);
+  if (different.length > 0) throw new ImportFailure(`verification failed for ${different.map((t) => t.table).join(', ')}: nothing was imported`);
+}
+
 /** A target's side of the legacy area: load a table's rows, read them back for the checksum. */
 export interface LegacyTarget {
   load(plan: LegacyTablePlan, batches: Iterable<(string | number | null)[][]>, signal?: AbortSignal): void | Promise<void>;

@@ -1,10 +1,6 @@
-// Value conversion for the SQLite → PostgreSQL import. A SQLite value (from our schema or from the
-// legacy Python app's) becomes a normalized value, which is then written twice: as PostgreSQL COPY
-// text (what is loaded) and as canonical text (what the verification hashes on both sides).
-//
-// Canonical text = COPY text, written as PostgreSQL prints each value back, except for doubles of
-// 2^53 and above (their IEEE-754 bits in hex: PostgreSQL may print other digits for those) and
-// JSON (keys sorted, no spaces: jsonb reorders keys and respaces, so its text is parsed and re-printed).
+// Value conversion for the import: a SQLite value, normalized, is written as COPY text (what is
+// loaded) and canonical text (what both sides hash): COPY text as PostgreSQL prints it back, but
+// doubles from 2^53 up as their IEEE-754 bits and JSON with sorted keys, no spaces (jsonb reprints).
 
 export type ColumnKind = 'integer' | 'real' | 'boolean' | 'text' | 'timestamp' | 'json';
 

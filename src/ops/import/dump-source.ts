@@ -9,25 +9,11 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { postgresConnectionConfig } from '../../db/client.js';
+import { postgresUrlFor } from '../../db/url.js';
 import { libpqEnvironment, runPgTool } from '../pg-tools.js';
 import { IMPORT_APPLICATION_NAME, quoteIdent } from './pg-target.js';
 
 export type DumpFormat = 'plain' | 'gzip' | 'custom';
-
-/** What kind of dump `file` is, from its first bytes; null when it is none. */
-export function dumpFormat(file: string): DumpFormat | null {
-  const head = Buffer.alloc(5);
-  const fd = fs.openSync(file, 'r');
-  try {
-    fs.readSync(fd, head, 0, 5, 0);
-  } finally {
-    fs.closeSync(fd);
-  }
-  if (head.toString('latin1') === 'PGDMP') return 'custom';
-  if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
-  if (/\.sql$/i.test(file)) return 'plain';
-  return null;
-}
 
 /**
  * Drops what a scratch database cannot honour: ownership and grants naming the original's roles
@@ -85,12 +71,10 @@ export interface ScratchDatabase {
 /** Creates a scratch database on the server of `serverUrl`, loads `file` into it. */
 export async function loadDumpIntoScratch(file: string, serverUrl: string, format: DumpFormat): Promise<ScratchDatabase> {
   const name = `mathakine_import_${randomBytes(6).toString('hex')}`;
-  const adminUrl = new URL(serverUrl);
-  adminUrl.pathname = '/postgres';
-  const scratchUrl = new URL(serverUrl);
-  scratchUrl.pathname = `/${name}`;
+  const adminUrl = postgresUrlFor(serverUrl, 'postgres');
+  const scratchUrl = postgresUrlFor(serverUrl, name);
   const admin = async (sql: string) => {
-    const client = new pg.Client({ ...postgresConnectionConfig(adminUrl.toString()), application_name: IMPORT_APPLICATION_NAME });
+    const client = new pg.Client({ ...postgresConnectionConfig(adminUrl), application_name: IMPORT_APPLICATION_NAME });
     await client.connect();
     try {
       await client.query(sql);
@@ -99,7 +83,7 @@ export async function loadDumpIntoScratch(file: string, serverUrl: string, forma
     }
   };
   await admin(`create database ${quoteIdent(name)}`);
-  const scratch: ScratchDatabase = { url: scratchUrl.toString(), drop: () => admin(`drop database if exists ${quoteIdent(name)} with (force)`) };
+  const scratch: ScratchDatabase = { url: scratchUrl, drop: () => admin(`drop database if exists ${quoteIdent(name)} with (force)`) };
   try {
     if (format === 'custom') {
       await runPgTool('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', '--dbname', name, file], { url: scratch.url });

@@ -1,8 +1,6 @@
-// The legacy area: every source table our schema does not have, and every source column our
-// tables do not have (next to the row's key), copied verbatim as text into the target (schema
-// `legacy` on PostgreSQL, tables `legacy_NAME` on SQLite), so that nothing is left behind. Each
-// table gets `source_row`, the row's position in the source (key order), as its primary key;
-// the verification hashes the same COPY-text lines on both sides.
+// The legacy area: every source table and column we do not model, copied verbatim as text (schema
+// `legacy` on PostgreSQL, `legacy_NAME` tables on SQLite), keyed by `source_row` (the row's position
+// in key order) and verified by hashing the same COPY-text lines on both sides.
 import { createHash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import { LEGACY_AREA_PREFIX } from '../../db/protected.js';

@@ -1,8 +1,6 @@
-// A PostgreSQL source (the original app's database on Render, or one of ours) read in ONE
-// read-only repeatable-read snapshot and written into a scratch SQLite file, which the importer
-// then reads like any SQLite source. Values travel as PostgreSQL prints them (UTC timestamps,
-// shortest exact doubles, booleans t/f, native enums as their labels); SQLite's column affinity
-// turns integer and float text back into numbers, everything else stays text.
+// A PostgreSQL source (the original on Render, or ours) read in ONE read-only repeatable-read snapshot
+// into a scratch SQLite file the importer reads like any other; values travel as PostgreSQL prints
+// them and SQLite's column affinity turns number text back into numbers.
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';

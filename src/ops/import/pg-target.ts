@@ -10,6 +10,7 @@ import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { postgresConnectionConfig } from '../../db/client.js';
 import { LEGACY_AREA_SCHEMA } from '../../db/protected.js';
+import { postgresUrlFor } from '../../db/url.js';
 import { canonicalJson, COPY_NULL, escapeCopyText, REAL_TEXT_EXACT_BELOW, unescapeCopyText } from './convert.js';
 import { LEGACY_ROW_COLUMN, legacyCopyLine, type LegacyTablePlan } from './legacy.js';
 import type { TablePlan } from './plan.js';
@@ -30,12 +31,6 @@ function databaseName(url: string): string {
   const name = decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
   if (!name) throw new TargetError('the target URL names no database (postgres://user@host:5432/DATABASE)');
   return name;
-}
-
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${encodeURIComponent(name)}`;
-  return u.toString();
 }
 
 async function connect(url: string): Promise<pg.Client> {
@@ -69,7 +64,7 @@ export async function ensureTargetDatabase(url: string, { create }: { create: bo
   let admin: pg.Client | undefined;
   for (const maintenance of ['postgres', 'template1']) {
     try {
-      admin = await connect(withDatabase(url, maintenance));
+      admin = await connect(postgresUrlFor(url, maintenance));
       break;
     } catch (error) {
       if (pgCode(error) !== '3D000') throw error;

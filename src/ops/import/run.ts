@@ -1,12 +1,6 @@
-// `mathakine db import SOURCE --to TARGET`: a database written by any version of the original
-// Python app (SQLite file, PostgreSQL database, or a dump of one) or by this service, copied into
-// PostgreSQL (to-postgres.ts) or a SQLite file (to-sqlite.ts): every row converted to our tables,
-// every table and column we do not model kept verbatim in the legacy area (legacy.ts), all of it
-// verified (counts and checksums computed on both sides) in one transaction before it commits.
-//
-// The source is always read as one SQLite snapshot (source.ts). Verification: both sides hash the
-// same canonical text of every imported row, in primary-key order (see convert.ts): this side from
-// the values it converted and sent, the target side from what the target gives back.
+// `mathakine db import SOURCE --to TARGET`: a database of any version of the original app (or ours),
+// read as one SQLite snapshot, copied into PostgreSQL or a SQLite file, what we do not model kept in
+// the legacy area, all verified by counts and checksums in one transaction before it commits.
 import { describeTarget, parseDatabaseUrl } from '../../db/url.js';
 import { silentProgress } from '../progress.js';
 import { badRowsMessage, describeError, elapsed, finishBadRows, ImportFailure, legacyReport, newStats, notEmptyMessage, rowsOf, scan, tableReport, tableSummary, type ImportOptions, type RunContext } from './context.js';

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describeTarget } from '../../db/url.js';
-import { dumpFormat, loadDumpIntoScratch } from './dump-source.js';
+import { loadDumpIntoScratch, type DumpFormat } from './dump-source.js';
 import { snapshotPostgres } from './pg-source.js';
 
 /** What the SOURCE argument named. */
@@ -48,15 +48,29 @@ function openSqliteFile(file: string): BetterSqlite3.Database {
   return db;
 }
 
-function isSqliteFile(file: string): boolean {
-  const head = Buffer.alloc(16);
+/** The first `length` bytes of `file` (zeros past its end). */
+function fileHead(file: string, length: number): Buffer {
+  const head = Buffer.alloc(length);
   const fd = fs.openSync(file, 'r');
   try {
-    fs.readSync(fd, head, 0, 16, 0);
+    fs.readSync(fd, head, 0, length, 0);
   } finally {
     fs.closeSync(fd);
   }
-  return head.toString('latin1') === 'SQLite format 3\0';
+  return head;
+}
+
+function isSqliteFile(file: string): boolean {
+  return fileHead(file, 16).toString('latin1') === 'SQLite format 3\0';
+}
+
+/** What kind of dump `file` is, from its first bytes; null when it is none. */
+function dumpFormat(file: string): DumpFormat | null {
+  const head = fileHead(file, 5);
+  if (head.toString('latin1') === 'PGDMP') return 'custom';
+  if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (/\.sql$/i.test(file)) return 'plain';
+  return null;
 }
 
 /** Copies the PostgreSQL database at `url` into a scratch SQLite file and opens it. */

@@ -1,8 +1,6 @@
-// The SQLite side of the import (someone staying on SQLite converts the original's file into
-// ours): one IMMEDIATE transaction that empties the tables, inserts the converted rows with
-// prepared statements, reads every table back for the checksum, checks the foreign keys and only
-// then commits. Rows arrive as the same COPY text the PostgreSQL side loads; each value becomes
-// what our SQLite schema stores (booleans 0/1, timestamps as epoch milliseconds, JSON as text).
+// The SQLite target's transaction: empty, insert (prepared statements), read back, check foreign keys.
+// Rows arrive as the COPY text PostgreSQL loads; each value becomes what our SQLite schema stores
+// (booleans 0/1, timestamps as epoch milliseconds, JSON as text).
 import { createHash } from 'node:crypto';
 import BetterSqlite3 from 'better-sqlite3';
 import { LEGACY_AREA_PREFIX } from '../../db/protected.js';

@@ -1,26 +1,10 @@
-// Importing into PostgreSQL: ONE transaction (lock, truncate, then per table: COPY, rebuild its
-// indexes, read it back and compare counts and checksums; then the legacy area, the foreign keys,
-// the identity sequences, commit). A run that fails or is interrupted at any point before the
-// commit (a bad row, a verification difference, Ctrl-C, a killed process, a lost connection)
-// leaves the target's tables exactly as they were; when this run created the database, it is left
-// empty with our schema. Migrations this run applied stay applied (they are what the service
-// would apply).
+// Importing into PostgreSQL in ONE transaction (lock, truncate; per table COPY, indexes, verify; legacy
+// area, foreign keys, sequences, commit): a failure or interruption before the commit leaves the tables
+// as they were (a database this run created stays empty; migrations it applied stay applied).
 import { openDatabase, type PostgresDatabase } from '../../db/client.js';
 import { applyMigrations, migrationStatus } from '../../db/migrate.js';
 import { ConversionAhead } from './ahead.js';
-import {
-  badRowsMessage,
-  elapsed,
-  finishBadRows,
-  ImportFailure,
-  loadLegacyArea,
-  notEmptyMessage,
-  phaseTimer,
-  scan,
-  tableReport,
-  tableSummary,
-  type RunContext,
-} from './context.js';
+import { finishBadRows, ImportFailure, loadLegacyArea, loadTables, notEmptyMessage, phaseTimer, type RunContext } from './context.js';
 import { ensureTargetDatabase, IMPORT_APPLICATION_NAME, LEGACY_SCHEMA, nonEmptyTables, TargetTransaction } from './pg-target.js';
 import type { TargetInspection } from './report.js';
 
@@ -84,39 +68,17 @@ export async function importIntoPostgres(run: RunContext, url: string): Promise<
       const migrated = report.target.migrationsApplied.length;
       progress.finish(`${report.target.description} ready${report.target.created ? ' (created)' : ''}, ${migrated} migration(s) applied`);
 
-      let doomed = false;
       const ahead = new ConversionAhead(run);
-      for (const [index, plan] of run.plan.entries()) {
-        const tableStarted = performance.now();
-        const { stats, chunks } = ahead.take(index);
-        progress.start(plan.name, stats.sourceRows);
-        progress.update(stats.readRows, stats.sourceRows);
-        phase('copy');
-        if (doomed) await scan(chunks);
-        else await transaction.copyIn(plan, chunks, options.signal);
-        // a bad row dooms the run; the other tables are still read, to report every bad row at once
-        if (run.ledger.badRowCount > 0 && !options.skipBadRows) doomed = true;
-        const table = tableReport(plan, stats, 0);
-        report.tables.push(table);
-        if (!doomed) {
-          // the server builds indexes and reads the table back while this thread converts the next tables
+      await loadTables(run, phase, {
+        rows: (_plan, index) => ahead.take(index),
+        load: (plan, chunks, signal) => transaction.copyIn(plan, chunks, signal),
+        // the server builds indexes and reads the table back while this thread converts the next tables
+        afterLoad: async (plan) => {
           phase('indexes');
           await ahead.meanwhile(transaction.restoreIndexes(plan.name));
-          phase('verify');
-          const target = await ahead.meanwhile(transaction.checksum(plan));
-          table.targetRows = target.rows;
-          table.targetChecksum = target.checksum;
-          table.verified = target.rows === table.imported && target.checksum === table.sourceChecksum;
-        }
-        table.seconds = elapsed(tableStarted);
-        progress.finish(tableSummary(table), stats.skipped === 0 && table.verified !== false);
-      }
-      finishBadRows(run);
-      if (doomed) throw new ImportFailure(badRowsMessage(run));
-      const different = report.tables.filter((t) => !t.verified);
-      if (different.length > 0) {
-        throw new ImportFailure(`verification failed for ${different.map((t) => t.table).join(', ')}: nothing was imported`);
-      }
+        },
+        checksum: (plan) => ahead.meanwhile(transaction.checksum(plan)),
+      });
 
       phase('legacy');
       await loadLegacyArea(run, { load: (plan, batches, signal) => transaction.copyLegacy(plan, batches, signal), checksum: (plan) => transaction.legacyChecksum(plan) });

@@ -1,28 +1,12 @@
-// Importing into a SQLite file (ours): our migrations first, then ONE immediate transaction that
-// empties the tables, inserts every converted row (prepared statements), reads each table back
-// for the checksum, loads and verifies the legacy area, checks the foreign keys, and commits. A
-// failure or an interruption before the commit rolls everything back: the file's tables are
-// exactly as before (a file this run created holds our schema and no rows).
+// Importing into a SQLite file: our migrations, then ONE immediate transaction (empty, insert, read
+// back, legacy area, foreign keys, commit); a failure or interruption before the commit leaves the
+// tables as they were (a file this run created holds our schema and no rows).
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { openDatabase } from '../../db/client.js';
 import { applyMigrations, migrationStatus } from '../../db/migrate.js';
-import {
-  badRowsMessage,
-  elapsed,
-  finishBadRows,
-  ImportFailure,
-  loadLegacyArea,
-  newStats,
-  notEmptyMessage,
-  phaseTimer,
-  rowsOf,
-  scan,
-  tableReport,
-  tableSummary,
-  type RunContext,
-} from './context.js';
+import { finishBadRows, ImportFailure, loadLegacyArea, loadTables, newStats, notEmptyMessage, phaseTimer, rowsOf, type RunContext } from './context.js';
 import type { TargetInspection } from './report.js';
 import { SqliteTargetTransaction } from './sqlite-target.js';
 
@@ -76,32 +60,14 @@ export async function importIntoSqlite(run: RunContext, file: string): Promise<v
     transaction.clearLegacyArea(legacyArea.names);
     progress.finish(`${report.target.description} ready${report.target.created ? ' (created)' : ''}, ${report.target.migrationsApplied.length} migration(s) applied`);
 
-    let doomed = false;
-    for (const plan of run.plan) {
-      const tableStarted = performance.now();
-      const stats = newStats(run, plan);
-      progress.start(plan.name, stats.sourceRows);
-      phase('copy');
-      const chunks = rowsOf(run, plan, stats);
-      if (doomed) await scan(chunks);
-      else transaction.load(plan, chunks, options.signal);
-      if (run.ledger.badRowCount > 0 && !options.skipBadRows) doomed = true;
-      const table = tableReport(plan, stats, 0);
-      report.tables.push(table);
-      if (!doomed) {
-        phase('verify');
-        const target = transaction.checksum(plan);
-        table.targetRows = target.rows;
-        table.targetChecksum = target.checksum;
-        table.verified = target.rows === table.imported && target.checksum === table.sourceChecksum;
-      }
-      table.seconds = elapsed(tableStarted);
-      progress.finish(tableSummary(table), stats.skipped === 0 && table.verified !== false);
-    }
-    finishBadRows(run);
-    if (doomed) throw new ImportFailure(badRowsMessage(run));
-    const different = report.tables.filter((t) => !t.verified);
-    if (different.length > 0) throw new ImportFailure(`verification failed for ${different.map((t) => t.table).join(', ')}: nothing was imported`);
+    await loadTables(run, phase, {
+      rows: (plan) => {
+        const stats = newStats(run, plan);
+        return { stats, chunks: rowsOf(run, plan, stats) };
+      },
+      load: (plan, chunks, signal) => transaction.load(plan, chunks, signal),
+      checksum: (plan) => transaction.checksum(plan),
+    });
 
     phase('legacy');
     await loadLegacyArea(run, { load: (plan, batches, signal) => transaction.loadLegacy(plan, batches, signal), checksum: (plan) => transaction.legacyChecksum(plan) });

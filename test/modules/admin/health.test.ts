@@ -22,7 +22,7 @@ describeEachDialect('GET /admin/health', (dialect) => {
     if (dialect === 'postgres') {
       // nothing listens on port 1: connection refused
       const config = testConfig('postgres://postgres@127.0.0.1:1/nowhere', { HEALTH_TIMEOUT_MS: '1000' });
-      const app = await buildApp({ config, database: openDatabase(config.DATABASE_URL) });
+      const app = await buildApp({ config, database: openDatabase(config.database) });
       const started = Date.now();
       const res = await app.inject({ method: 'GET', url: '/admin/health' });
       expect(res.statusCode).toBe(503);

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIFFICULTIES, EXERCISE_TYPES } from '../../../src/db/enums.js';
-import { demoExercises } from '../../../src/modules/exercises/demo.js';
 import { ADDITION_RANGES } from '../../../src/modules/exercises/generator/addition.js';
 import { DIVISION_RANGES } from '../../../src/modules/exercises/generator/division.js';
 import { generatedExerciseSchema, generateExercise } from '../../../src/modules/exercises/generator/index.js';
@@ -186,29 +185,6 @@ describeEachDialect('POST /api/exercises/generate', (dialect) => {
     const patch = await ctx.app.inject({ method: 'PATCH', url: `/api/exercises/${saved.id}`, headers: padawan.headers, payload: { correct_answer: '0' } });
     expect(patch.statusCode).toBe(403);
     expect((await ctx.app.inject({ method: 'GET', url: `/api/exercises/${saved.id}`, headers: padawan.headers })).json()).not.toHaveProperty('correct_answer');
-  });
-
-  describe('demo exercises (for the seed)', () => {
-    it('cover every type and difficulty at least twice, identically each time, and each is answerable', async () => {
-      const demos = demoExercises();
-      expect(demoExercises()).toEqual(demos);
-      expect(new Set(demos.map((d) => d.title)).size).toBe(demos.length);
-      for (const type of EXERCISE_TYPES) {
-        for (const difficulty of DIFFICULTIES) {
-          const kind = demos.filter((d) => d.exercise_type === type && d.difficulty === difficulty);
-          expect(kind.length, `${type}/${difficulty}`).toBeGreaterThanOrEqual(2);
-          expect(new Set(kind.map((d) => d.question)).size).toBe(kind.length);
-        }
-      }
-
-      const { exercises } = ctx.database.tables;
-      const rows = await ctx.database.transaction((tx) => tx.insert(exercises).values(demos).returning());
-      const learner = await createUser(ctx, 'padawan');
-      for (const [index, row] of rows.entries()) {
-        const result = await answer(ctx, learner, row.id, { user_answer: demos[index].correct_answer });
-        expect(result.is_correct, row.title).toBe(true);
-      }
-    });
   });
 });
 

@@ -1,9 +1,6 @@
-// The algorithmic exercise generator: one maker per exercise type (one file each), numbers that
-// grow with the rank (initié < padawan < chevalier < maître < grand maître), a Star Wars flavoured
-// question in French, an explanation, a hint and four choices (the answer plus plausible mistakes).
-//
-// Deterministic: the same seed, type and difficulty always give the same exercise, because every
-// random draw comes from one seeded generator (random.ts) and the makers draw in a fixed order.
+// The exercise generator: one maker per type (a file each), numbers growing with the rank, a French Star
+// Wars question, explanation, hint and four choices. Deterministic: one seeded generator (random.ts)
+// drawn in a fixed order, so a seed, type and difficulty always give the same exercise.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { DIFFICULTIES, EXERCISE_TYPES, type Difficulty, type ExerciseType } from '../../../db/enums.js';

@@ -1,7 +1,9 @@
 // Demo logic challenges for the seed: "Épreuves du Conseil Jedi" of nine kinds, for every age
 // group and difficulty. Each answer was worked out by hand (see solution_explanation) and the
 // tests submit every correct_answer through the API.
-import type { NewLogicChallenge } from './service.js';
+import type { Tables } from '../../db/client.js';
+
+type NewLogicChallenge = Tables['logicChallenges']['$inferInsert'];
 
 export function demoChallenges(): NewLogicChallenge[] {
   return [

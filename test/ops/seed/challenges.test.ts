@@ -2,10 +2,10 @@
 // learners, and each correct_answer accepted by the attempt check.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { inArray } from 'drizzle-orm';
-import { demoChallenges } from '../../../src/modules/challenges/demo.js';
+import { demoChallenges } from '../../../src/ops/seed/challenges.js';
 import { buildTestApp, describeEachDialect, type TestContext } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/users.js';
-import { attempt } from './helpers.js';
+import { attempt } from '../../modules/challenges/helpers.js';
 
 describeEachDialect('demo challenges', (dialect) => {
   let ctx: TestContext;

@@ -2,10 +2,10 @@
 // production) two demo accounts. Each item is inserted only if no row with its title (or
 // username) exists yet, so running the seed again never duplicates anything.
 import { inArray } from 'drizzle-orm';
-import type { Database } from '../db/client.js';
-import { demoChallenges } from '../modules/challenges/demo.js';
-import { demoExercises } from '../modules/exercises/demo.js';
-import { hashPassword } from '../modules/auth/passwords.js';
+import type { Database } from '../../db/client.js';
+import { hashPassword } from '../../modules/auth/passwords.js';
+import { demoChallenges } from './challenges.js';
+import { demoExercises } from './exercises.js';
 
 export const DEMO_USERS = [
   { username: 'demo_padawan', email: 'demo_padawan@mathakine.example', full_name: 'Padawan de démonstration', role: 'padawan' },

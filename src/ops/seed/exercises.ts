@@ -1,8 +1,10 @@
-// Demo exercises for the seed command: the generator with fixed seeds, so every install gets the
+// Demo exercises for the seed: the exercise generator with fixed seeds, so every install gets the
 // same ones. The seed skips titles that already exist, hence the numbered, unique titles.
+import type { Tables } from '../../db/client.js';
 import { DIFFICULTIES, EXERCISE_TYPES } from '../../db/enums.js';
-import { generateExercise } from './generator/index.js';
-import type { NewExercise } from './schemas.js';
+import { generateExercise } from '../../modules/exercises/generator/index.js';
+
+type NewExercise = Tables['exercises']['$inferInsert'];
 
 export const DEMO_EXERCISES_PER_KIND = 2;
 const DIFFICULTY_NAMES = { initie: 'initié', padawan: 'padawan', chevalier: 'chevalier', maitre: 'maître', grand_maitre: 'grand maître' } as const;
