@@ -19,6 +19,7 @@ const COLUMN_KINDS: Record<string, string> = {
   PgText: 'text',
   SQLiteText: 'text',
   PgInteger: 'integer',
+  PgBigInt53: 'integer', // SQLite's INTEGER holds 64 bits
   SQLiteInteger: 'integer',
   PgDoublePrecision: 'real',
   SQLiteReal: 'real',

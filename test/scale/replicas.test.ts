@@ -176,6 +176,9 @@ runOnReplica('read replicas [postgres]', () => {
       expect(check.observedValue).toBeGreaterThan(1);
       // the primary answers instead: the learner sees the new exercise, and no error
       expect(await titles(app, learner)).toContain('Pendant le retard');
+      // the dashboard's overview says the same
+      const overview = (await app.inject({ method: 'GET', url: '/admin/dashboard/overview', headers: maitre.headers })).json();
+      expect(overview.checks.find((c: { id: string }) => c.id === 'replication')).toMatchObject({ status: 'amber', reason: expect.stringContaining('lagging') });
     } finally {
       await resumeReplay();
     }

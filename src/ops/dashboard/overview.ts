@@ -244,6 +244,17 @@ async function legacyTableCount(database: Database): Promise<number> {
 }
 
 async function replicaLag(database: PostgresDatabase): Promise<Result> {
+  // the replicas this app reads from (DATABASE_REPLICA_URLS), as its router sees them
+  if (database.replicas) {
+    await database.replicas.check();
+    const statuses = database.replicas.statuses();
+    const worst = Math.max(...statuses.map((r) => r.lag_seconds ?? 0));
+    const reason = statuses.map((r) => `${r.name} ${r.state}${r.lag_seconds === null ? '' : ` ${r.lag_seconds.toFixed(1)} s`}`).join(', ');
+    const out = statuses.filter((r) => r.state !== 'streaming');
+    return out.length
+      ? { status: 'amber', value: worst, reason: `${reason}; reads go to the primary instead`, action: 'check the replica and the network (REPLICA_MAX_LAG_SECONDS)' }
+      : ok(worst, reason);
+  }
   const [recovery] = await database.query<{ standby: boolean; lag: number | null }>(sql`
     select pg_is_in_recovery() as standby,
            case when pg_is_in_recovery() then extract(epoch from clock_timestamp() - pg_last_xact_replay_timestamp())::float8 end as lag`);

@@ -25,6 +25,13 @@ const COLUMN_KINDS: Record<string, ColumnKind> = {
   PgJson: 'json',
 };
 
+/**
+ * Columns that describe one server, not the data: never copied, the target starts them empty.
+ * users.last_write_lsn is a WAL position of the source's server (src/db/read-routing.ts), meaningless on another.
+ */
+export const NOT_IMPORTED: Record<string, string[]> = { users: ['last_write_lsn'] };
+const imported = (table: string) => (column: { name: string }) => !NOT_IMPORTED[table]?.includes(column.name);
+
 /** A value a column gets when the source has none: a constant, or the moment the import started. */
 export type ColumnDefault = { constant: unknown } | { now: true };
 
@@ -94,7 +101,7 @@ export function schemaTablePlans(): TablePlan[] {
     .map((t) => getTableConfig(t));
   const plans = configs.map((config): TablePlan => {
     const table = config.name;
-    const columns = config.columns.map((column): ColumnPlan => {
+    const columns = config.columns.filter(imported(table)).map((column): ColumnPlan => {
       const kind = COLUMN_KINDS[column.columnType];
       if (!kind) throw new ImportPlanError(`the importer does not handle ${column.columnType} (${table}.${column.name})`);
       return {
@@ -245,7 +252,7 @@ export function planFromSource(source: BetterSqlite3.Database): SourcePlan {
     const keyColumns = columnInfo.filter((c) => c.pk > 0);
     plan.source = {
       name: sourceName,
-      ignoredColumns: sourceColumns.filter((c) => !plan.columns.some((column) => column.name === c.toLowerCase())),
+      ignoredColumns: sourceColumns.filter((c) => !plan.columns.some((column) => column.name === c.toLowerCase()) && imported(plan.name)({ name: c.toLowerCase() })),
       keyPaging: keyColumns.length === 1 && keyColumns[0].name === plan.columns[plan.primaryKeyIndex].sourceName,
     };
   }
