@@ -7,6 +7,17 @@ import { DEFAULT_SQLITE_PATH, parseDatabaseUrl } from './db/url.js';
 
 const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
 const flag = (fallback: boolean) => z.stringbool().default(fallback);
+/** A comma-separated list; empty entries dropped. */
+const commaList = () =>
+  z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean),
+    );
 
 const envSchema = z
   .object({
@@ -29,16 +40,7 @@ const envSchema = z
         return target;
       }),
     // PostgreSQL read replicas (streaming standbys), comma-separated: reads go there, writes to DATABASE_URL
-    DATABASE_REPLICA_URLS: z
-      .string()
-      .default('')
-      .transform((s) =>
-        s
-          .split(',')
-          .map((url) => url.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(z.string().regex(/^postgres(ql)?:\/\//, 'must list postgres:// URLs, comma-separated'))),
+    DATABASE_REPLICA_URLS: commaList().pipe(z.array(z.string().regex(/^postgres(ql)?:\/\//, 'must list postgres:// URLs, comma-separated'))),
     // a replica further behind the primary than this is skipped until it catches up
     REPLICA_MAX_LAG_SECONDS: z.coerce.number().min(0).default(5),
     // how often each replica's lag is measured
@@ -53,15 +55,7 @@ const envSchema = z
     // absolute lifetime of a session: refreshing never extends it past this many days from the sign-in
     REFRESH_SESSION_MAX_DAYS: int(90, 1),
     ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
-    CORS_ORIGINS: z
-      .string()
-      .default('')
-      .transform((s) =>
-        s
-          .split(',')
-          .map((o) => o.trim())
-          .filter(Boolean),
-      ),
+    CORS_ORIGINS: commaList(),
     RATE_LIMIT_PER_MINUTE: int(300, 1),
     AUTH_RATE_LIMIT_PER_MINUTE: int(20, 1),
     // exercises a learner may save with POST /api/exercises/generate per rolling hour (counted in the database)

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { createScratchDatabase, describeEachDialect, type ScratchDatabase } from '../helpers/app.js';
 import { readBlueprint, webService } from './blueprint.js';
-import { httpRequest, PROJECT_ROOT, startServer, type ServerProcess } from './server-process.js';
+import { httpRequest, PROJECT_ROOT, startServer, type ServerProcess, stopAndDrop } from './server-process.js';
 
 const run = promisify(execFile);
 const service = webService(readBlueprint());
@@ -37,9 +37,7 @@ describeEachDialect('the built image layout', (dialect) => {
   let scratch: ScratchDatabase | undefined;
   let server: ServerProcess | undefined;
   afterEach(async () => {
-    server?.kill();
-    await server?.exited;
-    await scratch?.drop();
+    await stopAndDrop(server, scratch);
     server = scratch = undefined;
   });
 

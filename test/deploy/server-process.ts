@@ -148,3 +148,10 @@ export function httpRequest(
     request.end(payload);
   });
 }
+
+/** A test's cleanup: kills the server if it still runs, waits for it, drops its scratch database. */
+export async function stopAndDrop(server: ServerProcess | undefined, scratch: { drop(): Promise<void> } | undefined): Promise<void> {
+  server?.kill();
+  await server?.exited;
+  await scratch?.drop();
+}

@@ -4,7 +4,7 @@
 import http from 'node:http';
 import { afterEach, expect, it } from 'vitest';
 import { createScratchDatabase, describeEachDialect, type ScratchDatabase } from '../helpers/app.js';
-import { httpRequest, startServer, type HttpResult, type ServerProcess } from './server-process.js';
+import { httpRequest, startServer, type HttpResult, type ServerProcess, stopAndDrop } from './server-process.js';
 
 const CLIENTS = 8;
 const DRAIN_MS = 3_000;
@@ -13,9 +13,7 @@ describeEachDialect('draining on SIGTERM', (dialect) => {
   let scratch: ScratchDatabase | undefined;
   let server: ServerProcess | undefined;
   afterEach(async () => {
-    server?.kill();
-    await server?.exited;
-    await scratch?.drop();
+    await stopAndDrop(server, scratch);
     server = scratch = undefined;
   });
 

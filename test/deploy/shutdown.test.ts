@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterEach, expect, inject, it } from 'vitest';
 import { createScratchDatabase, describeEachDialect, type ScratchDatabase } from '../helpers/app.js';
-import { httpRequest, startServer, type HttpResult, type ServerProcess } from './server-process.js';
+import { httpRequest, startServer, type HttpResult, type ServerProcess, stopAndDrop } from './server-process.js';
 
 const CONNECTIONS = 12;
 const MAX_REQUESTS = 4_000; // bounds the load whatever happens
@@ -23,11 +23,8 @@ describeEachDialect('graceful shutdown on SIGTERM', (dialect) => {
   let scratch: ScratchDatabase | undefined;
   let server: ServerProcess | undefined;
   afterEach(async () => {
-    server?.kill();
-    await server?.exited;
-    await scratch?.drop();
-    server = undefined;
-    scratch = undefined;
+    await stopAndDrop(server, scratch);
+    server = scratch = undefined;
   });
 
   it('finishes every accepted request under keep-alive load, closes the pool and exits 0', async () => {
