@@ -39,6 +39,12 @@ const envSchema = z
         }
         return target;
       }),
+    // the database's own URL when DATABASE_URL goes through a transaction pooler: maintenance sessions
+    // (optimize, tune, VACUUM with SET statement_timeout = 0) connect here, never through the pooler
+    DATABASE_DIRECT_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .optional(),
     // PostgreSQL read replicas (streaming standbys), comma-separated: reads go there, writes to DATABASE_URL
     DATABASE_REPLICA_URLS: commaList().pipe(z.array(z.string().regex(/^postgres(ql)?:\/\//, 'must list postgres:// URLs, comma-separated'))),
     // a replica further behind the primary than this is skipped until it catches up
@@ -107,6 +113,9 @@ const envSchema = z
       .optional(),
   })
   .superRefine((env, ctx) => {
+    if (env.DATABASE_DIRECT_URL && env.DATABASE_URL.dialect !== 'postgres') {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_DIRECT_URL'], message: 'needs a PostgreSQL DATABASE_URL' });
+    }
     if (env.DATABASE_REPLICA_URLS.length > 0 && env.DATABASE_URL.dialect !== 'postgres') {
       ctx.addIssue({ code: 'custom', path: ['DATABASE_REPLICA_URLS'], message: 'needs a PostgreSQL DATABASE_URL (replicas are PostgreSQL standbys)' });
     }

@@ -18,6 +18,7 @@ export function openConfiguredDatabase(config: Config, logger?: OpenDatabaseOpti
       applicationName: config.PG_APPLICATION_NAME,
       namedStatements: config.PG_NAMED_STATEMENTS,
     },
+    directUrl: config.DATABASE_DIRECT_URL,
     replicas: { urls: config.DATABASE_REPLICA_URLS, maxLagSeconds: config.REPLICA_MAX_LAG_SECONDS, checkIntervalMs: config.REPLICA_CHECK_INTERVAL_MS },
   });
 }

@@ -63,6 +63,8 @@ export interface PostgresDatabase extends DatabaseBase {
   readonly target: { dialect: 'postgres'; url: string };
   readonly pool: pg.Pool;
   readonly pgDb: NodePgDatabase<typeof pgSchema>;
+  /** DATABASE_DIRECT_URL: the database itself when `target` is a pooler (for session-level work) */
+  readonly directUrl: string | null;
   /** DATABASE_REPLICA_URLS, when set: where reads may go (src/db/read-routing.ts) */
   readonly replicas: ReplicaSet<AppDb> | null;
 }
@@ -86,6 +88,8 @@ export interface OpenDatabaseOptions {
     /** Prepared queries as named (server-side) statements; default true. See src/db/prepared.ts. */
     namedStatements?: boolean;
   };
+  /** PostgreSQL: the database's own URL when the target is a pooler (DATABASE_DIRECT_URL) */
+  directUrl?: string;
   /** PostgreSQL read replicas (src/db/replicas.ts) */
   replicas?: { urls: string[]; maxLagSeconds: number; checkIntervalMs: number };
 }

@@ -110,6 +110,7 @@ export function openPostgres(target: { dialect: 'postgres'; url: string }, optio
     pgDb,
     tables: pgSchema,
     pool,
+    directUrl: options.directUrl ?? null,
     replicas,
     transaction: async (fn) => {
       // Not drizzle's pgDb.transaction(): when its BEGIN fails (the pooled connection turned out

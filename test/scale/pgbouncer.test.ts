@@ -47,9 +47,9 @@ run('PostgreSQL behind PgBouncer in transaction mode', () => {
   }
 
   /** The app on a migrated database through the pooler, every statement it sends logged (DB_LOG_QUERIES). */
-  async function appBehindPooler(overrides: Record<string, string> = {}): Promise<TestContext & { statements: LoggedStatement[] }> {
+  async function appBehindPooler(overrides: Record<string, string> = {}, { direct = false } = {}): Promise<TestContext & { statements: LoggedStatement[] }> {
     const scratch = await scratchBehindPooler();
-    const config = scratchConfig(scratch, { DB_LOG_QUERIES: 'true', ...overrides });
+    const config = scratchConfig(scratch, { DB_LOG_QUERIES: 'true', ...(direct ? { DATABASE_DIRECT_URL: scratch.directUrl! } : {}), ...overrides });
     const statements: LoggedStatement[] = [];
     const database = openConfiguredDatabase(config, { info: (entry) => statements.push(entry as LoggedStatement), warn: () => {}, error: () => {} });
     const app = await buildApp({ config, database });
@@ -122,6 +122,23 @@ run('PostgreSQL behind PgBouncer in transaction mode', () => {
     const appSessionStatements = ['select pg_advisory_lock($1)', 'select pg_advisory_unlock($1)', 'set statement_timeout = 0'];
     expect(appSessionStatements.filter((sql) => SESSION_LEVEL.test(sql))).toEqual(appSessionStatements);
     expect(SESSION_LEVEL.test(`set local timezone = 'UTC'`)).toBe(false);
+  });
+
+  it('keeps maintenance sessions off the pooler with DATABASE_DIRECT_URL: optimize leaves no SET behind for the API', async () => {
+    const ADMIN_TOKEN = 'admin-token-for-tests-0123456789abcdef';
+    const optimize = async (direct: boolean) => {
+      const ctx = await appBehindPooler({ ADMIN_TOKEN }, { direct });
+      const res = await ctx.app.inject({ method: 'POST', url: '/admin/optimize', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().ok).toBe(true);
+      // what the next clients of the pooler get, as the API would
+      return (await Promise.all(Array.from({ length: 3 }, () => query<{ statement_timeout: string }>(ctx.url, 'show statement_timeout')))).map(
+        ([row]) => row.statement_timeout,
+      );
+    };
+    // without it, the maintenance session's SET stays on a server connection of the pooler
+    expect(await optimize(false)).toContain('0');
+    expect(await optimize(true)).not.toContain('0');
   });
 
   it('sends no session-level statement on the request path (sign-up to sign-out, exercises, attempts, progress)', async () => {
