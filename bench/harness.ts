@@ -132,6 +132,8 @@ export function compile(): string {
   const tsc = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', tsconfig], { stdio: 'inherit' });
   if (tsc.status !== 0) throw new Error('tsc failed');
   fs.symlinkSync(path.join(ROOT, 'drizzle'), path.join(out, 'drizzle'));
+  // the admin page's static files, as `npm run build` copies them
+  fs.cpSync(path.join(ROOT, 'src/modules/admin/page'), path.join(out, 'src/modules/admin/page'), { recursive: true });
   return out;
 }
 
