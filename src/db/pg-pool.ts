@@ -60,10 +60,10 @@ export async function beginOnLiveConnection(pool: pg.Pool, logger?: Logger): Pro
  */
 export function keepWarm(pool: pg.Pool, min: number, everyMs = 10_000, logger?: Logger): { ready: Promise<void>; stop(): void } {
   const fill = async () => {
-    const floor = Math.min(min, pool.options.max);
-    if (pool.totalCount >= floor || pool.ending || pool.ended) return;
-    // hold `floor` clients at once: the pool lends its idle ones and opens the rest
-    const clients = await Promise.allSettled(Array.from({ length: floor }, () => pool.connect()));
+    // (openPostgres keeps `min` within PG_POOL_MAX)
+    if (pool.totalCount >= min || pool.ending || pool.ended) return;
+    // hold `min` clients at once: the pool lends its idle ones and opens the rest
+    const clients = await Promise.allSettled(Array.from({ length: min }, () => pool.connect()));
     for (const result of clients) if (result.status === 'fulfilled') result.value.release();
     const failed = clients.find((result) => result.status === 'rejected');
     if (failed) logger?.warn({ err: (failed as PromiseRejectedResult).reason }, 'could not open the warm PostgreSQL connections');

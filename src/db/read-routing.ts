@@ -11,13 +11,17 @@ export interface ReadRouting {
   storeFor(userId: number | null, lastWriteLsn: number | null): Store;
 }
 
-export function readRouting(database: Database): ReadRouting {
+export function readRouting(database: Database, logger?: { warn(object: object, message: string): void }): ReadRouting {
   const primary = storeOf(database);
   if (database.dialect !== 'postgres' || !database.replicas) return { storeFor: () => primary };
   const { replicas, pool } = database;
   const recordWrite = async (userId: number) => {
-    // after the commit: the position now is at or past it
-    await pool.query(`update users set last_write_lsn = pg_current_wal_lsn() - '0/0'::pg_lsn where id = $1`, [userId]);
+    // after the commit: the position now is at or past it. The write is committed whatever happens
+    // here, so a failure must not turn it into an error the client would retry (a second attempt):
+    // the user's reads may then be up to REPLICA_MAX_LAG_SECONDS stale, once.
+    await pool.query(`update users set last_write_lsn = pg_current_wal_lsn() - '0/0'::pg_lsn where id = $1`, [userId]).catch((error: unknown) => {
+      logger?.warn({ err: error, userId }, 'could not record the position of a committed write; reads may lag once');
+    });
   };
   const anonymous: Store = { ...primary, wroteFor: recordWrite };
   return {

@@ -79,7 +79,7 @@ export default fp(
 
     app.decorateRequest('actor', null);
     app.decorateRequest('viaAdminToken', false);
-    const routing = readRouting(app.database);
+    const routing = readRouting(app.database, app.log);
     const anonymousStore = routing.storeFor(null, null);
     app.decorateRequest('store', null as unknown as Store); // set by the hook below, first thing
     app.decorate('signAccessToken', (actor: Actor, tokenVersion = 0) =>
