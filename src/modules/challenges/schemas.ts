@@ -119,7 +119,7 @@ export const challengeSchema = z
     created_at: timestamp,
     updated_at: timestamp,
     difficulty_rating: z.number().nullable().describe('1–5, or null when not rated (an imported challenge)'),
-    estimated_time_minutes: z.number().int().nullable().describe('or null when not given (an imported challenge)'),
+    estimated_time_minutes: z.number().int().nullable().describe('minutes, or null when not given (an imported challenge)'),
     success_rate: z.number().nullable().describe('percentage (0–100) of all attempts that were correct; null until the first attempt when the original had not computed it'),
     image_url: z.string().nullable(),
     source_reference: z.string().nullable(),
