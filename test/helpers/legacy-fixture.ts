@@ -326,8 +326,8 @@ export const AWKWARD_ROWS: Record<string, LegacyRow[]> = {
       age_group: '9-12',
       complexity: 2,
       ai_generated: 0,
-      is_active: null,
-      is_archived: null,
+      is_active: 1,
+      is_archived: 0,
       view_count: null,
       creator_id: 3,
       created_at: '2023-04-01 08:00:00',
@@ -340,7 +340,7 @@ export const AWKWARD_ROWS: Record<string, LegacyRow[]> = {
     { id: 3, user_id: 2, exercise_id: 3, user_answer: '', is_correct: 0, time_spent: 12345.678, attempt_number: null, hints_used: null, created_at: '2023-03-01T08:00:00Z' },
     { id: 4, user_id: 2, exercise_id: 3, user_answer: `l'élève a dit "42"`, is_correct: 1, time_spent: null, device_info: 'Mozilla/5.0\t(X11)', created_at: '2023-03-02 09:15:30.000500' },
     { id: 5, user_id: 3, exercise_id: 4, user_answer: '42', is_correct: 1, time_spent: 3, created_at: '2023-03-03 10:00:00' },
-    { id: 9, user_id: 5, exercise_id: 2, user_answer: '7', is_correct: 1, time_spent: 1.7976931348623157e308, created_at: null },
+    { id: 9, user_id: 5, exercise_id: 2, user_answer: '7', is_correct: 1, time_spent: 1.7976931348623157e308, created_at: '2023-03-04 00:00:00' },
   ],
   progress: [
     {
@@ -376,7 +376,7 @@ export const AWKWARD_ROWS: Record<string, LegacyRow[]> = {
       highest_streak: 0,
       learning_curve: 'null',
       mastery_level: null,
-      last_updated: null,
+      last_updated: '2023-03-05 00:00:00',
     },
   ],
   logic_challenges: [

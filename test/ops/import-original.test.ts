@@ -18,7 +18,7 @@ import { runPgTool } from '../../src/ops/pg-tools.js';
 import type { ImportReport } from '../../src/ops/import/report.js';
 import { importDatabase } from '../../src/ops/import/run.js';
 import { createScratchDatabase, describeEachDialect, testConfig, type ScratchDatabase } from '../helpers/app.js';
-import { ORIGINAL_PASSWORDS, originalFixture, writeOriginalPostgres, writeOriginalSqlite, type OriginalVersion } from '../helpers/legacy-fixture-original.js';
+import { ORIGINAL_PASSWORDS, originalFixture, writeOriginalPostgres, writeOriginalSqlite, type OriginalFixture, type OriginalVersion } from '../helpers/legacy-fixture-original.js';
 
 const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'mathakine-original-'));
 const scratches: ScratchDatabase[] = [];
@@ -292,6 +292,185 @@ describeEachDialect('db import from the original app', (target) => {
     expect(exercise).toEqual(['2', 'Sabres laser', 'SUPREME_LEADER', '6 × 7 ?']);
     expect(await legacyTableAsText(target, url, 'attempts_rejected', ['id', 'exercise_id', 'user_answer'])).toEqual([['2', '2', '41'], ['3', '2', '42']]);
   });
+});
+
+/** Sets `column` of the row `id` of `table` in the fixture (the column is added, NULL elsewhere, when missing). */
+function setValue(fixture: OriginalFixture, table: string, id: number, column: string, value: unknown, kind: 'int' | 'float' = 'int') {
+  const t = fixture.tables.find((x) => x.name === table)!;
+  let index = t.columns.findIndex(([name]) => name === column);
+  if (index < 0) {
+    t.columns = [...t.columns, [column, kind]]; // the column lists are shared between fixtures
+    t.rows.forEach((row) => row.push(null));
+    index = t.columns.length - 1;
+  }
+  t.rows.find((row) => row[0] === id)![index] = value;
+}
+
+/** The 2026 original with NULLs wherever it allowed them and we do not (or did not) */
+function fixtureWithNulls(): OriginalFixture {
+  const fixture = originalFixture('2026-04');
+  setValue(fixture, 'users', 3, 'is_active', null); // rey
+  setValue(fixture, 'users', 3, 'role', null);
+  setValue(fixture, 'users', 4, 'total_points', 250); // finn: the rest is read from his points
+  for (const column of ['experience_points', 'current_level', 'jedi_rank']) setValue(fixture, 'users', 4, column, null);
+  setValue(fixture, 'users', 2, 'total_points', null); // luke
+  setValue(fixture, 'exercises', 1, 'complexity', null);
+  setValue(fixture, 'exercises', 2, 'complexity', 3);
+  setValue(fixture, 'exercises', 2, 'is_archived', null);
+  setValue(fixture, 'exercises', 4, 'is_active', null);
+  setValue(fixture, 'exercises', 1, 'ai_generated', null);
+  setValue(fixture, 'exercises', 1, 'view_count', null);
+  setValue(fixture, 'attempts', 2, 'attempt_number', null);
+  setValue(fixture, 'attempts', 2, 'hints_used', null);
+  setValue(fixture, 'progress', 1, 'mastery_level', null);
+  setValue(fixture, 'progress', 1, 'completion_rate', null);
+  setValue(fixture, 'progress', 1, 'last_updated', null); // read from last_active_date
+  setValue(fixture, 'logic_challenges', 1, 'estimated_time_minutes', null);
+  setValue(fixture, 'logic_challenges', 2, 'difficulty_rating', null);
+  setValue(fixture, 'logic_challenges', 2, 'success_rate', null);
+  setValue(fixture, 'logic_challenges', 3, 'is_active', null);
+  setValue(fixture, 'logic_challenges', 4, 'is_archived', null);
+  setValue(fixture, 'logic_challenges', 6, 'is_template', null);
+  setValue(fixture, 'logic_challenges', 6, 'view_count', null);
+  return fixture;
+}
+
+/** `fixture` as a source of `format` ('sqlite' or 'postgres': the two kinds of source), written under `name`. */
+async function sourceFrom(format: 'sqlite' | 'postgres', fixture: OriginalFixture, name: string): Promise<string> {
+  if (format === 'postgres') {
+    const url = await scratch('postgres');
+    await writeOriginalPostgres(url, fixture);
+    return url;
+  }
+  const file = path.join(folder, `${name}-${Math.random().toString(36).slice(2)}.db`);
+  writeOriginalSqlite(file, fixture);
+  return file;
+}
+
+/** A timestamp column as milliseconds, whichever the dialect. */
+const millis = (value: unknown) => (value instanceof Date ? value.getTime() : (value as number));
+
+describeEachDialect('db import: a NULL keeps the meaning the original gave it', (target) => {
+  beforeAll(() => {
+    if (!inject('pgAvailable')) throw new Error('these tests read PostgreSQL sources: start PostgreSQL (CI=true makes it mandatory)');
+  });
+
+  for (const format of ['sqlite', 'postgres'] as const) {
+    it(`stores what the original meant by each NULL, never a made-up value (${format} source)`, async () => {
+      const fixture = fixtureWithNulls();
+      const url = await scratch(target);
+      const report = await importDatabase({ source: await sourceFrom(format, fixture, 'nulls'), target: url });
+      expectImported(report, '2026-04');
+
+      const users = await rowsOf(target, url, 'select id, role, is_active, total_points, experience_points, current_level, jedi_rank, created_at, updated_at from users order by id');
+      expect(users.map((u) => [u.id, u.role, Boolean(u.is_active)])).toEqual([[1, 'maitre', true], [2, 'padawan', true], [3, 'padawan', false], [4, 'padawan', true]]);
+      expect(users[1].total_points).toBe(0);
+      expect(users[3]).toMatchObject({ total_points: 250, experience_points: 250, current_level: 3, jedi_rank: 'padawan' });
+      // the original's users were never updated here: their last change is their creation
+      for (const user of users) expect(millis(user.updated_at)).toBe(millis(user.created_at));
+      expect(millis(users[0].created_at)).toBe(Date.parse('2025-06-01T09:00:00.123Z'));
+
+      const exercises = await rowsOf(target, url, 'select id, complexity, ai_generated, is_active, is_archived, view_count, created_at, updated_at from exercises order by id');
+      expect(exercises.map((e) => [e.id, e.complexity, Boolean(e.ai_generated), Boolean(e.is_active), Boolean(e.is_archived), e.view_count])).toEqual([
+        [1, null, false, true, false, 0],
+        [2, 3, true, true, true, 0],
+        [3, null, false, true, true, 1],
+        [4, null, true, false, false, 0],
+      ]);
+      expect(millis(exercises[0].updated_at)).toBe(millis(exercises[0].created_at));
+      expect(millis(exercises[1].updated_at)).toBe(Date.parse('2025-06-03T08:00:00Z')); // a real update is kept
+
+      expect(await rowsOf(target, url, 'select id, attempt_number, hints_used from attempts order by id')).toEqual([
+        { id: 1, attempt_number: 1, hints_used: 0 },
+        { id: 2, attempt_number: 1, hints_used: 0 },
+        { id: 3, attempt_number: 2, hints_used: 0 },
+      ]);
+      const [progress] = await rowsOf(target, url, 'select mastery_level, completion_rate, last_active_date, last_updated from progress');
+      expect([progress.mastery_level, progress.completion_rate]).toEqual([1, 0]);
+      expect(millis(progress.last_updated)).toBe(millis(progress.last_active_date));
+
+      const challenges = await rowsOf(
+        target,
+        url,
+        'select id, estimated_time_minutes, difficulty_rating, success_rate, is_active, is_archived, is_template, view_count, created_at, updated_at from logic_challenges order by id',
+      );
+      expect(challenges.map((c) => [c.id, c.estimated_time_minutes, c.difficulty_rating, c.success_rate, Boolean(c.is_active), Boolean(c.is_archived), Boolean(c.is_template), c.view_count])).toEqual([
+        [1, null, 2.5, 0.4, true, false, false, 2],
+        [2, 15, null, null, true, false, false, 0],
+        [3, 20, 4, 0, false, false, false, 0],
+        [4, 5, 1, 0, true, false, true, 0],
+        [5, 30, 5, 1, false, true, false, 9],
+        [6, 10, 3, 0, true, false, false, 0],
+      ]);
+      // the original had no updated_at on challenges: each was last changed when created
+      for (const challenge of challenges) expect(millis(challenge.updated_at)).toBe(millis(challenge.created_at));
+
+      const config = testConfig(target === 'sqlite' ? `sqlite:${url}` : url);
+      const app = await buildApp({ config, database: openConfiguredDatabase(config) });
+      try {
+        await app.ready();
+        // rey's account had is_active NULL: the original refused her sign-in, and so do we
+        const rey = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'rey', password: ORIGINAL_PASSWORDS.luke } });
+        expect(rey.statusCode, rey.body).toBe(401);
+        const luke = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'luke', password: ORIGINAL_PASSWORDS.luke } });
+        expect(luke.statusCode, luke.body).toBe(200);
+        const learner = { authorization: `Bearer ${luke.json().access_token}` };
+        // the catalogue the original showed: not exercise 2 (is_archived NULL) nor 4 (is_active NULL)
+        const catalogue = await app.inject({ method: 'GET', url: '/api/exercises', headers: learner });
+        expect(catalogue.statusCode, catalogue.body).toBe(200);
+        expect(catalogue.json().items.map((e: { id: number }) => e.id)).toEqual([1]);
+        const exercise = await app.inject({ method: 'GET', url: '/api/exercises/1', headers: learner });
+        expect(exercise.statusCode, exercise.body).toBe(200);
+        expect(exercise.json()).toMatchObject({ id: 1, complexity: null, ai_generated: false, view_count: 1 });
+
+        const maitre = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'obiwan', password: ORIGINAL_PASSWORDS.obiwan } });
+        const staff = { authorization: `Bearer ${maitre.json().access_token}` };
+        const challenge = await app.inject({ method: 'GET', url: '/api/challenges/1', headers: staff });
+        expect(challenge.statusCode, challenge.body).toBe(200);
+        expect(challenge.json()).toMatchObject({ id: 1, estimated_time_minutes: null, difficulty_rating: 2.5 });
+        const unrated = await app.inject({ method: 'GET', url: '/api/challenges/2', headers: staff });
+        expect(unrated.json()).toMatchObject({ id: 2, estimated_time_minutes: 15, difficulty_rating: null, success_rate: null });
+        // the next attempt computes the rate the original had not
+        const attempt = await app.inject({ method: 'POST', url: '/api/challenges/2/attempts', headers: learner, payload: { user_solution: 'B' } });
+        expect(attempt.statusCode, attempt.body).toBe(201);
+        const rated = await app.inject({ method: 'GET', url: '/api/challenges/2', headers: staff });
+        expect(rated.json()).toMatchObject({ success_rate: 100, difficulty_rating: null });
+        // an imported exercise without complexity can be edited: it stays unrated unless given one
+        const patched = await app.inject({ method: 'PATCH', url: '/api/exercises/1', headers: staff, payload: { hint: 'Compte sur tes doigts' } });
+        expect(patched.statusCode, patched.body).toBe(200);
+        expect(patched.json()).toMatchObject({ complexity: null, hint: 'Compte sur tes doigts' });
+        const rated2 = await app.inject({ method: 'PATCH', url: '/api/exercises/1', headers: staff, payload: { complexity: 2 } });
+        expect(rated2.json()).toMatchObject({ complexity: 2 });
+      } finally {
+        await app.close();
+      }
+    });
+
+    it(`refuses a NULL the original gives no meaning, naming the row (${format} source)`, async () => {
+      const fixture = originalFixture('2026-04');
+      setValue(fixture, 'attempts', 3, 'created_at', null);
+      setValue(fixture, 'exercises', 1, 'created_at', null); // and its updated_at is NULL too
+      setValue(fixture, 'exercises', 2, 'created_at', null); // its updated_at gives it one
+      const url = await scratch(target);
+      const report = await importDatabase({ source: await sourceFrom(format, fixture, 'no-meaning'), target: url });
+      expect(report.ok).toBe(false);
+      expect(report.targetState).toBe(target === 'sqlite' ? 'empty' : 'unchanged'); // the SQLite file is created by the run
+      expect(await rowsOf(target, url, 'select count(*) as n from exercises')).toEqual([{ n: target === 'postgres' ? '0' : 0 }]);
+      expect(report.badRows.map((b) => [b.table, b.id, b.column])).toEqual([
+        ['exercises', 1, 'updated_at'],
+        ['attempts', 1, 'exercise_id'],
+        ['attempts', 3, 'created_at'],
+      ]);
+      expect(report.badRows[0].reason).toMatch(/NULL, and so is created_at/);
+      expect(report.badRows[2].reason).toMatch(/NULL in a column that requires a value/);
+
+      const kept = await importDatabase({ source: await sourceFrom(format, fixture, 'no-meaning'), target: url, skipBadRows: true });
+      expect(kept.error).toBeNull();
+      const [exercise] = await rowsOf(target, url, 'select created_at, updated_at from exercises where id = 2');
+      expect(millis(exercise.created_at)).toBe(Date.parse('2025-06-03T08:00:00Z'));
+      expect(await legacyTableAsText(target, url, 'attempts_rejected', ['id', 'created_at'])).toEqual([['1', expect.any(String)], ['3', null]]);
+    });
+  }
 });
 
 describe('db import between our own databases', () => {

@@ -500,12 +500,18 @@ export type LogicChallenge = {
     creator_id: number | null;
     created_at: string;
     updated_at: string;
-    difficulty_rating: number;
-    estimated_time_minutes: number;
     /**
-     * percentage (0–100) of all attempts that were correct
+     * 1–5, or null when not rated (an imported challenge)
      */
-    success_rate: number;
+    difficulty_rating: number | null;
+    /**
+     * minutes, or null when not given (an imported challenge)
+     */
+    estimated_time_minutes: number | null;
+    /**
+     * percentage (0–100) of all attempts that were correct; null until the first attempt when the original had not computed it
+     */
+    success_rate: number | null;
     image_url: string | null;
     source_reference: string | null;
     tags: string | null;
@@ -755,7 +761,10 @@ export type Exercise = {
     tags: string | null;
     age_group: string | null;
     context_theme: string | null;
-    complexity: number;
+    /**
+     * 1–5, or null when not rated (an imported exercise)
+     */
+    complexity: number | null;
     ai_generated: boolean;
     question: string;
     /**

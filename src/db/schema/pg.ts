@@ -107,7 +107,8 @@ export const exercises = pgTable(
     tags: text('tags'),
     age_group: text('age_group'),
     context_theme: text('context_theme'),
-    complexity: integer('complexity').notNull().default(1),
+    // NULL: not rated (the original's complexity is optional); the API's own creates still default to 1
+    complexity: integer('complexity').default(1),
     ai_generated: boolean('ai_generated').notNull().default(false),
     question: text('question').notNull(),
     correct_answer: text('correct_answer').notNull(),
@@ -217,9 +218,10 @@ export const logicChallenges = pgTable(
     creator_id: integer('creator_id').references(() => users.id, { onDelete: 'set null' }),
     created_at: createdAt(),
     updated_at: updatedAt(),
-    difficulty_rating: real('difficulty_rating').notNull().default(3),
-    estimated_time_minutes: integer('estimated_time_minutes').notNull().default(15),
-    success_rate: real('success_rate').notNull().default(0),
+    // NULL: not given (the original serves them as null); the API's own creates still get the defaults
+    difficulty_rating: real('difficulty_rating').default(3),
+    estimated_time_minutes: integer('estimated_time_minutes').default(15),
+    success_rate: real('success_rate').default(0),
     image_url: text('image_url'),
     source_reference: text('source_reference'),
     tags: text('tags'),

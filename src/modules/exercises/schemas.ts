@@ -22,7 +22,7 @@ export const exerciseSchema = z
     tags: z.string().nullable(),
     age_group: z.string().nullable(),
     context_theme: z.string().nullable(),
-    complexity: z.number().int(),
+    complexity: z.number().int().nullable().describe('1–5, or null when not rated (an imported exercise)'),
     ai_generated: z.boolean(),
     question: z.string(),
     correct_answer: z.string().optional().describe('absent for a learner who has not attempted the exercise'),

@@ -73,13 +73,12 @@ export function tableReport(plan: TablePlan, stats: TableCopyStats, seconds: num
     verified: null,
     legacyColumns: plan.source?.ignoredColumns ?? [],
     missingColumns: plan.source ? plan.columns.filter((c) => !c.sourceName).map((c) => c.name) : [],
-    defaultsFilled: stats.defaultsFilled,
     seconds,
   };
 }
 
 export function newStats(run: RunContext, plan: TablePlan): TableCopyStats {
-  return { sourceRows: countSourceRows(run.source, plan), readRows: 0, imported: 0, skipped: 0, defaultsFilled: {} };
+  return { sourceRows: countSourceRows(run.source, plan), readRows: 0, imported: 0, skipped: 0 };
 }
 
 export function rowsOf(run: RunContext, plan: TablePlan, stats: TableCopyStats, isLoading: () => boolean = () => true) {

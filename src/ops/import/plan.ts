@@ -8,6 +8,7 @@ import { getTableConfig, IndexedColumn, PgColumn, PgDialect, PgTable } from 'dri
 import { PROTECTED_TABLES, sqlInList } from '../../db/enums.js';
 import * as pgSchema from '../../db/schema/pg.js';
 import type { ColumnKind } from './convert.js';
+import { NULL_READINGS } from './null-readings.js';
 
 /** drizzle's own bookkeeping: never copied (the target has its own, written by applyMigrations). */
 export const DRIZZLE_MIGRATIONS_TABLE = '__drizzle_migrations';
@@ -32,7 +33,7 @@ const COLUMN_KINDS: Record<string, ColumnKind> = {
 export const NOT_IMPORTED: Record<string, string[]> = { users: ['last_write_lsn'] };
 const imported = (table: string) => (column: { name: string }) => !NOT_IMPORTED[table]?.includes(column.name);
 
-/** A value a column gets when the source has none: a constant, or the moment the import started. */
+/** The value a NOT NULL column newer than the source gets: a constant, or the moment the import started. */
 export type ColumnDefault = { constant: unknown } | { now: true };
 
 /**
@@ -58,6 +59,8 @@ export interface ColumnPlan {
   /** The source column's name, or undefined when the source table lacks it. */
   sourceName?: string;
   derived?: { fromIndexes: number[]; derive: (values: unknown[]) => unknown };
+  /** How the original read a NULL here (null-readings.ts); a NOT NULL column without one takes no NULL. */
+  whenNull?: { constant: unknown } | { fromIndexes: number[]; derive: (values: unknown[]) => unknown };
 }
 
 export interface UniqueKeyPlan {
@@ -120,6 +123,11 @@ export function schemaTablePlans(): TablePlan[] {
     };
     for (const [name, rule] of Object.entries(DERIVED_WHEN_MISSING[table] ?? {})) {
       columns[indexOf(name)].derived = { fromIndexes: rule.from.map(indexOf), derive: rule.derive };
+    }
+    for (const [name, reading] of Object.entries(NULL_READINGS[table] ?? {})) {
+      const column = columns[indexOf(name)];
+      if (!column.notNull) throw new ImportPlanError(`${table}.${name} may be NULL: it needs no reading of NULL`);
+      column.whenNull = 'constant' in reading ? { constant: reading.constant } : { fromIndexes: reading.from.map(indexOf), derive: reading.derive };
     }
 
     const primaryKeys = config.columns.filter((c) => c.primary);
@@ -244,7 +252,7 @@ export function planFromSource(source: BetterSqlite3.Database): SourcePlan {
     const sourceColumns = columnInfo.map((c) => c.name);
     for (const column of plan.columns) {
       column.sourceName = sourceColumns.find((c) => c.toLowerCase() === column.name);
-      if (!column.sourceName && column.notNull && !column.default && !column.derived) {
+      if (!column.sourceName && column.notNull && !column.default && !column.derived && !(column.whenNull && 'fromIndexes' in column.whenNull)) {
         problems.push(`${sourceName} has no column ${column.name}, which is required and has no default`);
       }
     }

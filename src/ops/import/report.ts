@@ -20,10 +20,8 @@ export interface TableReport {
   verified: boolean | null;
   /** source columns our table does not have: copied verbatim to the legacy area (see `legacy`) */
   legacyColumns: string[];
-  /** our columns the source lacks (filled with their default) */
+  /** our columns the source lacks: NULL where allowed, read from the row (null-readings.ts), else their default */
   missingColumns: string[];
-  /** rows whose NULL became the column's default, per column */
-  defaultsFilled: Record<string, number>;
   seconds: number;
 }
 

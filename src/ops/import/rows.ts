@@ -70,8 +70,6 @@ export interface TableCopyStats {
   skipped: number;
   /** SHA-512 of the canonical text of the imported rows, in primary-key order */
   checksum?: string;
-  /** rows whose NULL became the column's default, per column */
-  defaultsFilled: Record<string, number>;
 }
 
 const COPY_TEXT: Record<ColumnKind, (value: never) => string> = {
@@ -130,9 +128,28 @@ function normalizerFor(column: ColumnPlan): (raw: unknown) => unknown {
   }
 }
 
-function defaultValue(column: ColumnPlan, nowText: string): unknown {
-  if (!column.default) return null;
+/** The value of a column the source lacks: NULL where allowed, else the default of a column newer than the source. */
+function absentValue(column: ColumnPlan, nowText: string): unknown {
+  if (!column.notNull || !column.default) return null;
   return 'now' in column.default ? nowText : column.default.constant;
+}
+
+/**
+ * The columns read from others of their row, each after those it reads (a cycle, such as
+ * created_at and updated_at read from each other, is cut: a row NULL in both is bad).
+ */
+function fromRowOrder(columns: ColumnPlan[]): number[] {
+  const order: number[] = [];
+  const visited = new Set<number>();
+  const visit = (i: number) => {
+    const reading = columns[i].whenNull;
+    if (visited.has(i) || !reading || !('fromIndexes' in reading)) return;
+    visited.add(i);
+    reading.fromIndexes.forEach(visit);
+    order.push(i);
+  };
+  columns.forEach((_, i) => visit(i));
+  return order;
 }
 
 const CHUNK_CHARS = 256 * 1024;
@@ -229,6 +246,9 @@ export function* convertTableRows({ source, plan, ledger, stats, onChunk, millis
   const kinds = columns.map((c) => c.kind);
   const enumColumn = columns.map((c) => c.enumValues !== undefined);
   const derivedIndexes = columns.flatMap((c, i) => (c.derived && !c.sourceName ? [i] : []));
+  const fromRowIndexes = fromRowOrder(columns);
+  /** per column, whether this row's value is still to be read from other columns of the row */
+  const pending: boolean[] = new Array(count).fill(false);
   const uniqueSeen = plan.uniqueKeys.map(() => new Map<string, unknown>());
   const parentIds = plan.foreignKeys.map((fk) => ledger.importedIds.get(fk.parentTable) ?? new IdSet());
   const importedIds = plan.isReferenced ? new IdSet() : undefined;
@@ -246,10 +266,13 @@ export function* convertTableRows({ source, plan, ledger, stats, onChunk, millis
       .pluck()
       .get(id) as Buffer | null;
   };
-  const nullFilled = (column: ColumnPlan): unknown => {
-    if (!column.default) throw new BadValueError('NULL in a column that requires a value and has no default');
-    stats.defaultsFilled[column.name] = (stats.defaultsFilled[column.name] ?? 0) + 1;
-    return defaultValue(column, ledger.nowText);
+  /** A NULL where we require a value: what the original meant by it, read now or from the row once converted. */
+  const readNull = (column: ColumnPlan, i: number): unknown => {
+    const reading = column.whenNull;
+    if (!reading) throw new BadValueError('NULL in a column that requires a value, and the original gives NULL no meaning there');
+    if ('constant' in reading) return reading.constant;
+    pending[i] = true;
+    return null;
   };
 
   const values: unknown[] = new Array(count);
@@ -271,11 +294,13 @@ export function* convertTableRows({ source, plan, ledger, stats, onChunk, millis
         let value: unknown;
         let copy: string;
         try {
+          pending[i] = false;
           if (!fromSource[i]) {
-            value = column.derived ? null : defaultValue(column, ledger.nowText);
+            if (column.whenNull && 'fromIndexes' in column.whenNull) pending[i] = true;
+            value = column.derived || pending[i] ? null : absentValue(column, ledger.nowText);
             copy = value === null ? COPY_NULL : copyText[i](value);
           } else if (rawValue === null) {
-            value = column.notNull ? nullFilled(column) : null;
+            value = column.notNull ? readNull(column, i) : null;
             copy = value === null ? COPY_NULL : copyText[i](value);
           } else {
             // better-sqlite3 turns invalid UTF-8 into U+FFFD: tell that apart from a real U+FFFD
@@ -305,7 +330,7 @@ export function* convertTableRows({ source, plan, ledger, stats, onChunk, millis
               // falls through: enums, and values SQLite did not store as text
               default:
                 value = normalizers[i](rawValue);
-                if (value === null && column.notNull) value = nullFilled(column); // JSON 'null'
+                if (value === null && column.notNull) value = readNull(column, i); // JSON 'null'
                 copy = value === null ? COPY_NULL : copyText[i](value);
             }
           }
@@ -324,7 +349,7 @@ export function* convertTableRows({ source, plan, ledger, stats, onChunk, millis
           values[i] = derived.derive(derived.fromIndexes.map((j) => values[j]));
           copyFields[i] = values[i] === null ? COPY_NULL : copyText[i](values[i]);
         }
-        failure = constraintFailure();
+        failure = readFromRow() ?? constraintFailure();
       }
 
       if (failure) {
@@ -377,6 +402,24 @@ export function* convertTableRows({ source, plan, ledger, stats, onChunk, millis
     copyChunk = '';
     hashChunk = null;
     return chunk;
+  }
+
+  /** The row's NULLs the original read from its other columns; a failure when those are NULL too. */
+  function readFromRow(): { column: string; reason: string } | undefined {
+    for (const i of fromRowIndexes) {
+      if (!pending[i]) continue;
+      const reading = columns[i].whenNull as { fromIndexes: number[]; derive: (values: unknown[]) => unknown };
+      const from = reading.fromIndexes.map((j) => (pending[j] ? null : values[j]));
+      const value = from.includes(null) ? null : reading.derive(from);
+      if (value === null) {
+        const names = reading.fromIndexes.map((j) => columns[j].name).join(', ');
+        return { column: columns[i].name, reason: `NULL, and so is ${names}, which the original's meaning of it is read from` };
+      }
+      pending[i] = false;
+      values[i] = value;
+      copyFields[i] = copyText[i](value);
+    }
+    return undefined;
   }
 
   function constraintFailure(): { column: string; reason: string } | undefined {
