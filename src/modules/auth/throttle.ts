@@ -90,9 +90,11 @@ export async function recordFailedSignIn(store: Store, identifier: string, clien
         .values({ identifier_hash: hash, client_key: key, failures: 1, window_start: now, last_failure_at: now })
         .onConflictDoUpdate({ target: [t.identifier_hash, t.client_key], set: { failures: 1, window_start: now, last_failure_at: now } });
     }
-    // a row whose last failure is a window old decides nothing (its spacing is at most a window)
-    await tx.db.delete(t).where(lt(t.last_failure_at, windowOpen));
   });
+  // A row whose last failure is a window old decides nothing (its spacing is at most a window).
+  // Deleted in a transaction of its own, after the count is committed: housekeeping that loses a
+  // lock conflict with a concurrent failure (deadlock_detected on PostgreSQL) is simply done next time.
+  await store.transaction((tx) => tx.db.delete(t).where(lt(t.last_failure_at, windowOpen))).catch(() => {});
 }
 
 /** A successful sign-in clears the address's failures; the count over every address runs out by itself. */
