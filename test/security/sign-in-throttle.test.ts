@@ -97,6 +97,17 @@ describeEachDialect('sign-in throttling', (dialect) => {
     }
   });
 
+  it('counts every one of many failures at once, on every instance alike', async () => {
+    const { signInFailures: t } = ctx.database.tables;
+    const name = `rush_${Date.now()}`;
+    const answers = await Promise.all(Array.from({ length: 2 * MAX_FAILURES_PER_ADDRESS }, (_, i) => login(name, `wrong-${i}`, '198.51.100.5')));
+    const failed = answers.filter((a) => a.statusCode === 401).length;
+    expect(failed).toBeGreaterThanOrEqual(MAX_FAILURES_PER_ADDRESS);
+    const rows = await ctx.database.db.select().from(t).where(sql`${t.identifier_hash} = ${identifierKey(name)}`);
+    expect(rows.map((r) => r.failures)).toEqual([failed, failed]);
+    expect((await login(name, 'one-more', '198.51.100.5')).statusCode).toBe(429);
+  });
+
   it('keeps no row past the window: they are deleted as new failures come in', async () => {
     const { signInFailures: t } = ctx.database.tables;
     const name = `sweeper_${Date.now()}`;

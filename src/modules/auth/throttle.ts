@@ -77,20 +77,22 @@ export async function recordFailedSignIn(store: Store, identifier: string, clien
   const { signInFailures: t } = store.tables;
   const hash = identifierKey(identifier);
   const windowOpen = new Date(now.getTime() - FAILURE_WINDOW_MS);
-  await store.transaction(async (tx) => {
-    for (const key of [clientKey, EVERY_ADDRESS]) {
-      const counted = await tx.db
-        .update(t)
-        .set({ failures: sql`${t.failures} + 1`, last_failure_at: now })
-        .where(and(eq(t.identifier_hash, hash), eq(t.client_key, key), gte(t.window_start, windowOpen)))
-        .returning({ id: t.id });
-      if (counted.length > 0) continue;
-      await tx.db
-        .insert(t)
-        .values({ identifier_hash: hash, client_key: key, failures: 1, window_start: now, last_failure_at: now })
-        .onConflictDoUpdate({ target: [t.identifier_hash, t.client_key], set: { failures: 1, window_start: now, last_failure_at: now } });
-    }
-  });
+  // one statement for both rows, atomic on each: a count in its window goes up, an older one starts anew
+  const inWindow = gte(t.window_start, windowOpen);
+  const inserted = (column: typeof t.window_start) => sql`excluded.${sql.identifier(column.name)}`;
+  await store.transaction((tx) =>
+    tx.db
+      .insert(t)
+      .values([clientKey, EVERY_ADDRESS].map((key) => ({ identifier_hash: hash, client_key: key, failures: 1, window_start: now, last_failure_at: now })))
+      .onConflictDoUpdate({
+        target: [t.identifier_hash, t.client_key],
+        set: {
+          failures: sql`case when ${inWindow} then ${t.failures} + 1 else 1 end`,
+          window_start: sql`case when ${inWindow} then ${t.window_start} else ${inserted(t.window_start)} end`,
+          last_failure_at: inserted(t.last_failure_at),
+        },
+      }),
+  );
   // A row whose last failure is a window old decides nothing (its spacing is at most a window).
   // Deleted in a transaction of its own, after the count is committed: housekeeping that loses a
   // lock conflict with a concurrent failure (deadlock_detected on PostgreSQL) is simply done next time.
