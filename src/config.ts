@@ -60,7 +60,8 @@ const envSchema = z
     REFRESH_TOKEN_TTL_DAYS: int(30, 1),
     // absolute lifetime of a session: refreshing never extends it past this many days from the sign-in
     REFRESH_SESSION_MAX_DAYS: int(90, 1),
-    ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+    // a bearer secret that anyone may try against /admin: long enough that guessing is hopeless
+    ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters (e.g. the output of `openssl rand -base64 32`)').optional(),
     CORS_ORIGINS: commaList(),
     RATE_LIMIT_PER_MINUTE: int(300, 1),
     AUTH_RATE_LIMIT_PER_MINUTE: int(20, 1),

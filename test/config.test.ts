@@ -28,6 +28,7 @@ describe('config', () => {
     [{ PORT: '70000' }, 'PORT'],
     [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    [{ ADMIN_TOKEN: 'a'.repeat(31) }, 'ADMIN_TOKEN'],
     [{ MIGRATE_ON_START: 'maybe' }, 'MIGRATE_ON_START'],
   ])('names the bad variable in one readable message: %o', (env, variable) => {
     expect(() => parseConfig(env)).toThrow(ConfigError);
@@ -36,6 +37,11 @@ describe('config', () => {
     } catch (error) {
       expect((error as Error).message).toMatch(new RegExp(`^Invalid configuration:\\n\\s+${variable} `));
     }
+  });
+
+  it('takes an ADMIN_TOKEN of 32 characters or more, and says how long it must be', () => {
+    expect(parseConfig({ ADMIN_TOKEN: 'a'.repeat(32) }).ADMIN_TOKEN).toBe('a'.repeat(32));
+    expect(() => parseConfig({ ADMIN_TOKEN: 'twenty-four-characters!!' })).toThrow(/ADMIN_TOKEN must be at least 32 characters/);
   });
 
   it('stops the server at start with that message and no stack trace', () => {

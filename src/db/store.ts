@@ -29,6 +29,11 @@ export interface Tx extends Reads {
 
 export interface Store extends Reads {
   readonly dialect: Dialect;
+  /**
+   * Reads on the primary, whatever serves `db`: for what a stale copy must never decide, the
+   * credentials above all (a replica may not have replayed a password change yet).
+   */
+  readonly primary: Reads;
   /** Commits when `fn` resolves, rolls back when it rejects (see Database.transaction). Do not nest. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Counts a view off the request path (src/db/view-counts.ts); returns the views of this row not yet written. */
@@ -47,6 +52,7 @@ export function storeOf(database: Database): Store {
     dialect,
     db,
     tables,
+    primary: { db, tables },
     transaction: (fn) => database.transaction((tx) => fn({ db: tx, tables })),
     countView: (table, id) => {
       const counter = viewCountsOf(database);

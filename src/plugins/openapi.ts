@@ -52,6 +52,30 @@ function addIntegerFormats(node: unknown): void {
   Object.values(node).forEach(addIntegerFormats);
 }
 
+/** What every request string obeys (src/http/nul.ts refuses a NUL anywhere in the input, keys included). */
+const NO_NUL_PATTERN = '^[^\\u0000]*$';
+
+/**
+ * Request strings free of any other format (titles, questions, passwords) get the pattern they do
+ * obey: no NUL character. Only parameters and request bodies: what the server checks on the way in.
+ */
+function addRequestStringPatterns(paths: Json): void {
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!isObject(node)) return;
+    if (node.type === 'string' && !['format', 'pattern', 'enum', 'const'].some((key) => key in node)) node.pattern = NO_NUL_PATTERN;
+    Object.values(node).forEach(visit);
+  };
+  for (const item of Object.values(paths)) {
+    if (!isObject(item)) continue;
+    for (const operation of Object.values(item)) {
+      if (!isObject(operation)) continue;
+      visit(operation.parameters);
+      visit(operation.requestBody);
+    }
+  }
+}
+
 /**
  * Drops the component schemas no operation reaches: zod's registry also yields an `…Input` twin of
  * every named response schema, which no request uses and a client generator would turn into noise.
@@ -70,8 +94,8 @@ function dropUnusedSchemas(doc: Json, schemas: Json): void {
 
 /**
  * The finishing touches on the generated document: component schemas lose the `$id`/`$schema`
- * that zod's conversion leaves (not valid there in OpenAPI), unused ones go, integers get a format, every
- * rate-limited answer documents the rate-limit headers it carries.
+ * that zod's conversion leaves (not valid there in OpenAPI), unused ones go, integers get a format,
+ * request strings their pattern, every rate-limited answer documents the rate-limit headers it carries.
  */
 function finishDocument<T extends object>(document: T): T {
   const doc = document as Json; // the generated document is plain JSON data, edited in place
@@ -87,6 +111,7 @@ function finishDocument<T extends object>(document: T): T {
   addIntegerFormats(doc.paths);
   addIntegerFormats(components.schemas);
   const paths = isObject(doc.paths) ? doc.paths : {};
+  addRequestStringPatterns(paths);
   for (const [url, item] of Object.entries(paths)) {
     if (!isObject(item)) continue;
     const limited = !RATE_LIMIT_EXEMPT_URLS.includes(url);

@@ -12,8 +12,18 @@ import type { Config } from '../config.js';
 import { AppError, CODE_FOR_STATUS, errorBody } from '../errors.js';
 import { findNulCharacter } from '../http/nul.js';
 
-/** Routes the rate limit never applies to: health probes (Render's, uptime monitors'). */
+/** Routes the rate limit never applies to: health probes (Render's, uptime monitors'). Their `?full=true` report is counted. */
 export const RATE_LIMIT_EXEMPT_URLS: readonly string[] = ['/admin/health'];
+
+/**
+ * The plain probe only: a request that asks for the full report (any `full` in the query) checks an
+ * admin credential and runs a query per check, so it counts like any other.
+ */
+export function isRateLimitExempt(request: FastifyRequest): boolean {
+  if (!RATE_LIMIT_EXEMPT_URLS.includes(request.routeOptions.url ?? '')) return false;
+  const query = request.query as Record<string, unknown> | undefined;
+  return !(query && Object.hasOwn(query, 'full'));
+}
 
 /** Longest path parameter accepted: ids and enum names are short; longer ones answer 414. */
 export const MAX_PARAM_LENGTH = 100;
@@ -141,7 +151,7 @@ export default fp(
       // an IPv6 client usually holds a whole /64: counting per address would give it 2^64 budgets
       keyGenerator: (request) => rateLimitKey(request.ip),
       // health probes must never be throttled
-      allowList: (request) => RATE_LIMIT_EXEMPT_URLS.includes(request.routeOptions.url ?? ''),
+      allowList: isRateLimitExempt,
       errorResponseBuilder: (_request, context) =>
         new AppError(429, 'RATE_LIMITED', `Too many requests: retry in ${context.after}`),
     });

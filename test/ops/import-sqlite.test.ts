@@ -389,7 +389,7 @@ suite('db import-sqlite', () => {
     const sourceUrl = `sqlite:${tempFile('ours.db')}`;
     const sqlite = openDatabase(sourceUrl);
     await applyMigrations(sqlite);
-    const { users, exercises, attempts, progress, logicChallenges, logicChallengeAttempts, refreshTokens, results, statistics, userStats, schemaVersion, dashboardSnapshots, maintenanceRuns } =
+    const { users, exercises, attempts, progress, logicChallenges, logicChallengeAttempts, refreshTokens, results, statistics, userStats, schemaVersion, dashboardSnapshots, maintenanceRuns, signInFailures } =
       sqlite.tables;
     const at = (iso: string) => new Date(iso);
     await sqlite.transaction(async (tx) => {
@@ -415,6 +415,7 @@ suite('db import-sqlite', () => {
       await tx.insert(schemaVersion).values({ version: 7 });
       await tx.insert(dashboardSnapshots).values({ source: 'maintenance', created_at: at('2024-06-06T06:06:06.006Z'), data: { relations: { users: 8192 } } });
       await tx.insert(maintenanceRuns).values({ started_at: at('2024-06-06T06:06:00.000Z'), finished_at: at('2024-06-06T06:06:06.006Z'), ok: false, steps: [{ name: 'backup', ok: false, summary: 'disk full', duration_ms: 12 }] });
+      await tx.insert(signInFailures).values({ identifier_hash: 'ab12', client_key: '2001:db8:1:2::/64', failures: 3, window_start: at('2024-06-06T06:00:00.000Z'), last_failure_at: at('2024-06-06T06:05:05.005Z') });
     });
 
     const target = await scratchTarget();

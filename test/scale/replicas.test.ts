@@ -1,9 +1,11 @@
 // Read replicas on a real streaming standby (.ci/replica.sh): reads go to the replica, a learner
-// always sees their own writes on their next request (on any instance), a replica that lags past
+// always sees their own writes on their next request (on any instance), credentials are checked on
+// the primary whatever token a sign-in carries, a replica that lags past
 // REPLICA_MAX_LAG_SECONDS or is down is skipped without an error, and health reports each one.
 // Lag is made by pausing the standby's replay (pg_wal_replay_pause()). PostgreSQL only: on SQLite
 // the setting is refused.
 import os from 'node:os';
+import { eq } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
@@ -11,7 +13,7 @@ import { parseConfig } from '../../src/config.js';
 import { openConfiguredDatabase } from '../../src/db/configured.js';
 import { applyMigrations } from '../../src/db/migrate.js';
 import { createScratchDatabase, testConfig, type ScratchDatabase } from '../helpers/app.js';
-import { createUser, type TestUser } from '../helpers/users.js';
+import { createUser, TEST_PASSWORD, type TestUser } from '../helpers/users.js';
 import { runCli } from '../cli/run-cli.js';
 import { startTcpProxy, throughProxy, waitFor, type TcpProxy } from '../faults/fixtures.js';
 
@@ -160,6 +162,51 @@ runOnReplica('read replicas [postgres]', () => {
       expect((await other.inject({ method: 'GET', url: '/api/users/me', headers })).json().username).toBe('nouvelle_recrue');
     } finally {
       await resumeReplay();
+    }
+  });
+
+  it('checks credentials on the primary: a password change holds at once, whatever token the sign-in carries', async () => {
+    const app = await appWithReplicas();
+    expect(await waitFor(streaming(app), 10_000)).not.toBeNull();
+    const child = await createUser({ app, database: app.database }, 'padawan');
+    // a stranger's own valid token: it sends the sign-in's reads to the replica (no write of theirs to wait for)
+    const stranger = await createUser({ app, database: app.database }, 'padawan');
+    const signIn = (password: string) =>
+      app.inject({ method: 'POST', url: '/api/auth/login', headers: stranger.headers, payload: { username: child.username, password } });
+    const before = await signIn(TEST_PASSWORD);
+    expect(before.statusCode, before.body).toBe(200);
+    const replica = new pg.Client({ connectionString: replicaUrl });
+    await replica.connect();
+    try {
+      // the replica has the account and its session before replay stops
+      const replayed = async () => (await replica.query('select count(*)::int as n from refresh_tokens where user_id = $1', [child.id])).rows[0].n === 1;
+      expect(await waitFor(replayed, 10_000)).not.toBeNull();
+      await pauseReplay();
+      try {
+        const changed = await app.inject({
+          method: 'PUT',
+          url: '/api/users/me/password',
+          headers: { authorization: `Bearer ${before.json().access_token}` },
+          payload: { current_password: TEST_PASSWORD, new_password: 'a-new-password-after-the-leak' },
+        });
+        expect(changed.statusCode, changed.body).toBe(204);
+        // the replica still holds the old hash…
+        const [{ hashed_password: onReplica }] = (await replica.query('select hashed_password from users where id = $1', [child.id])).rows;
+        const { users } = app.database.tables;
+        const [{ hashed_password: onPrimary }] = await app.database.db.select({ hashed_password: users.hashed_password }).from(users).where(eq(users.id, child.id));
+        expect(onReplica).not.toBe(onPrimary);
+        // …but the sign-in reads the primary: the old password fails, the new one works
+        const old = await signIn(TEST_PASSWORD);
+        expect(old.statusCode, old.body).toBe(401);
+        expect((await signIn('a-new-password-after-the-leak')).statusCode).toBe(200);
+        // and the refresh token from before the change is dead
+        const refreshed = await app.inject({ method: 'POST', url: '/api/auth/refresh', headers: stranger.headers, payload: { refresh_token: before.json().refresh_token } });
+        expect(refreshed.statusCode).toBe(401);
+      } finally {
+        await resumeReplay();
+      }
+    } finally {
+      await replica.end();
     }
   });
 

@@ -1,5 +1,6 @@
 // Revocation takes effect on the next request, with the access token still in hand: demotion,
 // deactivation, deletion, password change. Two apps on one database stand for two instances.
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
 import { openConfiguredDatabase } from '../../src/db/configured.js';
@@ -81,6 +82,23 @@ describeEachDialect('revocation', (dialect) => {
     expect((await me(ctx.app, mine)).statusCode).toBe(401);
     const fresh = await ctx.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: learner.username, password: 'a brand new password' } });
     expect((await me(other, { authorization: `Bearer ${fresh.json().access_token}` })).statusCode).toBe(200);
+  });
+
+  it('a refresh token issued before a password change or deactivation dies with it, even one its revocation missed', async () => {
+    // A sign-in that read the account just before a change and stored its token just after it:
+    // the change's revocation did not see that token. Made here by raising token_version alone.
+    const user = await createUser(ctx, 'padawan');
+    const res = await ctx.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: user.username, password: TEST_PASSWORD } });
+    expect(res.statusCode).toBe(200);
+    const refresh = (token: string) => other.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refresh_token: token } });
+    const next = await refresh(res.json().refresh_token);
+    expect(next.statusCode).toBe(200);
+    const { users } = ctx.database.tables;
+    await ctx.database.transaction((tx) => tx.update(users).set({ token_version: sql`${users.token_version} + 1` }).where(eq(users.id, user.id)));
+    expect((await refresh(next.json().refresh_token)).statusCode).toBe(401);
+    // a sign-in after the change opens a family that refreshes
+    const again = await ctx.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: user.username, password: TEST_PASSWORD } });
+    expect((await refresh(again.json().refresh_token)).statusCode).toBe(200);
   });
 
   it('caps JWT_ACCESS_TTL_SECONDS at one hour', () => {

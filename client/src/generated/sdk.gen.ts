@@ -117,7 +117,7 @@ export const getDashboardLearning = <ThrowOnError extends boolean = false>(optio
  *
  * Public and cheap: one `select 1` with a short timeout. 200 `pass` when the database answers, 503 `fail` otherwise (also while the instance drains before a deploy stops it).
  *
- * `?full=true` (admin: an archiviste token or `Bearer $ADMIN_TOKEN`; 401 without, 403 for other roles) adds every check of `mathakine db health --full` under `checks`: connection latency, migrations applied vs pending, schema and protected tables, recommended indexes, orphan rows per foreign key, values outside the enum sets, row counts, disk usage, pool usage. Its status is the worst of the checks; `fail` answers 503.
+ * `?full=true` (admin: an archiviste token or `Bearer $ADMIN_TOKEN`; 401 without, 403 for other roles) adds every check of `mathakine db health --full` under `checks`: connection latency, migrations applied vs pending, schema and protected tables, recommended indexes, orphan rows per foreign key, values outside the enum sets, row counts, disk usage, pool usage. Its status is the worst of the checks; `fail` answers 503. The plain probe is never rate limited; a request with `full` in its query counts against the sign-in limit (`AUTH_RATE_LIMIT_PER_MINUTE` per client address) and answers 429 past it.
  */
 export const getHealth = <ThrowOnError extends boolean = false>(options?: Options<GetHealthData, ThrowOnError>) => (options?.client ?? client).get<GetHealthResponses, GetHealthErrors, ThrowOnError>({ url: '/admin/health', ...options });
 
@@ -160,7 +160,7 @@ export const register = <ThrowOnError extends boolean = false>(options: Options<
 /**
  * Sign in with a username or an email
  *
- * Wrong credentials answer 401 with the same message whether the account exists or not.
+ * Wrong credentials answer 401 with the same message whether the account exists or not. Failed sign-ins are counted per username (as typed) and client address: 10 within 15 minutes from one address answer 429 with Retry-After there until the 15 minutes are over; a name with many failures from everywhere makes each address that failed on it wait between two tries (30 s, up to 15 min). Another address, with no failure of its own, is never held up.
  */
 export const login = <ThrowOnError extends boolean = false>(options: Options<LoginData, ThrowOnError>) => (options.client ?? client).post<LoginResponses, LoginErrors, ThrowOnError>({
     url: '/api/auth/login',

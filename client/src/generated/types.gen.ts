@@ -1286,6 +1286,10 @@ export type GetHealthErrors = {
      */
     403: Error;
     /**
+     * Too many requests: retry after Retry-After seconds
+     */
+    429: Error;
+    /**
      * Unexpected server error
      */
     500: Error;

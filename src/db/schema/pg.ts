@@ -59,9 +59,6 @@ export const users = pgTable(
     avatar_url: text('avatar_url'),
     // raised by a password change or deactivation: access tokens carrying an older one stop working
     token_version: integer('token_version').notNull().default(0),
-    // failed sign-ins in the current throttling window (src/modules/auth/throttle.ts)
-    failed_login_count: integer('failed_login_count').notNull().default(0),
-    failed_login_window_start: ts('failed_login_window_start'),
     // PostgreSQL with read replicas: the primary's WAL position after this user's last write; their
     // reads go only to a replica that has replayed it (src/db/read-routing.ts)
     last_write_lsn: bigNumber('last_write_lsn'),
@@ -88,11 +85,36 @@ export const refreshTokens = pgTable(
     created_at: createdAt(),
     // the family's sign-in: refreshing never extends a session past REFRESH_SESSION_MAX_DAYS from it
     session_started_at: ts('session_started_at'),
+    // the user's token_version when the family's sign-in read the account: a password change or
+    // deactivation after it (which raises users.token_version) ends the family at its next refresh
+    token_version: integer('token_version').notNull().default(0),
   },
   (t) => [
     uniqueIndex('refresh_tokens_token_hash_key').on(t.token_hash),
     index('idx_refresh_tokens_user_id').on(t.user_id),
     index('idx_refresh_tokens_family_id').on(t.family_id),
+  ],
+);
+
+// Failed sign-ins, counted by the identifier as typed (whether an account has it or not, so the
+// answers never tell) and by client address, plus one row per identifier over every address
+// (client_key ''). Shared by every instance; rows older than the window are deleted as new
+// failures come in (src/modules/auth/throttle.ts).
+export const signInFailures = pgTable(
+  'sign_in_failures',
+  {
+    id: id(),
+    // SHA-256 of the trimmed, lower-cased username or email: no typed name is stored
+    identifier_hash: text('identifier_hash').notNull(),
+    // the client's rate-limit key (an IPv6 address by its /64), or '' for every address together
+    client_key: text('client_key').notNull(),
+    failures: integer('failures').notNull(),
+    window_start: ts('window_start').notNull(),
+    last_failure_at: ts('last_failure_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('sign_in_failures_identifier_client_key').on(t.identifier_hash, t.client_key),
+    index('idx_sign_in_failures_last_failure_at').on(t.last_failure_at),
   ],
 );
 

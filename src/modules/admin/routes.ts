@@ -3,6 +3,7 @@
 // the same code as the CLI's `mathakine db health --full | stats | optimize`.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errorBodySchema, forbidden, unauthorized } from '../../errors.js';
+import { authRateLimit } from '../../plugins/security.js';
 import { fullHealthReport } from '../../ops/health.js';
 import { optimizeDatabase } from '../../ops/optimize.js';
 import { databaseStats } from '../../ops/stats.js';
@@ -18,7 +19,8 @@ const adminRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/admin/health',
     {
-      config: { auth: 'public' },
+      // the plain probe is never rate limited; `full` checks an admin credential: the sign-in limit
+      config: { auth: 'public', ...authRateLimit(app.config.AUTH_RATE_LIMIT_PER_MINUTE) },
       schema: {
         tags: ['admin'],
         summary: 'Liveness and database reachability (IETF health-check format)',
@@ -28,9 +30,10 @@ const adminRoutes: FastifyPluginAsyncZod = async (app) => {
           '`?full=true` (admin: an archiviste token or `Bearer $ADMIN_TOKEN`; 401 without, 403 for other roles) adds every check of ' +
           '`mathakine db health --full` under `checks`: connection latency, migrations applied vs pending, schema and protected tables, ' +
           'recommended indexes, orphan rows per foreign key, values outside the enum sets, row counts, disk usage, pool usage. ' +
-          'Its status is the worst of the checks; `fail` answers 503.',
+          'Its status is the worst of the checks; `fail` answers 503. The plain probe is never rate limited; a request with `full` ' +
+          'in its query counts against the sign-in limit (`AUTH_RATE_LIMIT_PER_MINUTE` per client address) and answers 429 past it.',
         querystring: healthQuery,
-        response: { 200: healthBodySchema, 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 503: healthBodySchema },
+        response: { 200: healthBodySchema, 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 429: errorBodySchema, 503: healthBodySchema },
       },
     },
     async (request, reply) => {

@@ -24,7 +24,7 @@ export const submitAttemptBody = z
   .object({
     // a number is accepted too (`12`): it is the same answer as "12"
     user_answer: z
-      .union([z.string(), z.number()])
+      .union([z.string().max(500), z.number().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER)])
       .transform((answer) => String(answer).trim())
       .pipe(z.string().min(1, 'must not be blank').max(500)),
     time_spent: z.number().min(0).max(86_400).nullable().optional().describe('seconds'),

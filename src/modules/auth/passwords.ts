@@ -14,15 +14,33 @@ const BCRYPT_PREFIX = /^\$2[aby]\$\d\d\$/;
 
 export const isLegacyHash = (hashed: string) => BCRYPT_PREFIX.test(hashed);
 
-// Verified when the user does not exist, so a wrong username costs as much as a wrong password.
-let decoyHash: Promise<string> | undefined;
+/** The cost of the original app's bcrypt hashes (its `bcrypt.gensalt()` default). */
+export const LEGACY_BCRYPT_COST = 12;
 
-export async function verifyPassword(hashed: string | null, password: string): Promise<boolean> {
-  if (!hashed) {
-    decoyHash ??= hash('decoy password never matches');
-    await verify(await decoyHash, password).catch(() => false);
-    return false;
-  }
-  if (isLegacyHash(hashed)) return bcrypt.compare(password, hashed).catch(() => false);
-  return verify(hashed, password).catch(() => false);
+// Checked in place of a hash that is missing (no such account) or to even out the cost of a
+// failure: never match anything. Made once, on first use.
+let argon2Decoy: Promise<string> | undefined;
+let bcryptDecoy: Promise<string> | undefined;
+const runArgon2Decoy = async (password: string) => {
+  argon2Decoy ??= hash('decoy password never matches');
+  await verify(await argon2Decoy, password).catch(() => false);
+};
+const runBcryptDecoy = async (password: string) => {
+  bcryptDecoy ??= bcrypt.hash('decoy password never matches', LEGACY_BCRYPT_COST);
+  await bcrypt.compare(password, await bcryptDecoy).catch(() => false);
+};
+
+/**
+ * Checks `password` against `hashed` (null: there is no such account). A failure costs the same
+ * whichever account was named, so timing does not tell which exist: with no bcrypt hash left in the
+ * database (`legacyHashesRemain` false), one argon2id run; while imported bcrypt hashes remain
+ * (cost 12: ~20× an argon2id run), one argon2id and one cost-12 bcrypt run, real or decoy.
+ */
+export async function verifyPassword(hashed: string | null, password: string, legacyHashesRemain = false): Promise<boolean> {
+  const legacy = hashed !== null && isLegacyHash(hashed);
+  if (hashed === null) await runArgon2Decoy(password);
+  else if (legacy ? await bcrypt.compare(password, hashed).catch(() => false) : await verify(hashed, password).catch(() => false)) return true;
+  if (legacy) await runArgon2Decoy(password);
+  else if (legacyHashesRemain) await runBcryptDecoy(password);
+  return false;
 }

@@ -7,7 +7,8 @@ import type { Store, Tx } from '../../db/store.js';
 import { unauthorized } from '../../errors.js';
 import type { Actor } from './actor.js';
 import { hashPassword, isLegacyHash, verifyPassword } from './passwords.js';
-import { assertNotThrottled, clearFailedLogins, recordFailedLogin } from './throttle.js';
+import { legacyHashesRemain } from './legacy-hashes.js';
+import { assertNotThrottled, clearFailedSignIns, recordFailedSignIn } from './throttle.js';
 import type { LoginInput, RegisterInput, TokenPair } from './schemas.js';
 import { createUser } from '../users/create-user.js';
 import { toPublicUser, type UserRow } from '../users/public-user.js';
@@ -35,7 +36,16 @@ export async function register(store: Store, input: RegisterInput): Promise<Publ
   return toPublicUser(row);
 }
 
-async function issueRefreshToken(tx: Tx, settings: TokenSettings, userId: number, familyId: string, sessionStartedAt: Date) {
+interface RefreshFamily {
+  userId: number;
+  familyId: string;
+  sessionStartedAt: Date;
+  /** the account's token_version when the sign-in read it */
+  tokenVersion: number;
+}
+
+async function issueRefreshToken(tx: Tx, settings: TokenSettings, family: RefreshFamily) {
+  const { userId, familyId, sessionStartedAt, tokenVersion } = family;
   const token = randomBytes(32).toString('base64url');
   // never past the session's absolute end, however often it is refreshed
   const expiresAt = Math.min(Date.now() + settings.refreshTtlDays * 86_400_000, sessionStartedAt.getTime() + settings.sessionMaxDays * 86_400_000);
@@ -45,6 +55,7 @@ async function issueRefreshToken(tx: Tx, settings: TokenSettings, userId: number
     token_hash: hashToken(token),
     expires_at: new Date(expiresAt),
     session_started_at: sessionStartedAt,
+    token_version: tokenVersion,
   });
   return token;
 }
@@ -59,23 +70,31 @@ function tokenPair(settings: TokenSettings, user: UserRow, refreshToken: string)
   };
 }
 
-export async function login(store: Store, settings: TokenSettings, input: LoginInput): Promise<TokenPair> {
+/**
+ * Signs in with a username or an email from `clientKey` (the client's rate-limit key). Every read
+ * that decides is made on the primary: a replica may not have replayed a password change yet.
+ */
+export async function login(store: Store, settings: TokenSettings, input: LoginInput, clientKey: string): Promise<TokenPair> {
   const { users } = store.tables;
   const value = input.username.trim().toLowerCase();
-  const [user] = await store.db
+  const [user] = await store.primary.db
     .select()
     .from(users)
     .where(or(sql`lower(${users.username}) = ${value}`, sql`lower(${users.email}) = ${value}`))
     .limit(1);
-  if (user) assertNotThrottled(user);
-  // Same message and (through the decoy hash) about the same time whether the user exists or not.
-  const passwordOk = await verifyPassword(user?.hashed_password ?? null, input.password);
-  if (user && !passwordOk) await recordFailedLogin(store, user.id);
-  if (!user || !passwordOk || !user.is_active) throw unauthorized(INVALID_CREDENTIALS);
-  if (user.failed_login_count > 0) await clearFailedLogins(store, user.id);
+  // Same answers and about the same time whether the account exists or not: the throttle is keyed
+  // by what was typed, and a failure costs the same whatever the account (passwords.ts).
+  const throttle = await assertNotThrottled(store.primary, value, clientKey);
+  const passwordOk = await verifyPassword(user?.hashed_password ?? null, input.password, await legacyHashesRemain(store.primary));
+  if (!user || !passwordOk) {
+    await recordFailedSignIn(store, value, clientKey);
+    throw unauthorized(INVALID_CREDENTIALS);
+  }
+  if (!user.is_active) throw unauthorized(INVALID_CREDENTIALS);
+  if (throttle.addressHasFailures) await clearFailedSignIns(store, value, clientKey);
   // An imported bcrypt hash is replaced by argon2id in the sign-in's own transaction; the
   // condition on the old hash keeps a concurrent password change from being overwritten.
-  const upgraded = user.hashed_password && isLegacyHash(user.hashed_password) ? await hashPassword(input.password) : null;
+  const upgraded = isLegacyHash(user.hashed_password) ? await hashPassword(input.password) : null;
   const refreshToken = await store.transaction(async (tx) => {
     if (upgraded) {
       await tx.db
@@ -83,7 +102,8 @@ export async function login(store: Store, settings: TokenSettings, input: LoginI
         .set({ hashed_password: upgraded })
         .where(and(eq(users.id, user.id), eq(users.hashed_password, user.hashed_password)));
     }
-    return issueRefreshToken(tx, settings, user.id, randomUUID(), new Date());
+    const family = { userId: user.id, familyId: randomUUID(), sessionStartedAt: new Date(), tokenVersion: user.token_version };
+    return issueRefreshToken(tx, settings, family);
   });
   return tokenPair(settings, user, refreshToken);
 }
@@ -124,11 +144,17 @@ export async function refresh(store: Store, settings: TokenSettings, presented: 
       return { ok: false };
     }
     const [user] = await tx.db.select().from(users).where(eq(users.id, token.user_id));
-    if (!user?.is_active) {
+    // a password change or deactivation since the sign-in ends the family
+    if (!user?.is_active || user.token_version !== token.token_version) {
       await revokeFamily(tx, token.family_id);
       return { ok: false };
     }
-    const refreshToken = await issueRefreshToken(tx, settings, user.id, token.family_id, sessionStartedAt);
+    const refreshToken = await issueRefreshToken(tx, settings, {
+      userId: user.id,
+      familyId: token.family_id,
+      sessionStartedAt,
+      tokenVersion: token.token_version,
+    });
     return { ok: true, user, refreshToken };
   });
   if (!outcome.ok) throw unauthorized(INVALID_REFRESH);

@@ -90,7 +90,7 @@ export const deleteChallengeQuery = z.object({
 
 export const submitAttemptBody = z
   .object({
-    user_solution: z.union([z.string().trim().min(1).max(1000), z.number().finite().transform(String)]),
+    user_solution: z.union([z.string().trim().min(1).max(1000), z.number().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER).transform(String)]),
     time_spent: z.number().min(0).max(86_400).optional().describe('seconds'),
     hints_used: z.number().int().min(0).max(MAX_HINTS).optional().describe('highest hint level the learner asked for'),
     notes: z.string().max(2000).optional(),

@@ -6,6 +6,6 @@ import type { PublicUser } from './schemas.js';
 export type UserRow = Tables['users']['$inferSelect'];
 
 export function toPublicUser(row: UserRow): PublicUser {
-  const { hashed_password: _never, token_version: _internal, failed_login_count: _count, failed_login_window_start: _window, ...rest } = row;
+  const { hashed_password: _never, token_version: _internal, ...rest } = row;
   return rest;
 }

@@ -44,8 +44,9 @@ export type PublicUser = z.infer<typeof userSchema>;
 /** Display preferences of the front end: a flat map of a few short values, not free storage. */
 export const MAX_ACCESSIBILITY_SETTINGS = 30;
 const accessibilitySettings = z
-  .record(z.string().min(1).max(50), z.union([z.boolean(), z.number().finite(), z.string().max(100), z.null()]))
-  .refine((settings) => Object.keys(settings).length <= MAX_ACCESSIBILITY_SETTINGS, `at most ${MAX_ACCESSIBILITY_SETTINGS} settings`);
+  .record(z.string().min(1).max(50), z.union([z.boolean(), z.number().min(-1e9).max(1e9), z.string().max(100), z.null()]))
+  .refine((settings) => Object.keys(settings).length <= MAX_ACCESSIBILITY_SETTINGS, `at most ${MAX_ACCESSIBILITY_SETTINGS} settings`)
+  .meta({ maxProperties: MAX_ACCESSIBILITY_SETTINGS });
 
 const profileFields = {
   full_name: z.string().trim().max(100).nullable(),

@@ -4,7 +4,7 @@ import { and, count, desc, eq, gte, or, sql, type SQL } from 'drizzle-orm';
 import type { Tables } from '../../db/client.js';
 import { classifyDatabaseError } from '../../db/errors.js';
 import { containsInsensitive } from '../../db/operators.js';
-import type { Store } from '../../db/store.js';
+import type { Reads, Store } from '../../db/store.js';
 import { badRequest, conflict, forbidden, notFound } from '../../errors.js';
 import type { Page } from '../../http/schemas.js';
 import { percentage } from '../../percentage.js';
@@ -17,7 +17,7 @@ import type { ListUsersQuery, PublicUser, UpdateMeInput, UpdateUserInput, UserSt
 
 type UserChanges = Partial<Omit<Tables['users']['$inferInsert'], 'token_version'>> & { token_version?: SQL<number> };
 
-async function findUser(store: Store, id: number): Promise<UserRow> {
+async function findUser(store: Reads, id: number): Promise<UserRow> {
   const { users } = store.tables;
   const [row] = await store.db.select().from(users).where(eq(users.id, id));
   if (!row) throw notFound('User');
@@ -84,7 +84,8 @@ export function updateUser(store: Store, id: number, input: UpdateUserInput): Pr
 const bumpedTokenVersion = (store: Store) => sql<number>`${store.tables.users.token_version} + 1`;
 
 export async function changePassword(store: Store, actor: Actor, currentPassword: string, newPassword: string) {
-  const user = await findUser(store, actor.id);
+  // the current password as the primary has it: a replica may still hold the one before the last change
+  const user = await findUser(store.primary, actor.id);
   if (!(await verifyPassword(user.hashed_password, currentPassword))) {
     throw badRequest('The current password is wrong', [{ path: 'current_password', message: 'does not match' }]);
   }
