@@ -79,13 +79,13 @@ describeEachDialect('migrations on a database with data', (dialect) => {
   it('gives every refresh token of before 0009 its account\'s token_version, so the upgrade ends no session', async () => {
     scratch = await createScratchDatabase(dialect);
     database = openDatabase(scratch.url);
-    folder = folderUpTo(dialect, '0008_sign_in_throttle_per_address');
+    folder = folderUpTo(dialect, '0009_sign_in_throttle_per_address');
     await applyMigrations(database, { migrationsFolder: folder });
     const write = (statement: ReturnType<typeof sql>) => database.query(sql`${statement} returning id`, { write: true });
     await write(sql`insert into users (username, email, hashed_password, token_version) values ('rey', 'rey@jakku.example', 'x', 3), ('finn', 'finn@jakku.example', 'x', 0)`);
     const expires = dialect === 'postgres' ? sql`now() + interval '1 day'` : sql`${Date.now() + 86_400_000}`;
     await write(sql`insert into refresh_tokens (user_id, family_id, token_hash, expires_at) values (1, 'a', 'h1', ${expires}), (2, 'b', 'h2', ${expires})`);
-    expect(await applyMigrations(database)).toContain('0009_refresh_token_versions');
+    expect(await applyMigrations(database)).toContain('0010_refresh_token_versions');
     const rows = await database.query<{ user_id: number; token_version: number }>(sql`select user_id, token_version from refresh_tokens order by user_id`);
     expect(rows.map((r) => [Number(r.user_id), Number(r.token_version)])).toEqual([[1, 3], [2, 0]]);
   });
