@@ -3,6 +3,7 @@
 // report counts, the enum columns it checks, and the indexes optimize makes sure exist.
 import { getTableName, is } from 'drizzle-orm';
 import { getTableConfig, IndexedColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { LiveIndex } from '../db/catalogue.js';
 import { PROTECTED_TABLES } from '../db/enums.js';
 import * as schema from '../db/schema/pg.js';
 
@@ -92,14 +93,7 @@ export const RECOMMENDED_INDEXES: RecommendedIndex[] = [
 ];
 
 /** An index that exists in the database, with its key columns (null for an expression). */
-export interface LiveIndex {
-  name: string;
-  table: string;
-  columns: (string | null)[];
-  unique: boolean;
-  /** PostgreSQL: false for a CREATE INDEX CONCURRENTLY that failed half-way (unusable) */
-  valid: boolean;
-}
+export type { LiveIndex } from '../db/catalogue.js';
 
 /** An index serves a recommendation when it is valid and leads with the same columns. */
 export function coveringIndex(recommended: RecommendedIndex, live: LiveIndex[]): LiveIndex | undefined {

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Database, PostgresDatabase, SqliteDatabase } from '../db/client.js';
 import { formatBytes, formatPercent } from './format.js';
 import { listLiveIndexes, listLiveTables, missingIndexes } from './indexes.js';
-import { errorMessage } from './progress.js';
+import { cacheHitRate, pool, statementsState } from './measure/server.js';
 
 const nullableDate = z.date().nullable();
 
@@ -122,10 +122,6 @@ async function recommendedButMissing(database: Database) {
   }));
 }
 
-function poolFigures(database: Database) {
-  const { total, idle, waiting, max } = database.poolStats();
-  return { total, idle, waiting, max };
-}
 
 // ---- PostgreSQL -------------------------------------------------------------------------------
 
@@ -166,8 +162,6 @@ const PG_SEQ_SCAN_HEAVY_SQL = sql`
     and coalesce(idx_scan, 0) * 100 < (seq_scan + coalesce(idx_scan, 0)) * 95
   order by seq_scan desc`;
 
-const PG_STATEMENTS_INSTALLED_SQL = sql`select exists (select 1 from pg_extension where extname = 'pg_stat_statements') as installed`;
-
 // Column names changed in PostgreSQL 13 (total_time → total_exec_time).
 const pgSlowQueriesSql = (versionNum: number) => {
   const total = sql.raw(versionNum >= 130000 ? 'total_exec_time' : 'total_time');
@@ -179,18 +173,6 @@ const pgSlowQueriesSql = (versionNum: number) => {
     order by ${total} desc
     limit 10`;
 };
-
-const PG_STATEMENTS_HINT =
-  'pg_stat_statements is not enabled. To see the slowest queries: add `shared_preload_libraries = \'pg_stat_statements\'` ' +
-  'to postgresql.conf (or `ALTER SYSTEM SET shared_preload_libraries = \'pg_stat_statements\'`), restart PostgreSQL, ' +
-  'then run `CREATE EXTENSION pg_stat_statements;` in this database (managed services such as Render preload it: only the CREATE EXTENSION is needed).';
-
-const PG_CACHE_HIT_SQL = sql`
-  select
-    (select sum(heap_blks_hit)::float8 / nullif(sum(heap_blks_hit) + sum(heap_blks_read), 0)
-       from pg_statio_user_tables where schemaname = current_schema()) as tables,
-    (select sum(idx_blks_hit)::float8 / nullif(sum(idx_blks_hit) + sum(idx_blks_read), 0)
-       from pg_statio_user_indexes where schemaname = current_schema()) as indexes`;
 
 const PG_CONNECTIONS_SQL = sql`
   select coalesce(state, 'background') as state, count(*)::int as connections
@@ -224,7 +206,7 @@ async function postgresStats(database: PostgresDatabase): Promise<PostgresStats>
   const seqHeavy = await database.query<{ table_name: string; seq_scans: number; index_scans: number; estimated_rows: number }>(
     PG_SEQ_SCAN_HEAVY_SQL,
   );
-  const [cache] = await database.query<{ tables: number | null; indexes: number | null }>(PG_CACHE_HIT_SQL);
+  const cache = await cacheHitRate(database);
   const byState = await database.query<{ state: string; connections: number }>(PG_CONNECTIONS_SQL);
 
   return {
@@ -246,20 +228,15 @@ async function postgresStats(database: PostgresDatabase): Promise<PostgresStats>
     ],
     slow_queries: await slowQueries(database, info.version_num),
     cache_hit_rate: { tables: cache.tables, indexes: cache.indexes },
-    connections: { by_state: byState, pool: poolFigures(database) },
+    connections: { by_state: byState, pool: pool(database) },
   };
 }
 
 async function slowQueries(database: PostgresDatabase, versionNum: number): Promise<PostgresStats['slow_queries']> {
-  const [{ installed }] = await database.query<{ installed: boolean }>(PG_STATEMENTS_INSTALLED_SQL);
-  if (!installed) return { available: false, message: PG_STATEMENTS_HINT, queries: [] };
-  try {
-    const queries = await database.query<PostgresStats['slow_queries']['queries'][number]>(pgSlowQueriesSql(versionNum));
-    return { available: true, queries };
-  } catch (error) {
-    // installed but not preloaded: "pg_stat_statements must be loaded via shared_preload_libraries"
-    return { available: false, message: `${errorMessage(error)}. ${PG_STATEMENTS_HINT}`, queries: [] };
-  }
+  const state = await statementsState(database);
+  if (!state.preloaded || !state.installed) return { available: false, message: state.message, queries: [] };
+  const queries = await database.query<PostgresStats['slow_queries']['queries'][number]>(pgSlowQueriesSql(versionNum));
+  return { available: true, queries };
 }
 
 // ---- SQLite -----------------------------------------------------------------------------------
@@ -324,7 +301,7 @@ async function sqliteStats(database: SqliteDatabase): Promise<SqliteStats> {
     tables,
     indexes,
     missing_indexes: await recommendedButMissing(database),
-    connections: { pool: poolFigures(database) },
+    connections: { pool: pool(database) },
     notes: SQLITE_NOTES,
   };
 }
