@@ -8,6 +8,7 @@ import { loggerOptions } from './logger.js';
 import databasePlugin from './plugins/database.js';
 import drainPlugin from './plugins/drain.js';
 import errorsPlugin from './plugins/errors.js';
+import metricsPlugin from './plugins/metrics.js';
 import openapiPlugin from './plugins/openapi.js';
 import securityPlugin, { httpServerOptions } from './plugins/security.js';
 import authPlugin from './plugins/auth.js';
@@ -43,6 +44,7 @@ export async function buildApp({ config, database, logger }: BuildAppOptions) {
 
   await app.register(databasePlugin, { database, config });
   await app.register(drainPlugin);
+  await app.register(metricsPlugin);
   await app.register(errorsPlugin);
   await app.register(securityPlugin);
   await app.register(openapiPlugin);

@@ -61,6 +61,8 @@ const envSchema = z
     // absolute lifetime of a session: refreshing never extends it past this many days from the sign-in
     REFRESH_SESSION_MAX_DAYS: int(90, 1),
     ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+    // lets a Prometheus scraper read /metrics without an admin account (an archiviste's token works too)
+    METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
     CORS_ORIGINS: commaList(),
     RATE_LIMIT_PER_MINUTE: int(300, 1),
     AUTH_RATE_LIMIT_PER_MINUTE: int(20, 1),

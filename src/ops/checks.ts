@@ -101,6 +101,8 @@ interface CheckDefinition {
   label: (t: Thresholds) => string;
   healthKey: string | null;
   overview: boolean;
+  /** counts rows of whole tables: left out of /metrics, which is scraped every few seconds */
+  scansTables?: true;
   /** false: the check is left out (not n/a: it has nothing to say here), e.g. backups without a backup folder */
   applies?: (ctx: CheckContext) => boolean;
   judge: (ctx: CheckContext) => Promise<Judged>;
@@ -406,6 +408,7 @@ export const CHECKS: CheckDefinition[] = [
     id: 'orphan_rows',
     label: () => 'Rows pointing to a missing parent',
     healthKey: 'integrity:orphan_rows',
+    scansTables: true,
     overview: false,
     async judge({ database, schema }) {
       const live = (await schema()).liveTables;
@@ -426,6 +429,7 @@ export const CHECKS: CheckDefinition[] = [
     id: 'enum_violations',
     label: () => 'Values outside their enum',
     healthKey: 'integrity:enum_violations',
+    scansTables: true,
     overview: false,
     async judge({ database, schema }) {
       const live = (await schema()).liveTables;
@@ -445,6 +449,7 @@ export const CHECKS: CheckDefinition[] = [
     id: 'rows',
     label: () => 'Rows per table',
     healthKey: 'tables:rows',
+    scansTables: true,
     overview: false,
     async judge({ database, schema }) {
       const live = (await schema()).liveTables;
@@ -526,7 +531,7 @@ export interface CheckOptions {
   backupDir?: string;
   thresholds?: Partial<Thresholds>;
   /** only these checks (by id); the database check always runs first */
-  only?: (check: { id: string; healthKey: string | null; overview: boolean }) => boolean;
+  only?: (check: { id: string; healthKey: string | null; overview: boolean; scansTables?: true }) => boolean;
 }
 
 /**

@@ -8,6 +8,7 @@ import { optimizeDatabase } from '../../ops/optimize.js';
 import { databaseStats } from '../../ops/stats.js';
 import dashboardRoutes from './dashboard.js';
 import dashboardPage from './page.js';
+import metricsRoutes from './metrics.js';
 import { adminStatsSchema, healthBodySchema, healthQuery, optimizeResultSchema, type HealthBody } from './schemas.js';
 
 const HEALTH_CONTENT_TYPE = 'application/health+json';
@@ -15,6 +16,7 @@ const HEALTH_CONTENT_TYPE = 'application/health+json';
 const adminRoutes: FastifyPluginAsyncZod = async (app) => {
   await app.register(dashboardRoutes);
   await app.register(dashboardPage);
+  await app.register(metricsRoutes);
   app.get(
     '/admin/health',
     {
