@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { buildApp } from '../src/app.js';
 import { parseConfig } from '../src/config.js';
 import { openConfiguredDatabase } from '../src/db/configured.js';
-import { runChecks } from '../src/ops/checks.js';
+import { runChecks } from '../src/ops/health/checks.js';
 import { CHECKS_MAX_AGE_MS } from '../src/modules/admin/metrics.js';
 import { JWT_SECRET, median, prepareDatabase } from './harness.js';
 

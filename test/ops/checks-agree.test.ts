@@ -10,7 +10,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
 import { openConfiguredDatabase } from '../../src/db/configured.js';
-import { recordMaintenanceRun } from '../../src/ops/maintenance-runs.js';
+import { recordMaintenanceRun } from '../../src/ops/upkeep/maintenance-runs.js';
 import { buildTestApp, createScratchDatabase, describeEachDialect, migrateScratchDatabase, testConfig, type ScratchDatabase, type TestContext } from '../helpers/app.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 import { runCli } from '../cli/run-cli.js';

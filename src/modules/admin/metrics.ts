@@ -6,7 +6,7 @@ import { Gauge } from 'prom-client';
 import type { FastifyPluginAsync } from 'fastify';
 import { viewCountsOf } from '../../db/view-counts.js';
 import { forbidden, unauthorized } from '../../errors.js';
-import { runChecks, type CheckStatus, type JudgedCheck } from '../../ops/checks.js';
+import { runChecks, type CheckStatus, type JudgedCheck } from '../../ops/health/checks.js';
 import { lastSuccessfulMaintenance, newestBackup } from '../../ops/measure/upkeep.js';
 import { pool } from '../../ops/measure/server.js';
 

@@ -3,9 +3,9 @@
 // the same code as the CLI's `mathakine db health --full | stats | optimize`.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errorBodySchema, forbidden, unauthorized } from '../../errors.js';
-import { fullHealthReport } from '../../ops/health.js';
-import { optimizeDatabase } from '../../ops/optimize.js';
-import { databaseStats } from '../../ops/stats.js';
+import { fullHealthReport } from '../../ops/health/health.js';
+import { optimizeDatabase } from '../../ops/upkeep/optimize.js';
+import { databaseStats } from '../../ops/health/stats.js';
 import dashboardRoutes from './dashboard.js';
 import dashboardPage from './page.js';
 import metricsRoutes from './metrics.js';

@@ -2,7 +2,7 @@
 // and what to do. Checks that do not apply to the dialect answer `n/a` and say why.
 import { z } from 'zod';
 import type { Database } from '../../db/client.js';
-import { runChecks, type CheckStatus, type JudgedCheck } from '../checks.js';
+import { runChecks, type CheckStatus, type JudgedCheck } from '../health/checks.js';
 import { dialectSchema, lightSchema, type Light } from './shared.js';
 
 export const overviewCheckSchema = z.object({

@@ -2,8 +2,8 @@
 import { sql } from 'drizzle-orm';
 import type { Database, PostgresDatabase } from '../../db/client.js';
 import { catalogueOf, type LiveIndex, type LiveSequence } from '../../db/catalogue.js';
-import type { RecommendedIndex } from '../catalog.js';
-import { missingIndexes } from '../indexes.js';
+import type { RecommendedIndex } from './catalog.js';
+import { missingIndexes } from './live-indexes.js';
 
 export interface IndexHealth {
   live: LiveIndex[];

@@ -2,7 +2,7 @@
 // keys switched off during an import, enum values on SQLite), and row counts.
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
-import type { EnumColumnDefinition, ForeignKeyDefinition } from '../catalog.js';
+import type { EnumColumnDefinition, ForeignKeyDefinition } from './catalog.js';
 
 /** Rows of `fk.table` pointing to a missing parent. */
 export async function orphanRows(database: Database, fk: ForeignKeyDefinition): Promise<number> {

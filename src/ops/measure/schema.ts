@@ -3,7 +3,7 @@
 import type { Database } from '../../db/client.js';
 import { catalogueOf } from '../../db/catalogue.js';
 import { PROTECTED_TABLES } from '../../db/enums.js';
-import { APP_TABLES, SCHEMA_COLUMNS } from '../catalog.js';
+import { APP_TABLES, SCHEMA_COLUMNS } from './catalog.js';
 
 export interface SchemaPresence {
   liveTables: string[];

@@ -1,8 +1,8 @@
 // When the jobs last ran: the newest backup file and the last `db maintenance` run.
 import { desc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
-import { listBackups } from '../backup.js';
-import { lastMaintenanceRun, type MaintenanceRun } from '../maintenance-runs.js';
+import { listBackups } from '../backup-restore/backup.js';
+import { lastMaintenanceRun, type MaintenanceRun } from '../upkeep/maintenance-runs.js';
 
 export function lastMaintenance(database: Database): Promise<MaintenanceRun | null> {
   return lastMaintenanceRun(database);

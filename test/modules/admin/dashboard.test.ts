@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from '../../../src/app.js';
 import { openConfiguredDatabase } from '../../../src/db/configured.js';
 import { captureSnapshot } from '../../../src/ops/dashboard/snapshots.js';
-import { recordMaintenanceRun } from '../../../src/ops/maintenance-runs.js';
+import { recordMaintenanceRun } from '../../../src/ops/upkeep/maintenance-runs.js';
 import { buildTestApp, describeEachDialect, type TestContext } from '../../helpers/app.js';
 import { insertActivity } from '../../helpers/attempts.js';
 import { holdExercisesLock } from '../../helpers/locks.js';

@@ -1,8 +1,8 @@
 // /admin/stats, /admin/optimize and /admin/health?full=true: admin auth (archiviste JWT or
 // ADMIN_TOKEN), the full health report and what it catches, optimize's idempotence, the stats.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RECOMMENDED_INDEXES } from '../../../src/ops/catalog.js';
-import { recordMaintenanceRun } from '../../../src/ops/maintenance-runs.js';
+import { RECOMMENDED_INDEXES } from '../../../src/ops/measure/catalog.js';
+import { recordMaintenanceRun } from '../../../src/ops/upkeep/maintenance-runs.js';
 import { buildTestApp, describeEachDialect, type TestContext } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/users.js';
 import { execSql, ORPHAN_USER_ID, plantOrphan } from '../../ops/fixtures.js';

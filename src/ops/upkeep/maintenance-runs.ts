@@ -3,7 +3,7 @@
 // "last maintenance" check.
 import { desc } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Database } from '../db/client.js';
+import type { Database } from '../../db/client.js';
 
 export const maintenanceStepSchema = z.object({
   name: z.string(),

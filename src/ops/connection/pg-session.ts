@@ -3,7 +3,7 @@
 // Behind a transaction pooler its SET would stay on a server connection the API then gets: with
 // DATABASE_DIRECT_URL the session goes to the database itself instead.
 import pg from 'pg';
-import { postgresConnectionConfig, type PostgresDatabase } from '../db/client.js';
+import { postgresConnectionConfig, type PostgresDatabase } from '../../db/client.js';
 
 export async function withMaintenanceSession<T>(database: PostgresDatabase, fn: (client: pg.ClientBase) => Promise<T>): Promise<T> {
   if (database.directUrl) {

@@ -2,9 +2,9 @@
 // when it was generated, whether this database has it, and its SQL for this dialect.
 import fs from 'node:fs';
 import { z } from 'zod';
-import type { Database, Dialect } from '../db/client.js';
-import { listMigrations, migrationStatus, resolveMigration, type MigrationEntry } from '../db/migrate.js';
-import { formatMinute } from './format.js';
+import type { Database, Dialect } from '../../db/client.js';
+import { listMigrations, migrationStatus, resolveMigration, type MigrationEntry } from '../../db/migrate.js';
+import { formatMinute } from '../format.js';
 
 const STATEMENT_BREAK = /\n?--> statement-breakpoint\n?/;
 

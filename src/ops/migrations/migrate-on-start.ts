@@ -2,9 +2,9 @@
 // restore as `mathakine db migrate`; on PostgreSQL plain apply under the advisory lock when
 // MIGRATE_ON_START=true (several instances may start together; Render's pre-deploy command runs the
 // safe migrate), otherwise nothing, but pending migrations are reported loudly.
-import type { Config } from '../config.js';
-import type { Database } from '../db/client.js';
-import { applyMigrations, migrationStatus } from '../db/migrate.js';
+import type { Config } from '../../config.js';
+import type { Database } from '../../db/client.js';
+import { applyMigrations, migrationStatus } from '../../db/migrate.js';
 import { safeMigrate } from './migrate-safe.js';
 
 export interface StartLogger {

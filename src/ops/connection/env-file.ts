@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { z } from 'zod';
-import { DEFAULT_SQLITE_PATH, describeTarget, parseDatabaseUrl } from '../db/url.js';
+import { DEFAULT_SQLITE_PATH, describeTarget, parseDatabaseUrl } from '../../db/url.js';
 
 export const useDatabaseResultSchema = z.object({
   env_file: z.string(),

@@ -8,12 +8,12 @@ import readline from 'node:readline';
 import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Database, Dialect, PostgresDatabase, SqliteDatabase } from '../db/client.js';
-import { quoteIdentifier, SQLITE_USER_TABLES_SQL } from '../db/identifiers.js';
+import type { Database, Dialect, PostgresDatabase, SqliteDatabase } from '../../db/client.js';
+import { quoteIdentifier, SQLITE_USER_TABLES_SQL } from '../../db/identifiers.js';
 import { verifyPgDump } from './backup.js';
-import { listLiveTables } from './indexes.js';
+import { listLiveTables } from '../measure/live-indexes.js';
 import { PgToolMissingError, runPgTool } from './pg-tools.js';
-import { elapsedMs, errorMessage, silentProgress, type Progress } from './progress.js';
+import { elapsedMs, errorMessage, silentProgress, type Progress } from '../progress.js';
 
 export const restoreResultSchema = z.object({
   dialect: z.enum(['sqlite', 'postgres']),

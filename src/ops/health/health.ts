@@ -2,9 +2,9 @@
 // view of the judged checks (checks.ts) shaped as the IETF health-check draft (`checks`:
 // "component:measurement" → status, observed value and unit, time).
 import { z } from 'zod';
-import type { Database } from '../db/client.js';
+import type { Database } from '../../db/client.js';
 import { runChecks, worstStatus as worstCheckStatus, type JudgedCheck } from './checks.js';
-import { statusMark } from './format.js';
+import { statusMark } from '../format.js';
 
 export const healthStatusSchema = z.enum(['pass', 'warn', 'fail']);
 export type HealthStatus = z.infer<typeof healthStatusSchema>;

@@ -3,9 +3,9 @@
 // report counts, the enum columns it checks, and the indexes optimize makes sure exist.
 import { getTableName, is } from 'drizzle-orm';
 import { getTableConfig, IndexedColumn, PgTable } from 'drizzle-orm/pg-core';
-import type { LiveIndex } from '../db/catalogue.js';
-import { PROTECTED_TABLES } from '../db/enums.js';
-import * as schema from '../db/schema/pg.js';
+import type { LiveIndex } from '../../db/catalogue.js';
+import { PROTECTED_TABLES } from '../../db/enums.js';
+import * as schema from '../../db/schema/pg.js';
 
 export interface ForeignKeyDefinition {
   table: string;
@@ -93,7 +93,7 @@ export const RECOMMENDED_INDEXES: RecommendedIndex[] = [
 ];
 
 /** An index that exists in the database, with its key columns (null for an expression). */
-export type { LiveIndex } from '../db/catalogue.js';
+export type { LiveIndex } from '../../db/catalogue.js';
 
 /** An index serves a recommendation when it is valid and leads with the same columns. */
 export function coveringIndex(recommended: RecommendedIndex, live: LiveIndex[]): LiveIndex | undefined {

@@ -1,13 +1,13 @@
 // `mathakine user create`: an account with any role — how the first archiviste comes to be.
 // The input rules and the account creation of registration (modules/users/schemas.ts, create-user.ts).
 import { z } from 'zod';
-import type { Database } from '../db/client.js';
-import { ROLES } from '../db/enums.js';
-import { storeOf } from '../db/store.js';
-import { badRequest } from '../errors.js';
-import { enumInput } from '../http/schemas.js';
-import { createUser } from '../modules/users/create-user.js';
-import { emailInput, passwordInput, usernameInput, userSchema } from '../modules/users/schemas.js';
+import type { Database } from '../../db/client.js';
+import { ROLES } from '../../db/enums.js';
+import { storeOf } from '../../db/store.js';
+import { badRequest } from '../../errors.js';
+import { enumInput } from '../../http/schemas.js';
+import { createUser } from '../../modules/users/create-user.js';
+import { emailInput, passwordInput, usernameInput, userSchema } from '../../modules/users/schemas.js';
 
 export const newAccountSchema = z.object({
   username: usernameInput,

@@ -6,12 +6,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { z } from 'zod';
-import type { Database, Dialect } from '../db/client.js';
-import { SQLITE_USER_TABLES_SQL } from '../db/identifiers.js';
-import { listLiveTables } from './indexes.js';
-import { formatBytes } from './format.js';
+import type { Database, Dialect } from '../../db/client.js';
+import { SQLITE_USER_TABLES_SQL } from '../../db/identifiers.js';
+import { listLiveTables } from '../measure/live-indexes.js';
+import { formatBytes } from '../format.js';
 import { runPgTool } from './pg-tools.js';
-import { elapsedMs, silentProgress, type Progress } from './progress.js';
+import { elapsedMs, silentProgress, type Progress } from '../progress.js';
 
 export const backupResultSchema = z.object({
   dialect: z.enum(['sqlite', 'postgres']),

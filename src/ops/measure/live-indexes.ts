@@ -1,6 +1,6 @@
 // The indexes and tables a live database has (asked of its catalogue), and which recommended indexes are missing.
-import type { Database } from '../db/client.js';
-import { catalogueOf } from '../db/catalogue.js';
+import type { Database } from '../../db/client.js';
+import { catalogueOf } from '../../db/catalogue.js';
 import { coveringIndex, RECOMMENDED_INDEXES, type LiveIndex, type RecommendedIndex } from './catalog.js';
 
 export function listLiveIndexes(database: Database): Promise<LiveIndex[]> {

@@ -11,11 +11,11 @@ import { Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import type { Config } from '../config.js';
-import type { Database, Dialect } from '../db/client.js';
+import type { Config } from '../../config.js';
+import type { Database, Dialect } from '../../db/client.js';
 import { backupDatabase, backupExtension, formatBackup, backupResultSchema, backupsToPrune, listBackups, newestFirst, parseBackupName, type BackupOptions } from './backup.js';
-import { formatBytes } from './format.js';
-import { silentProgress, type Progress } from './progress.js';
+import { formatBytes } from '../format.js';
+import { silentProgress, type Progress } from '../progress.js';
 
 /** How to reach the store: from the standard AWS variables (endpoint, key pair, region). */
 export interface S3Connection {

@@ -5,10 +5,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Database, PostgresDatabase, SqliteDatabase } from '../db/client.js';
-import { formatBytes, formatPercent } from './format.js';
-import { listLiveIndexes, listLiveTables, missingIndexes } from './indexes.js';
-import { cacheHitRate, pool, statementsState } from './measure/server.js';
+import type { Database, PostgresDatabase, SqliteDatabase } from '../../db/client.js';
+import { formatBytes, formatPercent } from '../format.js';
+import { listLiveIndexes, listLiveTables, missingIndexes } from '../measure/live-indexes.js';
+import { cacheHitRate, pool, statementsState } from '../measure/server.js';
 
 const nullableDate = z.date().nullable();
 

@@ -10,14 +10,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { z } from 'zod';
-import { openDatabase, postgresConnectionConfig, type Dialect } from '../db/client.js';
-import { applyMigrations, listMigrations, migrationsFolder } from '../db/migrate.js';
-import { findProtectedTableViolations } from '../db/protected.js';
-import { postgresUrlFor } from '../db/url.js';
-import { PG_SCHEMA_FILE, refreshSqliteSchema } from '../db/schema/copy-tables.js';
-import { errorMessage, silentProgress, type Progress } from './progress.js';
+import { openDatabase, postgresConnectionConfig, type Dialect } from '../../db/client.js';
+import { applyMigrations, listMigrations, migrationsFolder } from '../../db/migrate.js';
+import { findProtectedTableViolations } from '../../db/protected.js';
+import { postgresUrlFor } from '../../db/url.js';
+import { PG_SCHEMA_FILE, refreshSqliteSchema } from '../../db/schema/copy-tables.js';
+import { errorMessage, silentProgress, type Progress } from '../progress.js';
 
-const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const DRIZZLE_KIT = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'drizzle-kit');
 // a drizzle-kit waiting for an answer nobody can give (no terminal) is stopped
 const DRIZZLE_KIT_TIMEOUT_MS = 60_000;

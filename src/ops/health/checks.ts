@@ -4,22 +4,22 @@
 // cannot disagree. To add a check: a measurement in ./measure, a row in CHECKS below, and in which
 // views it shows (`health` key, `overview` label); /metrics exports every row by itself.
 import { z } from 'zod';
-import type { Database, PostgresDatabase } from '../db/client.js';
-import { PROTECTED_TABLES } from '../db/enums.js';
-import { migrationStatus } from '../db/migrate.js';
-import { describeTarget } from '../db/url.js';
-import { APP_TABLES, ENUM_COLUMNS, FOREIGN_KEYS, SCHEMA_TABLES } from './catalog.js';
-import { SLOW_MEAN_MS, slowStatements } from './dashboard/queries.js';
-import { formatBytes, formatPercent } from './format.js';
-import { pingMs } from './measure/connection.js';
-import { indexHealth, sequences, unusedIndexes } from './measure/indexes.js';
-import { enumViolations, orphanRows, rowCount } from './measure/integrity.js';
-import { replication } from './measure/replication.js';
-import { schemaPresence, type SchemaPresence } from './measure/schema.js';
-import { cacheHitRate, idleInTransaction, longQueries, pool, serverConnections, transactionIdAge } from './measure/server.js';
-import { diskUsage } from './measure/storage.js';
-import { lastMaintenance, newestBackup } from './measure/upkeep.js';
-import { errorMessage } from './progress.js';
+import type { Database, PostgresDatabase } from '../../db/client.js';
+import { PROTECTED_TABLES } from '../../db/enums.js';
+import { migrationStatus } from '../../db/migrate.js';
+import { describeTarget } from '../../db/url.js';
+import { APP_TABLES, ENUM_COLUMNS, FOREIGN_KEYS, SCHEMA_TABLES } from '../measure/catalog.js';
+import { SLOW_MEAN_MS, slowStatements } from '../dashboard/queries.js';
+import { formatBytes, formatPercent } from '../format.js';
+import { pingMs } from '../measure/connection.js';
+import { indexHealth, sequences, unusedIndexes } from '../measure/indexes.js';
+import { enumViolations, orphanRows, rowCount } from '../measure/integrity.js';
+import { replication } from '../measure/replication.js';
+import { schemaPresence, type SchemaPresence } from '../measure/schema.js';
+import { cacheHitRate, idleInTransaction, longQueries, pool, serverConnections, transactionIdAge } from '../measure/server.js';
+import { diskUsage } from '../measure/storage.js';
+import { lastMaintenance, newestBackup } from '../measure/upkeep.js';
+import { errorMessage } from '../progress.js';
 
 /** The one status vocabulary. The dashboard paints it green / amber / red at the view. */
 export const checkStatusSchema = z.enum(['pass', 'warn', 'fail', 'n/a']);

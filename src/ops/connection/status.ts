@@ -3,12 +3,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { Config } from '../config.js';
-import { openConfiguredDatabase } from '../db/configured.js';
-import { migrationsFolder as defaultMigrationsFolder, migrationStatus } from '../db/migrate.js';
-import { describeTarget } from '../db/url.js';
+import type { Config } from '../../config.js';
+import { openConfiguredDatabase } from '../../db/configured.js';
+import { migrationsFolder as defaultMigrationsFolder, migrationStatus } from '../../db/migrate.js';
+import { describeTarget } from '../../db/url.js';
 import { maskPassword } from './env-file.js';
-import { databaseErrorLine, formatMinute } from './format.js';
+import { databaseErrorLine, formatMinute } from '../format.js';
 
 const migrationSchema = z.object({ tag: z.string(), created_at: z.date().describe('when the migration was generated') });
 

@@ -3,9 +3,9 @@
 // Settings whose pg_settings.context is 'postmaster' only take effect after a server restart.
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Database, PostgresDatabase } from '../db/client.js';
-import { withMaintenanceSession } from './pg-session.js';
-import { errorMessage } from './progress.js';
+import type { Database, PostgresDatabase } from '../../db/client.js';
+import { withMaintenanceSession } from '../connection/pg-session.js';
+import { errorMessage } from '../progress.js';
 
 /** The guide's recommendations for Mathakine (memory values in PostgreSQL's own units). */
 export const RECOMMENDED_SETTINGS: { name: string; value: string }[] = [

@@ -4,15 +4,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { Database } from '../db/client.js';
-import { purgeExpiredRefreshTokens } from './purge-sessions.js';
-import { pruneBackups } from './backup.js';
-import { backupAndShip, type S3Connection } from './s3-backup.js';
-import { fullHealthReport } from './health.js';
-import { captureSnapshot } from './dashboard/snapshots.js';
+import type { Database } from '../../db/client.js';
+import { purgeExpiredRefreshTokens } from '../purge-sessions.js';
+import { pruneBackups } from '../backup-restore/backup.js';
+import { backupAndShip, type S3Connection } from '../backup-restore/s3-backup.js';
+import { fullHealthReport } from '../health/health.js';
+import { captureSnapshot } from '../dashboard/snapshots.js';
 import { optimizeDatabase } from './optimize.js';
 import { recordMaintenanceRun } from './maintenance-runs.js';
-import { elapsedMs, errorMessage, silentProgress, type Progress } from './progress.js';
+import { elapsedMs, errorMessage, silentProgress, type Progress } from '../progress.js';
 
 export const maintenanceReportSchema = z.object({
   ok: z.boolean(),

@@ -5,10 +5,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { Dialect } from '../db/client.js';
-import { migrationsFolder } from '../db/migrate.js';
+import type { Dialect } from '../../db/client.js';
+import { migrationsFolder } from '../../db/migrate.js';
 import { validateOnScratchDatabase } from './generate.js';
-import { errorMessage } from './progress.js';
+import { errorMessage } from '../progress.js';
 
 const REGENERATE =
   'keep the migrations that are already on main, delete the other branch\'s migration (its .sql, its meta/NNNN_snapshot.json and its _journal.json entry), ' +

@@ -3,14 +3,14 @@
 // optimize on SQLite). Idempotent. On PostgreSQL indexes are built CONCURRENTLY so the API keeps
 // writing meanwhile, and each table is vacuumed on its own so no step holds anything for long.
 import { z } from 'zod';
-import type { Database, PostgresDatabase, SqliteDatabase } from '../db/client.js';
-import { quoteIdentifier } from '../db/identifiers.js';
-import { SCHEMA_TABLES, type RecommendedIndex } from './catalog.js';
-import { statusMark } from './format.js';
-import { listLiveIndexes, listLiveTables, missingIndexes } from './indexes.js';
-import { withMaintenanceSession } from './pg-session.js';
-import { elapsedMs, silentProgress, type Progress } from './progress.js';
-import { runStep, stepSchema, type Step } from './steps.js';
+import type { Database, PostgresDatabase, SqliteDatabase } from '../../db/client.js';
+import { quoteIdentifier } from '../../db/identifiers.js';
+import { SCHEMA_TABLES, type RecommendedIndex } from '../measure/catalog.js';
+import { statusMark } from '../format.js';
+import { listLiveIndexes, listLiveTables, missingIndexes } from '../measure/live-indexes.js';
+import { withMaintenanceSession } from '../connection/pg-session.js';
+import { elapsedMs, silentProgress, type Progress } from '../progress.js';
+import { runStep, stepSchema, type Step } from '../steps.js';
 
 
 export const optimizeReportSchema = z.object({

@@ -2,14 +2,14 @@
 // migrations, verify (no pending left, schema and protected tables present, no orphan rows or
 // out-of-set enum values), and restore the backup automatically when any of it fails.
 import { z } from 'zod';
-import type { Database } from '../db/client.js';
-import { applyMigrations, assertMigrationsSafe, listMigrations, migrationsFolder, migrationStatus } from '../db/migrate.js';
-import { backupDatabase } from './backup.js';
-import { formatMinute, statusMark } from './format.js';
-import { fullHealthReport } from './health.js';
-import { errorMessage, silentProgress, type Progress } from './progress.js';
-import { runStep, stepSchema } from './steps.js';
-import { restoreDatabase } from './restore.js';
+import type { Database } from '../../db/client.js';
+import { applyMigrations, assertMigrationsSafe, listMigrations, migrationsFolder, migrationStatus } from '../../db/migrate.js';
+import { backupDatabase } from '../backup-restore/backup.js';
+import { formatMinute, statusMark } from '../format.js';
+import { fullHealthReport } from '../health/health.js';
+import { errorMessage, silentProgress, type Progress } from '../progress.js';
+import { runStep, stepSchema } from '../steps.js';
+import { restoreDatabase } from '../backup-restore/restore.js';
 
 const migrationSchema = z.object({ tag: z.string(), created_at: z.date() });
 
