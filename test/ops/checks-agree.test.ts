@@ -1,5 +1,5 @@
 // Health (/admin/health?full=true and `db health --full`), the dashboard overview (page and CLI),
-// `db stats` and /metrics are views of one judged list (src/ops/checks.ts): on a database with a
+// `db stats` and /metrics are views of one judged list (src/ops/health/checks.ts): on a database with a
 // missing recommended index, a stale maintenance run and (PostgreSQL) a lagging replica, they say
 // the same thing side by side. And /metrics answers the Prometheus text format, only to an admin
 // or `Bearer $METRICS_TOKEN`.

@@ -1,5 +1,5 @@
 // Creating an account, written once for sign-up (auth/service.ts) and `mathakine user create`
-// (src/ops/users.ts): the case-insensitive uniqueness check, the password hash, the insert.
+// (src/ops/accounts/users.ts): the case-insensitive uniqueness check, the password hash, the insert.
 import { or, sql } from 'drizzle-orm';
 import type { Role } from '../../db/enums.js';
 import { classifyDatabaseError } from '../../db/errors.js';

@@ -1,4 +1,4 @@
-// The Overview page: one line per judged check (../checks.ts), green / amber / red with the reason
+// The Overview page: one line per judged check (../health/checks.ts), green / amber / red with the reason
 // and what to do. Checks that do not apply to the dialect answer `n/a` and say why.
 import { z } from 'zod';
 import type { Database } from '../../db/client.js';

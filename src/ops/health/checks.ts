@@ -1,7 +1,7 @@
-// The judgement, in one table: each check takes its measurements (./measure), compares them with
+// The judgement, in one table: each check takes its measurements (../measure), compares them with
 // THRESHOLDS and says pass / warn / fail (or n/a where it does not apply), the reason, and what to
 // do. The health report, the dashboard overview and /metrics are views of this one list, so they
-// cannot disagree. To add a check: a measurement in ./measure, a row in CHECKS below, and in which
+// cannot disagree. To add a check: a measurement in ../measure, a row in CHECKS below, and in which
 // views it shows (`health` key, `overview` label); /metrics exports every row by itself.
 import { z } from 'zod';
 import type { Database, PostgresDatabase } from '../../db/client.js';
