@@ -13,8 +13,8 @@ import type { Page } from '../../http/schemas.js';
 import type { Actor } from '../auth/actor.js';
 import { seesAnswers } from '../auth/access.js';
 import { archivedChange, assertMayDeleteForGood, assertMayEdit, inService, inServiceConditions } from '../content/lifecycle.js';
-import { answerKey, isCorrectAnswer } from './answers.js';
-import { generateExercise, type GeneratedExercise } from './generator/index.js';
+import { answerKey, isCorrectAnswer } from '../../domain/answers/exercise-answers.js';
+import { generateExercise, type GeneratedExercise } from '../../domain/generator/index.js';
 import type {
   CreateExerciseInput,
   ExerciseFilters,

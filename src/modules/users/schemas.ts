@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DIFFICULTIES, EXERCISE_TYPES, ROLES } from '../../db/enums.js';
 import { booleanQuery, enumInput, pageOf, paginationQuery, timestamp, webUrl } from '../../http/schemas.js';
-import { MIN_PASSWORD_LENGTH } from '../auth/passwords.js';
+import { MIN_PASSWORD_LENGTH } from '../../domain/accounts/passwords.js';
 
 export const usernameInput = z
   .string()

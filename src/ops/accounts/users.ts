@@ -6,7 +6,7 @@ import { ROLES } from '../../db/enums.js';
 import { storeOf } from '../../db/store.js';
 import { badRequest } from '../../errors.js';
 import { enumInput } from '../../http/schemas.js';
-import { createUser } from '../../modules/users/create-user.js';
+import { createUser } from '../../domain/accounts/create-user.js';
 import { emailInput, passwordInput, usernameInput, userSchema } from '../../modules/users/schemas.js';
 
 export const newAccountSchema = z.object({

@@ -1,5 +1,5 @@
 // Division: always exact (the dividend is built from the quotient), larger with the rank.
-import type { Difficulty } from '../../../db/enums.js';
+import type { Difficulty } from '../../db/enums.js';
 import type { Maker } from './draft.js';
 import { int, swapDigits } from './numbers.js';
 import { ITEMS, TEAMS, count, agreeing } from './theme.js';

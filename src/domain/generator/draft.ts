@@ -1,5 +1,5 @@
 // What a question maker returns, before the choices are built from it.
-import type { Difficulty } from '../../../db/enums.js';
+import type { Difficulty } from '../../db/enums.js';
 import { int } from './numbers.js';
 import type { SeededRandom } from './random.js';
 

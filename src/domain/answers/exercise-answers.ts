@@ -1,7 +1,7 @@
 // Is a learner's answer the exercise's answer? Exact: case, accents and spacing never matter,
 // numbers compare by value (`4` = `4,00`, `1 000` = `1000`), fractions only where one makes sense.
 import type { ExerciseType } from '../../db/enums.js';
-import { foldText, isFraction, numberKey, parseNumber, sameNumber, type Rational } from '../content/answers.js';
+import { foldText, isFraction, numberKey, parseNumber, sameNumber, type Rational } from './content-answers.js';
 
 /** The answer folded (see foldText), with `1 / 2` written `1/2`. */
 export const normalizeAnswerText = (value: string): string => foldText(value).replace(/ ?\/ ?/g, '/');

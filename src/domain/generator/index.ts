@@ -3,7 +3,7 @@
 // drawn in a fixed order, so a seed, type and difficulty always give the same exercise.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { DIFFICULTIES, EXERCISE_TYPES, type Difficulty, type ExerciseType } from '../../../db/enums.js';
+import { DIFFICULTIES, EXERCISE_TYPES, type Difficulty, type ExerciseType } from '../../db/enums.js';
 import { addition } from './addition.js';
 import { buildChoices, CHOICE_COUNT } from './choices.js';
 import { division } from './division.js';

@@ -5,8 +5,8 @@ import type { Role } from '../../db/enums.js';
 import { classifyDatabaseError } from '../../db/errors.js';
 import type { Store } from '../../db/store.js';
 import { conflict } from '../../errors.js';
-import { hashPassword } from '../auth/passwords.js';
-import type { UserRow } from './public-user.js';
+import { hashPassword } from './passwords.js';
+import type { UserRow } from '../../modules/users/public-user.js';
 
 export interface NewUser {
   username: string;

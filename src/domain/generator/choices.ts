@@ -1,6 +1,6 @@
 // The four choices: the answer plus distinct plausible mistakes, shuffled.
-import type { ExerciseType } from '../../../db/enums.js';
-import { answerKey } from '../answers.js';
+import type { ExerciseType } from '../../db/enums.js';
+import { answerKey } from '../answers/exercise-answers.js';
 import type { Draft } from './draft.js';
 import type { SeededRandom } from './random.js';
 

@@ -1,5 +1,5 @@
 // Subtraction: never negative below maître; maître and grand maître settle a debt, possibly negative.
-import type { Difficulty } from '../../../db/enums.js';
+import type { Difficulty } from '../../db/enums.js';
 import { type Maker, nearInteger } from './draft.js';
 import { int, swapDigits } from './numbers.js';
 import { DROIDS, ITEMS, count } from './theme.js';

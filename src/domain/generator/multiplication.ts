@@ -1,5 +1,5 @@
 // Multiplication: from the small tables (initié) to three digits by two (grand maître).
-import type { Difficulty } from '../../../db/enums.js';
+import type { Difficulty } from '../../db/enums.js';
 import { type Maker, nearInteger } from './draft.js';
 import { int, swapDigits } from './numbers.js';
 import { ITEMS, count } from './theme.js';

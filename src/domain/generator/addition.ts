@@ -1,5 +1,5 @@
 // Addition: two numbers of the same size, from single digits (initié) to five digits (grand maître).
-import type { Difficulty } from '../../../db/enums.js';
+import type { Difficulty } from '../../db/enums.js';
 import { type Maker, nearInteger } from './draft.js';
 import { int, swapDigits } from './numbers.js';
 import { HEROES, PLANETS, ITEMS, ofName, count } from './theme.js';
