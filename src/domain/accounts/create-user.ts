@@ -6,7 +6,9 @@ import { classifyDatabaseError } from '../../db/errors.js';
 import type { Store } from '../../db/store.js';
 import { conflict } from '../../errors.js';
 import { hashPassword } from './passwords.js';
-import type { UserRow } from '../../modules/users/public-user.js';
+import type { Tables } from '../../db/client.js';
+
+type UserRow = Tables['users']['$inferSelect'];
 
 export interface NewUser {
   username: string;

@@ -1,4 +1,4 @@
-// The core of both answer checks (exercises/answers.ts, challenges/answers.ts): how text folds
+// The core of both answer checks (exercise-answers.ts here, modules/challenges/answers.ts): how text folds
 // and how a typed number reads, as an exact fraction (no float rounding, whatever the digits).
 
 /** An exact rational number, reduced, denominator > 0. */

@@ -1,5 +1,5 @@
 // `mathakine user create`: an account with any role — how the first archiviste comes to be.
-// The input rules and the account creation of registration (modules/users/schemas.ts, create-user.ts).
+// The input rules and the account creation of registration (src/domain/accounts).
 import { z } from 'zod';
 import type { Database } from '../../db/client.js';
 import { ROLES } from '../../db/enums.js';
@@ -7,7 +7,7 @@ import { storeOf } from '../../db/store.js';
 import { badRequest } from '../../errors.js';
 import { enumInput } from '../../http/schemas.js';
 import { createUser } from '../../domain/accounts/create-user.js';
-import { emailInput, passwordInput, usernameInput, userSchema } from '../../modules/users/schemas.js';
+import { emailInput, passwordInput, usernameInput } from '../../domain/accounts/input.js';
 
 export const newAccountSchema = z.object({
   username: usernameInput,
@@ -18,10 +18,15 @@ export const newAccountSchema = z.object({
 });
 export type NewAccount = z.input<typeof newAccountSchema>;
 
-// the API's user (users/schemas.ts) cut to what the CLI prints; a Date, not the API's ISO text
-export const createdAccountSchema = userSchema
-  .pick({ id: true, username: true, email: true, full_name: true, role: true })
-  .extend({ created_at: z.date() });
+// what the CLI prints of the new account; a Date, not the API's ISO text
+export const createdAccountSchema = z.object({
+  id: z.number().int(),
+  username: z.string(),
+  email: z.string(),
+  full_name: z.string().nullable(),
+  role: z.enum(ROLES),
+  created_at: z.date(),
+});
 export type CreatedAccount = z.infer<typeof createdAccountSchema>;
 
 /** Creates the account; a taken username or email (in any case) is a conflict. */
