@@ -15,7 +15,7 @@ import { buildApp } from '../src/app.js';
 import { parseConfig } from '../src/config.js';
 import { openConfiguredDatabase } from '../src/db/configured.js';
 import { applyMigrations } from '../src/db/migrate.js';
-import { hashPassword, LEGACY_BCRYPT_COST } from '../src/modules/auth/passwords.js';
+import { hashPassword, LEGACY_BCRYPT_COST } from '../src/domain/accounts/passwords.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '15' } } });
 const rounds = Number(values.rounds);

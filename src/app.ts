@@ -8,14 +8,19 @@ import { loggerOptions } from './logger.js';
 import databasePlugin from './plugins/database.js';
 import drainPlugin from './plugins/drain.js';
 import errorsPlugin from './plugins/errors.js';
+import metricsPlugin from './plugins/metrics.js';
 import openapiPlugin from './plugins/openapi.js';
 import securityPlugin, { httpServerOptions } from './plugins/security.js';
 import authPlugin from './plugins/auth.js';
+import errorResponsesPlugin from './plugins/error-responses.js';
+import readRoutingPlugin from './plugins/read-routing.js';
 import adminRoutes from './modules/admin/routes.js';
 import challengeRoutes from './modules/challenges/routes.js';
 import authRoutes from './modules/auth/routes.js';
 import userRoutes from './modules/users/routes.js';
-import learningRoutes from './modules/exercises/learning.js';
+import attemptRoutes from './modules/attempts/routes.js';
+import exerciseRoutes from './modules/exercises/routes.js';
+import progressRoutes from './modules/progress/routes.js';
 
 export interface BuildAppOptions {
   config: Config;
@@ -43,15 +48,20 @@ export async function buildApp({ config, database, logger }: BuildAppOptions) {
 
   await app.register(databasePlugin, { database, config });
   await app.register(drainPlugin);
+  await app.register(metricsPlugin);
   await app.register(errorsPlugin);
   await app.register(securityPlugin);
   await app.register(openapiPlugin);
+  await app.register(readRoutingPlugin);
   await app.register(authPlugin);
+  await app.register(errorResponsesPlugin);
   await app.register(adminRoutes);
   await app.register(authRoutes);
   await app.register(userRoutes);
   await app.register(challengeRoutes);
-  await app.register(learningRoutes);
+  await app.register(exerciseRoutes);
+  await app.register(attemptRoutes);
+  await app.register(progressRoutes);
 
   return app;
 }

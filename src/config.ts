@@ -62,6 +62,8 @@ const envSchema = z
     REFRESH_SESSION_MAX_DAYS: int(90, 1),
     // a bearer secret that anyone may try against /admin: long enough that guessing is hopeless
     ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters (e.g. the output of `openssl rand -base64 32`)').optional(),
+    // lets a Prometheus scraper read /metrics without an admin account (an archiviste's token works too)
+    METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
     CORS_ORIGINS: commaList(),
     RATE_LIMIT_PER_MINUTE: int(300, 1),
     AUTH_RATE_LIMIT_PER_MINUTE: int(20, 1),

@@ -4,6 +4,7 @@ import pino from 'pino';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openConfiguredDatabase } from './db/configured.js';
+import { databaseErrorLine } from './ops/format.js';
 import { prepareDatabaseAtStart } from './ops/startup.js';
 import { describeTarget } from './db/url.js';
 import { loggerOptions } from './logger.js';
@@ -76,6 +77,7 @@ async function main() {
 }
 
 main().catch((error) => {
-  process.stderr.write(`Failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  // one line for the deploy log, classified as `mathakine db status` does: the cause and the fix
+  process.stderr.write(`Failed to start: ${databaseErrorLine(error)}\n`);
   process.exit(1);
 });

@@ -54,16 +54,21 @@ describe('architecture', () => {
     ).toEqual([]);
   });
 
-  it('keeps PostgreSQL-only builder calls and the full builder out of the modules (types cannot remove them, see src/db/store.ts)', () => {
+  it('keeps PostgreSQL-only builder calls and the full builder out of the modules and src/domain (types cannot remove them, see src/db/store.ts)', () => {
     // ... and the full builder (`AppDb`, `Database`): services get a Store (src/db/store.ts)
     const dialectOnly = /\b(ilike|notIlike|arrayContains|arrayContained|arrayOverlaps|selectDistinctOn|AppDb|Database)\b|\.for\(\s*['"`]/;
-    const files = fs.readdirSync('src/modules', { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts') && !file.startsWith('admin'));
+    const files = ['src/modules', 'src/domain'].flatMap((dir) =>
+      fs
+        .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+        .filter((file) => file.endsWith('.ts') && !(dir === 'src/modules' && file.startsWith('admin')))
+        .map((file) => path.join(dir, file)),
+    );
     expect(files.length).toBeGreaterThan(20);
     const offending = files.flatMap((file) =>
       fs
-        .readFileSync(path.join('src/modules', file), 'utf8')
+        .readFileSync(file, 'utf8')
         .split('\n')
-        .flatMap((line, index) => (dialectOnly.test(line) && !line.trimStart().startsWith('//') ? [`src/modules/${file}:${index + 1}: ${line.trim()}`] : [])),
+        .flatMap((line, index) => (dialectOnly.test(line) && !line.trimStart().startsWith('//') ? [`${file}:${index + 1}: ${line.trim()}`] : [])),
     );
     expect(offending, 'use the Store and the portable operators of src/db/operators.ts').toEqual([]);
   });

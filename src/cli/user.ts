@@ -1,6 +1,6 @@
 // `mathakine user create`: make an account with any role (the first archiviste, staff accounts).
 import { Command } from 'commander';
-import { createAccount } from '../ops/users.js';
+import { createAccount } from '../ops/accounts/users.js';
 import { databaseCommand, output, type CommonOptions } from './context.js';
 
 async function readStdin(): Promise<string> {

@@ -45,7 +45,7 @@ export interface Store extends Reads {
   wroteFor(userId: number): Promise<void>;
 }
 
-/** The Store of an open database; make it once (a route plugin's registration), not per request. */
+/** The Store reading from the primary; read-routing.ts makes it once and derives each request's `request.store` from it. */
 export function storeOf(database: Database): Store {
   const { dialect, db, tables } = database;
   return {

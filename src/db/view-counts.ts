@@ -39,6 +39,13 @@ export class ViewCounter {
     return (this.pending[table].get(id) ?? 0) + (this.writing?.[table].get(id) ?? 0);
   }
 
+  /** Views counted and not yet committed (the flush backlog, for /metrics). */
+  backlog(): number {
+    let views = 0;
+    for (const batch of [this.pending, this.writing]) for (const table of VIEWED_TABLES) for (const n of batch?.[table].values() ?? []) views += n;
+    return views;
+  }
+
   /** Writes the counts so far; flushes never overlap. A failed flush keeps its counts for the next one. */
   flush(): Promise<void> {
     this.flushing = this.flushing.then(() => this.write());

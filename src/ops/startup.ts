@@ -2,7 +2,7 @@
 // PostgreSQL only with MIGRATE_ON_START, loudly reported when pending) and the demo content on an empty database.
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
-import { migrateOnStart, type StartLogger } from './migrate-on-start.js';
+import { migrateOnStart, type StartLogger } from './migrations/migrate-on-start.js';
 import { isDatabaseEmpty, seedDemoContent } from './seed/index.js';
 
 export async function prepareDatabaseAtStart(database: Database, config: Config, log: StartLogger): Promise<void> {

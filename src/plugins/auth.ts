@@ -1,18 +1,16 @@
 // Who is calling, and may they call this route: the one place roles are enforced, from each route's
 // `config: { auth }` (AuthRequirement). Ownership rules depend on the data: the services check them
-// through src/modules/auth/access.ts.
+// through src/modules/auth/access.ts. What the requirement means for the OpenAPI document is
+// error-responses.ts; where a signed-in user's reads go is read-routing.ts.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import fastifyJwt from '@fastify/jwt';
 import type { FastifyRequest } from 'fastify';
 import { ROLES, roleAtLeast, type Role } from '../db/enums.js';
 import { MAX_ID } from '../http/schemas.js';
-import { errorBodySchema, forbidden, unauthorized } from '../errors.js';
+import { forbidden, unauthorized } from '../errors.js';
 import type { Actor } from '../modules/auth/actor.js';
 import { currentActor } from '../modules/auth/current-actor.js';
-import { readRouting } from '../db/read-routing.js';
-import type { Store } from '../db/store.js';
-import { RATE_LIMIT_EXEMPT_URLS } from './security.js';
 
 /**
  * A route's `config: { auth }`:
@@ -41,8 +39,6 @@ declare module 'fastify' {
     actor: Actor | null;
     /** True when the request carried `Bearer $ADMIN_TOKEN` on an /admin route. */
     viaAdminToken: boolean;
-    /** Where this request's services read and write: a replica may serve a signed-in user's reads (src/db/read-routing.ts). */
-    store: Store;
   }
   interface FastifyInstance {
     /** Signs an access token for `actor` at the user's current token_version (0 for a new account). */
@@ -52,7 +48,7 @@ declare module 'fastify' {
   }
 }
 
-function defaultRequirement(url: string): AuthRequirement {
+export function defaultRequirement(url: string): AuthRequirement {
   if (url.startsWith('/api/')) return 'user';
   if (url.startsWith('/admin')) return 'admin';
   return 'public';
@@ -79,38 +75,17 @@ export default fp(
 
     app.decorateRequest('actor', null);
     app.decorateRequest('viaAdminToken', false);
-    const routing = readRouting(app.database, app.log);
-    const anonymousStore = routing.storeFor(null, null);
-    app.decorateRequest('store', null as unknown as Store); // set by the hook below, first thing
     app.decorate('signAccessToken', (actor: Actor, tokenVersion = 0) =>
       app.jwt.sign({ sub: String(actor.id), role: actor.role, username: actor.username, ver: tokenVersion } satisfies AccessTokenClaims),
     );
     app.decorate('isAdmin', (request: FastifyRequest) => request.viaAdminToken || request.actor?.role === 'archiviste');
 
-    // Document the requirement once per route: its security scheme and the 401/403 answers, plus
-    // the answers every route can give: 400 when it validates input, 429 when it is rate limited,
-    // 404 when it names a resource by :id, 500 and 503.
+    // Every route gets its requirement: its own, else the default of its path.
     app.addHook('onRoute', (route) => {
-      const requirement = route.config?.auth ?? defaultRequirement(route.url);
-      route.config = { ...route.config, auth: requirement };
-      if (!route.schema || route.schema.hide) return;
-      // every route can fail (500) and most reach the database (503), always in the error shape
-      const common: Record<string, unknown> = { 500: errorBodySchema, 503: errorBodySchema };
-      if (route.schema.params || route.schema.querystring || route.schema.body) common[400] = errorBodySchema;
-      if (!RATE_LIMIT_EXEMPT_URLS.includes(route.url)) common[429] = errorBodySchema;
-      if (requirement !== 'public') {
-        // /admin also takes the ADMIN_TOKEN: its own scheme, so the document tells them apart
-        route.schema.security = requirement === 'admin' ? [{ adminAuth: [] }] : [{ bearerAuth: [] }];
-        Object.assign(common, { 401: errorBodySchema, 403: errorBodySchema });
-      }
-      // a resource named by its id may not exist (or not be visible to this user)
-      if (route.url.includes('/:id')) common[404] = errorBodySchema;
-      const response = (route.schema.response ?? {}) as Record<string, unknown>;
-      route.schema.response = { ...common, ...response };
+      route.config = { ...route.config, auth: route.config?.auth ?? defaultRequirement(route.url) };
     });
 
     app.addHook('onRequest', async (request) => {
-      request.store = anonymousStore;
       const requirement = request.routeOptions.config.auth ?? 'public';
       const header = request.headers.authorization;
       const bearer = header?.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : undefined;
@@ -134,7 +109,7 @@ export default fp(
           });
           if (signedIn) {
             request.actor = signedIn.actor;
-            request.store = routing.storeFor(signedIn.actor.id, signedIn.lastWriteLsn);
+            request.store = app.storeFor(signedIn.actor.id, signedIn.lastWriteLsn);
           }
           if (!request.actor && requirement !== 'public') throw unauthorized('This session has been revoked, sign in again');
         }
@@ -151,7 +126,7 @@ export default fp(
       }
     });
   },
-  { name: 'auth', dependencies: ['database'] },
+  { name: 'auth', dependencies: ['database', 'read-routing'] },
 );
 
 /** The signed-in user of a route whose `auth` requires one (the hook already answered 401 otherwise). */

@@ -1,6 +1,6 @@
 // The operationId of every route, in one place: the generated client's function names
 // (client/src/generated), so renaming one is a breaking change for the frontend.
-// Keyed by `METHOD path` as the OpenAPI document writes it; test/contract/operation-ids.test.ts
+// Keyed by `METHOD path` as the OpenAPI document writes it; test/contract/openapi.test.ts
 // checks that every operation has one and that they are unique.
 export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'POST /api/auth/register': 'register',

@@ -1,7 +1,7 @@
 // Users for tests: inserted straight through the data layer (fast: one precomputed hash), with
 // a signed access token ready for `authorization` headers.
 import type { Role } from '../../src/db/enums.js';
-import { hashPassword } from '../../src/modules/auth/passwords.js';
+import { hashPassword } from '../../src/domain/accounts/passwords.js';
 import type { TestContext } from './app.js';
 
 export const TEST_PASSWORD = 'correct horse battery';

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import type { Dialect } from '../../src/db/client.js';
 import { openConfiguredDatabase } from '../../src/db/configured.js';
-import { runPgTool } from '../../src/ops/pg-tools.js';
+import { runPgTool } from '../../src/ops/backup-restore/pg-tools.js';
 import type { ImportReport } from '../../src/ops/import/report.js';
 import { importDatabase } from '../../src/ops/import/run.js';
 import { createScratchDatabase, describeEachDialect, testConfig, type ScratchDatabase } from '../helpers/app.js';

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fetchRemoteBackup, listRemoteBackups, uploadBackup, type S3Connection } from '../../src/ops/s3-backup.js';
+import { fetchRemoteBackup, listRemoteBackups, uploadBackup, type S3Connection } from '../../src/ops/backup-restore/s3-backup.js';
 import { S3_BUCKET, useLocalS3 } from '../helpers/s3-server.js';
 
 describe('S3 backups: multipart upload and download', () => {

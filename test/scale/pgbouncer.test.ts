@@ -118,7 +118,7 @@ run('PostgreSQL behind PgBouncer in transaction mode', () => {
     // the next client of the pooler gets the same server connection, and the first one's session
     expect(await query(scratch.url, 'show statement_timeout')).toEqual([{ statement_timeout: '1234ms' }]);
     expect(await query(scratch.directUrl!, 'select pg_try_advisory_lock(4242) as locked')).toEqual([{ locked: false }]);
-    // the app's own session-level statements, all off the request path (src/db/migrate.ts, src/ops/pg-session.ts)
+    // the app's own session-level statements, all off the request path (src/db/migrate.ts, src/ops/connection/pg-session.ts)
     const appSessionStatements = ['select pg_advisory_lock($1)', 'select pg_advisory_unlock($1)', 'set statement_timeout = 0'];
     expect(appSessionStatements.filter((sql) => SESSION_LEVEL.test(sql))).toEqual(appSessionStatements);
     expect(SESSION_LEVEL.test(`set local timezone = 'UTC'`)).toBe(false);

@@ -246,7 +246,7 @@ runOnReplica('read replicas [postgres]', () => {
       expect(answers.map((a) => a.statusCode)).toEqual(Array(20).fill(200));
       const [check] = await fullHealth(app, maitre);
       expect(check.status).toBe('warn');
-      expect(check.output).toMatch(/^down: .*its reads go to the primary$/);
+      expect(check.output).toMatch(/^down: .*its reads go to the primary \(check the replica and the network \(REPLICA_MAX_LAG_SECONDS\)\)$/);
       proxy.setMode('open');
       expect(await waitFor(async () => (await fullHealth(app, maitre))[0].status === 'pass', 10_000)).not.toBeNull();
     } finally {

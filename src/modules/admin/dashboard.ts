@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { badRequest, errorBodySchema, notFound } from '../../errors.js';
-import { backupDatabase } from '../../ops/backup.js';
+import { backupDatabase } from '../../ops/backup-restore/backup.js';
 import { backendActionSchema, connectionsPage, signalBackend } from '../../ops/dashboard/live.js';
 import { learningPage } from '../../ops/dashboard/learning.js';
 import { overviewPage } from '../../ops/dashboard/overview.js';

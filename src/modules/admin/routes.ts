@@ -4,11 +4,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errorBodySchema, forbidden, unauthorized } from '../../errors.js';
 import { authRateLimit } from '../../plugins/security.js';
-import { fullHealthReport } from '../../ops/health.js';
-import { optimizeDatabase } from '../../ops/optimize.js';
-import { databaseStats } from '../../ops/stats.js';
+import { fullHealthReport } from '../../ops/health/health.js';
+import { optimizeDatabase } from '../../ops/upkeep/optimize.js';
+import { databaseStats } from '../../ops/health/stats.js';
 import dashboardRoutes from './dashboard.js';
 import dashboardPage from './page.js';
+import metricsRoutes from './metrics.js';
 import { adminStatsSchema, healthBodySchema, healthQuery, optimizeResultSchema, type HealthBody } from './schemas.js';
 
 const HEALTH_CONTENT_TYPE = 'application/health+json';
@@ -16,6 +17,7 @@ const HEALTH_CONTENT_TYPE = 'application/health+json';
 const adminRoutes: FastifyPluginAsyncZod = async (app) => {
   await app.register(dashboardRoutes);
   await app.register(dashboardPage);
+  await app.register(metricsRoutes);
   app.get(
     '/admin/health',
     {

@@ -2,7 +2,7 @@
 // that builds them in src/ops (the CLI's --json prints the same objects).
 import { z } from 'zod';
 import { booleanQuery } from '../../http/schemas.js';
-import { backupResultSchema } from '../../ops/backup.js';
+import { backupResultSchema } from '../../ops/backup-restore/backup.js';
 import { learningPageSchema } from '../../ops/dashboard/learning.js';
 import { connectionsPageSchema, signalResultSchema } from '../../ops/dashboard/live.js';
 import { overviewPageSchema } from '../../ops/dashboard/overview.js';
@@ -10,9 +10,9 @@ import { enableStatementsResultSchema, queriesPageSchema } from '../../ops/dashb
 import { snapshotCapturedSchema } from '../../ops/dashboard/snapshots.js';
 import { spacePageSchema } from '../../ops/dashboard/space.js';
 import { upkeepPageSchema } from '../../ops/dashboard/upkeep.js';
-import { healthChecksSchema, healthStatusSchema } from '../../ops/health.js';
-import { optimizeReportSchema } from '../../ops/optimize.js';
-import { statsReportSchema } from '../../ops/stats.js';
+import { healthChecksSchema, healthStatusSchema } from '../../ops/health/health.js';
+import { optimizeReportSchema } from '../../ops/upkeep/optimize.js';
+import { statsReportSchema } from '../../ops/health/stats.js';
 
 /** IETF health-check draft (application/health+json); `checks` only in the full report. */
 export const healthBodySchema = z

@@ -11,7 +11,7 @@ import { notFound } from '../../errors.js';
 import type { Page } from '../../http/schemas.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCanSeeUser, canSeeUser } from '../auth/access.js';
-import { isCorrectAnswer } from '../exercises/answers.js';
+import { isCorrectAnswer } from '../../domain/answers/exercise-answers.js';
 import { exerciseForAttempt } from '../exercises/service.js';
 import type { ProgressRow } from '../progress/schemas.js';
 import type { AttemptResult, AttemptRow, ListAttemptsQuery, SubmitAttemptInput } from './schemas.js';

@@ -6,11 +6,11 @@ import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Store, Tx } from '../../db/store.js';
 import { unauthorized } from '../../errors.js';
 import type { Actor } from './actor.js';
-import { hashPassword, isLegacyHash, verifyPassword } from './passwords.js';
+import { hashPassword, isLegacyHash, verifyPassword } from '../../domain/accounts/passwords.js';
 import { legacyHashesRemain } from './legacy-hashes.js';
 import { assertNotThrottled, clearFailedSignIns, recordFailedSignIn } from './throttle.js';
 import type { LoginInput, RegisterInput, TokenPair } from './schemas.js';
-import { createUser } from '../users/create-user.js';
+import { createUser } from '../../domain/accounts/create-user.js';
 import { toPublicUser, type UserRow } from '../users/public-user.js';
 import type { PublicUser } from '../users/schemas.js';
 

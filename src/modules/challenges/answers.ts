@@ -1,6 +1,6 @@
 // The answer check of logic challenges, judged like a teacher would: "Bleu"/"bleu.", "doré"/"dore",
 // "1/4"/"0,25"/"25 %", "2, 4, 8"/"2 4 8", "une serviette"/"serviette", "8 parsecs"/"8".
-import { foldText, parseNumber, sameNumber, type Rational } from '../content/answers.js';
+import { foldText, parseNumber, sameNumber, type Rational } from '../../domain/answers/content-answers.js';
 
 const LEADING_ARTICLE = /^(?:l'|le |la |les |un |une |des |du |the |a |an )/;
 const NUMBER_WITH_UNIT = /^(\S+) [\p{L}' ]+$/u; // "8 parsecs", "12 droides"

@@ -151,8 +151,7 @@ export async function listChallenges(store: Store, actor: Actor, query: ListChal
   };
 }
 
-/** One challenge; each successful read counts one view. */
-/** A pure read: the view is counted off the request path (src/db/view-counts.ts), and shown at once. */
+/** One challenge; each successful read counts one view, off the request path (src/db/view-counts.ts), shown at once. */
 export async function viewChallenge(store: Store, actor: Actor, id: number): Promise<ChallengeView> {
   const challenge = await findChallenge(store, id);
   assertVisible(actor, challenge); // a 404 is not a view

@@ -13,8 +13,8 @@ import type { Page } from '../../http/schemas.js';
 import type { Actor } from '../auth/actor.js';
 import { seesAnswers } from '../auth/access.js';
 import { archivedChange, assertMayDeleteForGood, assertMayEdit, inService, inServiceConditions } from '../content/lifecycle.js';
-import { answerKey, isCorrectAnswer } from './answers.js';
-import { generateExercise, type GeneratedExercise } from './generator/index.js';
+import { answerKey, isCorrectAnswer } from '../../domain/answers/exercise-answers.js';
+import { generateExercise, type GeneratedExercise } from '../../domain/generator/index.js';
 import type {
   CreateExerciseInput,
   ExerciseFilters,
@@ -83,10 +83,6 @@ function listConditions(tables: Tables, shape: ListShape): SQL | undefined {
   return and(...conditions);
 }
 
-/**
- * One page. Learners get, in the same query, whether they attempted each exercise (it decides
- * whether they see its answer).
- */
 /** The exercise's columns and, for a learner, whether they attempted it (placeholder `user_id`); staff see every answer. */
 function columnsWithAttempted({ exercises, attempts }: Tables, audience: 'learner' | 'staff') {
   const attempted =
@@ -96,6 +92,10 @@ function columnsWithAttempted({ exercises, attempts }: Tables, audience: 'learne
   return { ...getTableColumns(exercises), attempted: attempted.mapWith(Boolean).as('attempted') };
 }
 
+/**
+ * One page. Learners get, in the same query, whether they attempted each exercise (it decides
+ * whether they see its answer).
+ */
 export const pageQuery = preparedVariants('exercise_page', (db, tables, key: string) => {
   const { exercises } = tables;
   const shape = shapeOf(key);

@@ -1,20 +1,9 @@
 import { z } from 'zod';
 import { DIFFICULTIES, EXERCISE_TYPES, ROLES } from '../../db/enums.js';
 import { booleanQuery, enumInput, pageOf, paginationQuery, timestamp, webUrl } from '../../http/schemas.js';
-import { MIN_PASSWORD_LENGTH } from '../auth/passwords.js';
+import { emailInput, passwordInput, usernameInput } from '../../domain/accounts/input.js';
 
-export const usernameInput = z
-  .string()
-  .trim()
-  .min(3)
-  .max(50)
-  .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only');
-export const emailInput = z
-  .email()
-  .max(254)
-  .transform((e) => e.toLowerCase());
-// argon2 hashes any length, but a cap keeps a megabyte "password" from costing CPU
-export const passwordInput = z.string().min(MIN_PASSWORD_LENGTH).max(128);
+export { emailInput, passwordInput, usernameInput } from '../../domain/accounts/input.js';
 
 /** A user as the API shows it: never the password hash. */
 export const userSchema = z

@@ -10,7 +10,7 @@ import type { Page } from '../../http/schemas.js';
 import { percentage } from '../../percentage.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCanSeeUser } from '../auth/access.js';
-import { hashPassword, verifyPassword } from '../auth/passwords.js';
+import { hashPassword, verifyPassword } from '../../domain/accounts/passwords.js';
 import { revokeAllSessions } from '../auth/service.js';
 import { toPublicUser, type UserRow } from './public-user.js';
 import type { ListUsersQuery, PublicUser, UpdateMeInput, UpdateUserInput, UserStats } from './schemas.js';

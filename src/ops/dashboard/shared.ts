@@ -2,7 +2,7 @@
 // several pages ask (is pg_stat_statements there, the activity counters).
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Database, PostgresDatabase } from '../../db/client.js';
+import type { Database } from '../../db/client.js';
 
 /** green: fine; amber: look at it soon; red: act now; n/a: the check does not apply here. */
 export const lightSchema = z.enum(['green', 'amber', 'red', 'n/a']).describe('green: fine; amber: look at it soon; red: act now; n/a: does not apply here');
@@ -10,23 +10,7 @@ export type Light = z.infer<typeof lightSchema>;
 
 export const dialectSchema = z.enum(['sqlite', 'postgres']);
 
-export interface StatementsState {
-  preloaded: boolean;
-  installed: boolean;
-  message?: string;
-}
-
-/** Whether pg_stat_statements is loaded by the server and created in this database, and what to do otherwise. */
-export async function statementsState(database: PostgresDatabase): Promise<StatementsState> {
-  const [row] = await database.query<{ preloaded: boolean; installed: boolean }>(sql`
-    select current_setting('shared_preload_libraries') like '%pg_stat_statements%' as preloaded,
-           exists (select 1 from pg_extension where extname = 'pg_stat_statements') as installed`);
-  if (row.preloaded && row.installed) return row;
-  const message = row.preloaded
-    ? 'pg_stat_statements is preloaded but not created in this database: run `CREATE EXTENSION pg_stat_statements;` (or the "enable" button, POST /admin/dashboard/queries/enable).'
-    : "pg_stat_statements is not preloaded: set `shared_preload_libraries = 'pg_stat_statements'` (ALTER SYSTEM), restart PostgreSQL, then `CREATE EXTENSION pg_stat_statements;`.";
-  return { ...row, message };
-}
+export { statementsState, type StatementsState } from '../measure/server.js';
 
 /** Rows of attempts and users, and learners active in the last 24 hours: the product at a glance. */
 export async function activityCounters(database: Database) {

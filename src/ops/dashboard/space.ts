@@ -2,7 +2,7 @@
 // from snapshots.
 import { z } from 'zod';
 import type { Database } from '../../db/client.js';
-import { databaseStats } from '../stats.js';
+import { databaseStats } from '../health/stats.js';
 import { dialectSchema } from './shared.js';
 import { listSnapshots } from './snapshots.js';
 

@@ -4,8 +4,8 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../../db/client.js';
-import { listBackups } from '../backup.js';
-import { lastMaintenanceRun } from '../maintenance-runs.js';
+import { listBackups } from '../backup-restore/backup.js';
+import { lastMaintenanceRun } from '../upkeep/maintenance-runs.js';
 import { dialectSchema } from './shared.js';
 
 const date = z.date().nullable();

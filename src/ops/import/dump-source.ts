@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { postgresConnectionConfig } from '../../db/client.js';
 import { postgresUrlFor } from '../../db/url.js';
-import { libpqEnvironment, runPgTool } from '../pg-tools.js';
+import { libpqEnvironment, runPgTool } from '../backup-restore/pg-tools.js';
 import { IMPORT_APPLICATION_NAME, quoteIdent } from './pg-target.js';
 
 export type DumpFormat = 'plain' | 'gzip' | 'custom';

@@ -2,7 +2,7 @@
 // same ones. The seed skips titles that already exist, hence the numbered, unique titles.
 import type { Tables } from '../../db/client.js';
 import { DIFFICULTIES, EXERCISE_TYPES } from '../../db/enums.js';
-import { generateExercise } from '../../modules/exercises/generator/index.js';
+import { generateExercise } from '../../domain/generator/index.js';
 
 type NewExercise = Tables['exercises']['$inferInsert'];
 

@@ -3,7 +3,7 @@
 // username) exists yet, so running the seed again never duplicates anything.
 import { inArray } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
-import { hashPassword } from '../../modules/auth/passwords.js';
+import { hashPassword } from '../../domain/accounts/passwords.js';
 import { demoChallenges } from './challenges.js';
 import { demoExercises } from './exercises.js';
 

@@ -1,8 +1,8 @@
 // /admin/stats, /admin/optimize and /admin/health?full=true: admin auth (archiviste JWT or
 // ADMIN_TOKEN), the full health report and what it catches, optimize's idempotence, the stats.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RECOMMENDED_INDEXES } from '../../../src/ops/catalog.js';
-import { recordMaintenanceRun } from '../../../src/ops/maintenance-runs.js';
+import { RECOMMENDED_INDEXES } from '../../../src/ops/measure/catalog.js';
+import { recordMaintenanceRun } from '../../../src/ops/upkeep/maintenance-runs.js';
 import { buildTestApp, describeEachDialect, type TestContext } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/users.js';
 import { execSql, ORPHAN_USER_ID, plantOrphan } from '../../ops/fixtures.js';
@@ -127,7 +127,7 @@ describeEachDialect('admin routes', (dialect) => {
     expect(res.json().checks['maintenance:last_run'][0]).toMatchObject({
       status: 'warn',
       observedValue: started.toISOString(),
-      output: 'FAILED 0 h ago, optimize ok 40 ms, backup FAILED 12 ms; backup: pg_dump: connection refused',
+      output: 'FAILED 0 h ago, optimize ok 40 ms, backup FAILED 12 ms; backup: pg_dump: connection refused (read the failed step in `mathakine db health --full` and run `mathakine db maintenance` again)',
     });
     await execSql(ctx.url, ['delete from maintenance_runs']);
   });

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIFFICULTIES, EXERCISE_TYPES } from '../../../src/db/enums.js';
-import { ADDITION_RANGES } from '../../../src/modules/exercises/generator/addition.js';
-import { DIVISION_RANGES } from '../../../src/modules/exercises/generator/division.js';
-import { generatedExerciseSchema, generateExercise } from '../../../src/modules/exercises/generator/index.js';
-import { MULTIPLICATION_RANGES } from '../../../src/modules/exercises/generator/multiplication.js';
-import { SUBTRACTION_RANGES } from '../../../src/modules/exercises/generator/subtraction.js';
+import { ADDITION_RANGES } from '../../../src/domain/generator/addition.js';
+import { DIVISION_RANGES } from '../../../src/domain/generator/division.js';
+import { generatedExerciseSchema, generateExercise } from '../../../src/domain/generator/index.js';
+import { MULTIPLICATION_RANGES } from '../../../src/domain/generator/multiplication.js';
+import { SUBTRACTION_RANGES } from '../../../src/domain/generator/subtraction.js';
 import { buildTestApp, describeEachDialect, type TestContext } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/users.js';
 import { answer } from './fixtures.js';
