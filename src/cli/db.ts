@@ -217,13 +217,14 @@ export function registerDbCommands(db: Command): void {
       }),
     );
 
-  databaseCommand<CommonOptions & { yes?: boolean; dir?: string }>(
+  databaseCommand<CommonOptions & { yes?: boolean; dir?: string; trustDump?: boolean }>(
     db
       .command('restore')
       .description('replace the database with a backup or a plain .sql dump (refuses a non-empty database without --yes)')
       .argument('<source>', 'a file written by db backup, a plain .sql dump, an s3://bucket/key written by db backup, or latest (newest in BACKUP_URL, else BACKUP_DIR)')
       .option('--dir <dir>', 'where latest looks without BACKUP_URL (default: BACKUP_DIR)')
-      .option('--yes', 'replace the current content even if the database is not empty'),
+      .option('--yes', 'replace the current content even if the database is not empty')
+      .option('--trust-dump', 'run a plain PostgreSQL dump even as a superuser (its SQL could reach beyond the database): only for a dump you know'),
     async (database, config, options, [source]) => {
       const progress = terminalProgress();
       const resolved = await resolveBackupSource(source, {
@@ -234,7 +235,7 @@ export function registerDbCommands(db: Command): void {
         progress,
       });
       try {
-        const result = await restoreDatabase(database, resolved.file, { force: options.yes, progress });
+        const result = await restoreDatabase(database, resolved.file, { force: options.yes, trustDump: options.trustDump, progress });
         output(options, { ...result, file: resolved.origin }, (r) => formatRestore(r, describeTarget(database.target)));
       } finally {
         resolved.cleanup();
