@@ -10,7 +10,7 @@ import { useCliScratch } from './cli-scratch.js';
 import { runCli } from './run-cli.js';
 
 describeEachDialect('mathakine db backup / restore', (dialect) => {
-  const ctx = useCliScratch(dialect, { name: 'backup', sampleRows: true, env: { BACKUP_DIR: './backups' } });
+  const ctx = useCliScratch(dialect, { name: 'backup', sampleRows: true, env: { BACKUP_DIR: './backups', BACKUP_SIGNING_KEY: 'test-backup-signing-key-0123456789abcdef' } });
   const backupDir = () => path.join(ctx.cwd, 'backups');
 
   it('restores exactly the state of the backup, and only with --yes over data', async () => {
@@ -81,7 +81,7 @@ describeEachDialect('mathakine db backup / restore', (dialect) => {
     fs.writeFileSync(other, dialect === 'sqlite' ? 'PGDMP\u0001\u000e\u0000' : 'SQLite format 3\u0000');
 
     for (const file of [junk, other, path.join(ctx.cwd, 'missing.db')]) {
-      const res = await runCli(['db', 'restore', file, '--yes', '--json'], { env: ctx.env, cwd: ctx.cwd });
+      const res = await runCli(['db', 'restore', file, '--yes', '--allow-unsigned', '--json'], { env: ctx.env, cwd: ctx.cwd });
       expect(res.code, file).toBe(1);
       expect(res.json()).toMatchObject({ ok: false, error: expect.any(String) });
     }

@@ -117,7 +117,7 @@ describeEachDialect('a hostile .sql dump never runs a command nor reaches outsid
       const before = await snapshot(ctx.scratch.url);
       // what follows the command would reach another database if it ran there
       const { file, line } = await plant(`${what.replace(/\W+/g, '-')}.sql`, [command(), `create table ${pwnedTable} (x int);`, `update users set role = 'archiviste';`]);
-      const res = await runCli(['db', 'restore', file, '--yes', '--json'], { env: ctx.env, cwd: ctx.cwd });
+      const res = await runCli(['db', 'restore', file, '--yes', '--allow-unsigned', '--json'], { env: ctx.env, cwd: ctx.cwd });
       expect(res.code, res.stderr).toBe(1);
       const error: string = res.json().error;
       expect(error).toMatch(new RegExp(`line ${line}\\b`));
@@ -150,7 +150,7 @@ describeEachDialect('a hostile .sql dump never runs a command nor reaches outsid
       ['create-role', `create role ${pwnedTable} superuser;`],
     ]) {
       const { file, line } = await plant(`${name}.sql`, [statement]);
-      const res = await runCli(['db', 'restore', file, '--yes', '--json'], { env: ctx.env, cwd: ctx.cwd });
+      const res = await runCli(['db', 'restore', file, '--yes', '--allow-unsigned', '--json'], { env: ctx.env, cwd: ctx.cwd });
       expect(res.code, name).toBe(1);
       expect(res.json().error, name).toMatch(new RegExp(`line ${line}: .*nothing was changed in the database`));
     }
@@ -160,13 +160,13 @@ describeEachDialect('a hostile .sql dump never runs a command nor reaches outsid
 
     // as a superuser the same dump could run a program on the server: refused before anything runs
     const { file } = await plant('as-superuser.sql', [`copy (select 1) to program '${touch()}';`]);
-    const refused = await runCli(['db', 'restore', file, '--yes', '--json'], { env: { ...ctx.env, DATABASE_URL: superUrl }, cwd: ctx.cwd });
+    const refused = await runCli(['db', 'restore', file, '--yes', '--allow-unsigned', '--json'], { env: { ...ctx.env, DATABASE_URL: superUrl }, cwd: ctx.cwd });
     expect(refused.code).toBe(1);
     expect(refused.json().error).toMatch(/refusing to run a plain SQL dump as this role: postgres is a superuser.*--trust-dump/);
     expect(fs.existsSync(marker())).toBe(false);
     // vouched for, a superuser still runs no meta-command
     const { file: meta, line } = await plant('as-superuser-meta.sql', [` \\! ${touch()}`]);
-    const trusted = await runCli(['db', 'restore', meta, '--yes', '--trust-dump', '--json'], { env: { ...ctx.env, DATABASE_URL: superUrl }, cwd: ctx.cwd });
+    const trusted = await runCli(['db', 'restore', meta, '--yes', '--allow-unsigned', '--trust-dump', '--json'], { env: { ...ctx.env, DATABASE_URL: superUrl }, cwd: ctx.cwd });
     expect(trusted.code).toBe(1);
     expect(trusted.json().error).toMatch(new RegExp(`line ${line}: backslash commands are restricted`));
     expect(fs.existsSync(marker())).toBe(false);
@@ -184,7 +184,7 @@ describeEachDialect('a hostile .sql dump never runs a command nor reaches outsid
     const file = path.join(ctx.cwd, 'pg17.sql');
     fs.writeFileSync(file, lines.join('\n'));
     await execSql(ctx.scratch.url, [`delete from attempts`]);
-    const res = await runCli(['db', 'restore', file, '--yes', '--json'], { env: ctx.env, cwd: ctx.cwd });
+    const res = await runCli(['db', 'restore', file, '--yes', '--allow-unsigned', '--json'], { env: ctx.env, cwd: ctx.cwd });
     expect(res.code, res.stderr).toBe(0);
     expect(await snapshot(ctx.scratch.url)).toEqual(before);
   }, 60_000);
@@ -200,13 +200,13 @@ describeEachDialect('a hostile .sql dump never runs a command nor reaches outsid
     const vacuum = await plant('vacuum.sql', ['COMMIT;', `VACUUM INTO '${copy}';`, 'BEGIN;']);
 
     // without --yes: refused before a line of the dump runs
-    const unconfirmed = await runCli(['db', 'restore', attach.file, '--json'], { env: ctx.env, cwd: ctx.cwd });
+    const unconfirmed = await runCli(['db', 'restore', attach.file, '--allow-unsigned', '--json'], { env: ctx.env, cwd: ctx.cwd });
     expect(unconfirmed.code).toBe(1);
     expect(unconfirmed.json().error).toMatch(/not empty.*--yes/);
     expect(await snapshot(ctx.scratch.url)).toEqual(before);
 
     for (const { file } of [attach, vacuum]) {
-      const res = await runCli(['db', 'restore', file, '--yes', '--json'], { env: ctx.env, cwd: ctx.cwd });
+      const res = await runCli(['db', 'restore', file, '--yes', '--allow-unsigned', '--json'], { env: ctx.env, cwd: ctx.cwd });
       expect(res.code, file).toBe(1);
       expect(res.json().error).toMatch(/tries to ATTACH another database file.*the database was not touched/);
       expect(await snapshot(ctx.scratch.url)).toEqual(before);
