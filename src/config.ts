@@ -96,6 +96,9 @@ const envSchema = z
       .string()
       .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, 'must be s3://bucket or s3://bucket/prefix')
       .optional(),
+    // HMAC key signing every backup (kept out of the bucket): `db restore` refuses an unsigned or
+    // wrongly signed backup without --allow-unsigned; unset, backups are written unsigned
+    BACKUP_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters (render.yaml generates one)').optional(),
     // the store's endpoint (R2, B2, MinIO…); unset means AWS itself. S3_ENDPOINT is the older spelling
     AWS_ENDPOINT_URL: z.url({ protocol: /^https?$/ }).optional(),
     S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),

@@ -73,6 +73,7 @@ export function registerDbCommands(db: Command): void {
       }
       const report = await safeMigrate(database, {
         backupDir: options.backupDir ?? config.BACKUP_DIR,
+        signingKey: config.BACKUP_SIGNING_KEY,
         migrationsFolder: options.migrationsFolder,
         check: options.check,
         progress: terminalProgress(),
@@ -196,6 +197,7 @@ export function registerDbCommands(db: Command): void {
         dir: options.dir ?? config.BACKUP_DIR,
         keep: options.keep,
         maxAgeDays: options.maxAge,
+        signingKey: config.BACKUP_SIGNING_KEY,
         remote: url ? { connection: s3ConnectionFromConfig(config), url } : undefined,
         progress: terminalProgress(),
       });
@@ -217,13 +219,15 @@ export function registerDbCommands(db: Command): void {
       }),
     );
 
-  databaseCommand<CommonOptions & { yes?: boolean; dir?: string }>(
+  databaseCommand<CommonOptions & { yes?: boolean; dir?: string; trustDump?: boolean; allowUnsigned?: boolean }>(
     db
       .command('restore')
       .description('replace the database with a backup or a plain .sql dump (refuses a non-empty database without --yes)')
       .argument('<source>', 'a file written by db backup, a plain .sql dump, an s3://bucket/key written by db backup, or latest (newest in BACKUP_URL, else BACKUP_DIR)')
       .option('--dir <dir>', 'where latest looks without BACKUP_URL (default: BACKUP_DIR)')
-      .option('--yes', 'replace the current content even if the database is not empty'),
+      .option('--yes', 'replace the current content even if the database is not empty')
+      .option('--allow-unsigned', 'accept a backup without a valid BACKUP_SIGNING_KEY signature (a plain .sql dump never has one): only for a file you know')
+      .option('--trust-dump', 'run a plain PostgreSQL dump even as a superuser (its SQL could reach beyond the database): only for a dump you know'),
     async (database, config, options, [source]) => {
       const progress = terminalProgress();
       const resolved = await resolveBackupSource(source, {
@@ -232,9 +236,10 @@ export function registerDbCommands(db: Command): void {
         backupUrl: config.BACKUP_URL,
         connection: s3ConnectionFromConfig(config),
         progress,
+        trust: { key: config.BACKUP_SIGNING_KEY, allowUnsigned: options.allowUnsigned },
       });
       try {
-        const result = await restoreDatabase(database, resolved.file, { force: options.yes, progress });
+        const result = await restoreDatabase(database, resolved.file, { force: options.yes, trustDump: options.trustDump, progress });
         output(options, { ...result, file: resolved.origin }, (r) => formatRestore(r, describeTarget(database.target)));
       } finally {
         resolved.cleanup();
@@ -312,6 +317,7 @@ export function registerDbCommands(db: Command): void {
         logsDir: options.logsDir,
         backupDir: options.dir ?? config.BACKUP_DIR,
         keep: options.keep,
+        signingKey: config.BACKUP_SIGNING_KEY,
         remote: config.BACKUP_URL ? { connection: s3ConnectionFromConfig(config), url: config.BACKUP_URL } : undefined,
         progress: terminalProgress(),
       });

@@ -11,6 +11,7 @@ import { output } from './context.js';
 interface ImportCommandOptions {
   to: string;
   scratch?: string;
+  trustDump?: boolean;
   truncate?: boolean;
   skipBadRows?: boolean;
   dryRun?: boolean;
@@ -96,6 +97,7 @@ export function registerImportCommand(db: Command): void {
     .argument('<source>', 'a SQLite file, a PostgreSQL URL, or a dump of the original (.sql, .sql.gz, pg_dump -Fc)')
     .requiredOption('--to <target>', 'target PostgreSQL URL (created when missing; hosted: add ?sslmode=require) or SQLite path')
     .option('--scratch <url>', 'PostgreSQL server where a dump is loaded first (default: the target, when it is PostgreSQL)')
+    .option('--trust-dump', 'load a dump even when the scratch role is a superuser (its SQL could reach beyond the database): only for a dump you know')
     .option('--truncate', 'replace the rows of a target that is not empty (refused otherwise)')
     .option('--skip-bad-rows', 'import the other rows when some cannot be converted (they are still reported)')
     .option('--dry-run', 'read and convert everything and report, writing nothing')
@@ -127,6 +129,7 @@ Examples:
         source: sourceSpec,
         target: options.to,
         scratchServer: options.scratch,
+        trustDump: options.trustDump,
         truncate: options.truncate,
         skipBadRows: options.skipBadRows,
         dryRun: options.dryRun,

@@ -5,7 +5,7 @@
 // one clear line, never a stack trace.
 import fs from 'node:fs';
 import path from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDialect } from '../helpers/app.js';
 import { S3_BUCKET, useLocalS3 } from '../helpers/s3-server.js';
@@ -15,7 +15,7 @@ import { runCli, type CliResult } from './run-cli.js';
 
 describeEachDialect('mathakine db backup / restore to an S3-compatible store', (dialect) => {
   const s3 = useLocalS3();
-  const ctx = useCliScratch(dialect, { name: 's3', sampleRows: true, env: { BACKUP_DIR: './backups' } });
+  const ctx = useCliScratch(dialect, { name: 's3', sampleRows: true, env: { BACKUP_DIR: './backups', BACKUP_SIGNING_KEY: 'test-backup-signing-key-0123456789abcdef' } });
   const prefix = `nightly/${dialect}`;
   beforeAll(() => {
     Object.assign(ctx.env, s3.env, { BACKUP_URL: `s3://${S3_BUCKET}/${prefix}` });
@@ -116,6 +116,54 @@ describeEachDialect('mathakine db backup / restore to an S3-compatible store', (
     expectOneLineError(await cli('db', 'restore', url, '--yes'), /no sha256 metadata/);
     expectOneLineError(await cli('db', 'restore', `s3://${S3_BUCKET}/${prefix}/missing.${ext}`, '--yes'), /no such object/);
     expect(await snapshot(ctx.scratch.url)).toEqual(before);
+  }, 180_000);
+
+  it('refuses a planted object: right SHA-256 but no signature, a wrong one, or a genuine one replayed under a newer name', async () => {
+    const res = await cli('db', 'backup', '--json');
+    expect(res.code, res.stderr).toBe(0);
+    const { url, sha256 } = res.json().remote;
+    expect(res.json().remote.verification).toMatch(/, signed$/);
+    const genuine = await s3.client.send(new GetObjectCommand({ Bucket: S3_BUCKET, Key: url.replace(`s3://${S3_BUCKET}/`, '') }));
+    expect(genuine.Metadata?.signature).toMatch(/^[0-9a-f]{64}$/);
+    const whole = fs.readFileSync(res.json().file);
+    await execSql(ctx.scratch.url, [`update users set full_name = 'changed after the backup' where id = 1`]);
+    const before = await snapshot(ctx.scratch.url);
+
+    // newer than any backup: what `latest` picks
+    const iso = new Date(Date.now() + 3_600_000).toISOString();
+    const planted = `${prefix}/mathakine-${dialect}-${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}-${iso.slice(20, 23)}.${ext}`;
+    const plantedUrl = `s3://${S3_BUCKET}/${planted}`;
+    const plant = (metadata: Record<string, string>) => s3.client.send(new PutObjectCommand({ Bucket: S3_BUCKET, Key: planted, Body: whole, Metadata: metadata }));
+    for (const [metadata, cause] of [
+      [{ sha256 }, /not signed/],
+      [{ sha256, signature: 'ab'.repeat(32) }, /signature does not match/],
+      [{ sha256, signature: genuine.Metadata!.signature! }, /signature does not match/], // signed for another name
+    ] as const) {
+      await plant(metadata);
+      for (const source of ['latest', plantedUrl]) expectOneLineError(await cli('db', 'restore', source, '--yes'), cause);
+    }
+    expect(await snapshot(ctx.scratch.url)).toEqual(before);
+    // without the key nothing can be verified: refused too
+    const { BACKUP_SIGNING_KEY: _key, ...keyless } = ctx.env;
+    expectOneLineError(await runIn(keyless, 'db', 'restore', url, '--yes'), /BACKUP_SIGNING_KEY is not set/);
+    expect(await snapshot(ctx.scratch.url)).toEqual(before);
+
+    // the operator may vouch for it
+    const allowed = await cli('db', 'restore', 'latest', '--yes', '--allow-unsigned', '--json');
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect(allowed.json().file).toBe(plantedUrl);
+    await s3.client.send(new DeleteObjectCommand({ Bucket: S3_BUCKET, Key: planted }));
+
+    // locally: the signature beside the file, 0600 like the backup
+    const file: string = res.json().file;
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(`${file}.sig`).mode & 0o777).toBe(0o600);
+    const local = await cli('db', 'restore', file, '--yes', '--json');
+    expect(local.code, local.stderr).toBe(0);
+    fs.rmSync(`${file}.sig`);
+    expectOneLineError(await cli('db', 'restore', file, '--yes'), /not signed/);
+    fs.writeFileSync(`${file}.sig`, `hmac-sha256:${'cd'.repeat(32)}\n`);
+    expectOneLineError(await cli('db', 'restore', file, '--yes'), /signature does not match/);
   }, 180_000);
 
   it('names wrong credentials, a missing bucket or an unreachable store in one line; maintenance fails on them', async () => {

@@ -10,7 +10,7 @@ import { useCliScratch } from './cli-scratch.js';
 import { runCli } from './run-cli.js';
 
 describeEachDialect('mathakine db backup / restore', (dialect) => {
-  const ctx = useCliScratch(dialect, { name: 'backup', sampleRows: true, env: { BACKUP_DIR: './backups' } });
+  const ctx = useCliScratch(dialect, { name: 'backup', sampleRows: true, env: { BACKUP_DIR: './backups', BACKUP_SIGNING_KEY: 'test-backup-signing-key-0123456789abcdef' } });
   const backupDir = () => path.join(ctx.cwd, 'backups');
 
   it('restores exactly the state of the backup, and only with --yes over data', async () => {
@@ -50,7 +50,7 @@ describeEachDialect('mathakine db backup / restore', (dialect) => {
     expect(latest.code, latest.stderr).toBe(0);
     expect(latest.json().file).toBe(written.file);
     expect(await snapshot(ctx.scratch.url)).toEqual(before);
-  });
+  }, 120_000);
 
   it('keeps the n newest backups with --keep, and drops the old ones with --max-age', async () => {
     const first = (await runCli(['db', 'backup', '--json', '--dir', 'kept'], { env: ctx.env, cwd: ctx.cwd })).json();
@@ -58,20 +58,21 @@ describeEachDialect('mathakine db backup / restore', (dialect) => {
     const third = await runCli(['db', 'backup', '--json', '--dir', 'kept', '--keep', '2'], { env: ctx.env, cwd: ctx.cwd });
     expect(third.code, third.stderr).toBe(0);
     expect(third.json().pruned).toEqual([first.file]);
+    // each backup with its signature beside it; pruning takes both
     const left = fs.readdirSync(path.join(ctx.cwd, 'kept')).sort();
-    expect(left).toEqual([path.basename(second.file), path.basename(third.json().file)].sort());
+    expect(left).toEqual([second.file, third.json().file].flatMap((f) => [path.basename(f), `${path.basename(f)}.sig`]).sort());
 
     const ext = dialect === 'sqlite' ? 'db' : 'dump';
     const ancient = path.join(ctx.cwd, 'kept', `mathakine-${dialect}-20200101-000000-000.${ext}`);
     fs.writeFileSync(ancient, 'an old backup');
     const aged = await runCli(['db', 'backup', '--json', '--dir', 'kept', '--max-age', '30'], { env: ctx.env, cwd: ctx.cwd });
     expect(aged.json().pruned).toEqual([ancient]);
-    expect(fs.readdirSync(path.join(ctx.cwd, 'kept'))).toHaveLength(3);
+    expect(fs.readdirSync(path.join(ctx.cwd, 'kept')).filter((f) => !f.endsWith('.sig'))).toHaveLength(3);
 
     const badKeep = await runCli(['db', 'backup', '--keep', '0'], { env: ctx.env, cwd: ctx.cwd });
     expect(badKeep.code).not.toBe(0);
     expect(badKeep.stderr).toMatch(/--keep/);
-  });
+  }, 120_000);
 
   it('refuses files that are not a backup of this database kind, without touching the database', async () => {
     const before = await snapshot(ctx.scratch.url);
@@ -81,12 +82,12 @@ describeEachDialect('mathakine db backup / restore', (dialect) => {
     fs.writeFileSync(other, dialect === 'sqlite' ? 'PGDMP\u0001\u000e\u0000' : 'SQLite format 3\u0000');
 
     for (const file of [junk, other, path.join(ctx.cwd, 'missing.db')]) {
-      const res = await runCli(['db', 'restore', file, '--yes', '--json'], { env: ctx.env, cwd: ctx.cwd });
+      const res = await runCli(['db', 'restore', file, '--yes', '--allow-unsigned', '--json'], { env: ctx.env, cwd: ctx.cwd });
       expect(res.code, file).toBe(1);
       expect(res.json()).toMatchObject({ ok: false, error: expect.any(String) });
     }
     expect(await snapshot(ctx.scratch.url)).toEqual(before);
-  });
+  }, 120_000);
 
   it.skipIf(dialect !== 'postgres')('says clearly when pg_dump is not installed', async () => {
     const res = await runCli(['db', 'backup', '--json'], { env: { ...ctx.env, PATH: '/nonexistent' }, cwd: ctx.cwd });

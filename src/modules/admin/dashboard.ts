@@ -32,6 +32,14 @@ const confirmBody = z
   .meta({ example: { confirm: true } });
 const tags = ['admin'];
 
+// The buttons that write (a backup file, a snapshot row) have a budget of their own, shared by every
+// caller (a stolen token from many addresses fills the disk no faster), and dashboard backups keep
+// only their newest few: the daily `db maintenance` backup is the one that is kept for long.
+const DASHBOARD_BACKUPS_PER_HOUR = 6;
+const DASHBOARD_SNAPSHOTS_PER_HOUR = 30;
+export const DASHBOARD_BACKUPS_KEPT = 5;
+const actionLimit = (name: string, perHour: number) => ({ rateLimit: { max: perHour, timeWindow: '1 hour', keyGenerator: () => `dashboard-${name}` } });
+
 const dashboardRoutes: FastifyPluginAsyncZod = async (app) => {
   const database = app.database;
   const noStore = { onSend: async (_request: unknown, reply: { header(k: string, v: string): unknown }) => void reply.header('cache-control', 'no-store') };
@@ -66,12 +74,17 @@ const dashboardRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/admin/dashboard/maintenance', { ...noStore, schema: { tags, summary: 'Dashboard: vacuum / analyze, dead rows, integrity, last backup and maintenance', response: { 200: dashboardMaintenanceSchema } } }, async () =>
     upkeepPage(database, app.config.BACKUP_DIR),
   );
-  app.post('/admin/dashboard/backup', { schema: { tags, summary: 'Back up the database into BACKUP_DIR (verified), like `mathakine db backup`', response: { 200: backupSchema } } }, async (request) => {
-    const result = await backupDatabase(database, { dir: app.config.BACKUP_DIR });
+  app.post('/admin/dashboard/backup', { config: actionLimit('backup', DASHBOARD_BACKUPS_PER_HOUR), schema: { tags, summary: 'Back up the database into BACKUP_DIR (verified), like `mathakine db backup`', response: { 200: backupSchema } } }, async (request) => {
+    const result = await backupDatabase(database, {
+      dir: app.config.BACKUP_DIR,
+      label: `${database.dialect}-dashboard`,
+      keep: DASHBOARD_BACKUPS_KEPT,
+      signingKey: app.config.BACKUP_SIGNING_KEY,
+    });
     request.log.warn({ audit: 'backup', actor: request.actor?.username ?? 'ADMIN_TOKEN', file: result.file }, 'admin action');
     return result;
   });
-  app.post('/admin/dashboard/snapshot', { schema: { tags, summary: 'Capture a history snapshot now (sizes, query statistics, activity)', response: { 200: snapshotSchema } } }, async () => {
+  app.post('/admin/dashboard/snapshot', { config: actionLimit('snapshot', DASHBOARD_SNAPSHOTS_PER_HOUR), schema: { tags, summary: 'Capture a history snapshot now (sizes, query statistics, activity)', response: { 200: snapshotSchema } } }, async () => {
     const snapshot = await captureSnapshot(database, 'manual');
     return { id: snapshot.id, created_at: snapshot.created_at, source: snapshot.source };
   });

@@ -8,6 +8,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { z } from 'zod';
 import type { Database, Dialect } from '../../db/client.js';
 import { SQLITE_USER_TABLES_SQL } from '../../db/identifiers.js';
+import { signBackupFile, SIGNATURE_SUFFIX } from './backup-signature.js';
 import { listLiveTables } from '../measure/live-indexes.js';
 import { formatBytes } from '../format.js';
 import { runPgTool } from './pg-tools.js';
@@ -31,6 +32,8 @@ export interface BackupOptions {
   keep?: number;
   /** delete backups with the same label older than this many days */
   maxAgeDays?: number;
+  /** BACKUP_SIGNING_KEY: the backup gets `<file>.sig` (backup-signature.ts); without it, it is written unsigned */
+  signingKey?: string;
   progress?: Progress;
 }
 
@@ -111,6 +114,7 @@ export function backupsToPrune<T extends { label: string; created_at: Date }>(ba
 export function pruneBackups(dir: string, options: PruneOptions): string[] {
   return backupsToPrune(listBackups(dir), options).map((backup) => {
     fs.rmSync(backup.file, { force: true });
+    fs.rmSync(`${backup.file}${SIGNATURE_SUFFIX}`, { force: true });
     return backup.file;
   });
 }
@@ -120,7 +124,7 @@ export async function backupDatabase(database: Database, options: BackupOptions)
   const progress = options.progress ?? silentProgress;
   const label = options.label ?? database.dialect;
   if (!/^[a-z0-9-]+$/.test(label)) throw new Error(`invalid backup label: ${label}`);
-  fs.mkdirSync(options.dir, { recursive: true });
+  fs.mkdirSync(options.dir, { recursive: true, mode: 0o700 });
   const file = path.resolve(options.dir, backupFileName(label, database.dialect, new Date()));
   // Written under a temporary name and renamed once verified: a half-written file is never
   // mistaken for a backup, by retention or by restore.
@@ -150,9 +154,14 @@ export async function backupDatabase(database: Database, options: BackupOptions)
       });
       verification = await verifyPgDump(partial);
     }
+    // a backup holds every password hash: readable by its owner only, whatever the umask
+    fs.chmodSync(partial, 0o600);
     fs.renameSync(partial, file);
+    if (options.signingKey) await signBackupFile(file, options.signingKey);
+    verification += options.signingKey ? `, signed (${path.basename(file)}${SIGNATURE_SUFFIX})` : ', NOT signed (BACKUP_SIGNING_KEY is not set)';
   } catch (error) {
     fs.rmSync(partial, { force: true });
+    fs.rmSync(file, { force: true });
     progress.finish('backup failed', false);
     throw error;
   }

@@ -13,6 +13,8 @@ import { quoteIdentifier, SQLITE_USER_TABLES_SQL } from '../../db/identifiers.js
 import { verifyPgDump } from './backup.js';
 import { listLiveTables } from '../measure/live-indexes.js';
 import { PgToolMissingError, runPgTool } from './pg-tools.js';
+import { ensureConfinedRole, runDumpWithPsql } from './psql-dump.js';
+import { openUntrustedSqlite } from './sqlite-untrusted.js';
 import { elapsedMs, errorMessage, silentProgress, type Progress } from '../progress.js';
 
 export const restoreResultSchema = z.object({
@@ -33,6 +35,8 @@ export class RestoreRefusedError extends Error {
 export interface RestoreOptions {
   /** replace a database that has rows (the CLI's --yes) */
   force?: boolean;
+  /** run a plain PostgreSQL dump even as a role that reaches beyond the database (the CLI's --trust-dump) */
+  trustDump?: boolean;
   progress?: Progress;
 }
 
@@ -95,30 +99,38 @@ export async function restoreDatabase(database: Database, file: string, options:
     );
   }
 
-  // Check the backup before touching anything. A SQLite dump is checked by building it.
+  // Check the backup before touching anything. A SQLite dump is checked by building it, after the
+  // confirmation: nothing of a dump runs before the operator said yes.
   progress.start('verify backup');
-  let built: { file: string; cleanup: () => void } | null = null;
   let plainDump: PlainDumpObjects | null = null;
   let verification: string;
   if (kind.format === 'sqlite-file') verification = verifyReadOnlySqlite(source);
   else if (kind.format === 'pg-custom') verification = await verifyPgDump(source);
-  else if (database.dialect === 'sqlite') {
-    built = buildSqliteFromDump(source);
-    verification = verifyReadOnlySqlite(built.file);
-  } else {
+  else if (database.dialect === 'sqlite') verification = 'plain dump, checked when built';
+  else {
     plainDump = await scanPlainDump(source);
+    await ensureConfinedRole(database.target.url, {
+      trustDump: options.trustDump,
+      fix: 'Restore with the URL of the role that owns the database (not a superuser)',
+    });
     verification = `plain dump, ${plainDump.tables.length} tables`;
   }
   progress.finish(`backup verified: ${verification}`);
 
-  try {
-    const nonEmpty = await tablesWithRows(database);
-    if (nonEmpty.length > 0 && !options.force) {
-      throw new RestoreRefusedError(
-        `the database is not empty (rows in ${nonEmpty.join(', ')}): restoring replaces all of it; pass --yes to confirm`,
-      );
-    }
+  const nonEmpty = await tablesWithRows(database);
+  if (nonEmpty.length > 0 && !options.force) {
+    throw new RestoreRefusedError(
+      `the database is not empty (rows in ${nonEmpty.join(', ')}): restoring replaces all of it; pass --yes to confirm`,
+    );
+  }
 
+  let built: { file: string; cleanup: () => void } | null = null;
+  try {
+    if (kind.format === 'sql' && database.dialect === 'sqlite') {
+      progress.start('build the dump into a fresh file (safe mode)');
+      built = buildSqliteFromDump(source);
+      progress.finish(`dump built: ${verifyReadOnlySqlite(built.file)}`);
+    }
     if (database.dialect === 'sqlite') await restoreSqlite(database, built?.file ?? source, progress);
     else if (plainDump) await restorePostgresSql(database, source, plainDump, progress);
     else await restorePostgres(database, source, progress);
@@ -131,7 +143,7 @@ export async function restoreDatabase(database: Database, file: string, options:
 
 /** integrity_check on a read-only connection: the backup file itself is never modified. */
 function verifyReadOnlySqlite(file: string): string {
-  const copy = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  const copy = openUntrustedSqlite(file);
   try {
     const result = copy.pragma('integrity_check', { simple: true });
     if (result !== 'ok') throw new RestoreRefusedError(`the backup ${file} fails integrity_check: ${String(result)}`);
@@ -146,19 +158,22 @@ const OPENS_TRANSACTION = /^\s*BEGIN(\s+(DEFERRED|IMMEDIATE|EXCLUSIVE))?(\s+TRAN
 
 /**
  * Executes a SQLite text dump into a fresh file, in one transaction (the dump's own, or one around
- * it). Refuses a dump that fails or that leaves its transaction open (a truncated file).
+ * it), in safe mode (sqlite-untrusted.ts: no ATTACH of the live file or any other, no extension).
+ * Refuses a dump that fails or that leaves its transaction open (a truncated file).
  */
 function buildSqliteFromDump(source: string): { file: string; cleanup: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mathakine-sql-restore-'));
   const cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
   const file = path.join(dir, 'restored.db');
-  const fresh = new BetterSqlite3(file);
+  const fresh = openUntrustedSqlite(file, { writable: true });
   try {
     const text = fs.readFileSync(source, 'utf8');
     try {
       fresh.exec(OPENS_TRANSACTION.test(text) ? text : `BEGIN;\n${text}\nCOMMIT;`);
     } catch (error) {
-      throw new RestoreRefusedError(`the dump ${source} fails: ${errorMessage(error)}; the database was not touched`);
+      // every ATTACH slot is taken (sqlite-untrusted.ts): say what was refused, not SQLite's words
+      const cause = /too many attached databases/.test(errorMessage(error)) ? 'it tries to ATTACH another database file, which a dump may not' : errorMessage(error);
+      throw new RestoreRefusedError(`the dump ${source} fails: ${cause}${shellCommandHint(text)}; the database was not touched`);
     }
     if (fresh.inTransaction) {
       throw new RestoreRefusedError(`the dump ${source} ends inside its transaction (no COMMIT: truncated?); the database was not touched`);
@@ -173,6 +188,15 @@ function buildSqliteFromDump(source: string): { file: string; cleanup: () => voi
     cleanup();
     throw error;
   }
+}
+
+/**
+ * Where a failing SQLite dump holds a psql meta-command or a sqlite3 shell dot-command (never run
+ * here: SQLite sees a syntax error), for the message; SQLite itself names no line.
+ */
+function shellCommandHint(text: string): string {
+  const index = text.split('\n').findIndex((line) => /(^|;)\s*(\\[a-z!]|\.[a-z])/i.test(line));
+  return index < 0 ? '' : ` (line ${index + 1} holds a shell command, which a restore never runs)`;
 }
 
 async function restoreSqlite(database: SqliteDatabase, source: string, progress: Progress) {
@@ -266,8 +290,10 @@ async function scanPlainDump(file: string): Promise<PlainDumpObjects> {
   let inCopy = false;
   let banner = false;
   let complete = false;
+  let number = 0;
   const lines = readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity });
   for await (const line of lines) {
+    number++;
     if (inCopy) {
       if (line === '\\.') inCopy = false;
       continue;
@@ -276,7 +302,7 @@ async function scanPlainDump(file: string): Promise<PlainDumpObjects> {
     else if (/^-- PostgreSQL database dump\s*$/.test(line)) banner = true;
     else if (/^-- PostgreSQL database dump complete\s*$/.test(line)) complete = true;
     else if (/^(\\connect|\\c |CREATE DATABASE )/.test(line)) {
-      throw new RestoreRefusedError(`${file} creates or switches databases (pg_dump -C or pg_dumpall): dump the one database without -C`);
+      throw new RestoreRefusedError(`${file} creates or switches databases at line ${number} (pg_dump -C or pg_dumpall): dump the one database without -C; nothing was changed`);
     } else {
       const match = PLAIN_CREATE.exec(line);
       if (match) lists[match[1]].push(match[2]);
@@ -313,17 +339,10 @@ async function restorePostgresSql(database: PostgresDatabase, source: string, du
   ].join(';\n');
   progress.start('restore (psql, one transaction)');
   try {
-    await runPgTool(
-      'psql',
-      ['--no-psqlrc', '--quiet', '--set', 'ON_ERROR_STOP=1', '--single-transaction', '--command', prelude, '--file', source],
-      { url: database.target.url },
-    );
+    await runDumpWithPsql(database.target.url, fs.createReadStream(source), { name: source, prelude });
   } catch (error) {
     progress.finish('restore failed', false);
-    if (error instanceof PgToolMissingError) throw error;
-    const message = errorMessage(error);
-    const cause = message.split('\n').find((line) => /ERROR:/.test(line)) ?? message.split('\n')[0];
-    throw new Error(`the dump ${source} failed, nothing was changed (one transaction, rolled back): ${cause.trim()}`);
+    throw error;
   }
   progress.finish('restored');
 }

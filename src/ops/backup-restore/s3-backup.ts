@@ -14,6 +14,7 @@ import { z } from 'zod';
 import type { Config } from '../../config.js';
 import type { Database, Dialect } from '../../db/client.js';
 import { backupDatabase, backupExtension, formatBackup, backupResultSchema, backupsToPrune, listBackups, newestFirst, parseBackupName, type BackupOptions } from './backup.js';
+import { backupSignature, checkBackupSignature, readSignatureFile, sha256OfFile } from './backup-signature.js';
 import { formatBytes } from '../format.js';
 import { silentProgress, type Progress } from '../progress.js';
 
@@ -131,12 +132,6 @@ async function atStore<T>(where: string, connection: S3Connection, call: () => P
   }
 }
 
-async function sha256OfFile(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  await pipeline(fs.createReadStream(file), hash);
-  return hash.digest('hex');
-}
-
 /** Streams `body` into `file` (when given) and returns its SHA-256 and length. */
 async function hashStream(body: Readable, file?: string): Promise<{ sha256: string; bytes: number }> {
   const hash = createHash('sha256');
@@ -204,13 +199,16 @@ export async function uploadBackup(
   connection: S3Connection,
   location: S3Location,
   file: string,
-  options: { dialect: Dialect; label: string; keep?: number; maxAgeDays?: number; progress?: Progress },
+  options: { dialect: Dialect; label: string; keep?: number; maxAgeDays?: number; signingKey?: string; progress?: Progress },
 ): Promise<RemoteUpload> {
   const progress = options.progress ?? silentProgress;
   const key = `${location.prefix}${path.basename(file)}`;
   const url = s3Url(location.bucket, key);
   const sha256 = await sha256OfFile(file);
   const bytes = fs.statSync(file).size;
+  // signed over the object's own name: the bucket may hold it, not forge or rename it
+  const signature = options.signingKey ? backupSignature(options.signingKey, path.basename(key), sha256) : undefined;
+  const metadata: Record<string, string> = { sha256, dialect: options.dialect, ...(signature ? { signature } : {}) };
   const { DeleteObjectCommand, GetObjectCommand } = await s3Sdk();
   const { Upload } = await import('@aws-sdk/lib-storage');
   const client = await s3Client(connection);
@@ -219,7 +217,7 @@ export async function uploadBackup(
     await atStore(`uploading ${url}`, connection, async () => {
       const upload = new Upload({
         client,
-        params: { Bucket: location.bucket, Key: key, Body: fs.createReadStream(file), Metadata: { sha256, dialect: options.dialect } },
+        params: { Bucket: location.bucket, Key: key, Body: fs.createReadStream(file), Metadata: metadata },
         partSize: 8 * 1024 * 1024,
         queueSize: 2,
       });
@@ -231,6 +229,7 @@ export async function uploadBackup(
     progress.start(`verify ${url}`);
     const object = await atStore(`reading back ${url}`, connection, () => client.send(new GetObjectCommand({ Bucket: location.bucket, Key: key })));
     if (object.Metadata?.sha256 !== sha256) throw new RemoteBackupError(`${url}: the stored object lost its sha256 metadata: the upload is not verifiable`);
+    if (signature && object.Metadata?.signature !== signature) throw new RemoteBackupError(`${url}: the stored object lost its signature metadata`);
     const readBack = await atStore(`reading back ${url}`, connection, () => hashStream(object.Body as Readable));
     if (readBack.sha256 !== sha256 || readBack.bytes !== bytes) {
       throw new RemoteBackupError(`${url}: the copy read back differs from the backup (${readBack.bytes} bytes, sha256 ${readBack.sha256.slice(0, 12)}…)`);
@@ -248,7 +247,7 @@ export async function uploadBackup(
       url,
       bytes,
       sha256,
-      verification: `read back ${formatBytes(bytes)}, sha256 ${sha256.slice(0, 12)}… matches`,
+      verification: `read back ${formatBytes(bytes)}, sha256 ${sha256.slice(0, 12)}… matches${signature ? ', signed' : ', NOT signed (BACKUP_SIGNING_KEY is not set)'}`,
       pruned: doomed.map((b) => b.url),
     };
   } finally {
@@ -272,6 +271,7 @@ export async function backupAndShip(
     label: options.label ?? database.dialect,
     keep: options.keep,
     maxAgeDays: options.maxAgeDays,
+    signingKey: options.signingKey,
     progress: options.progress,
   });
   return { ...local, remote };
@@ -286,6 +286,12 @@ export function formatShippedBackup(r: ShippedBackup): string {
   ].join('\n');
 }
 
+/** How far a restore trusts what it is given: the key backups are signed with, and the operator's --allow-unsigned. */
+export interface SignatureOptions {
+  key?: string;
+  allowUnsigned?: boolean;
+}
+
 /**
  * Downloads `url` into a temporary file, refusing it unless its SHA-256 matches the metadata
  * written with it. The caller removes the file (`cleanup`).
@@ -294,6 +300,7 @@ export async function fetchRemoteBackup(
   connection: S3Connection,
   url: string,
   progress: Progress = silentProgress,
+  trust: SignatureOptions = {},
 ): Promise<{ file: string; cleanup: () => void }> {
   const { bucket, key } = parseS3Url(url);
   if (!key || key.endsWith('/')) throw new RemoteBackupError(`${url} names a folder, not a backup object`);
@@ -312,7 +319,8 @@ export async function fetchRemoteBackup(
     if (got.sha256 !== expected) {
       throw new RemoteBackupError(`${url} is corrupt: its sha256 is ${got.sha256.slice(0, 12)}…, ${expected.slice(0, 12)}… when it was written (${got.bytes} bytes now)`);
     }
-    progress.finish(`downloaded ${url} (${formatBytes(got.bytes)}, sha256 matches)`);
+    const signed = checkBackupSignature({ where: url, name: path.basename(key), sha256: got.sha256, signature: head.Metadata?.signature ?? null, ...trust });
+    progress.finish(`downloaded ${url} (${formatBytes(got.bytes)}, sha256 matches, ${signed})`);
     return { file, cleanup };
   } catch (error) {
     cleanup();
@@ -357,7 +365,7 @@ export function formatBackupListing(r: BackupListing): string {
  */
 export async function resolveBackupSource(
   source: string,
-  options: { dialect: Dialect; backupDir: string; connection: S3Connection; backupUrl?: string; progress?: Progress },
+  options: { dialect: Dialect; backupDir: string; connection: S3Connection; backupUrl?: string; progress?: Progress; trust?: SignatureOptions },
 ): Promise<{ file: string; origin: string; cleanup: () => void }> {
   const noop = () => {};
   let url = source;
@@ -366,13 +374,26 @@ export async function resolveBackupSource(
     if (!options.backupUrl) {
       const newest = listBackups(options.backupDir).find((b) => b.file.endsWith(extension));
       if (!newest) throw new RemoteBackupError(`no ${options.dialect} backup in ${path.resolve(options.backupDir)} (and BACKUP_URL is not set)`);
+      await checkLocalSignature(newest.file, options.trust, options.progress);
       return { file: newest.file, origin: newest.file, cleanup: noop };
     }
     const newest = (await listRemoteBackups(options.connection, parseS3Url(options.backupUrl))).find((b) => b.key.endsWith(extension));
     if (!newest) throw new RemoteBackupError(`no ${options.dialect} backup under ${options.backupUrl}`);
     url = newest.url;
   }
-  if (!url.startsWith('s3://')) return { file: source, origin: path.resolve(source), cleanup: noop };
-  const fetched = await fetchRemoteBackup(options.connection, url, options.progress);
+  if (!url.startsWith('s3://')) {
+    await checkLocalSignature(source, options.trust, options.progress);
+    return { file: source, origin: path.resolve(source), cleanup: noop };
+  }
+  const fetched = await fetchRemoteBackup(options.connection, url, options.progress, options.trust);
   return { ...fetched, origin: url };
+}
+
+/** A local file's signature (`<file>.sig`); a missing file is left to the restore to name. */
+async function checkLocalSignature(file: string, trust: SignatureOptions = {}, progress: Progress = silentProgress): Promise<void> {
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) return;
+  progress.start(`check the signature of ${file}`);
+  const sha256 = await sha256OfFile(file);
+  const signed = checkBackupSignature({ where: path.resolve(file), name: path.basename(file), sha256, signature: readSignatureFile(file), ...trust });
+  progress.finish(signed);
 }

@@ -141,16 +141,22 @@ export const signalResultSchema = z.object({
 export type SignalResult = z.infer<typeof signalResultSchema>;
 
 /**
- * pg_cancel_backend / pg_terminate_backend on a backend of this database (never the caller's own).
- * Returns null when no such backend exists.
+ * pg_cancel_backend / pg_terminate_backend on a client backend of this database opened by the
+ * application's own role (never the caller's own session, never autovacuum, a walsender or another
+ * service's session), checked and signalled in ONE statement: the pid cannot be reused by another
+ * backend between the check and the signal. Returns null when no such backend exists.
  */
 export async function signalBackend(database: Database, pid: number, action: BackendAction): Promise<SignalResult | null> {
   if (database.dialect !== 'postgres') throw new Error('cancel and terminate are PostgreSQL-only');
-  const [target] = await database.query<{ query: string }>(sql`
-    select left(query, 1000) as query from pg_stat_activity
-    where pid = ${pid} and datname = current_database() and pid <> pg_backend_pid()`);
-  if (!target) return null;
-  const fn = sql.raw(action === 'cancel' ? 'pg_cancel_backend' : 'pg_terminate_backend');
-  const [row] = await database.query<{ signalled: boolean }>(sql`select ${fn}(${pid}) as signalled`, { write: true });
-  return { pid, action, signalled: row.signalled, query: target.query };
+  const fn = sql.raw(action === 'cancel' ? 'pg_catalog.pg_cancel_backend' : 'pg_catalog.pg_terminate_backend');
+  const [row] = await database.query<{ query: string; signalled: boolean }>(
+    sql`
+      select left(a.query, 1000) as query, ${fn}(a.pid) as signalled
+      from pg_catalog.pg_stat_activity a
+      where a.pid = ${pid} and a.datname = pg_catalog.current_database() and a.pid <> pg_catalog.pg_backend_pid()
+        and a.backend_type = 'client backend' and a.usename = current_user`,
+    { write: true },
+  );
+  if (!row) return null;
+  return { pid, action, signalled: row.signalled, query: row.query };
 }

@@ -15,6 +15,8 @@ export interface ImportOptions {
   target: string;
   /** where a dump is loaded first: a PostgreSQL URL on whose server a scratch database may be created (default: the target's, when PostgreSQL) */
   scratchServer?: string;
+  /** load a dump even as a role that reaches beyond its databases (a superuser): the operator vouches for it */
+  trustDump?: boolean;
   /** replace the rows of a non-empty target (otherwise it is refused) */
   truncate?: boolean;
   /** import the other rows when some cannot be converted (they are still reported) */

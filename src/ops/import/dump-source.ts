@@ -2,15 +2,14 @@
 // the custom format its scripts/backup_db.py writes) is loaded into a scratch database first, and
 // imported from there; the scratch database is dropped afterwards, whatever happened.
 import fs from 'node:fs';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createGunzip } from 'node:zlib';
 import { Transform, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { postgresConnectionConfig } from '../../db/client.js';
 import { postgresUrlFor } from '../../db/url.js';
-import { libpqEnvironment, runPgTool } from '../backup-restore/pg-tools.js';
+import { runPgTool } from '../backup-restore/pg-tools.js';
+import { ensureConfinedRole, runDumpWithPsql } from '../backup-restore/psql-dump.js';
 import { IMPORT_APPLICATION_NAME, quoteIdent } from './pg-target.js';
 
 export type DumpFormat = 'plain' | 'gzip' | 'custom';
@@ -41,26 +40,10 @@ class RoleStatementFilter extends Transform {
       return `${line}\n`;
     }
     if (/^COPY .* FROM stdin;$/.test(line)) this.inCopy = true;
-    if (/^ALTER .* OWNER TO .*;$/.test(line) || /^(GRANT|REVOKE) /.test(line)) return '';
+    // a blank line in its place: psql's line numbers stay the dump's
+    if (/^ALTER .* OWNER TO .*;$/.test(line) || /^(GRANT|REVOKE) /.test(line)) return '\n';
     return `${line}\n`;
   }
-}
-
-function psql(url: string, input: NodeJS.ReadableStream): Promise<void> {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('PG')));
-  const child = spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', '-'], {
-    env: { ...inherited, ...libpqEnvironment(url) },
-    stdio: ['pipe', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<void>((resolve, reject) => {
-    child.on('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'ENOENT' ? new Error('psql was not found on PATH: install the PostgreSQL client tools (apt-get install postgresql-client)') : error),
-    );
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`psql could not load the dump: ${stderr.trim().split('\n').slice(-3).join(' ')}`))));
-  });
-  return Promise.all([pipeline(input, child.stdin).catch(() => {}), exited]).then(() => undefined);
 }
 
 export interface ScratchDatabase {
@@ -68,8 +51,16 @@ export interface ScratchDatabase {
   drop(): Promise<void>;
 }
 
-/** Creates a scratch database on the server of `serverUrl`, loads `file` into it. */
-export async function loadDumpIntoScratch(file: string, serverUrl: string, format: DumpFormat): Promise<ScratchDatabase> {
+/**
+ * Creates a scratch database on the server of `serverUrl`, loads `file` into it: a plain dump through
+ * psql-dump.ts (no meta-command runs, one transaction), an archive through pg_restore, both only as
+ * a role confined to its databases unless `trustDump`.
+ */
+export async function loadDumpIntoScratch(file: string, serverUrl: string, format: DumpFormat, trustDump = false): Promise<ScratchDatabase> {
+  await ensureConfinedRole(serverUrl, {
+    trustDump,
+    fix: 'Load it with a role that may create databases but is not a superuser (--scratch postgres://loader@…)',
+  });
   const name = `mathakine_import_${randomBytes(6).toString('hex')}`;
   const adminUrl = postgresUrlFor(serverUrl, 'postgres');
   const scratchUrl = postgresUrlFor(serverUrl, name);
@@ -88,9 +79,13 @@ export async function loadDumpIntoScratch(file: string, serverUrl: string, forma
     if (format === 'custom') {
       await runPgTool('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', '--dbname', name, file], { url: scratch.url });
     } else {
+      // a read or gunzip error (a truncated .gz) reaches the stream psql is fed from
       const raw = fs.createReadStream(file);
+      const filtered = new RoleStatementFilter();
       const text = format === 'gzip' ? raw.pipe(createGunzip()) : raw;
-      await psql(scratch.url, text.pipe(new RoleStatementFilter()));
+      for (const stage of new Set([raw, text])) stage.once('error', (error: Error) => filtered.destroy(error));
+      text.pipe(filtered);
+      await runDumpWithPsql(scratch.url, filtered, { name: file });
     }
   } catch (error) {
     await scratch.drop().catch(() => {});

@@ -48,6 +48,7 @@ export async function importDatabase(options: ImportOptions): Promise<ImportRepo
     const scratchServer = options.scratchServer ?? (target.dialect === 'postgres' ? target.url : undefined);
     source = await openImportSource(options.source, {
       scratchServer,
+      trustDump: options.trustDump,
       signal: options.signal,
       onStep: (label) => progress.start(label),
     });

@@ -7,6 +7,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describeTarget } from '../../db/url.js';
 import { loadDumpIntoScratch, type DumpFormat } from './dump-source.js';
+import { openUntrustedSqlite } from '../backup-restore/sqlite-untrusted.js';
 import { snapshotPostgres } from './pg-source.js';
 
 /** What the SOURCE argument named. */
@@ -30,6 +31,8 @@ export interface ImportSource {
 export interface OpenSourceOptions {
   /** a PostgreSQL URL whose server may hold the scratch database a dump is loaded into */
   scratchServer?: string;
+  /** see ImportOptions.trustDump */
+  trustDump?: boolean;
   signal?: AbortSignal;
   /** called when a long step starts (loading a dump, copying a PostgreSQL database) */
   onStep?: (label: string) => void;
@@ -37,8 +40,14 @@ export interface OpenSourceOptions {
 
 const isPostgresUrl = (value: string) => /^postgres(ql)?:\/\//i.test(value);
 
+/** A source file is someone else's: opened read-only in defensive mode (sqlite-untrusted.ts). */
 function openSqliteFile(file: string): BetterSqlite3.Database {
-  const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  let db: BetterSqlite3.Database;
+  try {
+    db = openUntrustedSqlite(file);
+  } catch (error) {
+    throw new SourceError(`${file} is not a SQLite database (${(error as Error).message})`);
+  }
   try {
     db.pragma('schema_version'); // throws "file is not a database" for anything else
   } catch (error) {
@@ -106,7 +115,7 @@ export async function openImportSource(spec: string, options: OpenSourceOptions 
     throw new SourceError('a dump is loaded into a scratch PostgreSQL database first: pass --scratch postgres://… (any server where this role may create a database)');
   }
   options.onStep?.(`loading the dump into a scratch database`);
-  const scratch = await loadDumpIntoScratch(file, options.scratchServer, format);
+  const scratch = await loadDumpIntoScratch(file, options.scratchServer, format, options.trustDump);
   // the snapshot holds everything: the scratch database goes at once
   const staged = await stagePostgres(scratch.url, options).finally(() => scratch.drop().catch(() => {}));
   return { format: 'dump', description: file, db: staged.db, close: async () => (staged.db.close(), staged.remove()) };

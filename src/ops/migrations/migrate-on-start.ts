@@ -21,9 +21,9 @@ export class StartMigrationError extends Error {
 }
 
 /** Brings the schema up to date for `npm start`, or says why not; throws when the server must not start. */
-export async function migrateOnStart(database: Database, config: Pick<Config, 'MIGRATE_ON_START' | 'BACKUP_DIR'>, log: StartLogger): Promise<void> {
+export async function migrateOnStart(database: Database, config: Pick<Config, 'MIGRATE_ON_START' | 'BACKUP_DIR' | 'BACKUP_SIGNING_KEY'>, log: StartLogger): Promise<void> {
   if (database.dialect === 'sqlite') {
-    const report = await safeMigrate(database, { backupDir: config.BACKUP_DIR });
+    const report = await safeMigrate(database, { backupDir: config.BACKUP_DIR, signingKey: config.BACKUP_SIGNING_KEY });
     if (!report.ok) {
       log.error({ steps: report.steps, backup: report.backup, restored: report.restored }, `safe migrate failed: ${report.error}`);
       throw new StartMigrationError(

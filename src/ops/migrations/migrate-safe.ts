@@ -28,6 +28,8 @@ export type SafeMigrateReport = z.infer<typeof safeMigrateReportSchema>;
 
 export interface SafeMigrateOptions {
   backupDir: string;
+  /** BACKUP_SIGNING_KEY: the pre-migration backup is signed like any other */
+  signingKey?: string;
   migrationsFolder?: string;
   /** report only: what is pending and whether the guard accepts it */
   check?: boolean;
@@ -107,7 +109,7 @@ export async function safeMigrate(database: Database, options: SafeMigrateOption
   let backupFile: string;
   try {
     backupFile = await step('backup', async () => {
-      const backup = await backupDatabase(database, { dir: options.backupDir, label: `${database.dialect}-pre-migrate`, progress });
+      const backup = await backupDatabase(database, { dir: options.backupDir, label: `${database.dialect}-pre-migrate`, signingKey: options.signingKey, progress });
       return { value: backup.file, detail: `${backup.file} (${backup.verification})` };
     });
     report.backup = backupFile;

@@ -38,6 +38,8 @@ export interface MaintenanceOptions {
   keep?: number;
   /** BACKUP_URL: the backup is uploaded there and verified, and the bucket pruned by the same rules */
   remote?: { connection: S3Connection; url: string };
+  /** BACKUP_SIGNING_KEY */
+  signingKey?: string;
   progress?: Progress;
   now?: Date;
 }
@@ -103,7 +105,7 @@ export async function runMaintenance(database: Database, options: MaintenanceOpt
   });
   await step('backup', async () => {
     // a failed upload fails the step (and the job) even though the local copy was written
-    const backup = await backupAndShip(database, { dir: options.backupDir, keep: options.keep, maxAgeDays: options.days, remote: options.remote, progress });
+    const backup = await backupAndShip(database, { dir: options.backupDir, keep: options.keep, maxAgeDays: options.days, signingKey: options.signingKey, remote: options.remote, progress });
     const local = `${backup.file} (${backup.bytes} bytes; ${backup.verification})`;
     if (!backup.remote) return { ok: true, summary: local };
     const pruned = backup.remote.pruned.length ? `; ${backup.remote.pruned.length} pruned in the bucket` : '';
