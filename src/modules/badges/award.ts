@@ -1,0 +1,107 @@
+// Awarding badges inside the transaction of the attempt that earns them: only the active badges
+// the learner does not hold yet are judged, each at most once (the unique key decides between
+// concurrent attempts), and its points go through the ledger once, with the badge row.
+import { and, asc, eq, notExists, sql } from 'drizzle-orm';
+import type { Tx } from '../../db/store.js';
+import { creditPoints, POINT_SOURCES } from '../gamification/ledger.js';
+import { standingOn } from './evaluate.js';
+import { loadFacts, type RuleInPlay } from './facts.js';
+import { requirementKind, requirementsOf } from './requirements.js';
+
+/** What just happened, in the learner's calendar. */
+export interface LearnerActivity {
+  userId: number;
+  at: Date;
+  /** the day of `at` in APP_TIMEZONE */
+  today: string;
+  timeZone: string;
+  /** days since the learner's active day before this one (null: first activity ever, or same day) */
+  comebackGap: number | null;
+}
+
+export interface AwardedBadge {
+  id: number;
+  code: string;
+  name: string;
+  star_wars_title: string | null;
+  difficulty: string | null;
+  points_reward: number;
+}
+
+/** Active badges the learner does not hold yet, in catalogue order. */
+async function badgesToEarn(tx: Tx, userId: number) {
+  const { achievements, userAchievements } = tx.tables;
+  return tx.db
+    .select({
+      id: achievements.id,
+      code: achievements.code,
+      name: achievements.name,
+      star_wars_title: achievements.star_wars_title,
+      difficulty: achievements.difficulty,
+      points_reward: achievements.points_reward,
+      requirements: achievements.requirements,
+    })
+    .from(achievements)
+    .where(
+      and(
+        eq(achievements.is_active, true),
+        notExists(
+          tx.db
+            .select({ one: sql`1` })
+            .from(userAchievements)
+            .where(and(eq(userAchievements.user_id, userId), eq(userAchievements.achievement_id, achievements.id))),
+        ),
+      ),
+    )
+    .orderBy(asc(achievements.id));
+}
+
+/** Judges and awards the badges `activity` may have earned; returns the ones awarded now. */
+export async function awardEarnedBadges(tx: Tx, activity: LearnerActivity): Promise<AwardedBadge[]> {
+  const candidates = (await badgesToEarn(tx, activity.userId)).flatMap((badge) => {
+    const requirements = requirementsOf(badge.requirements);
+    const kind = requirementKind(requirements);
+    return kind && requirements ? [{ badge, rule: { kind, requirements } satisfies RuleInPlay }] : [];
+  });
+  if (candidates.length === 0) return [];
+
+  const facts = await loadFacts(
+    tx,
+    activity.userId,
+    candidates.map(({ rule }) => rule),
+    activity.today,
+    activity.timeZone,
+  );
+  facts.comebackGap = activity.comebackGap;
+
+  const { userAchievements } = tx.tables;
+  const awarded: AwardedBadge[] = [];
+  for (const { badge, rule } of candidates) {
+    const standing = standingOn(rule.kind, rule.requirements, facts);
+    if (!standing.met) continue;
+    const inserted = await tx.db
+      .insert(userAchievements)
+      .values({
+        user_id: activity.userId,
+        achievement_id: badge.id,
+        earned_at: activity.at,
+        progress_data: { kind: rule.kind, current: standing.current, target: standing.target },
+      })
+      .onConflictDoNothing({ target: [userAchievements.user_id, userAchievements.achievement_id] })
+      .returning({ id: userAchievements.id });
+    if (inserted.length === 0) continue; // a concurrent attempt awarded it first
+    if (badge.points_reward > 0) {
+      await creditPoints(tx, {
+        userId: activity.userId,
+        points: badge.points_reward,
+        source: POINT_SOURCES.badge,
+        sourceId: badge.id,
+        details: { code: badge.code, name: badge.name },
+        at: activity.at,
+      });
+    }
+    const { requirements: _requirements, ...shown } = badge;
+    awarded.push(shown);
+  }
+  return awarded;
+}

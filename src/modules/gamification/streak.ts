@@ -1,0 +1,54 @@
+// Daily streaks: the attempt that makes a day active starts or extends the learner's streak
+// (current, best, last active day, in APP_TIMEZONE); later attempts that day change nothing.
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Tx } from '../../db/store.js';
+import { dayBefore, daysBetween } from './calendar.js';
+
+export interface StreakState {
+  current_streak: number;
+  best_streak: number;
+  last_activity_date: string | null;
+}
+
+/** The streak after activity on `today`: unchanged when `today` was already active (or is before the last active day). */
+export function streakAfter(state: StreakState, today: string): StreakState {
+  if (state.last_activity_date !== null && daysBetween(state.last_activity_date, today) <= 0) return state;
+  const extends_ = state.last_activity_date !== null && daysBetween(state.last_activity_date, today) === 1;
+  const current = extends_ ? state.current_streak + 1 : 1;
+  return { current_streak: current, best_streak: Math.max(state.best_streak, current), last_activity_date: today };
+}
+
+/** What the attempt found and left: the day active before it (a comeback's gap) and the streak after it. */
+export interface ActiveDay {
+  previousDay: string | null;
+  streak: StreakState;
+}
+
+/**
+ * Marks `today` active for the learner. The UPDATE computes the new streak from the row as it is
+ * when it runs and only when the last active day is earlier, so two first attempts of a day
+ * running concurrently extend the streak once.
+ */
+export async function recordActiveDay(tx: Tx, userId: number, today: string): Promise<ActiveDay> {
+  const yesterday = dayBefore(today);
+  const { users } = tx.tables;
+  const [before] = await tx.db
+    .select({ current_streak: users.current_streak, best_streak: users.best_streak, last_activity_date: users.last_activity_date })
+    .from(users)
+    .where(eq(users.id, userId));
+  if (!before) return { previousDay: null, streak: { current_streak: 0, best_streak: 0, last_activity_date: null } };
+  if (before.last_activity_date !== null && before.last_activity_date >= today) return { previousDay: before.last_activity_date, streak: before };
+
+  const next = sql`(case when ${users.last_activity_date} = ${yesterday} then ${users.current_streak} + 1 else 1 end)`;
+  const [after] = await tx.db
+    .update(users)
+    .set({
+      current_streak: next,
+      best_streak: sql`(case when ${next} > ${users.best_streak} then ${next} else ${users.best_streak} end)`,
+      last_activity_date: today,
+    })
+    .where(and(eq(users.id, userId), or(isNull(users.last_activity_date), lt(users.last_activity_date, today))))
+    .returning({ current_streak: users.current_streak, best_streak: users.best_streak, last_activity_date: users.last_activity_date });
+  // no row: a concurrent attempt marked today first; its streak is the one to read
+  return { previousDay: before.last_activity_date, streak: after ?? streakAfter(before, today) };
+}
