@@ -1,6 +1,7 @@
 // Daily streaks: the attempt that makes a day active starts or extends the learner's streak
 // (current, best, last active day, in APP_TIMEZONE); later attempts that day change nothing.
-import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
+// streakAfter() is the rule in TypeScript (tests, and the import's check); the UPDATE is its SQL.
+import { eq, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/store.js';
 import { dayBefore, daysBetween } from './calendar.js';
 
@@ -25,30 +26,30 @@ export interface ActiveDay {
 }
 
 /**
- * Marks `today` active for the learner. The UPDATE computes the new streak from the row as it is
- * when it runs and only when the last active day is earlier, so two first attempts of a day
- * running concurrently extend the streak once.
+ * Marks `today` active for the learner. The UPDATE computes the streak from the row as it is when
+ * it runs, so two first attempts of a day running concurrently extend it once. It runs on every
+ * attempt, even a same-day one that changes nothing: on PostgreSQL it takes the user's row lock
+ * before any badge is inserted, so concurrent attempts of one learner always lock in the same
+ * order (user row, then badges) and never deadlock.
  */
 export async function recordActiveDay(tx: Tx, userId: number, today: string): Promise<ActiveDay> {
   const yesterday = dayBefore(today);
   const { users } = tx.tables;
-  const [before] = await tx.db
-    .select({ current_streak: users.current_streak, best_streak: users.best_streak, last_activity_date: users.last_activity_date })
-    .from(users)
-    .where(eq(users.id, userId));
-  if (!before) return { previousDay: null, streak: { current_streak: 0, best_streak: 0, last_activity_date: null } };
-  if (before.last_activity_date !== null && before.last_activity_date >= today) return { previousDay: before.last_activity_date, streak: before };
-
-  const next = sql`(case when ${users.last_activity_date} = ${yesterday} then ${users.current_streak} + 1 else 1 end)`;
+  const [before] = await tx.db.select({ last_activity_date: users.last_activity_date }).from(users).where(eq(users.id, userId));
+  const last = users.last_activity_date;
+  const isNewDay = sql`(${last} is null or ${last} < ${today})`;
+  const next = sql`(case when not ${isNewDay} then ${users.current_streak} when ${last} = ${yesterday} then ${users.current_streak} + 1 else 1 end)`;
   const [after] = await tx.db
     .update(users)
     .set({
       current_streak: next,
       best_streak: sql`(case when ${next} > ${users.best_streak} then ${next} else ${users.best_streak} end)`,
-      last_activity_date: today,
+      last_activity_date: sql`(case when ${isNewDay} then ${today} else ${last} end)`,
     })
-    .where(and(eq(users.id, userId), or(isNull(users.last_activity_date), lt(users.last_activity_date, today))))
+    .where(eq(users.id, userId))
     .returning({ current_streak: users.current_streak, best_streak: users.best_streak, last_activity_date: users.last_activity_date });
-  // no row: a concurrent attempt marked today first; its streak is the one to read
-  return { previousDay: before.last_activity_date, streak: after ?? streakAfter(before, today) };
+  return {
+    previousDay: before?.last_activity_date ?? null,
+    streak: after ?? { current_streak: 0, best_streak: 0, last_activity_date: null },
+  };
 }
