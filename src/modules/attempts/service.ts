@@ -14,7 +14,7 @@ import { isCorrectAnswer } from '../exercises/answers.js';
 import { exerciseForAttempt } from '../exercises/service.js';
 import { afterLearnerActivity } from '../badges/activity.js';
 import type { LearnerCalendar } from '../gamification/calendar.js';
-import { creditPoints, POINT_SOURCES } from '../gamification/ledger.js';
+import { POINT_SOURCES } from '../gamification/ledger.js';
 import type { ProgressRow } from '../progress/schemas.js';
 import type { AttemptResult, AttemptRow, ListAttemptsQuery, SubmitAttemptInput } from './schemas.js';
 
@@ -190,10 +190,8 @@ export async function submitAttempt(
       at,
     });
 
-    if (points > 0) {
-      await creditPoints(tx, { userId: actor.id, points, source: POINT_SOURCES.exercise, sourceId: exercise.id, at });
-    }
-    const newBadges = await afterLearnerActivity(tx, calendar, actor.id, at);
+    const credit = points > 0 ? { userId: actor.id, points, source: POINT_SOURCES.exercise, sourceId: exercise.id, at } : null;
+    const newBadges = await afterLearnerActivity(tx, calendar, actor.id, at, credit);
 
     return {
       attempt,

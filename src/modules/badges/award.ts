@@ -1,6 +1,6 @@
 // Awarding badges inside the transaction of the attempt that earns them: only the active badges
-// the learner does not hold yet are judged, each at most once (the unique key decides between
-// concurrent attempts), and its points go through the ledger once, with the badge row.
+// the learner does not hold yet are judged (reads), then each is inserted at most once (the unique
+// key decides between concurrent attempts) and its points go through the ledger once.
 import { and, asc, eq, notExists, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/store.js';
 import { creditPoints, POINT_SOURCES } from '../gamification/ledger.js';
@@ -17,6 +17,8 @@ export interface LearnerActivity {
   timeZone: string;
   /** days since the learner's active day before this one (null: first activity ever, or same day) */
   comebackGap: number | null;
+  /** the learner's streak including today */
+  streakDays: number;
 }
 
 export interface AwardedBadge {
@@ -56,8 +58,13 @@ async function badgesToEarn(tx: Tx, userId: number) {
     .orderBy(asc(achievements.id));
 }
 
-/** Judges and awards the badges `activity` may have earned; returns the ones awarded now. */
-export async function awardEarnedBadges(tx: Tx, activity: LearnerActivity): Promise<AwardedBadge[]> {
+export interface EarnedBadge {
+  badge: AwardedBadge;
+  progress: { kind: string; current: number; target: number };
+}
+
+/** The badges `activity` earned, judged from reads: awardBadges() writes them. */
+export async function earnedBadges(tx: Tx, activity: LearnerActivity): Promise<EarnedBadge[]> {
   const candidates = (await badgesToEarn(tx, activity.userId)).flatMap((badge) => {
     const requirements = requirementsOf(badge.requirements);
     const kind = requirementKind(requirements);
@@ -71,37 +78,40 @@ export async function awardEarnedBadges(tx: Tx, activity: LearnerActivity): Prom
     candidates.map(({ rule }) => rule),
     activity.today,
     activity.timeZone,
+    { comebackGap: activity.comebackGap, streakDays: activity.streakDays },
   );
-  facts.comebackGap = activity.comebackGap;
+  return candidates.flatMap(({ badge, rule }) => {
+    const standing = standingOn(rule.kind, rule.requirements, facts);
+    const { requirements: _requirements, ...shown } = badge;
+    return standing.met ? [{ badge: shown, progress: { kind: rule.kind, current: standing.current, target: standing.target } }] : [];
+  });
+}
 
+/**
+ * Awards the earned badges, each at most once: a concurrent attempt that inserted it first wins
+ * (ON CONFLICT DO NOTHING) and this one neither reports it nor credits its points.
+ */
+export async function awardBadges(tx: Tx, userId: number, earned: EarnedBadge[], at: Date): Promise<AwardedBadge[]> {
   const { userAchievements } = tx.tables;
   const awarded: AwardedBadge[] = [];
-  for (const { badge, rule } of candidates) {
-    const standing = standingOn(rule.kind, rule.requirements, facts);
-    if (!standing.met) continue;
+  for (const { badge, progress } of earned) {
     const inserted = await tx.db
       .insert(userAchievements)
-      .values({
-        user_id: activity.userId,
-        achievement_id: badge.id,
-        earned_at: activity.at,
-        progress_data: { kind: rule.kind, current: standing.current, target: standing.target },
-      })
+      .values({ user_id: userId, achievement_id: badge.id, earned_at: at, progress_data: progress })
       .onConflictDoNothing({ target: [userAchievements.user_id, userAchievements.achievement_id] })
       .returning({ id: userAchievements.id });
-    if (inserted.length === 0) continue; // a concurrent attempt awarded it first
+    if (inserted.length === 0) continue;
     if (badge.points_reward > 0) {
       await creditPoints(tx, {
-        userId: activity.userId,
+        userId,
         points: badge.points_reward,
         source: POINT_SOURCES.badge,
         sourceId: badge.id,
         details: { code: badge.code, name: badge.name },
-        at: activity.at,
+        at,
       });
     }
-    const { requirements: _requirements, ...shown } = badge;
-    awarded.push(shown);
+    awarded.push(badge);
   }
   return awarded;
 }

@@ -31,11 +31,18 @@ export interface RuleInPlay {
 
 const asCount = (value: unknown) => Number(value ?? 0);
 
-/** Loads what `rules` need about the learner; `today` is their calendar day, in `timeZone`. */
-export async function loadFacts(on: Reads, userId: number, rules: RuleInPlay[], today: string, timeZone: string): Promise<LearnerFacts> {
-  const needed = new Set(rules.flatMap(({ kind }) => FACTS_OF[kind]));
+/** Loads what `rules` need about the learner and `known` does not say; `today` is their calendar day, in `timeZone`. */
+export async function loadFacts(
+  on: Reads,
+  userId: number,
+  rules: RuleInPlay[],
+  today: string,
+  timeZone: string,
+  known: LearnerFacts = {},
+): Promise<LearnerFacts> {
+  const needed = new Set(rules.flatMap(({ kind }) => FACTS_OF[kind]).filter((fact) => known[fact] === undefined));
   const { attempts, exercises, logicChallengeAttempts, users } = on.tables;
-  const facts: LearnerFacts = {};
+  const facts: LearnerFacts = { ...known };
   const correctCount = sql<number>`sum(case when ${attempts.is_correct} then 1 else 0 end)`;
   const mine = eq(attempts.user_id, userId);
 

@@ -19,23 +19,14 @@ export function streakAfter(state: StreakState, today: string): StreakState {
   return { current_streak: current, best_streak: Math.max(state.best_streak, current), last_activity_date: today };
 }
 
-/** What the attempt found and left: the day active before it (a comeback's gap) and the streak after it. */
-export interface ActiveDay {
-  previousDay: string | null;
-  streak: StreakState;
-}
-
 /**
  * Marks `today` active for the learner. The UPDATE computes the streak from the row as it is when
  * it runs, so two first attempts of a day running concurrently extend it once. It runs on every
- * attempt, even a same-day one that changes nothing: on PostgreSQL it takes the user's row lock
- * before any badge is inserted, so concurrent attempts of one learner always lock in the same
- * order (user row, then badges) and never deadlock.
+ * attempt, even a same-day one that changes nothing, for the user's row lock (badges/activity.ts).
  */
-export async function recordActiveDay(tx: Tx, userId: number, today: string): Promise<ActiveDay> {
+export async function recordActiveDay(tx: Tx, userId: number, today: string): Promise<StreakState | undefined> {
   const yesterday = dayBefore(today);
   const { users } = tx.tables;
-  const [before] = await tx.db.select({ last_activity_date: users.last_activity_date }).from(users).where(eq(users.id, userId));
   const last = users.last_activity_date;
   const isNewDay = sql`(${last} is null or ${last} < ${today})`;
   const next = sql`(case when not ${isNewDay} then ${users.current_streak} when ${last} = ${yesterday} then ${users.current_streak} + 1 else 1 end)`;
@@ -48,8 +39,5 @@ export async function recordActiveDay(tx: Tx, userId: number, today: string): Pr
     })
     .where(eq(users.id, userId))
     .returning({ current_streak: users.current_streak, best_streak: users.best_streak, last_activity_date: users.last_activity_date });
-  return {
-    previousDay: before?.last_activity_date ?? null,
-    streak: after ?? { current_streak: 0, best_streak: 0, last_activity_date: null },
-  };
+  return after;
 }
