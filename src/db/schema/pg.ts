@@ -405,8 +405,9 @@ export const recommendations = pgTable(
     exercise_id: integer('exercise_id').references(() => exercises.id, { onDelete: 'set null' }),
     challenge_id: integer('challenge_id').references(() => logicChallenges.id, { onDelete: 'set null' }),
     recommendation_type: text('recommendation_type').notNull().default('exercise'),
-    exercise_type: text('exercise_type').notNull(),
-    difficulty: text('difficulty').notNull(),
+    // our enums (no CHECK: what the original stored is kept), so the import normalizes its spellings
+    exercise_type: text('exercise_type', { enum: EXERCISE_TYPES }).notNull(),
+    difficulty: text('difficulty', { enum: DIFFICULTIES }).notNull(),
     priority: integer('priority').notNull().default(5),
     reason: text('reason'),
     reason_code: text('reason_code'),
