@@ -269,9 +269,11 @@ describeEachDialect('db import from the original app', (target) => {
       ['attempts', 2, 'exercise_id'],
       ['attempts', 3, 'exercise_id'],
       ['logic_challenges', 3, 'age_group'],
+      // the recommendation of exercise 2 (recommendations are ours since issue #23)
+      ['recommendations', 1, 'exercise_id'],
     ]);
     expect(report.badRows[0].reason).toMatch(/unknown value "SUPREME_LEADER"/);
-    expect(report.error).toMatch(/4 row\(s\) cannot be converted .*nothing was imported/);
+    expect(report.error).toMatch(/5 row\(s\) cannot be converted .*nothing was imported/);
     expect(await snapshot(target, url)).toEqual(before);
 
     // and a second import without --truncate is refused: the target holds rows, its legacy area too
@@ -288,6 +290,7 @@ describeEachDialect('db import from the original app', (target) => {
       ['exercises_rejected', 1, true],
       ['attempts_rejected', 2, true],
       ['logic_challenges_rejected', 1, true],
+      ['recommendations_rejected', 1, true],
     ]);
     const [exercise] = await legacyTableAsText(target, url, 'exercises_rejected', ['id', 'title', 'difficulty', 'question']);
     expect(exercise).toEqual(['2', 'Sabres laser', 'SUPREME_LEADER', '6 × 7 ?']);

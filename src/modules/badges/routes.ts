@@ -56,6 +56,7 @@ const badgeRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: TAGS,
         summary: 'Pin up to 3 of my earned badges on my profile',
+        description: 'Replaces the pinned list, in the order given; a badge not earned: 400.',
         body: pinBadgesBody,
         response: { 200: pinnedBadgesSchema, 400: errorBodySchema },
       },
@@ -101,6 +102,7 @@ const badgeRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: TAGS,
         summary: 'Badges that can never be earned: requirements using no known rule (gardien and above)',
+        description: 'Typically imported from the original with a rule its badge engine never had; fix their requirements with PATCH.',
         response: { 200: unknownRequirementsSchema, 403: errorBodySchema },
       },
     },
