@@ -25,6 +25,7 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /api/badges/unknown-requirements': 'listBadgesWithUnknownRequirements',
   'GET /api/users/me/badges': 'getMyBadges',
   'PUT /api/users/me/badges/pinned': 'pinMyBadges',
+  'GET /api/leaderboard': 'getLeaderboard',
 
   'GET /api/exercises': 'listExercises',
   'POST /api/exercises': 'createExercise',

@@ -5,6 +5,8 @@ import { idParams } from '../../http/schemas.js';
 import { actorOf } from '../../plugins/auth.js';
 import {
   badgeListQuery,
+  leaderboardQuery,
+  leaderboardSchema,
   badgeListSchema,
   badgeSchema,
   createBadgeBody,
@@ -14,6 +16,7 @@ import {
   unknownRequirementsSchema,
   updateBadgeBody,
 } from './schemas.js';
+import { leaderboard } from './leaderboard.js';
 import { createBadge, listBadges, MANAGES_BADGES, myBadges, pinBadges, unknownRequirementBadges, updateBadge } from './service.js';
 
 const TAGS = ['badges'];
@@ -48,6 +51,22 @@ const badgeRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => myBadges(request.store, calendar, actorOf(request)),
+  );
+
+  app.get(
+    '/api/leaderboard',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'The leaderboard: top learners by points over the last 7 days, 30 days, or all time, and my rank',
+        description:
+          'Usernames only. Staff, inactive accounts and learners who opted out (`leaderboard_visible: false`) are neither shown nor ranked; ' +
+          'learners with no points in the period are not ranked. Equal points share a rank.',
+        querystring: leaderboardQuery,
+        response: { 200: leaderboardSchema, 400: errorBodySchema },
+      },
+    },
+    async (request) => leaderboard(request.store, app.clock.now(), actorOf(request), request.query),
   );
 
   app.put(

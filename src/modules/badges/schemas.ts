@@ -118,3 +118,29 @@ export const unknownRequirementsSchema = z
     items: z.array(z.object({ id: z.number().int(), code: z.string(), name: z.string(), is_active: z.boolean(), requirements: z.unknown() })),
   })
   .meta({ id: 'UnknownRequirementBadges' });
+
+export const LEADERBOARD_PERIODS = ['week', 'month', 'all'] as const;
+export const leaderboardQuery = z.object({
+  period: z.enum(LEADERBOARD_PERIODS).default('week').describe('the last 7 days, the last 30 days, or all time'),
+  limit: z.coerce.number().int().min(1).max(100).default(10),
+});
+export type LeaderboardQuery = z.infer<typeof leaderboardQuery>;
+
+export const leaderboardSchema = z
+  .object({
+    period: z.enum(LEADERBOARD_PERIODS),
+    entries: z.array(
+      z.object({
+        rank: z.number().int().describe('learners with the same points share a rank'),
+        username: z.string(),
+        points: z.number().int(),
+        is_me: z.boolean(),
+      }),
+    ),
+    me: z
+      .object({ rank: z.number().int(), username: z.string(), points: z.number().int() })
+      .nullable()
+      .describe('the caller, when ranked (a learner with points in the period, not opted out)'),
+  })
+  .meta({ id: 'Leaderboard' });
+export type Leaderboard = z.infer<typeof leaderboardSchema>;
