@@ -12,7 +12,7 @@ import type { Actor } from '../auth/actor.js';
 import { assertCanSeeUser, canSeeUser } from '../auth/access.js';
 import { isCorrectAnswer } from '../exercises/answers.js';
 import { exerciseForAttempt } from '../exercises/service.js';
-import { afterLearnerActivity } from '../badges/activity.js';
+import { afterLearnerActivity, readLearnerActivity } from '../badges/activity.js';
 import type { LearnerCalendar } from '../gamification/calendar.js';
 import { POINT_SOURCES } from '../gamification/ledger.js';
 import type { ProgressRow } from '../progress/schemas.js';
@@ -163,6 +163,7 @@ export async function submitAttempt(
     const at = calendar.clock.now();
     const timeSpent = input.time_spent ?? null;
     const which = { user_id: actor.id, exercise_id: exercise.id };
+    const activity = await readLearnerActivity(tx, actor.id);
 
     // Progress first: on PostgreSQL its row lock queues this user's concurrent attempts in this
     // type and difficulty, so the attempt_number count below already sees the earlier ones.
@@ -191,7 +192,7 @@ export async function submitAttempt(
     });
 
     const credit = points > 0 ? { userId: actor.id, points, source: POINT_SOURCES.exercise, sourceId: exercise.id, at } : null;
-    const newBadges = await afterLearnerActivity(tx, calendar, actor.id, at, credit);
+    const newBadges = await afterLearnerActivity(tx, calendar, actor.id, at, activity, credit);
 
     return {
       attempt,

@@ -63,15 +63,23 @@ export interface EarnedBadge {
   progress: { kind: string; current: number; target: number };
 }
 
-/** The badges `activity` earned, judged from reads: awardBadges() writes them. */
-export async function earnedBadges(tx: Tx, activity: LearnerActivity): Promise<EarnedBadge[]> {
-  const candidates = (await badgesToEarn(tx, activity.userId)).flatMap((badge) => {
-    const requirements = requirementsOf(badge.requirements);
-    const kind = requirementKind(requirements);
-    return kind && requirements ? [{ badge, rule: { kind, requirements } satisfies RuleInPlay }] : [];
-  });
-  if (candidates.length === 0) return [];
+export interface BadgeCandidate {
+  badge: AwardedBadge;
+  rule: RuleInPlay;
+}
 
+/** The active badges the learner does not hold yet whose rule is known: the ones an attempt may earn. */
+export async function badgeCandidates(tx: Tx, userId: number): Promise<BadgeCandidate[]> {
+  return (await badgesToEarn(tx, userId)).flatMap(({ requirements: stored, ...badge }) => {
+    const requirements = requirementsOf(stored);
+    const kind = requirementKind(requirements);
+    return kind && requirements ? [{ badge, rule: { kind, requirements } }] : [];
+  });
+}
+
+/** The candidates `activity` earned, judged from reads: awardBadges() writes them. */
+export async function earnedBadges(tx: Tx, candidates: BadgeCandidate[], activity: LearnerActivity): Promise<EarnedBadge[]> {
+  if (candidates.length === 0) return [];
   const facts = await loadFacts(
     tx,
     activity.userId,
@@ -82,8 +90,7 @@ export async function earnedBadges(tx: Tx, activity: LearnerActivity): Promise<E
   );
   return candidates.flatMap(({ badge, rule }) => {
     const standing = standingOn(rule.kind, rule.requirements, facts);
-    const { requirements: _requirements, ...shown } = badge;
-    return standing.met ? [{ badge: shown, progress: { kind: rule.kind, current: standing.current, target: standing.target } }] : [];
+    return standing.met ? [{ badge, progress: { kind: rule.kind, current: standing.current, target: standing.target } }] : [];
   });
 }
 

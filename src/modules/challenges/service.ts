@@ -10,7 +10,7 @@ import type { Page } from '../../http/schemas.js';
 import { percentage } from '../../percentage.js';
 import type { Actor } from '../auth/actor.js';
 import { canEditContent, seesAnswers } from '../auth/access.js';
-import { afterLearnerActivity } from '../badges/activity.js';
+import { afterLearnerActivity, readLearnerActivity } from '../badges/activity.js';
 import { archivedChange, assertMayDeleteForGood, assertMayEdit, inService, inServiceConditions } from '../content/lifecycle.js';
 import type { LearnerCalendar } from '../gamification/calendar.js';
 import { answersMatch } from './answers.js';
@@ -219,6 +219,7 @@ export async function submitAttempt(
   const t = store.tables.logicChallenges;
   const a = store.tables.logicChallengeAttempts;
   return store.transaction(async (tx) => {
+    const activity = await readLearnerActivity(tx, actor.id);
     // An UPDATE that changes nothing: on PostgreSQL it takes the row lock, so attempts on this
     // challenge run one after another and the allowance and attempt_number are counted exactly
     // (SQLite already runs one write transaction at a time).
@@ -268,7 +269,7 @@ export async function submitAttempt(
         updated_at: sql`${t.updated_at}`,
       })
       .where(eq(t.id, id));
-    const newBadges = await afterLearnerActivity(tx, calendar, actor.id, at);
+    const newBadges = await afterLearnerActivity(tx, calendar, actor.id, at, activity);
 
     const after: ViewerRecord = { attempts_made: attempt.attempt_number, solved: isCorrect };
     const revealed = answersRevealed(actor, challenge, after);

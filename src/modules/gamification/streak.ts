@@ -1,7 +1,7 @@
 // Daily streaks: the attempt that makes a day active starts or extends the learner's streak
 // (current, best, last active day, in APP_TIMEZONE); later attempts that day change nothing.
 // streakAfter() is the rule in TypeScript (tests, and the import's check); the UPDATE is its SQL.
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/store.js';
 import { dayBefore, daysBetween } from './calendar.js';
 
@@ -21,10 +21,11 @@ export function streakAfter(state: StreakState, today: string): StreakState {
 
 /**
  * Marks `today` active for the learner. The UPDATE computes the streak from the row as it is when
- * it runs, so two first attempts of a day running concurrently extend it once. It runs on every
- * attempt, even a same-day one that changes nothing, for the user's row lock (badges/activity.ts).
+ * it runs, so two first attempts of a day running concurrently extend it once. With `lockRow` it
+ * runs even when the day is already active (changing nothing) for the user's row lock
+ * (badges/activity.ts); without, only the day's first attempt writes (undefined on the others).
  */
-export async function recordActiveDay(tx: Tx, userId: number, today: string): Promise<StreakState | undefined> {
+export async function recordActiveDay(tx: Tx, userId: number, today: string, options: { lockRow: boolean }): Promise<StreakState | undefined> {
   const yesterday = dayBefore(today);
   const { users } = tx.tables;
   const last = users.last_activity_date;
@@ -37,7 +38,7 @@ export async function recordActiveDay(tx: Tx, userId: number, today: string): Pr
       best_streak: sql`(case when ${next} > ${users.best_streak} then ${next} else ${users.best_streak} end)`,
       last_activity_date: sql`(case when ${isNewDay} then ${today} else ${last} end)`,
     })
-    .where(eq(users.id, userId))
+    .where(options.lockRow ? eq(users.id, userId) : and(eq(users.id, userId), isNewDay))
     .returning({ current_streak: users.current_streak, best_streak: users.best_streak, last_activity_date: users.last_activity_date });
   return after;
 }
