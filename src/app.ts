@@ -1,6 +1,7 @@
 // buildApp(): the whole API as one Fastify instance. server.ts listens with it; tests inject().
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { createSerializerCompiler } from './http/serializer.js';
@@ -19,6 +20,7 @@ import challengeRoutes from './modules/challenges/routes.js';
 import authRoutes from './modules/auth/routes.js';
 import userRoutes from './modules/users/routes.js';
 import attemptRoutes from './modules/attempts/routes.js';
+import badgeRoutes from './modules/badges/routes.js';
 import exerciseRoutes from './modules/exercises/routes.js';
 import progressRoutes from './modules/progress/routes.js';
 
@@ -28,9 +30,11 @@ export interface BuildAppOptions {
   database: Database;
   /** A pino logger to use instead of building one from the config (server.ts shares its own). */
   logger?: FastifyBaseLogger;
+  /** "now" of the learners' calendar; the system clock unless a test moves it */
+  clock?: Clock;
 }
 
-export async function buildApp({ config, database, logger }: BuildAppOptions) {
+export async function buildApp({ config, database, logger, clock }: BuildAppOptions) {
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: loggerOptions(config) }),
     bodyLimit: config.BODY_LIMIT_BYTES,
@@ -46,7 +50,7 @@ export async function buildApp({ config, database, logger }: BuildAppOptions) {
     done();
   });
 
-  await app.register(databasePlugin, { database, config });
+  await app.register(databasePlugin, { database, config, clock });
   await app.register(drainPlugin);
   await app.register(metricsPlugin);
   await app.register(errorsPlugin);
@@ -62,6 +66,7 @@ export async function buildApp({ config, database, logger }: BuildAppOptions) {
   await app.register(exerciseRoutes);
   await app.register(attemptRoutes);
   await app.register(progressRoutes);
+  await app.register(badgeRoutes);
 
   return app;
 }

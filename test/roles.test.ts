@@ -16,6 +16,8 @@ const CALLERS: Caller[] = ['anonymous', 'padawan', 'maitre', 'gardien', 'archivi
 interface Fixture {
   author: TestUser;
   learner: TestUser;
+  /** makes the badges the PATCH row changes */
+  gardien: TestUser;
   exerciseId: number;
   challengeId: number;
   learnerAttemptId: number;
@@ -134,6 +136,24 @@ const ROWS: Row[] = [
   { route: 'GET /api/attempts/:id', request: (_c, f) => ({ method: 'GET', url: `/api/attempts/${f.learnerAttemptId}` }), expected: [401, 404, 404, 200, 200] },
   { route: 'GET /api/progress', request: () => ({ method: 'GET', url: '/api/progress' }), expected: [401, 200, 200, 200, 200] },
   { route: 'GET /api/progress/:exercise_type', request: () => ({ method: 'GET', url: '/api/progress/addition' }), expected: [401, 200, 200, 200, 200] },
+  { route: 'GET /api/badges', request: () => ({ method: 'GET', url: '/api/badges' }), expected: [401, 200, 200, 200, 200] },
+  {
+    route: 'POST /api/badges',
+    request: () => ({ method: 'POST', url: '/api/badges', payload: { code: `badge_${next()}`, name: 'Badge', requirements: { attempts_count: 5 } } }),
+    expected: [401, 403, 403, 201, 201],
+  },
+  {
+    route: 'PATCH /api/badges/:id',
+    request: async (ctx, f) => {
+      const created = await ctx.app.inject({ method: 'POST', url: '/api/badges', headers: f.gardien.headers, payload: { code: `badge_${next()}`, name: 'Badge', requirements: { max_time: 3 } } });
+      return { method: 'PATCH', url: `/api/badges/${created.json().id}`, payload: { points_reward: 5 } };
+    },
+    expected: [401, 403, 403, 200, 200],
+  },
+  { route: 'GET /api/badges/unknown-requirements', request: () => ({ method: 'GET', url: '/api/badges/unknown-requirements' }), expected: [401, 403, 403, 200, 200] },
+  { route: 'GET /api/users/me/badges', request: () => ({ method: 'GET', url: '/api/users/me/badges' }), expected: [401, 200, 200, 200, 200] },
+  { route: 'PUT /api/users/me/badges/pinned', request: () => ({ method: 'PUT', url: '/api/users/me/badges/pinned', payload: { achievement_ids: [] } }), expected: [401, 200, 200, 200, 200] },
+  { route: 'GET /api/leaderboard', request: () => ({ method: 'GET', url: '/api/leaderboard?period=all' }), expected: [401, 200, 200, 200, 200] },
   { route: 'GET /api/challenges', request: () => ({ method: 'GET', url: '/api/challenges' }), expected: [401, 200, 200, 200, 200] },
   { route: 'GET /api/challenges/:id', request: (_c, f) => ({ method: 'GET', url: `/api/challenges/${f.challengeId}` }), expected: [401, 200, 200, 200, 200] },
   { route: 'POST /api/challenges', request: () => ({ method: 'POST', url: '/api/challenges', payload: challengeBody() }), expected: [401, 403, 201, 201, 201] },
@@ -185,7 +205,7 @@ describeEachDialect('role matrix', (dialect) => {
     const challengeId = await newChallenge(ctx, author);
     const attempt = await ctx.app.inject({ method: 'POST', url: `/api/exercises/${exerciseId}/attempts`, headers: learner.headers, payload: { user_answer: '4' } });
     expect(attempt.statusCode).toBe(201);
-    fixture = { author, learner, exerciseId, challengeId, learnerAttemptId: attempt.json().attempt.id };
+    fixture = { author, learner, gardien: await createUser(ctx, 'gardien'), exerciseId, challengeId, learnerAttemptId: attempt.json().attempt.id };
   });
   afterAll(async () => {
     await ctx.close();

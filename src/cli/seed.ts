@@ -8,7 +8,7 @@ export function registerSeedCommand(program: Command): void {
   databaseCommand<CommonOptions & { demoUsers: boolean }>(
     program
       .command('seed')
-      .description('add the demo content: exercises of every type and difficulty, logic challenges, demo accounts (not in production)')
+      .description('add the demo content: exercises of every type and difficulty, logic challenges, badges, demo accounts (not in production)')
       .option('--no-demo-users', 'do not create the demo accounts'),
     async (database, config, options) => {
       // thrown, not process.exit: the database is closed on the way out
@@ -18,7 +18,7 @@ export function registerSeedCommand(program: Command): void {
         demoUsers: options.demoUsers && config.NODE_ENV !== 'production',
         demoPassword: config.DEMO_PASSWORD,
       });
-      output(options, report, (r) => `seeded: ${r.exercises} exercises, ${r.challenges} challenges, ${r.users} demo accounts (existing ones kept)`);
+      output(options, report, (r) => `seeded: ${r.exercises} exercises, ${r.challenges} challenges, ${r.badges} badges, ${r.users} demo accounts (existing ones kept)`);
     },
   );
 }

@@ -156,6 +156,7 @@ export default fp(
           { name: 'attempts', description: 'Answers to exercises' },
           { name: 'progress', description: 'Progress per exercise type and difficulty' },
           { name: 'challenges', description: 'Logic challenges (Épreuves du Conseil Jedi)' },
+          { name: 'badges', description: "Badges by the original's rules, streaks and points" },
           { name: 'admin', description: 'Health, statistics and database maintenance' },
         ],
         components: {

@@ -19,6 +19,14 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /api/users/{id}/stats': 'getUserStats',
   'GET /api/users/{id}/progress': 'getUserProgress',
 
+  'GET /api/badges': 'listBadges',
+  'POST /api/badges': 'createBadge',
+  'PATCH /api/badges/{id}': 'updateBadge',
+  'GET /api/badges/unknown-requirements': 'listBadgesWithUnknownRequirements',
+  'GET /api/users/me/badges': 'getMyBadges',
+  'PUT /api/users/me/badges/pinned': 'pinMyBadges',
+  'GET /api/leaderboard': 'getLeaderboard',
+
   'GET /api/exercises': 'listExercises',
   'POST /api/exercises': 'createExercise',
   'GET /api/exercises/types': 'listExerciseTypes',

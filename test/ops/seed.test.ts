@@ -1,8 +1,10 @@
-// `mathakine seed`: demo content of every type and difficulty, demo accounts, never duplicated.
+// `mathakine seed`: demo content of every type and difficulty, badges, demo accounts, never duplicated.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DIFFICULTIES, EXERCISE_TYPES } from '../../src/db/enums.js';
+import { REQUIREMENT_KINDS } from '../../src/domain/badges/requirements.js';
+import { demoBadges } from '../../src/ops/seed/badges.js';
 import { buildTestApp, describeEachDialect, type TestContext } from '../helpers/app.js';
 import { createUser } from '../helpers/users.js';
 
@@ -22,9 +24,11 @@ describeEachDialect('seed', (dialect) => {
     expect(first.exercises).toBeGreaterThanOrEqual(EXERCISE_TYPES.length * DIFFICULTIES.length);
     expect(first.challenges).toBeGreaterThanOrEqual(12);
     expect(first.users).toBe(2);
-    expect(JSON.parse((await seed(ctx.url)).stdout)).toEqual({ users: 0, exercises: 0, challenges: 0 });
+    expect(first.badges).toBe(demoBadges().length);
+    expect(JSON.parse((await seed(ctx.url)).stdout)).toEqual({ users: 0, exercises: 0, challenges: 0, badges: 0 });
 
     const maitre = await createUser(ctx, 'maitre');
+    const gardien = await createUser(ctx, 'gardien');
     const exercises = (await ctx.app.inject({ method: 'GET', url: '/api/exercises?limit=100', headers: maitre.headers })).json();
     expect(exercises.total).toBe(first.exercises);
     for (const type of EXERCISE_TYPES) {
@@ -40,5 +44,11 @@ describeEachDialect('seed', (dialect) => {
     const login = await ctx.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'demo_padawan', password: 'mathakine-demo' } });
     expect(login.statusCode).toBe(200);
     expect(login.json().user.role).toBe('padawan');
+
+    // the badge catalogue covers every requirement kind; the secret one is hidden from a learner
+    const catalogue = (await ctx.app.inject({ method: 'GET', url: '/api/badges?include_inactive=true', headers: gardien.headers })).json();
+    expect(new Set(catalogue.items.map((b: { requirement_kind: string | null }) => b.requirement_kind))).toEqual(new Set(REQUIREMENT_KINDS));
+    const learnerView = (await ctx.app.inject({ method: 'GET', url: '/api/badges', headers: { authorization: `Bearer ${login.json().access_token}` } })).json();
+    expect(learnerView.items.length).toBe(catalogue.items.length - catalogue.items.filter((b: { is_secret: boolean }) => b.is_secret).length);
   });
 });

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { ActOnConnectionData, ActOnConnectionErrors, ActOnConnectionResponses, ChangeMyPasswordData, ChangeMyPasswordErrors, ChangeMyPasswordResponses, CreateBackupData, CreateBackupErrors, CreateBackupResponses, CreateChallengeData, CreateChallengeErrors, CreateChallengeResponses, CreateExerciseData, CreateExerciseErrors, CreateExerciseResponses, CreateSnapshotData, CreateSnapshotErrors, CreateSnapshotResponses, DeleteChallengeData, DeleteChallengeErrors, DeleteChallengeResponses, DeleteExerciseData, DeleteExerciseErrors, DeleteExerciseResponses, DeleteUserData, DeleteUserErrors, DeleteUserResponses, EnableQueryStatisticsData, EnableQueryStatisticsErrors, EnableQueryStatisticsResponses, GenerateExerciseData, GenerateExerciseErrors, GenerateExerciseResponses, GetAdminStatsData, GetAdminStatsErrors, GetAdminStatsResponses, GetAttemptData, GetAttemptErrors, GetAttemptResponses, GetChallengeData, GetChallengeErrors, GetChallengeHintsData, GetChallengeHintsErrors, GetChallengeHintsResponses, GetChallengeResponses, GetChallengeStatsData, GetChallengeStatsErrors, GetChallengeStatsResponses, GetCurrentAccountData, GetCurrentAccountErrors, GetCurrentAccountResponses, GetDashboardConnectionsData, GetDashboardConnectionsErrors, GetDashboardConnectionsResponses, GetDashboardLearningData, GetDashboardLearningErrors, GetDashboardLearningResponses, GetDashboardMaintenanceData, GetDashboardMaintenanceErrors, GetDashboardMaintenanceResponses, GetDashboardOverviewData, GetDashboardOverviewErrors, GetDashboardOverviewResponses, GetDashboardQueriesData, GetDashboardQueriesErrors, GetDashboardQueriesResponses, GetDashboardSpaceData, GetDashboardSpaceErrors, GetDashboardSpaceResponses, GetExerciseData, GetExerciseErrors, GetExerciseResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetMyProfileData, GetMyProfileErrors, GetMyProfileResponses, GetMyProgressByTypeData, GetMyProgressByTypeErrors, GetMyProgressByTypeResponses, GetMyProgressData, GetMyProgressErrors, GetMyProgressResponses, GetRandomExerciseData, GetRandomExerciseErrors, GetRandomExerciseResponses, GetUserData, GetUserErrors, GetUserProgressData, GetUserProgressErrors, GetUserProgressResponses, GetUserResponses, GetUserStatsData, GetUserStatsErrors, GetUserStatsResponses, ListAttemptsData, ListAttemptsErrors, ListAttemptsResponses, ListChallengesData, ListChallengesErrors, ListChallengesResponses, ListDifficultiesData, ListDifficultiesErrors, ListDifficultiesResponses, ListExercisesData, ListExercisesErrors, ListExercisesResponses, ListExerciseTypesData, ListExerciseTypesErrors, ListExerciseTypesResponses, ListUsersData, ListUsersErrors, ListUsersResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, OptimizeDatabaseData, OptimizeDatabaseErrors, OptimizeDatabaseResponses, RefreshTokensData, RefreshTokensErrors, RefreshTokensResponses, RegisterData, RegisterErrors, RegisterResponses, SubmitChallengeAttemptData, SubmitChallengeAttemptErrors, SubmitChallengeAttemptResponses, SubmitExerciseAttemptData, SubmitExerciseAttemptErrors, SubmitExerciseAttemptResponses, UpdateChallengeData, UpdateChallengeErrors, UpdateChallengeResponses, UpdateExerciseData, UpdateExerciseErrors, UpdateExerciseResponses, UpdateMyProfileData, UpdateMyProfileErrors, UpdateMyProfileResponses, UpdateUserData, UpdateUserErrors, UpdateUserResponses } from './types.gen.js';
+import type { ActOnConnectionData, ActOnConnectionErrors, ActOnConnectionResponses, ChangeMyPasswordData, ChangeMyPasswordErrors, ChangeMyPasswordResponses, CreateBackupData, CreateBackupErrors, CreateBackupResponses, CreateBadgeData, CreateBadgeErrors, CreateBadgeResponses, CreateChallengeData, CreateChallengeErrors, CreateChallengeResponses, CreateExerciseData, CreateExerciseErrors, CreateExerciseResponses, CreateSnapshotData, CreateSnapshotErrors, CreateSnapshotResponses, DeleteChallengeData, DeleteChallengeErrors, DeleteChallengeResponses, DeleteExerciseData, DeleteExerciseErrors, DeleteExerciseResponses, DeleteUserData, DeleteUserErrors, DeleteUserResponses, EnableQueryStatisticsData, EnableQueryStatisticsErrors, EnableQueryStatisticsResponses, GenerateExerciseData, GenerateExerciseErrors, GenerateExerciseResponses, GetAdminStatsData, GetAdminStatsErrors, GetAdminStatsResponses, GetAttemptData, GetAttemptErrors, GetAttemptResponses, GetChallengeData, GetChallengeErrors, GetChallengeHintsData, GetChallengeHintsErrors, GetChallengeHintsResponses, GetChallengeResponses, GetChallengeStatsData, GetChallengeStatsErrors, GetChallengeStatsResponses, GetCurrentAccountData, GetCurrentAccountErrors, GetCurrentAccountResponses, GetDashboardConnectionsData, GetDashboardConnectionsErrors, GetDashboardConnectionsResponses, GetDashboardLearningData, GetDashboardLearningErrors, GetDashboardLearningResponses, GetDashboardMaintenanceData, GetDashboardMaintenanceErrors, GetDashboardMaintenanceResponses, GetDashboardOverviewData, GetDashboardOverviewErrors, GetDashboardOverviewResponses, GetDashboardQueriesData, GetDashboardQueriesErrors, GetDashboardQueriesResponses, GetDashboardSpaceData, GetDashboardSpaceErrors, GetDashboardSpaceResponses, GetExerciseData, GetExerciseErrors, GetExerciseResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetLeaderboardData, GetLeaderboardErrors, GetLeaderboardResponses, GetMyBadgesData, GetMyBadgesErrors, GetMyBadgesResponses, GetMyProfileData, GetMyProfileErrors, GetMyProfileResponses, GetMyProgressByTypeData, GetMyProgressByTypeErrors, GetMyProgressByTypeResponses, GetMyProgressData, GetMyProgressErrors, GetMyProgressResponses, GetRandomExerciseData, GetRandomExerciseErrors, GetRandomExerciseResponses, GetUserData, GetUserErrors, GetUserProgressData, GetUserProgressErrors, GetUserProgressResponses, GetUserResponses, GetUserStatsData, GetUserStatsErrors, GetUserStatsResponses, ListAttemptsData, ListAttemptsErrors, ListAttemptsResponses, ListBadgesData, ListBadgesErrors, ListBadgesResponses, ListBadgesWithUnknownRequirementsData, ListBadgesWithUnknownRequirementsErrors, ListBadgesWithUnknownRequirementsResponses, ListChallengesData, ListChallengesErrors, ListChallengesResponses, ListDifficultiesData, ListDifficultiesErrors, ListDifficultiesResponses, ListExercisesData, ListExercisesErrors, ListExercisesResponses, ListExerciseTypesData, ListExerciseTypesErrors, ListExerciseTypesResponses, ListUsersData, ListUsersErrors, ListUsersResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, OptimizeDatabaseData, OptimizeDatabaseErrors, OptimizeDatabaseResponses, PinMyBadgesData, PinMyBadgesErrors, PinMyBadgesResponses, RefreshTokensData, RefreshTokensErrors, RefreshTokensResponses, RegisterData, RegisterErrors, RegisterResponses, SubmitChallengeAttemptData, SubmitChallengeAttemptErrors, SubmitChallengeAttemptResponses, SubmitExerciseAttemptData, SubmitExerciseAttemptErrors, SubmitExerciseAttemptResponses, UpdateBadgeData, UpdateBadgeErrors, UpdateBadgeResponses, UpdateChallengeData, UpdateChallengeErrors, UpdateChallengeResponses, UpdateExerciseData, UpdateExerciseErrors, UpdateExerciseResponses, UpdateMyProfileData, UpdateMyProfileErrors, UpdateMyProfileResponses, UpdateUserData, UpdateUserErrors, UpdateUserResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -497,7 +497,7 @@ export const updateExercise = <ThrowOnError extends boolean = false>(options: Op
 /**
  * Answer an exercise
  *
- * The answer is checked on the server: case, accents and spaces do not matter, `3,5` = `3.5`, `4` = `4.0`, and for fractions `2/4` = `1/2`. The attempt, the progress row of its type and difficulty and the points are written in one transaction. Answers 201 with the correct answer and its explanation, right or wrong. An archived or inactive exercise: 404 for a learner, 409 for staff.
+ * The answer is checked on the server: case, accents and spaces do not matter, `3,5` = `3.5`, `4` = `4.0`, and for fractions `2/4` = `1/2`. The attempt, the progress row of its type and difficulty, the points (and their ledger row), the day's streak and any badge it earns are written in one transaction. Answers 201 with the correct answer and its explanation, right or wrong. An archived or inactive exercise: 404 for a learner, 409 for staff.
  */
 export const submitExerciseAttempt = <ThrowOnError extends boolean = false>(options: Options<SubmitExerciseAttemptData, ThrowOnError>) => (options.client ?? client).post<SubmitExerciseAttemptResponses, SubmitExerciseAttemptErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -559,5 +559,94 @@ export const getMyProgressByType = <ThrowOnError extends boolean = false>(option
 export const getUserProgress = <ThrowOnError extends boolean = false>(options: Options<GetUserProgressData, ThrowOnError>) => (options.client ?? client).get<GetUserProgressResponses, GetUserProgressErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/users/{id}/progress',
+    ...options
+});
+
+/**
+ * The badge catalogue
+ *
+ * Active badges, by id, each with its rarity (share of active learners holding it) and when the caller earned it. A secret badge appears only once the caller holds it (staff see every one).
+ */
+export const listBadges = <ThrowOnError extends boolean = false>(options?: Options<ListBadgesData, ThrowOnError>) => (options?.client ?? client).get<ListBadgesResponses, ListBadgesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/badges',
+    ...options
+});
+
+/**
+ * Add a badge to the catalogue (gardien and above)
+ *
+ * Requirements must use a rule this service knows (see `requirement_kind`); a code already taken: 409.
+ */
+export const createBadge = <ThrowOnError extends boolean = false>(options: Options<CreateBadgeData, ThrowOnError>) => (options.client ?? client).post<CreateBadgeResponses, CreateBadgeErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/badges',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * My badges, my progress towards the others, my streak and points
+ *
+ * Progress is current / target of the rule, e.g. 37 of 50 attempts. Secret badges are not listed until earned.
+ */
+export const getMyBadges = <ThrowOnError extends boolean = false>(options?: Options<GetMyBadgesData, ThrowOnError>) => (options?.client ?? client).get<GetMyBadgesResponses, GetMyBadgesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/users/me/badges',
+    ...options
+});
+
+/**
+ * The leaderboard: top learners by points over the last 7 days, 30 days, or all time, and my rank
+ *
+ * Usernames only. Staff, inactive accounts and learners who opted out (`leaderboard_visible: false`) are neither shown nor ranked; learners with no points in the period are not ranked. Equal points share a rank.
+ */
+export const getLeaderboard = <ThrowOnError extends boolean = false>(options?: Options<GetLeaderboardData, ThrowOnError>) => (options?.client ?? client).get<GetLeaderboardResponses, GetLeaderboardErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/leaderboard',
+    ...options
+});
+
+/**
+ * Pin up to 3 of my earned badges on my profile
+ *
+ * Replaces the pinned list, in the order given; a badge not earned: 400.
+ */
+export const pinMyBadges = <ThrowOnError extends boolean = false>(options: Options<PinMyBadgesData, ThrowOnError>) => (options.client ?? client).put<PinMyBadgesResponses, PinMyBadgesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/users/me/badges/pinned',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Change a badge (gardien and above)
+ *
+ * `is_active: false` retires it: no longer awarded or listed; those who earned it keep it.
+ */
+export const updateBadge = <ThrowOnError extends boolean = false>(options: Options<UpdateBadgeData, ThrowOnError>) => (options.client ?? client).patch<UpdateBadgeResponses, UpdateBadgeErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/badges/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Badges that can never be earned: requirements using no known rule (gardien and above)
+ *
+ * Typically imported from the original with a rule its badge engine never had; fix their requirements with PATCH.
+ */
+export const listBadgesWithUnknownRequirements = <ThrowOnError extends boolean = false>(options?: Options<ListBadgesWithUnknownRequirementsData, ThrowOnError>) => (options?.client ?? client).get<ListBadgesWithUnknownRequirementsResponses, ListBadgesWithUnknownRequirementsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/badges/unknown-requirements',
     ...options
 });

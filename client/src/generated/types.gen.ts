@@ -484,6 +484,142 @@ export type DashboardLearning = {
     }>;
 };
 
+export type AwardedBadge = {
+    id: number;
+    code: string;
+    name: string;
+    star_wars_title: string | null;
+    /**
+     * the tier: bronze, silver, gold or legendary
+     */
+    difficulty: string | null;
+    points_reward: number;
+};
+
+export type BadgeRarity = {
+    /**
+     * active learners holding it
+     */
+    holders: number;
+    /**
+     * share of active learners holding it, 0–100, one decimal
+     */
+    percent: number;
+    /**
+     * rare below 5 %, uncommon below 20 %, common otherwise
+     */
+    label: 'rare' | 'uncommon' | 'common';
+};
+
+export type Badge = {
+    id: number;
+    code: string;
+    name: string;
+    description: string | null;
+    icon_url: string | null;
+    category: string | null;
+    /**
+     * the tier: bronze, silver, gold or legendary
+     */
+    difficulty: string | null;
+    points_reward: number;
+    is_secret: boolean;
+    is_active: boolean;
+    star_wars_title: string | null;
+    /**
+     * the original's requirements JSON
+     */
+    requirements: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * null: no rule this service knows, never awarded
+     */
+    requirement_kind: 'attempts_and_logic' | 'logic_attempts_count' | 'attempts_count' | 'success_rate' | 'consecutive_correct' | 'max_time' | 'consecutive_days' | 'perfect_day' | 'all_types' | 'min_per_type' | 'comeback_days' | null;
+    created_at: string;
+    rarity: BadgeRarity;
+    /**
+     * when the caller earned it; null when they have not
+     */
+    earned_at: string | null;
+};
+
+export type BadgeList = {
+    items: Array<Badge>;
+};
+
+export type BadgeProgress = {
+    badge: Badge;
+    current: number;
+    target: number;
+    /**
+     * current ÷ target, 0–1, two decimals
+     */
+    progress: number;
+};
+
+export type MyBadges = {
+    earned: Array<{
+        badge: Badge;
+        earned_at: string;
+        is_displayed: boolean;
+        /**
+         * what the rule read when it was earned
+         */
+        progress_data: unknown;
+    }>;
+    /**
+     * unearned badges with a known rule (secret ones left out)
+     */
+    in_progress: Array<BadgeProgress>;
+    pinned_badge_ids: Array<number>;
+    total_points: number;
+    /**
+     * consecutive active days up to today or yesterday, else 0
+     */
+    current_streak: number;
+    best_streak: number;
+    /**
+     * YYYY-MM-DD in APP_TIMEZONE
+     */
+    last_activity_date: string | null;
+};
+
+export type PinnedBadges = {
+    pinned_badge_ids: Array<number>;
+};
+
+export type UnknownRequirementBadges = {
+    items: Array<{
+        id: number;
+        code: string;
+        name: string;
+        is_active: boolean;
+        requirements: unknown;
+    }>;
+};
+
+export type Leaderboard = {
+    period: 'week' | 'month' | 'all';
+    entries: Array<{
+        /**
+         * learners with the same points share a rank
+         */
+        rank: number;
+        username: string;
+        points: number;
+        is_me: boolean;
+    }>;
+    /**
+     * the caller, when ranked (a learner with points in the period, not opted out)
+     */
+    me: {
+        rank: number;
+        username: string;
+        points: number;
+    } | null;
+};
+
 export type LogicChallenge = {
     id: number;
     title: string;
@@ -584,6 +720,19 @@ export type User = {
     experience_points: number;
     jedi_rank: string;
     avatar_url: string | null;
+    /**
+     * consecutive active days as of the last active day (GET /api/users/me/badges says whether it is still alive)
+     */
+    current_streak: number;
+    best_streak: number;
+    /**
+     * YYYY-MM-DD in APP_TIMEZONE
+     */
+    last_activity_date: string | null;
+    /**
+     * false: neither shown nor ranked on leaderboards
+     */
+    leaderboard_visible: boolean;
 };
 
 export type UserPage = {
@@ -743,6 +892,10 @@ export type AttemptResult = {
      * per difficulty on a correct answer: initié 10, padawan 20, chevalier 30, maître 50
      */
     points_earned: number;
+    /**
+     * badges this attempt earned (their points are added to total_points, not to points_earned)
+     */
+    new_badges: Array<AwardedBadge>;
 };
 
 export type AttemptPage = {
@@ -1742,6 +1895,7 @@ export type UpdateMyProfileData = {
             [key: string]: boolean | number | string | null;
         } | null;
         avatar_url?: string | null;
+        leaderboard_visible?: boolean;
     };
     path?: never;
     query?: never;
@@ -2477,6 +2631,10 @@ export type SubmitChallengeAttemptResponses = {
         solution?: string | null;
         correct_answer?: string | null;
         solution_explanation?: string | null;
+        /**
+         * badges this attempt earned
+         */
+        new_badges: Array<AwardedBadge>;
     };
 };
 
@@ -3436,3 +3594,375 @@ export type GetUserProgressResponses = {
 };
 
 export type GetUserProgressResponse = GetUserProgressResponses[keyof GetUserProgressResponses];
+
+export type ListBadgesData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * gardien and above: inactive badges too
+         */
+        include_inactive?: string;
+    };
+    url: '/api/badges';
+};
+
+export type ListBadgesErrors = {
+    /**
+     * Invalid input (body, query or path parameters)
+     */
+    400: Error;
+    /**
+     * Missing, invalid or expired access token, or a revoked session
+     */
+    401: Error;
+    /**
+     * Authenticated but not allowed (role or ownership)
+     */
+    403: Error;
+    /**
+     * Too many requests: retry after Retry-After seconds
+     */
+    429: Error;
+    /**
+     * Unexpected server error
+     */
+    500: Error;
+    /**
+     * The database is unreachable or overloaded: retry after Retry-After seconds
+     */
+    503: Error;
+};
+
+export type ListBadgesError = ListBadgesErrors[keyof ListBadgesErrors];
+
+export type ListBadgesResponses = {
+    /**
+     * Success
+     */
+    200: BadgeList;
+};
+
+export type ListBadgesResponse = ListBadgesResponses[keyof ListBadgesResponses];
+
+export type CreateBadgeData = {
+    body: {
+        code: string;
+        name: string;
+        description?: string | null;
+        icon_url?: string | null;
+        category?: string | null;
+        /**
+         * the tier
+         */
+        difficulty?: 'bronze' | 'silver' | 'gold' | 'legendary';
+        points_reward?: number;
+        is_secret?: boolean;
+        is_active?: boolean;
+        star_wars_title?: string | null;
+        /**
+         * the original's vocabulary: attempts_count, logic_attempts_count, success_rate + min_attempts, …
+         */
+        requirements: {
+            [key: string]: number | string | boolean | null;
+        };
+    };
+    path?: never;
+    query?: never;
+    url: '/api/badges';
+};
+
+export type CreateBadgeErrors = {
+    /**
+     * Invalid input (body, query or path parameters)
+     */
+    400: Error;
+    /**
+     * Missing, invalid or expired access token, or a revoked session
+     */
+    401: Error;
+    /**
+     * Authenticated but not allowed (role or ownership)
+     */
+    403: Error;
+    /**
+     * Conflicts with the current state (duplicate, attempts used up)
+     */
+    409: Error;
+    /**
+     * Too many requests: retry after Retry-After seconds
+     */
+    429: Error;
+    /**
+     * Unexpected server error
+     */
+    500: Error;
+    /**
+     * The database is unreachable or overloaded: retry after Retry-After seconds
+     */
+    503: Error;
+};
+
+export type CreateBadgeError = CreateBadgeErrors[keyof CreateBadgeErrors];
+
+export type CreateBadgeResponses = {
+    /**
+     * Created
+     */
+    201: Badge;
+};
+
+export type CreateBadgeResponse = CreateBadgeResponses[keyof CreateBadgeResponses];
+
+export type GetMyBadgesData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/users/me/badges';
+};
+
+export type GetMyBadgesErrors = {
+    /**
+     * Missing, invalid or expired access token, or a revoked session
+     */
+    401: Error;
+    /**
+     * Authenticated but not allowed (role or ownership)
+     */
+    403: Error;
+    /**
+     * Too many requests: retry after Retry-After seconds
+     */
+    429: Error;
+    /**
+     * Unexpected server error
+     */
+    500: Error;
+    /**
+     * The database is unreachable or overloaded: retry after Retry-After seconds
+     */
+    503: Error;
+};
+
+export type GetMyBadgesError = GetMyBadgesErrors[keyof GetMyBadgesErrors];
+
+export type GetMyBadgesResponses = {
+    /**
+     * Success
+     */
+    200: MyBadges;
+};
+
+export type GetMyBadgesResponse = GetMyBadgesResponses[keyof GetMyBadgesResponses];
+
+export type GetLeaderboardData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * the last 7 days, the last 30 days, or all time
+         */
+        period?: 'week' | 'month' | 'all';
+        limit?: number;
+    };
+    url: '/api/leaderboard';
+};
+
+export type GetLeaderboardErrors = {
+    /**
+     * Invalid input (body, query or path parameters)
+     */
+    400: Error;
+    /**
+     * Missing, invalid or expired access token, or a revoked session
+     */
+    401: Error;
+    /**
+     * Authenticated but not allowed (role or ownership)
+     */
+    403: Error;
+    /**
+     * Too many requests: retry after Retry-After seconds
+     */
+    429: Error;
+    /**
+     * Unexpected server error
+     */
+    500: Error;
+    /**
+     * The database is unreachable or overloaded: retry after Retry-After seconds
+     */
+    503: Error;
+};
+
+export type GetLeaderboardError = GetLeaderboardErrors[keyof GetLeaderboardErrors];
+
+export type GetLeaderboardResponses = {
+    /**
+     * Success
+     */
+    200: Leaderboard;
+};
+
+export type GetLeaderboardResponse = GetLeaderboardResponses[keyof GetLeaderboardResponses];
+
+export type PinMyBadgesData = {
+    body: {
+        /**
+         * earned badges, at most 3; [] unpins all
+         */
+        achievement_ids: Array<number>;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/users/me/badges/pinned';
+};
+
+export type PinMyBadgesErrors = {
+    /**
+     * Invalid input (body, query or path parameters)
+     */
+    400: Error;
+    /**
+     * Missing, invalid or expired access token, or a revoked session
+     */
+    401: Error;
+    /**
+     * Authenticated but not allowed (role or ownership)
+     */
+    403: Error;
+    /**
+     * Too many requests: retry after Retry-After seconds
+     */
+    429: Error;
+    /**
+     * Unexpected server error
+     */
+    500: Error;
+    /**
+     * The database is unreachable or overloaded: retry after Retry-After seconds
+     */
+    503: Error;
+};
+
+export type PinMyBadgesError = PinMyBadgesErrors[keyof PinMyBadgesErrors];
+
+export type PinMyBadgesResponses = {
+    /**
+     * Success
+     */
+    200: PinnedBadges;
+};
+
+export type PinMyBadgesResponse = PinMyBadgesResponses[keyof PinMyBadgesResponses];
+
+export type UpdateBadgeData = {
+    body: {
+        name?: string;
+        description?: string | null;
+        icon_url?: string | null;
+        category?: string | null;
+        /**
+         * the tier
+         */
+        difficulty?: 'bronze' | 'silver' | 'gold' | 'legendary';
+        points_reward?: number;
+        is_secret?: boolean;
+        is_active?: boolean;
+        star_wars_title?: string | null;
+        /**
+         * the original's vocabulary: attempts_count, logic_attempts_count, success_rate + min_attempts, …
+         */
+        requirements?: {
+            [key: string]: number | string | boolean | null;
+        };
+    };
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/badges/{id}';
+};
+
+export type UpdateBadgeErrors = {
+    /**
+     * Invalid input (body, query or path parameters)
+     */
+    400: Error;
+    /**
+     * Missing, invalid or expired access token, or a revoked session
+     */
+    401: Error;
+    /**
+     * Authenticated but not allowed (role or ownership)
+     */
+    403: Error;
+    /**
+     * No such resource, or not visible to this user
+     */
+    404: Error;
+    /**
+     * Too many requests: retry after Retry-After seconds
+     */
+    429: Error;
+    /**
+     * Unexpected server error
+     */
+    500: Error;
+    /**
+     * The database is unreachable or overloaded: retry after Retry-After seconds
+     */
+    503: Error;
+};
+
+export type UpdateBadgeError = UpdateBadgeErrors[keyof UpdateBadgeErrors];
+
+export type UpdateBadgeResponses = {
+    /**
+     * Success
+     */
+    200: Badge;
+};
+
+export type UpdateBadgeResponse = UpdateBadgeResponses[keyof UpdateBadgeResponses];
+
+export type ListBadgesWithUnknownRequirementsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/badges/unknown-requirements';
+};
+
+export type ListBadgesWithUnknownRequirementsErrors = {
+    /**
+     * Missing, invalid or expired access token, or a revoked session
+     */
+    401: Error;
+    /**
+     * Authenticated but not allowed (role or ownership)
+     */
+    403: Error;
+    /**
+     * Too many requests: retry after Retry-After seconds
+     */
+    429: Error;
+    /**
+     * Unexpected server error
+     */
+    500: Error;
+    /**
+     * The database is unreachable or overloaded: retry after Retry-After seconds
+     */
+    503: Error;
+};
+
+export type ListBadgesWithUnknownRequirementsError = ListBadgesWithUnknownRequirementsErrors[keyof ListBadgesWithUnknownRequirementsErrors];
+
+export type ListBadgesWithUnknownRequirementsResponses = {
+    /**
+     * Success
+     */
+    200: UnknownRequirementBadges;
+};
+
+export type ListBadgesWithUnknownRequirementsResponse = ListBadgesWithUnknownRequirementsResponses[keyof ListBadgesWithUnknownRequirementsResponses];

@@ -26,6 +26,10 @@ export const userSchema = z
     experience_points: z.number().int(),
     jedi_rank: z.string(),
     avatar_url: z.string().nullable(),
+    current_streak: z.number().int().describe('consecutive active days as of the last active day (GET /api/users/me/badges says whether it is still alive)'),
+    best_streak: z.number().int(),
+    last_activity_date: z.string().nullable().describe('YYYY-MM-DD in APP_TIMEZONE'),
+    leaderboard_visible: z.boolean().describe('false: neither shown nor ranked on leaderboards'),
   })
   .meta({ id: 'User' });
 export type PublicUser = z.infer<typeof userSchema>;
@@ -48,7 +52,7 @@ const profileFields = {
 };
 
 export const updateMeBody = z
-  .object({ username: usernameInput, email: emailInput, ...profileFields })
+  .object({ username: usernameInput, email: emailInput, ...profileFields, leaderboard_visible: z.boolean() })
   .partial()
   .strict()
   .refine((b) => Object.keys(b).length > 0, 'nothing to update')

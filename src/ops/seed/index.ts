@@ -1,9 +1,10 @@
-// Demo content: exercises of every type and difficulty, logic challenges, and (outside
-// production) two demo accounts. Each item is inserted only if no row with its title (or
+// Demo content: exercises of every type and difficulty, logic challenges, a badge catalogue, and
+// (outside production) two demo accounts. Each item is inserted only if no row with its title (or
 // username) exists yet, so running the seed again never duplicates anything.
 import { inArray } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { hashPassword } from '../../domain/accounts/passwords.js';
+import { demoBadges } from './badges.js';
 import { demoChallenges } from './challenges.js';
 import { demoExercises } from './exercises.js';
 
@@ -22,6 +23,7 @@ export interface SeedReport {
   users: number;
   exercises: number;
   challenges: number;
+  badges: number;
 }
 
 /** True when the database has no exercises, challenges or users yet: a fresh install. */
@@ -32,7 +34,7 @@ export async function isDatabaseEmpty(database: Database): Promise<boolean> {
 }
 
 export async function seedDemoContent(database: Database, options: SeedOptions): Promise<SeedReport> {
-  const { users, exercises, logicChallenges } = database.tables;
+  const { users, exercises, logicChallenges, achievements } = database.tables;
   const exerciseDrafts = demoExercises();
   const challengeDrafts = demoChallenges();
   const hashed = options.demoUsers ? await hashPassword(options.demoPassword) : '';
@@ -50,6 +52,13 @@ export async function seedDemoContent(database: Database, options: SeedOptions):
     const newChallenges = challengeDrafts.filter((c) => !existingChallenges.has(c.title));
     if (newChallenges.length) await tx.insert(logicChallenges).values(newChallenges);
 
+    const badgeDrafts = demoBadges();
+    const existingBadges = new Set(
+      (await tx.select({ code: achievements.code }).from(achievements).where(inArray(achievements.code, badgeDrafts.map((b) => b.code)))).map((r) => r.code),
+    );
+    const newBadges = badgeDrafts.filter((b) => !existingBadges.has(b.code));
+    if (newBadges.length) await tx.insert(achievements).values(newBadges);
+
     let newUsers = 0;
     if (options.demoUsers) {
       const existingUsers = new Set(
@@ -59,6 +68,6 @@ export async function seedDemoContent(database: Database, options: SeedOptions):
       if (missing.length) await tx.insert(users).values(missing.map((u) => ({ ...u, hashed_password: hashed })));
       newUsers = missing.length;
     }
-    return { users: newUsers, exercises: newExercises.length, challenges: newChallenges.length };
+    return { users: newUsers, exercises: newExercises.length, challenges: newChallenges.length, badges: newBadges.length };
   });
 }
