@@ -15,7 +15,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import { AGE_GROUPS, CHALLENGE_TYPES, DIFFICULTIES, EXERCISE_TYPES, ROLES, sqlInList } from '../enums.js';
+import { ACCOUNT_TOKEN_PURPOSES, AGE_GROUPS, CHALLENGE_TYPES, DIFFICULTIES, EXERCISE_TYPES, ROLES, sqlInList } from '../enums.js';
 
 const id = () => integer('id').primaryKey().generatedByDefaultAsIdentity();
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -65,6 +65,8 @@ export const users = pgTable(
     // PostgreSQL with read replicas: the primary's WAL position after this user's last write; their
     // reads go only to a replica that has replayed it (src/db/read-routing.ts)
     last_write_lsn: bigNumber('last_write_lsn'),
+    // the address in `email` was proven by a link mailed to it (src/modules/auth/email-verification.ts)
+    is_email_verified: boolean('is_email_verified').notNull().default(false),
   },
   (t) => [
     uniqueIndex('users_username_lower_key').on(sql`lower(${t.username})`),
@@ -93,6 +95,32 @@ export const refreshTokens = pgTable(
     uniqueIndex('refresh_tokens_token_hash_key').on(t.token_hash),
     index('idx_refresh_tokens_user_id').on(t.user_id),
     index('idx_refresh_tokens_family_id').on(t.family_id),
+  ],
+);
+
+// Single-use links mailed to a user: a password reset or an address verification. Only a SHA-256
+// of the token is stored; `email` is the address it was sent to (a verification proves that one only),
+// `password_fingerprint` the password hash's fingerprint at issue (a reset dies with any password change).
+export const accountTokens = pgTable(
+  'account_tokens',
+  {
+    id: id(),
+    user_id: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: text('purpose', { enum: ACCOUNT_TOKEN_PURPOSES }).notNull(),
+    token_hash: text('token_hash').notNull(),
+    email: text('email').notNull(),
+    password_fingerprint: text('password_fingerprint'),
+    expires_at: ts('expires_at').notNull(),
+    used_at: ts('used_at'),
+    created_at: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('account_tokens_token_hash_key').on(t.token_hash),
+    index('idx_account_tokens_user_purpose').on(t.user_id, t.purpose, t.created_at),
+    index('idx_account_tokens_expires_at').on(t.expires_at),
+    oneOf('account_tokens_purpose_check', t.purpose, ACCOUNT_TOKEN_PURPOSES),
   ],
 );
 
