@@ -11,9 +11,11 @@ import errorsPlugin from './plugins/errors.js';
 import openapiPlugin from './plugins/openapi.js';
 import securityPlugin, { httpServerOptions } from './plugins/security.js';
 import authPlugin from './plugins/auth.js';
+import mailPlugin from './plugins/mail.js';
 import adminRoutes from './modules/admin/routes.js';
 import challengeRoutes from './modules/challenges/routes.js';
 import authRoutes from './modules/auth/routes.js';
+import mailLinkRoutes from './modules/mail-links/routes.js';
 import userRoutes from './modules/users/routes.js';
 import learningRoutes from './modules/exercises/learning.js';
 
@@ -47,8 +49,10 @@ export async function buildApp({ config, database, logger }: BuildAppOptions) {
   await app.register(securityPlugin);
   await app.register(openapiPlugin);
   await app.register(authPlugin);
+  await app.register(mailPlugin);
   await app.register(adminRoutes);
   await app.register(authRoutes);
+  await app.register(mailLinkRoutes);
   await app.register(userRoutes);
   await app.register(challengeRoutes);
   await app.register(learningRoutes);

@@ -37,6 +37,7 @@ export const userSchema = z
     experience_points: z.number().int(),
     jedi_rank: z.string(),
     avatar_url: z.string().nullable(),
+    is_email_verified: z.boolean().describe('the address was proven by a link mailed to it (sign-up, change of address, or a password reset)'),
   })
   .meta({ id: 'User' });
 export type PublicUser = z.infer<typeof userSchema>;
