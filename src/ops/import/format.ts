@@ -48,6 +48,7 @@ export function formatImportReport(report: ImportReport, maxBadRows = 20): strin
 
   const notes: string[] = [];
   for (const t of report.tables) {
+    for (const d of t.droppedColumns) notes.push(`${t.table}.${d.column} not imported: ${d.reason}`);
     if (t.missingColumns.length) notes.push(`${t.table}: columns the source lacks, given their default (or derived) value: ${t.missingColumns.join(', ')}`);
     const filled = Object.entries(t.defaultsFilled).map(([column, rows]) => `${column} (${count(rows)})`);
     if (filled.length) notes.push(`${t.table}: NULLs replaced by the column's default, rows per column: ${filled.join(', ')}`);

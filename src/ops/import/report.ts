@@ -20,6 +20,8 @@ export interface TableReport {
   verified: boolean | null;
   /** source columns our table does not have: copied verbatim to the legacy area (see `legacy`) */
   legacyColumns: string[];
+  /** source columns neither imported nor kept, and why (the original's mailed links) */
+  droppedColumns: { column: string; reason: string }[];
   /** our columns the source lacks (filled with their default) */
   missingColumns: string[];
   /** rows whose NULL became the column's default, per column */
