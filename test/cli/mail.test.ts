@@ -53,5 +53,5 @@ describeEachDialect('mathakine mail last', (dialect) => {
 
     const bad = await runCli(['mail', 'last', '-n', '0'], { cwd, env: { MAIL_OUTBOX_DIR: outbox() } });
     expect(bad.code).not.toBe(0);
-  });
+  }, 120_000); // four runs of the CLI, each starting tsx
 });
