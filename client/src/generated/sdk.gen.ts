@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { ActOnConnectionData, ActOnConnectionErrors, ActOnConnectionResponses, ChangeMyPasswordData, ChangeMyPasswordErrors, ChangeMyPasswordResponses, CreateBackupData, CreateBackupErrors, CreateBackupResponses, CreateChallengeData, CreateChallengeErrors, CreateChallengeResponses, CreateExerciseData, CreateExerciseErrors, CreateExerciseResponses, CreateSnapshotData, CreateSnapshotErrors, CreateSnapshotResponses, DeleteChallengeData, DeleteChallengeErrors, DeleteChallengeResponses, DeleteExerciseData, DeleteExerciseErrors, DeleteExerciseResponses, DeleteUserData, DeleteUserErrors, DeleteUserResponses, EnableQueryStatisticsData, EnableQueryStatisticsErrors, EnableQueryStatisticsResponses, GenerateExerciseData, GenerateExerciseErrors, GenerateExerciseResponses, GetAdminStatsData, GetAdminStatsErrors, GetAdminStatsResponses, GetAttemptData, GetAttemptErrors, GetAttemptResponses, GetChallengeData, GetChallengeErrors, GetChallengeHintsData, GetChallengeHintsErrors, GetChallengeHintsResponses, GetChallengeResponses, GetChallengeStatsData, GetChallengeStatsErrors, GetChallengeStatsResponses, GetCurrentAccountData, GetCurrentAccountErrors, GetCurrentAccountResponses, GetDashboardConnectionsData, GetDashboardConnectionsErrors, GetDashboardConnectionsResponses, GetDashboardLearningData, GetDashboardLearningErrors, GetDashboardLearningResponses, GetDashboardMaintenanceData, GetDashboardMaintenanceErrors, GetDashboardMaintenanceResponses, GetDashboardOverviewData, GetDashboardOverviewErrors, GetDashboardOverviewResponses, GetDashboardQueriesData, GetDashboardQueriesErrors, GetDashboardQueriesResponses, GetDashboardSpaceData, GetDashboardSpaceErrors, GetDashboardSpaceResponses, GetExerciseData, GetExerciseErrors, GetExerciseResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetMyProfileData, GetMyProfileErrors, GetMyProfileResponses, GetMyProgressByTypeData, GetMyProgressByTypeErrors, GetMyProgressByTypeResponses, GetMyProgressData, GetMyProgressErrors, GetMyProgressResponses, GetRandomExerciseData, GetRandomExerciseErrors, GetRandomExerciseResponses, GetUserData, GetUserErrors, GetUserProgressData, GetUserProgressErrors, GetUserProgressResponses, GetUserResponses, GetUserStatsData, GetUserStatsErrors, GetUserStatsResponses, ListAttemptsData, ListAttemptsErrors, ListAttemptsResponses, ListChallengesData, ListChallengesErrors, ListChallengesResponses, ListDifficultiesData, ListDifficultiesErrors, ListDifficultiesResponses, ListExercisesData, ListExercisesErrors, ListExercisesResponses, ListExerciseTypesData, ListExerciseTypesErrors, ListExerciseTypesResponses, ListUsersData, ListUsersErrors, ListUsersResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, OptimizeDatabaseData, OptimizeDatabaseErrors, OptimizeDatabaseResponses, RefreshTokensData, RefreshTokensErrors, RefreshTokensResponses, RegisterData, RegisterErrors, RegisterResponses, SubmitChallengeAttemptData, SubmitChallengeAttemptErrors, SubmitChallengeAttemptResponses, SubmitExerciseAttemptData, SubmitExerciseAttemptErrors, SubmitExerciseAttemptResponses, UpdateChallengeData, UpdateChallengeErrors, UpdateChallengeResponses, UpdateExerciseData, UpdateExerciseErrors, UpdateExerciseResponses, UpdateMyProfileData, UpdateMyProfileErrors, UpdateMyProfileResponses, UpdateUserData, UpdateUserErrors, UpdateUserResponses } from './types.gen.js';
+import type { ActOnConnectionData, ActOnConnectionErrors, ActOnConnectionResponses, ChangeMyPasswordData, ChangeMyPasswordErrors, ChangeMyPasswordResponses, CreateBackupData, CreateBackupErrors, CreateBackupResponses, CreateChallengeData, CreateChallengeErrors, CreateChallengeResponses, CreateExerciseData, CreateExerciseErrors, CreateExerciseResponses, CreateSnapshotData, CreateSnapshotErrors, CreateSnapshotResponses, DeleteChallengeData, DeleteChallengeErrors, DeleteChallengeResponses, DeleteExerciseData, DeleteExerciseErrors, DeleteExerciseResponses, DeleteUserData, DeleteUserErrors, DeleteUserResponses, EnableQueryStatisticsData, EnableQueryStatisticsErrors, EnableQueryStatisticsResponses, GenerateExerciseData, GenerateExerciseErrors, GenerateExerciseResponses, GetAdminStatsData, GetAdminStatsErrors, GetAdminStatsResponses, GetAttemptData, GetAttemptErrors, GetAttemptResponses, GetChallengeData, GetChallengeErrors, GetChallengeHintsData, GetChallengeHintsErrors, GetChallengeHintsResponses, GetChallengeResponses, GetChallengeStatsData, GetChallengeStatsErrors, GetChallengeStatsResponses, GetCurrentAccountData, GetCurrentAccountErrors, GetCurrentAccountResponses, GetDashboardConnectionsData, GetDashboardConnectionsErrors, GetDashboardConnectionsResponses, GetDashboardLearningData, GetDashboardLearningErrors, GetDashboardLearningResponses, GetDashboardMaintenanceData, GetDashboardMaintenanceErrors, GetDashboardMaintenanceResponses, GetDashboardOverviewData, GetDashboardOverviewErrors, GetDashboardOverviewResponses, GetDashboardQueriesData, GetDashboardQueriesErrors, GetDashboardQueriesResponses, GetDashboardSpaceData, GetDashboardSpaceErrors, GetDashboardSpaceResponses, GetExerciseData, GetExerciseErrors, GetExerciseResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetMyProfileData, GetMyProfileErrors, GetMyProfileResponses, GetMyProgressByTypeData, GetMyProgressByTypeErrors, GetMyProgressByTypeResponses, GetMyProgressData, GetMyProgressErrors, GetMyProgressResponses, GetRandomExerciseData, GetRandomExerciseErrors, GetRandomExerciseResponses, GetUserData, GetUserErrors, GetUserProgressData, GetUserProgressErrors, GetUserProgressResponses, GetUserResponses, GetUserStatsData, GetUserStatsErrors, GetUserStatsResponses, ListAttemptsData, ListAttemptsErrors, ListAttemptsResponses, ListChallengesData, ListChallengesErrors, ListChallengesResponses, ListDifficultiesData, ListDifficultiesErrors, ListDifficultiesResponses, ListExercisesData, ListExercisesErrors, ListExercisesResponses, ListExerciseTypesData, ListExerciseTypesErrors, ListExerciseTypesResponses, ListUsersData, ListUsersErrors, ListUsersResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, OptimizeDatabaseData, OptimizeDatabaseErrors, OptimizeDatabaseResponses, RefreshTokensData, RefreshTokensErrors, RefreshTokensResponses, RegisterData, RegisterErrors, RegisterResponses, RequestPasswordResetData, RequestPasswordResetErrors, RequestPasswordResetResponses, ResendVerificationEmailData, ResendVerificationEmailErrors, ResendVerificationEmailResponses, ResetPasswordData, ResetPasswordErrors, ResetPasswordResponses, SubmitChallengeAttemptData, SubmitChallengeAttemptErrors, SubmitChallengeAttemptResponses, SubmitExerciseAttemptData, SubmitExerciseAttemptErrors, SubmitExerciseAttemptResponses, UpdateChallengeData, UpdateChallengeErrors, UpdateChallengeResponses, UpdateExerciseData, UpdateExerciseErrors, UpdateExerciseResponses, UpdateMyProfileData, UpdateMyProfileErrors, UpdateMyProfileResponses, UpdateUserData, UpdateUserErrors, UpdateUserResponses, VerifyEmailData, VerifyEmailErrors, VerifyEmailResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -205,6 +205,59 @@ export const getCurrentAccount = <ThrowOnError extends boolean = false>(options?
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/auth/me',
     ...options
+});
+
+/**
+ * Mail a link to choose a new password
+ *
+ * Answers 202 with the same body, at once, whether or not an account uses the address: the account is looked up and the mail sent after the answer. An account receives at most MAIL_PER_ACCOUNT_PER_HOUR such mails an hour; the link is valid PASSWORD_RESET_TTL_MINUTES.
+ */
+export const requestPasswordReset = <ThrowOnError extends boolean = false>(options: Options<RequestPasswordResetData, ThrowOnError>) => (options.client ?? client).post<RequestPasswordResetResponses, RequestPasswordResetErrors, ThrowOnError>({
+    url: '/api/auth/forgot-password',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Choose a new password with the token of a reset link
+ *
+ * The token works once, before it expires and while the password is the one it was issued under. The new password is stored as argon2id; every session (refresh token) and access token of the account stops working: sign in again. The address the link reached counts as verified.
+ */
+export const resetPassword = <ThrowOnError extends boolean = false>(options: Options<ResetPasswordData, ThrowOnError>) => (options.client ?? client).post<ResetPasswordResponses, ResetPasswordErrors, ThrowOnError>({
+    url: '/api/auth/reset-password',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Mail a new link to verify my address
+ *
+ * Sent once the link is stored; 503 MAIL_UNAVAILABLE (with Retry-After) when the SMTP server refuses or does not answer.
+ */
+export const resendVerificationEmail = <ThrowOnError extends boolean = false>(options?: Options<ResendVerificationEmailData, ThrowOnError>) => (options?.client ?? client).post<ResendVerificationEmailResponses, ResendVerificationEmailErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/auth/resend-verification',
+    ...options
+});
+
+/**
+ * Verify an address with the token of a verification link
+ *
+ * Works for the address the link was sent to while it is still the account's; opening the same link again answers the same.
+ */
+export const verifyEmail = <ThrowOnError extends boolean = false>(options: Options<VerifyEmailData, ThrowOnError>) => (options.client ?? client).post<VerifyEmailResponses, VerifyEmailErrors, ThrowOnError>({
+    url: '/api/auth/verify-email',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**
