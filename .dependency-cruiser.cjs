@@ -32,6 +32,13 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/(db/|config\\.ts$|errors\\.ts$|logger\\.ts$)' },
     },
     {
+      name: 'mail-is-low',
+      comment: 'src/mail (messages, the SMTP transport, the dev outbox) imports only config, errors and logger: modules, plugins and the CLI use it.',
+      severity: 'error',
+      from: { path: '^src/mail/' },
+      to: { path: '^src/', pathNot: '^src/(mail/|config\\.ts$|errors\\.ts$|logger\\.ts$)' },
+    },
+    {
       name: 'plugins-below-modules',
       comment:
         'Fastify plugins (src/plugins) know nothing of modules, ops, the CLI or the app; the one exception: ' +

@@ -5,6 +5,7 @@ import { registerImportCommand } from './cli/import.js';
 import { registerDbCommands } from './cli/db.js';
 import { registerUserCommands } from './cli/user.js';
 import { registerSeedCommand } from './cli/seed.js';
+import { registerMailCommands } from './cli/mail.js';
 
 const program = new Command('mathakine')
   .description('Mathakine API operations: database migrations, backups, health, import, demo content')
@@ -17,4 +18,5 @@ registerImportCommand(db);
 registerDbCommands(db);
 registerUserCommands(program);
 registerSeedCommand(program);
+registerMailCommands(program);
 await program.parseAsync(process.argv);

@@ -131,6 +131,25 @@ const envSchema = z
       .string()
       .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
       .optional(),
+    // outgoing mail (src/mail): smtp://user:pass@host:587 (STARTTLS) or smtps://…:465; unset: the log
+    // and MAIL_OUTBOX_DIR outside production, no mail at all in production
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\/[^/]+/, 'must be an smtp:// or smtps:// URL')
+      .optional(),
+    MAIL_FROM: z.string().min(3).default('Mathakine <no-reply@mathakine.localhost>'),
+    // connecting, the greeting and each answer of the SMTP server: past this the mail fails (retryable)
+    SMTP_TIMEOUT_MS: int(10_000, 100),
+    // where the links in mails point: FRONTEND_URL/reset-password?token=…, FRONTEND_URL/verify-email?token=…
+    FRONTEND_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
+    // the file outbox of mails not sent (no SMTP_URL): ./data/mail-outbox by default, none under NODE_ENV=test unless set
+    MAIL_OUTBOX_DIR: z.string().min(1).optional(),
+    PASSWORD_RESET_TTL_MINUTES: int(30, 5).pipe(z.number().max(24 * 60)),
+    EMAIL_VERIFICATION_TTL_HOURS: int(48, 1).pipe(z.number().max(24 * 30)),
+    // mails of one kind (reset, verification) one account receives per rolling hour; more are not sent
+    MAIL_PER_ACCOUNT_PER_HOUR: int(3, 1),
+    // forgot-password, reset-password, resend-verification and verify-email per client address per hour
+    MAIL_RATE_LIMIT_PER_HOUR: int(10, 1),
   })
   .superRefine((env, ctx) => {
     if (env.DATABASE_DIRECT_URL && env.DATABASE_URL.dialect !== 'postgres') {
@@ -145,6 +164,15 @@ const envSchema = z
     if (Boolean(env.AWS_ACCESS_KEY_ID) !== Boolean(env.AWS_SECRET_ACCESS_KEY)) {
       const missing = env.AWS_ACCESS_KEY_ID ? 'AWS_SECRET_ACCESS_KEY' : 'AWS_ACCESS_KEY_ID';
       ctx.addIssue({ code: 'custom', path: [missing], message: 'is required with the other half of the S3 key pair' });
+    }
+    if (env.NODE_ENV === 'production' && env.SMTP_URL) {
+      // a production mail from the placeholder sender, or with links to localhost, would never be usable
+      if (!env.MAIL_FROM || /\.localhost>?$/.test(env.MAIL_FROM)) {
+        ctx.addIssue({ code: 'custom', path: ['MAIL_FROM'], message: 'is required with SMTP_URL when NODE_ENV=production (a sender your SMTP provider accepts)' });
+      }
+      if (/^https?:\/\/(localhost|127\.)/.test(env.FRONTEND_URL)) {
+        ctx.addIssue({ code: 'custom', path: ['FRONTEND_URL'], message: 'is required with SMTP_URL when NODE_ENV=production (the links in mails point there)' });
+      }
     }
     if (env.NODE_ENV === 'production' && env.DB_LOG_QUERIES === 'true') {
       ctx.addIssue({

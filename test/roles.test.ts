@@ -83,6 +83,11 @@ const ROWS: Row[] = [
   },
   { route: 'POST /api/auth/logout', request: () => ({ method: 'POST', url: '/api/auth/logout', payload: { refresh_token: 'unknown-token' } }), expected: [401, 204, 204, 204, 204] },
   { route: 'GET /api/auth/me', request: () => ({ method: 'GET', url: '/api/auth/me' }), expected: [401, 200, 200, 200, 200] },
+  // the mailed links: public but for resend (the caller's own address); made-up tokens are refused alike
+  { route: 'POST /api/auth/forgot-password', request: () => ({ method: 'POST', url: '/api/auth/forgot-password', payload: { email: `someone${next()}@example.org` } }), expected: [202, 202, 202, 202, 202] },
+  { route: 'POST /api/auth/reset-password', request: () => ({ method: 'POST', url: '/api/auth/reset-password', payload: { token: 'made-up', new_password: 'long enough pw' } }), expected: [400, 400, 400, 400, 400] },
+  { route: 'POST /api/auth/resend-verification', request: () => ({ method: 'POST', url: '/api/auth/resend-verification' }), expected: [401, 202, 202, 202, 202] },
+  { route: 'POST /api/auth/verify-email', request: () => ({ method: 'POST', url: '/api/auth/verify-email', payload: { token: 'made-up' } }), expected: [400, 400, 400, 400, 400] },
   { route: 'GET /api/users', request: () => ({ method: 'GET', url: '/api/users' }), expected: [401, 403, 403, 200, 200] },
   { route: 'GET /api/users/me', request: () => ({ method: 'GET', url: '/api/users/me' }), expected: [401, 200, 200, 200, 200] },
   { route: 'PATCH /api/users/me', request: () => ({ method: 'PATCH', url: '/api/users/me', payload: { full_name: 'Obi-Wan' } }), expected: [401, 200, 200, 200, 200] },

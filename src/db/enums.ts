@@ -52,6 +52,10 @@ export const AGE_GROUPS = [
   'all',
 ] as const;
 
+/** What a mailed single-use link is for (account_tokens.purpose). */
+export const ACCOUNT_TOKEN_PURPOSES = ['password_reset', 'email_verification'] as const;
+export type AccountTokenPurpose = (typeof ACCOUNT_TOKEN_PURPOSES)[number];
+
 /** Legacy tables of the original app: created on a fresh database, never dropped or altered. */
 export const PROTECTED_TABLES = ['results', 'statistics', 'user_stats', 'schema_version'] as const;
 

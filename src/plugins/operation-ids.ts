@@ -8,6 +8,10 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'POST /api/auth/refresh': 'refreshTokens',
   'POST /api/auth/logout': 'logout',
   'GET /api/auth/me': 'getCurrentAccount',
+  'POST /api/auth/forgot-password': 'requestPasswordReset',
+  'POST /api/auth/reset-password': 'resetPassword',
+  'POST /api/auth/resend-verification': 'resendVerificationEmail',
+  'POST /api/auth/verify-email': 'verifyEmail',
 
   'GET /api/users': 'listUsers',
   'GET /api/users/me': 'getMyProfile',

@@ -35,6 +35,7 @@ describeEachDialect('mathakine db maintenance', (dialect) => {
       'prune logs:true',
       'prune backups:true',
       'purge sessions:true',
+      'purge links:true',
       'optimize:true',
       'backup:true',
       'health:true',
@@ -50,16 +51,32 @@ describeEachDialect('mathakine db maintenance', (dialect) => {
 
     const human = await cli('db', 'maintenance');
     expect(human.code).toBe(0);
-    expect(human.stdout.trim().split('\n')).toHaveLength(8); // seven steps and the verdict
+    expect(human.stdout.trim().split('\n')).toHaveLength(9); // eight steps and the verdict
 
     // both runs recorded, with each step's outcome and duration
     const runs = await execSql(ctx.scratch.url, ['select ok, steps, started_at, finished_at from maintenance_runs order by id']);
     expect(runs).toHaveLength(2);
     const steps = (typeof runs[1].steps === 'string' ? JSON.parse(runs[1].steps) : runs[1].steps) as { name: string; ok: boolean; duration_ms: number }[];
-    expect(steps.map((s) => s.name)).toEqual(['prune logs', 'prune backups', 'purge sessions', 'optimize', 'backup', 'health', 'dashboard snapshot']);
+    expect(steps.map((s) => s.name)).toEqual(['prune logs', 'prune backups', 'purge sessions', 'purge links', 'optimize', 'backup', 'health', 'dashboard snapshot']);
     expect(steps.every((s) => s.ok && s.duration_ms >= 0)).toBe(true);
     const health = await cli('db', 'health', '--full', '--json');
     expect(health.json().checks['maintenance:last_run'][0]).toMatchObject({ status: 'pass', output: expect.stringMatching(/^ok 0 h ago, prune logs ok/) });
+  });
+
+  it('deletes expired reset and verification links, keeps the live ones', async () => {
+    const ms = (offset: number) => (dialect === 'sqlite' ? String(Date.now() + offset) : `'${new Date(Date.now() + offset).toISOString()}'`);
+    const link = (hash: string, purpose: string, offset: number) =>
+      `insert into account_tokens (user_id, purpose, token_hash, email, expires_at) select min(id), '${purpose}', '${hash}', 'a@b.example', ${ms(offset)} from users`;
+    await execSql(ctx.scratch.url, [
+      link('expired-reset', 'password_reset', -60_000),
+      link('expired-verification', 'email_verification', -1),
+      link('live-reset', 'password_reset', 30 * 60_000),
+    ]);
+    const res = await cli('db', 'maintenance', '--json');
+    const step = res.json().steps.find((s: { name: string }) => s.name === 'purge links');
+    expect(step).toMatchObject({ ok: true, summary: '2 expired reset or verification link(s) deleted' });
+    const left = await execSql(ctx.scratch.url, ['select token_hash from account_tokens order by token_hash']);
+    expect(left.map((r) => r.token_hash)).toEqual(['live-reset']);
   });
 
   it('exits 1 when a step fails, after running the others', async () => {
@@ -68,7 +85,7 @@ describeEachDialect('mathakine db maintenance', (dialect) => {
       const res = await cli('db', 'maintenance', '--json');
       expect(res.code).toBe(1);
       const steps = res.json().steps;
-      expect(steps.map((s: { name: string }) => s.name)).toEqual(['prune logs', 'prune backups', 'purge sessions', 'optimize', 'backup', 'health', 'dashboard snapshot']);
+      expect(steps.map((s: { name: string }) => s.name)).toEqual(['prune logs', 'prune backups', 'purge sessions', 'purge links', 'optimize', 'backup', 'health', 'dashboard snapshot']);
       expect(steps.find((s: { name: string }) => s.name === 'backup').ok).toBe(true);
       expect(steps.find((s: { name: string }) => s.name === 'health')).toMatchObject({ ok: false, summary: expect.stringMatching(/orphan_rows/) });
       // the failed run is recorded and shown by health (warn: the last run failed)

@@ -17,6 +17,7 @@ import { openConfiguredDatabase } from '../../src/db/configured.js';
 import { runPgTool } from '../../src/ops/backup-restore/pg-tools.js';
 import type { ImportReport } from '../../src/ops/import/report.js';
 import { importDatabase } from '../../src/ops/import/run.js';
+import { formatImportReport } from '../../src/ops/import/format.js';
 import { createScratchDatabase, describeEachDialect, testConfig, type ScratchDatabase } from '../helpers/app.js';
 import { ORIGINAL_PASSWORDS, originalFixture, writeOriginalPostgres, writeOriginalSqlite, type OriginalFixture, type OriginalVersion } from '../helpers/legacy-fixture-original.js';
 
@@ -167,7 +168,10 @@ describeEachDialect('db import from the original app', (target) => {
         expect(count(table.name).imported, table.name).toBe(table.rows.length);
         expect(count(table.name).targetRows, table.name).toBe(table.rows.length);
       }
-      const users = await rowsOf(target, url, 'select id, username, role, is_active, hashed_password, accessibility_settings from users order by id');
+      const users = await rowsOf(target, url, 'select id, username, role, is_active, hashed_password, accessibility_settings, is_email_verified from users order by id');
+      // the 2026 original's verification state; false for the 2025 one, which had no verification
+      expect(users.map((u) => Boolean(u.is_email_verified))).toEqual(version === '2026-04' ? [true, true, true, false] : [false, false, false, false]);
+      if (version === '2025-06') expect(report.tables.find((t) => t.table === 'users')!.missingColumns).toContain('is_email_verified');
       expect(users.map((u) => [u.username, u.role])).toEqual([['obiwan', 'maitre'], ['luke', 'padawan'], ['rey', 'padawan'], ['finn', 'padawan']]);
       expect(users.map((u) => u.hashed_password)).toEqual(fixture.tables[0].rows.map((r) => r[3]));
       const challenges = await rowsOf(target, url, 'select id, age_group, difficulty from logic_challenges order by id');
@@ -190,7 +194,10 @@ describeEachDialect('db import from the original app', (target) => {
       if (version === '2026-04') {
         const usersLegacy = report.legacy.find((t) => t.sourceTable === 'users')!;
         expect(usersLegacy.target).toBe(target === 'postgres' ? 'legacy.users' : 'legacy_users');
-        expect(usersLegacy.columns).toEqual(['id', 'is_email_verified', 'email_verification_token', 'password_reset_token', 'password_changed_at', 'grade_system', 'age_group', 'onboarding_completed_at', 'learning_goal']);
+        // is_email_verified has a home now; the original's mailed links are dropped, and the report says why
+        expect(usersLegacy.columns).toEqual(['id', 'password_changed_at', 'grade_system', 'age_group', 'onboarding_completed_at', 'learning_goal']);
+        expect(report.tables.find((t) => t.table === 'users')!.droppedColumns.map((d) => d.column)).toEqual(['email_verification_token', 'password_reset_token']);
+        expect(formatImportReport(report)).toContain("users.password_reset_token not imported: the original app's reset link: dropped");
         expect(report.legacy.find((t) => t.sourceTable === 'logic_challenges')!.columns).toEqual(['id', 'difficulty_tier']);
         expect(report.tables.find((t) => t.table === 'results')!.imported).toBe(1);
       }

@@ -3,7 +3,7 @@
 // the purge of expired refresh tokens.
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { purgeExpiredRefreshTokens } from '../../src/ops/purge-sessions.js';
+import { purgeExpiredRefreshTokens } from '../../src/ops/upkeep/purge-sessions.js';
 import { rateLimitKey } from '../../src/plugins/security.js';
 import { buildTestApp, describeEachDialect, type TestContext } from '../helpers/app.js';
 import { createUser, TEST_PASSWORD } from '../helpers/users.js';

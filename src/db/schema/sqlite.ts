@@ -3,7 +3,7 @@
 // drizzle maps to Date, so the API's JSON is the same ISO-8601 text on both dialects.
 import { sql } from 'drizzle-orm';
 import { check, index, integer, real as sqliteReal, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { AGE_GROUPS, CHALLENGE_TYPES, DIFFICULTIES, EXERCISE_TYPES, ROLES, sqlInList } from '../enums.js';
+import { ACCOUNT_TOKEN_PURPOSES, AGE_GROUPS, CHALLENGE_TYPES, DIFFICULTIES, EXERCISE_TYPES, ROLES, sqlInList } from '../enums.js';
 
 const NOW_MS = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
 const id = () => integer('id').primaryKey({ autoIncrement: true });
@@ -58,6 +58,8 @@ export const users = sqliteTable(
     last_activity_date: text('last_activity_date'),
     pinned_badge_ids: json('pinned_badge_ids'),
     leaderboard_visible: boolean('leaderboard_visible').notNull().default(true),
+    // the address in `email` was proven by a link mailed to it (src/modules/auth/email-verification.ts)
+    is_email_verified: boolean('is_email_verified').notNull().default(false),
   },
   (t) => [
     uniqueIndex('users_username_lower_key').on(sql`lower(${t.username})`),
@@ -111,6 +113,32 @@ export const signInFailures = sqliteTable(
   (t) => [
     uniqueIndex('sign_in_failures_identifier_client_key').on(t.identifier_hash, t.client_key),
     index('idx_sign_in_failures_last_failure_at').on(t.last_failure_at),
+  ],
+);
+
+// Single-use links mailed to a user: a password reset or an address verification. Only a SHA-256
+// of the token is stored; `email` is the address it was sent to (a verification proves that one only),
+// `password_fingerprint` the password hash's fingerprint at issue (a reset dies with any password change).
+export const accountTokens = sqliteTable(
+  'account_tokens',
+  {
+    id: id(),
+    user_id: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: text('purpose', { enum: ACCOUNT_TOKEN_PURPOSES }).notNull(),
+    token_hash: text('token_hash').notNull(),
+    email: text('email').notNull(),
+    password_fingerprint: text('password_fingerprint'),
+    expires_at: ts('expires_at').notNull(),
+    used_at: ts('used_at'),
+    created_at: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('account_tokens_token_hash_key').on(t.token_hash),
+    index('idx_account_tokens_user_purpose').on(t.user_id, t.purpose, t.created_at),
+    index('idx_account_tokens_expires_at').on(t.expires_at),
+    oneOf('account_tokens_purpose_check', t.purpose, ACCOUNT_TOKEN_PURPOSES),
   ],
 );
 

@@ -8,6 +8,7 @@ import { getUser } from '../users/service.js';
 import { userSchema } from '../users/schemas.js';
 import { loginBody, refreshBody, registerBody, tokenPairSchema } from './schemas.js';
 import { login, logout, refresh, register, type TokenSettings } from './service.js';
+import { sendVerificationMail } from './email-verification.js';
 
 const authRoutes: FastifyPluginAsyncZod = async (app) => {
   const limited = authRateLimit(app.config.AUTH_RATE_LIMIT_PER_MINUTE);
@@ -33,6 +34,7 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const user = await register(request.store, request.body);
       await request.store.wroteFor(user.id); // their first reads (with a replica) must find the account
+      if (app.mailer.mode !== 'off') app.afterAnswer('verification mail', async () => void (await sendVerificationMail(request.store, app.mail, user.id)));
       return reply.status(201).send(user);
     },
   );

@@ -1,16 +1,25 @@
 // /api/users: accounts, profiles and statistics.
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Store } from '../../db/store.js';
 import { errorBodySchema } from '../../errors.js';
 import { idParams } from '../../http/schemas.js';
 import { authRateLimit } from '../../plugins/security.js';
 import { actorOf } from '../../plugins/auth.js';
-import { changePasswordBody, listUsersQuery, updateMeBody, updateUserBody, userPage, userSchema, userStatsSchema } from './schemas.js';
+import { changePasswordBody, listUsersQuery, updateMeBody, updateUserBody, userPage, userSchema, userStatsSchema, type PublicUser } from './schemas.js';
 import { changePassword, deleteUser, getUser, listUsers, updateMe, updateUser, userStats } from './service.js';
+import { sendVerificationMail } from '../auth/email-verification.js';
 
 const errors = { 400: errorBodySchema, 404: errorBodySchema };
 
 const userRoutes: FastifyPluginAsyncZod = async (app) => {
+  // a new address is unverified until the link mailed to it is opened (src/modules/auth/email-verification.ts)
+  const verifyNewAddress = (store: Store, user: PublicUser, emailChanged: boolean) => {
+    if (emailChanged && !user.is_email_verified && app.mailer.mode !== 'off') {
+      app.afterAnswer('verification mail', async () => void (await sendVerificationMail(store, app.mail, user.id)));
+    }
+    return user;
+  };
 
   app.get(
     '/api/users',
@@ -37,7 +46,7 @@ const userRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: userSchema, ...errors, 409: errorBodySchema },
       },
     },
-    async (request) => updateMe(request.store, actorOf(request), request.body),
+    async (request) => verifyNewAddress(request.store, await updateMe(request.store, actorOf(request), request.body), request.body.email !== undefined),
   );
 
   app.put(
@@ -85,7 +94,7 @@ const userRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: userSchema, ...errors, 409: errorBodySchema },
       },
     },
-    async (request) => updateUser(request.store, request.params.id, request.body),
+    async (request) => verifyNewAddress(request.store, await updateUser(request.store, request.params.id, request.body), request.body.email !== undefined),
   );
 
   app.delete(

@@ -30,6 +30,7 @@ export const userSchema = z
     best_streak: z.number().int(),
     last_activity_date: z.string().nullable().describe('YYYY-MM-DD in APP_TIMEZONE'),
     leaderboard_visible: z.boolean().describe('false: neither shown nor ranked on leaderboards'),
+    is_email_verified: z.boolean().describe('the address was proven by a link mailed to it (sign-up, change of address, or a password reset)'),
   })
   .meta({ id: 'User' });
 export type PublicUser = z.infer<typeof userSchema>;

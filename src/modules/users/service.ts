@@ -15,7 +15,10 @@ import { revokeAllSessions } from '../auth/service.js';
 import { toPublicUser, type UserRow } from './public-user.js';
 import type { ListUsersQuery, PublicUser, UpdateMeInput, UpdateUserInput, UserStats } from './schemas.js';
 
-type UserChanges = Partial<Omit<Tables['users']['$inferInsert'], 'token_version'>> & { token_version?: SQL<number> };
+type UserChanges = Partial<Omit<Tables['users']['$inferInsert'], 'token_version' | 'is_email_verified'>> & {
+  token_version?: SQL<number>;
+  is_email_verified?: boolean | SQL<boolean>;
+};
 
 async function findUser(store: Reads, id: number): Promise<UserRow> {
   const { users } = store.tables;
@@ -67,7 +70,14 @@ async function writeUser(store: Store, id: number, changes: UserChanges, endSess
 }
 
 export function updateMe(store: Store, actor: Actor, input: UpdateMeInput): Promise<PublicUser> {
-  return writeUser(store, actor.id, input, false);
+  return writeUser(store, actor.id, withAddressCheck(store, input), false);
+}
+
+/** A new address is unverified until the link mailed to it is opened; the same address keeps its state. */
+function withAddressCheck<T extends { email?: string }>(store: Store, input: T): T | (T & { is_email_verified: SQL<boolean> }) {
+  if (input.email === undefined) return input;
+  const { users } = store.tables;
+  return { ...input, is_email_verified: sql<boolean>`case when lower(${users.email}) = ${input.email} then ${users.is_email_verified} else (1 = 0) end` };
 }
 
 /**
@@ -77,7 +87,8 @@ export function updateMe(store: Store, actor: Actor, input: UpdateMeInput): Prom
  */
 export function updateUser(store: Store, id: number, input: UpdateUserInput): Promise<PublicUser> {
   const endSessions = input.is_active === false || input.role !== undefined;
-  const changes = input.is_active === false ? { ...input, token_version: bumpedTokenVersion(store) } : input;
+  const checked = withAddressCheck(store, input);
+  const changes = input.is_active === false ? { ...checked, token_version: bumpedTokenVersion(store) } : checked;
   return writeUser(store, id, changes, endSessions);
 }
 

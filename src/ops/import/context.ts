@@ -4,7 +4,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type BetterSqlite3 from 'better-sqlite3';
 import { errorMessage, type Progress } from '../progress.js';
 import { countLegacyRows, readLegacyRows, rejectedRowsPlan, type LegacyTablePlan } from './legacy.js';
-import type { TablePlan } from './plan.js';
+import { DROPPED_SOURCE_COLUMNS, type TablePlan } from './plan.js';
 import { legacyTargetName, type ImportReport, type LegacyTableReport, type TableReport } from './report.js';
 import { convertTableRows, countSourceRows, type ImportLedger, type TableCopyStats } from './rows.js';
 
@@ -74,6 +74,7 @@ export function tableReport(plan: TablePlan, stats: TableCopyStats, seconds: num
     targetChecksum: null,
     verified: null,
     legacyColumns: plan.source?.ignoredColumns ?? [],
+    droppedColumns: (plan.source?.droppedColumns ?? []).map((column) => ({ column, reason: DROPPED_SOURCE_COLUMNS[plan.name][column.toLowerCase()] })),
     missingColumns: plan.source ? plan.columns.filter((c) => !c.sourceName).map((c) => c.name) : [],
     seconds,
   };

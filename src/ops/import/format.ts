@@ -48,6 +48,7 @@ export function formatImportReport(report: ImportReport, maxBadRows = 20): strin
 
   const notes: string[] = [];
   for (const t of report.tables) {
+    for (const d of t.droppedColumns) notes.push(`${t.table}.${d.column} not imported: ${d.reason}`);
     if (t.missingColumns.length) notes.push(`${t.table}: columns the source lacks (NULL where allowed, else read from the row or, newer than the source, their default): ${t.missingColumns.join(', ')}`);
   }
   if (notes.length) lines.push('', 'Notes:', ...notes.map((n) => `  ${n}`));

@@ -33,6 +33,22 @@ const COLUMN_KINDS: Record<string, ColumnKind> = {
 export const NOT_IMPORTED: Record<string, string[]> = { users: ['last_write_lsn'] };
 const imported = (table: string) => (column: { name: string }) => !NOT_IMPORTED[table]?.includes(column.name);
 
+/**
+ * Source columns neither imported nor kept in the legacy area, with the reason the report gives: the
+ * original's mailed links (2025-11 on) work only with its own secrets and pages, and keeping a live
+ * reset token anywhere would be a way into the account. Their new home is account_tokens, where a
+ * user asks for a new link; users.is_email_verified itself is imported.
+ */
+export const DROPPED_SOURCE_COLUMNS: Record<string, Record<string, string>> = {
+  users: {
+    password_reset_token: "the original app's reset link: dropped (a user asks for a new one with forgot-password)",
+    password_reset_expires_at: "that link's expiry: dropped with it",
+    email_verification_token: "the original app's verification link: dropped (is_email_verified is imported; resend-verification mails a new one)",
+    email_verification_sent_at: "when that link was mailed: dropped with it",
+  },
+};
+const dropped = (table: string) => (column: string) => Boolean(DROPPED_SOURCE_COLUMNS[table]?.[column.toLowerCase()]);
+
 /** The value a NOT NULL column newer than the source gets: a constant, or the moment the import started. */
 export type ColumnDefault = { constant: unknown } | { now: true };
 
@@ -99,6 +115,8 @@ export interface TablePlan {
   source?: {
     name: string;
     ignoredColumns: string[];
+    /** source columns left out on purpose (DROPPED_SOURCE_COLUMNS) */
+    droppedColumns: string[];
     /** the source declares our primary key as its own, so SQLite has an index to page the rows by */
     keyPaging: boolean;
   };
@@ -277,7 +295,10 @@ export function planFromSource(source: BetterSqlite3.Database): SourcePlan {
     const keyColumns = columnInfo.filter((c) => c.pk > 0);
     plan.source = {
       name: sourceName,
-      ignoredColumns: sourceColumns.filter((c) => !plan.columns.some((column) => column.name === c.toLowerCase()) && imported(plan.name)({ name: c.toLowerCase() })),
+      ignoredColumns: sourceColumns.filter(
+        (c) => !plan.columns.some((column) => column.name === c.toLowerCase()) && imported(plan.name)({ name: c.toLowerCase() }) && !dropped(plan.name)(c),
+      ),
+      droppedColumns: sourceColumns.filter(dropped(plan.name)),
       keyPaging: keyColumns.length === 1 && keyColumns[0].name === plan.columns[plan.primaryKeyIndex].sourceName,
     };
   }

@@ -20,6 +20,8 @@ export interface TableReport {
   verified: boolean | null;
   /** source columns our table does not have: copied verbatim to the legacy area (see `legacy`) */
   legacyColumns: string[];
+  /** source columns neither imported nor kept, and why (the original's mailed links) */
+  droppedColumns: { column: string; reason: string }[];
   /** our columns the source lacks: NULL where allowed, read from the row (null-readings.ts), else their default */
   missingColumns: string[];
   seconds: number;

@@ -1,11 +1,12 @@
 // `mathakine db maintenance`: the original guide's daily_maintenance.sh — prune old logs and
-// backups, optimize, back up, report health — then a dashboard snapshot. Every step runs even when
+// backups, purge expired sessions and mailed links, optimize, back up, report health — then a dashboard snapshot. Every step runs even when
 // an earlier one failed (a failed optimize must not cost the day's backup); the job fails if any step did.
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Database } from '../../db/client.js';
-import { purgeExpiredRefreshTokens } from '../purge-sessions.js';
+import { purgeExpiredRefreshTokens } from './purge-sessions.js';
+import { purgeExpiredLinks } from './purge-links.js';
 import { pruneBackups } from '../backup-restore/backup.js';
 import { backupAndShip, type S3Connection } from '../backup-restore/s3-backup.js';
 import { fullHealthReport } from '../health/health.js';
@@ -18,7 +19,7 @@ export const maintenanceReportSchema = z.object({
   ok: z.boolean(),
   steps: z.array(
     z.object({
-      name: z.enum(['prune logs', 'prune backups', 'purge sessions', 'optimize', 'backup', 'health', 'dashboard snapshot']),
+      name: z.enum(['prune logs', 'prune backups', 'purge sessions', 'purge links', 'optimize', 'backup', 'health', 'dashboard snapshot']),
       ok: z.boolean(),
       summary: z.string(),
       duration_ms: z.number(),
@@ -92,6 +93,7 @@ export async function runMaintenance(database: Database, options: MaintenanceOpt
     return { ok: true, summary: `${removed.length} backup(s) older than ${options.days} days deleted` };
   });
   await step('purge sessions', async () => ({ ok: true, summary: `${await purgeExpiredRefreshTokens(database, options.now)} expired refresh token(s) deleted` }));
+  await step('purge links', async () => ({ ok: true, summary: `${await purgeExpiredLinks(database, options.now)} expired reset or verification link(s) deleted` }));
   await step('optimize', async () => {
     const report = await optimizeDatabase(database);
     const failed = report.steps.filter((s) => s.status === 'failed');
