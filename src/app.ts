@@ -11,9 +11,12 @@ import errorsPlugin from './plugins/errors.js';
 import openapiPlugin from './plugins/openapi.js';
 import securityPlugin, { httpServerOptions } from './plugins/security.js';
 import authPlugin from './plugins/auth.js';
+import cookiesPlugin from './plugins/cookies.js';
 import adminRoutes from './modules/admin/routes.js';
 import challengeRoutes from './modules/challenges/routes.js';
 import authRoutes from './modules/auth/routes.js';
+import cookieAuthRoutes from './modules/cookie-auth/routes.js';
+import sessionRoutes from './modules/sessions/routes.js';
 import userRoutes from './modules/users/routes.js';
 import learningRoutes from './modules/exercises/learning.js';
 
@@ -46,9 +49,12 @@ export async function buildApp({ config, database, logger }: BuildAppOptions) {
   await app.register(errorsPlugin);
   await app.register(securityPlugin);
   await app.register(openapiPlugin);
+  await app.register(cookiesPlugin);
   await app.register(authPlugin);
   await app.register(adminRoutes);
   await app.register(authRoutes);
+  await app.register(cookieAuthRoutes);
+  await app.register(sessionRoutes);
   await app.register(userRoutes);
   await app.register(challengeRoutes);
   await app.register(learningRoutes);

@@ -60,6 +60,9 @@ const envSchema = z
     REFRESH_TOKEN_TTL_DAYS: int(30, 1),
     // absolute lifetime of a session: refreshing never extends it past this many days from the sign-in
     REFRESH_SESSION_MAX_DAYS: int(90, 1),
+    // SameSite of the sign-in cookies (src/plugins/cookies.ts): strict when the frontend is on the API's
+    // site; none when it is on another site (two *.onrender.com names are two sites), CSRF tokens then doing the work
+    AUTH_COOKIE_SAME_SITE: z.enum(['strict', 'lax', 'none']).default('strict'),
     ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
     CORS_ORIGINS: commaList(),
     RATE_LIMIT_PER_MINUTE: int(300, 1),

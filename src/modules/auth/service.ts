@@ -7,6 +7,7 @@ import type { Store, Tx } from '../../db/store.js';
 import { unauthorized } from '../../errors.js';
 import type { Actor } from './actor.js';
 import { hashPassword, isLegacyHash, verifyPassword } from './passwords.js';
+import { continueSession, endAllSessions, endFamily, startSession, type ClientInfo } from './sessions.js';
 import { assertNotThrottled, clearFailedLogins, recordFailedLogin } from './throttle.js';
 import type { LoginInput, RegisterInput, TokenPair } from './schemas.js';
 import { createUser } from '../users/create-user.js';
@@ -14,7 +15,7 @@ import { toPublicUser, type UserRow } from '../users/public-user.js';
 import type { PublicUser } from '../users/schemas.js';
 
 export interface TokenSettings {
-  signAccessToken(actor: Actor, tokenVersion: number): string;
+  signAccessToken(actor: Actor, tokenVersion: number, sessionId: number): string;
   accessTtlSeconds: number;
   refreshTtlDays: number;
   sessionMaxDays: number;
@@ -46,12 +47,12 @@ async function issueRefreshToken(tx: Tx, settings: TokenSettings, userId: number
     expires_at: new Date(expiresAt),
     session_started_at: sessionStartedAt,
   });
-  return token;
+  return { token, expiresAt: new Date(expiresAt) };
 }
 
-function tokenPair(settings: TokenSettings, user: UserRow, refreshToken: string): TokenPair {
+function tokenPair(settings: TokenSettings, user: UserRow, refreshToken: string, sessionId: number): TokenPair {
   return {
-    access_token: settings.signAccessToken({ id: user.id, role: user.role, username: user.username }, user.token_version),
+    access_token: settings.signAccessToken({ id: user.id, role: user.role, username: user.username }, user.token_version, sessionId),
     refresh_token: refreshToken,
     token_type: 'bearer',
     expires_in: settings.accessTtlSeconds,
@@ -59,7 +60,7 @@ function tokenPair(settings: TokenSettings, user: UserRow, refreshToken: string)
   };
 }
 
-export async function login(store: Store, settings: TokenSettings, input: LoginInput): Promise<TokenPair> {
+export async function login(store: Store, settings: TokenSettings, input: LoginInput, client?: ClientInfo): Promise<TokenPair> {
   const { users } = store.tables;
   const value = input.username.trim().toLowerCase();
   const [user] = await store.db
@@ -76,28 +77,28 @@ export async function login(store: Store, settings: TokenSettings, input: LoginI
   // An imported bcrypt hash is replaced by argon2id in the sign-in's own transaction; the
   // condition on the old hash keeps a concurrent password change from being overwritten.
   const upgraded = user.hashed_password && isLegacyHash(user.hashed_password) ? await hashPassword(input.password) : null;
-  const refreshToken = await store.transaction(async (tx) => {
+  const session = await store.transaction(async (tx) => {
     if (upgraded) {
       await tx.db
         .update(users)
         .set({ hashed_password: upgraded })
         .where(and(eq(users.id, user.id), eq(users.hashed_password, user.hashed_password)));
     }
-    return issueRefreshToken(tx, settings, user.id, randomUUID(), new Date());
+    const familyId = randomUUID();
+    const now = new Date();
+    const issued = await issueRefreshToken(tx, settings, user.id, familyId, now);
+    return { refreshToken: issued.token, id: await startSession(tx, user.id, familyId, issued.expiresAt, client, now) };
   });
-  return tokenPair(settings, user, refreshToken);
+  return tokenPair(settings, user, session.refreshToken, session.id);
 }
 
-type RefreshOutcome = { ok: true; user: UserRow; refreshToken: string } | { ok: false };
+type RefreshOutcome = { ok: true; user: UserRow; refreshToken: string; sessionId: number } | { ok: false };
 
-export async function refresh(store: Store, settings: TokenSettings, presented: string): Promise<TokenPair> {
+export async function refresh(store: Store, settings: TokenSettings, presented: string, client?: ClientInfo): Promise<TokenPair> {
   const { refreshTokens, users } = store.tables;
   const now = new Date();
-  const revokeFamily = (tx: Tx, familyId: string) =>
-    tx.db
-      .update(refreshTokens)
-      .set({ revoked_at: now })
-      .where(and(eq(refreshTokens.family_id, familyId), isNull(refreshTokens.revoked_at)));
+  // revoking a family ends its session: its access tokens stop working too
+  const revokeFamily = (tx: Tx, familyId: string) => endFamily(tx, familyId, now);
 
   // The outcome is returned, not thrown, so that a revocation commits even though we answer 401.
   const outcome = await store.transaction(async (tx): Promise<RefreshOutcome> => {
@@ -128,31 +129,32 @@ export async function refresh(store: Store, settings: TokenSettings, presented: 
       await revokeFamily(tx, token.family_id);
       return { ok: false };
     }
-    const refreshToken = await issueRefreshToken(tx, settings, user.id, token.family_id, sessionStartedAt);
-    return { ok: true, user, refreshToken };
+    const issued = await issueRefreshToken(tx, settings, user.id, token.family_id, sessionStartedAt);
+    const sessionId = await continueSession(tx, user.id, token.family_id, sessionStartedAt, issued.expiresAt, client, now);
+    if (sessionId === null) {
+      await revokeFamily(tx, token.family_id);
+      return { ok: false };
+    }
+    return { ok: true, user, refreshToken: issued.token, sessionId };
   });
   if (!outcome.ok) throw unauthorized(INVALID_REFRESH);
-  return tokenPair(settings, outcome.user, outcome.refreshToken);
+  return tokenPair(settings, outcome.user, outcome.refreshToken, outcome.sessionId);
 }
 
-/** Revokes the presented token's whole family, if it is the caller's. Idempotent. */
-export async function logout(store: Store, actor: Actor, presented: string): Promise<void> {
+/**
+ * Ends the session of the presented refresh token, if it is `userId`'s (any user's when null: the
+ * cookie sign-out, where holding the token is the proof). Idempotent.
+ */
+export async function logout(store: Store, userId: number | null, presented: string): Promise<void> {
   const { refreshTokens } = store.tables;
   await store.transaction(async (tx) => {
     const [token] = await tx.db.select().from(refreshTokens).where(eq(refreshTokens.token_hash, hashToken(presented)));
-    if (!token || token.user_id !== actor.id) return;
-    await tx.db
-      .update(refreshTokens)
-      .set({ revoked_at: new Date() })
-      .where(and(eq(refreshTokens.family_id, token.family_id), isNull(refreshTokens.revoked_at)));
+    if (!token || (userId !== null && token.user_id !== userId)) return;
+    await endFamily(tx, token.family_id);
   });
 }
 
-/** Ends every session of a user (password change, deactivation). */
+/** Ends every session of a user (password change, deactivation): see sessions.ts endAllSessions. */
 export async function revokeAllSessions(tx: Tx, userId: number): Promise<void> {
-  const { refreshTokens } = tx.tables;
-  await tx.db
-    .update(refreshTokens)
-    .set({ revoked_at: new Date() })
-    .where(and(eq(refreshTokens.user_id, userId), isNull(refreshTokens.revoked_at)));
+  await endAllSessions(tx, userId);
 }
