@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Database } from '../db/client.js';
-import { purgeExpiredRefreshTokens } from './purge-sessions.js';
+import { purgeSessions } from './purge-sessions.js';
 import { pruneBackups } from './backup.js';
 import { backupAndShip, type S3Connection } from './s3-backup.js';
 import { fullHealthReport } from './health.js';
@@ -89,7 +89,10 @@ export async function runMaintenance(database: Database, options: MaintenanceOpt
     const removed = pruneBackups(options.backupDir, { olderThanDays: options.days, now: options.now });
     return { ok: true, summary: `${removed.length} backup(s) older than ${options.days} days deleted` };
   });
-  await step('purge sessions', async () => ({ ok: true, summary: `${await purgeExpiredRefreshTokens(database, options.now)} expired refresh token(s) deleted` }));
+  await step('purge sessions', async () => {
+    const purged = await purgeSessions(database, options.now);
+    return { ok: true, summary: `${purged.sessions} ended or expired session(s) and ${purged.refreshTokens} refresh token(s) deleted` };
+  });
   await step('optimize', async () => {
     const report = await optimizeDatabase(database);
     const failed = report.steps.filter((s) => s.status === 'failed');

@@ -64,10 +64,10 @@ const cookieAuthRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      cookies.assertWriteAllowed(request);
       const presented = cookies.refreshToken(request);
+      if (!presented) throw unauthorized('No refresh cookie: sign in again');
+      cookies.assertWriteAllowed(request);
       try {
-        if (!presented) throw unauthorized('No refresh cookie: sign in again');
         const pair = await refresh(request.store, tokens, presented, clientOf(request));
         cookies.set(reply, pair);
         return { token_type: 'cookie' as const, expires_in: pair.expires_in, csrf_token: cookies.csrfToken(request, reply), user: pair.user };
