@@ -69,6 +69,11 @@ export function formatImportReport(report: ImportReport, maxBadRows = 20): strin
     }
   }
 
+  if (report.dropped.length > 0) {
+    lines.push('', 'Left out on purpose:');
+    for (const t of report.dropped) lines.push(`  table ${t.sourceTable}, ${count(t.rows)} rows: ${t.reason}`);
+  }
+
   if (report.badRowCount > 0) {
     lines.push('', `Bad rows (${count(report.badRowCount)})${report.badRowCount > maxBadRows ? `, first ${maxBadRows}` : ''}:`);
     for (const bad of report.badRows.slice(0, maxBadRows)) lines.push(`  ${bad.table} id ${String(bad.id)}, ${bad.column}: ${bad.reason}`);
