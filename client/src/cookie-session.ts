@@ -16,6 +16,8 @@ export interface CookieSessionOptions {
 }
 
 export const CSRF_HEADER = 'X-CSRF-Token';
+/** How long to let another tab's refresh land before retrying with its cookies. */
+const CONCURRENT_REFRESH_PAUSE_MS = 300;
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 // the calls that must not trigger a refresh themselves
 const NO_REFRESH = ['/api/auth/cookie/login', '/api/auth/cookie/refresh', '/api/auth/cookie/logout', '/api/auth/register', '/api/auth/csrf'];
@@ -64,9 +66,12 @@ export class CookieSession {
   }
 
   private async rotate(): Promise<boolean> {
-    const { data } = await cookieRefresh({ client: this.plain });
+    const { data, response } = await cookieRefresh({ client: this.plain });
     if (data) this.csrf = data.csrf_token;
-    return data !== undefined;
+    // 409: another tab of this browser refreshed with the same cookie a moment ago; its new
+    // cookies are (or are about to be) the browser's, so the call is retried with them
+    if (response.status === 409) await new Promise((resolve) => setTimeout(resolve, CONCURRENT_REFRESH_PAUSE_MS));
+    return data !== undefined || response.status === 409;
   }
 
   /** A write gets the CSRF token, fetched first when this page has none yet (after a reload). */

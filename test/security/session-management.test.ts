@@ -5,6 +5,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_COOKIE, CSRF_COOKIE, REFRESH_COOKIE } from '../../src/plugins/cookies.js';
+import { CONCURRENT_REFRESH_GRACE_MS } from '../../src/modules/cookie-auth/routes.js';
 import { purgeSessions } from '../../src/ops/purge-sessions.js';
 import { buildTestApp, describeEachDialect, type TestContext } from '../helpers/app.js';
 import { createUser, TEST_PASSWORD } from '../helpers/users.js';
@@ -227,12 +228,33 @@ describeEachDialect('sessions and the cookie sign-in', (dialect) => {
       expect((await ctx.app.inject({ method: 'GET', url: '/api/users/me', cookies: device.jar })).statusCode).toBe(200);
       expect((await patchMe(device, { 'x-csrf-token': device.csrf })).statusCode).toBe(200);
 
-      // the old refresh cookie again: reuse; the session ends, the new access cookie with it, and the cookies are cleared
+      // the old refresh cookie again at once: another tab of the same browser, not a thief (409, nothing ended)
+      const concurrent = await cookieRefresh(stolen, { 'x-csrf-token': device.csrf });
+      expect(concurrent.statusCode).toBe(409);
+      expect(concurrent.cookies).toEqual([]);
+      expect((await ctx.app.inject({ method: 'GET', url: '/api/users/me', cookies: device.jar })).statusCode).toBe(200);
+      // later than CONCURRENT_REFRESH_GRACE_MS (its use moved back here): reuse; the session ends,
+      // the new access cookie with it, and the cookies are cleared
+      const { refreshTokens } = ctx.database.tables;
+      await ctx.database.transaction((tx) =>
+        tx.update(refreshTokens).set({ used_at: new Date(Date.now() - CONCURRENT_REFRESH_GRACE_MS - 1000) }).where(eq(refreshTokens.user_id, user.id)),
+      );
       const reused = await cookieRefresh(stolen, { 'x-csrf-token': device.csrf });
       expect(reused.statusCode).toBe(401);
       expect(reused.cookies.filter((c) => c.maxAge === 0).map((c) => c.name).sort()).toEqual([ACCESS_COOKIE, CSRF_COOKIE, REFRESH_COOKIE].sort());
       expect((await ctx.app.inject({ method: 'GET', url: '/api/users/me', cookies: device.jar })).statusCode).toBe(401);
       expect((await cookieRefresh(device.jar, { 'x-csrf-token': device.csrf })).statusCode).toBe(401);
+    });
+
+    it('two tabs refreshing at once with the same cookie: one rotates, the other gets 409, the session goes on', async () => {
+      const user = await createUser(ctx, 'padawan');
+      const device = await cookieSignIn(user.username);
+      const answers = await Promise.all([0, 1].map(() => cookieRefresh({ ...device.jar }, { 'x-csrf-token': device.csrf })));
+      expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 409]);
+      const winner = answers.find((a) => a.statusCode === 200)!;
+      keep(device.jar, winner);
+      expect((await ctx.app.inject({ method: 'GET', url: '/api/users/me', cookies: device.jar })).statusCode).toBe(200);
+      expect((await cookieRefresh(device.jar, { 'x-csrf-token': winner.json().csrf_token })).statusCode).toBe(200);
     });
 
     it('signs out under CSRF: the session ends and its access cookie is refused', async () => {

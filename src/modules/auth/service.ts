@@ -4,7 +4,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Store, Tx } from '../../db/store.js';
-import { unauthorized } from '../../errors.js';
+import { conflict, unauthorized } from '../../errors.js';
 import type { Actor } from './actor.js';
 import { hashPassword, isLegacyHash, verifyPassword } from './passwords.js';
 import { continueSession, endAllSessions, endFamily, startSession, type ClientInfo } from './sessions.js';
@@ -92,9 +92,18 @@ export async function login(store: Store, settings: TokenSettings, input: LoginI
   return tokenPair(settings, user, session.refreshToken, session.id);
 }
 
-type RefreshOutcome = { ok: true; user: UserRow; refreshToken: string; sessionId: number } | { ok: false };
+type RefreshOutcome = { ok: true; user: UserRow; refreshToken: string; sessionId: number } | { ok: false; concurrent?: true };
 
-export async function refresh(store: Store, settings: TokenSettings, presented: string, client?: ClientInfo): Promise<TokenPair> {
+export interface RefreshOptions {
+  /**
+   * The cookie sign-in: a token used this recently by a concurrent refresh (two tabs of one
+   * browser share its cookies and may both refresh at once) answers 409 without ending the
+   * session; the browser already holds the new cookies. Older reuse is reuse.
+   */
+  concurrentGraceMs?: number;
+}
+
+export async function refresh(store: Store, settings: TokenSettings, presented: string, client?: ClientInfo, options: RefreshOptions = {}): Promise<TokenPair> {
   const { refreshTokens, users } = store.tables;
   const now = new Date();
   // revoking a family ends its session: its access tokens stop working too
@@ -104,6 +113,8 @@ export async function refresh(store: Store, settings: TokenSettings, presented: 
   const outcome = await store.transaction(async (tx): Promise<RefreshOutcome> => {
     const [token] = await tx.db.select().from(refreshTokens).where(eq(refreshTokens.token_hash, hashToken(presented)));
     if (!token) return { ok: false };
+    const justUsed = (usedAt: Date) => options.concurrentGraceMs !== undefined && now.getTime() - usedAt.getTime() < options.concurrentGraceMs;
+    if (token.used_at && !token.revoked_at && justUsed(token.used_at)) return { ok: false, concurrent: true };
     if (token.used_at || token.revoked_at) {
       await revokeFamily(tx, token.family_id);
       return { ok: false };
@@ -121,6 +132,7 @@ export async function refresh(store: Store, settings: TokenSettings, presented: 
       .where(and(eq(refreshTokens.id, token.id), isNull(refreshTokens.used_at), isNull(refreshTokens.revoked_at)))
       .returning({ id: refreshTokens.id });
     if (claimed.length === 0) {
+      if (options.concurrentGraceMs !== undefined) return { ok: false, concurrent: true }; // claimed by a refresh running now
       await revokeFamily(tx, token.family_id);
       return { ok: false };
     }
@@ -137,6 +149,7 @@ export async function refresh(store: Store, settings: TokenSettings, presented: 
     }
     return { ok: true, user, refreshToken: issued.token, sessionId };
   });
+  if (!outcome.ok && outcome.concurrent) throw conflict('This refresh cookie was just used by a concurrent refresh: retry the request with the new cookies');
   if (!outcome.ok) throw unauthorized(INVALID_REFRESH);
   return tokenPair(settings, outcome.user, outcome.refreshToken, outcome.sessionId);
 }

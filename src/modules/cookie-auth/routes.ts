@@ -11,6 +11,9 @@ import { loginBody } from '../auth/schemas.js';
 import { login, logout, refresh } from '../auth/service.js';
 import { cookieSessionSchema, csrfTokenSchema } from './schemas.js';
 
+/** Two tabs refreshing at once with the same cookie: the later one within this answers 409, not reuse. */
+export const CONCURRENT_REFRESH_GRACE_MS = 10_000;
+
 const cookieAuthRoutes: FastifyPluginAsyncZod = async (app) => {
   const limited = authRateLimit(app.config.AUTH_RATE_LIMIT_PER_MINUTE);
   const tokens = tokenSettingsOf(app);
@@ -59,8 +62,8 @@ const cookieAuthRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['auth'],
         summary: 'Trade the refresh cookie for new cookies',
         description:
-          'Needs X-CSRF-Token. The refresh cookie stops working (rotation); presenting a used one again ends the whole session (reuse detection). A refused refresh clears the cookies.',
-        response: { 200: cookieSessionSchema, 401: errorBodySchema, 403: errorBodySchema, 429: errorBodySchema },
+          'Needs X-CSRF-Token. The refresh cookie stops working (rotation); presenting a used one again ends the whole session (reuse detection), except within 10 seconds of its use: two tabs of one browser refreshing at once get 409 for the later one, whose browser already holds the new cookies (retry the request). A refused refresh clears the cookies.',
+        response: { 200: cookieSessionSchema, 401: errorBodySchema, 403: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema },
       },
     },
     async (request, reply) => {
@@ -68,7 +71,7 @@ const cookieAuthRoutes: FastifyPluginAsyncZod = async (app) => {
       if (!presented) throw unauthorized('No refresh cookie: sign in again');
       cookies.assertWriteAllowed(request);
       try {
-        const pair = await refresh(request.store, tokens, presented, clientOf(request));
+        const pair = await refresh(request.store, tokens, presented, clientOf(request), { concurrentGraceMs: CONCURRENT_REFRESH_GRACE_MS });
         cookies.set(reply, pair);
         return { token_type: 'cookie' as const, expires_in: pair.expires_in, csrf_token: cookies.csrfToken(request, reply), user: pair.user };
       } catch (error) {
