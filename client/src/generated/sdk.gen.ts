@@ -231,7 +231,7 @@ export const cookieLogin = <ThrowOnError extends boolean = false>(options: Optio
 /**
  * Trade the refresh cookie for new cookies
  *
- * Needs X-CSRF-Token. The refresh cookie stops working (rotation); presenting a used one again ends the whole session (reuse detection). A refused refresh clears the cookies.
+ * Needs X-CSRF-Token. The refresh cookie stops working (rotation); presenting a used one again ends the whole session (reuse detection), except within 10 seconds of its use: two tabs of one browser refreshing at once get 409 for the later one, whose browser already holds the new cookies (retry the request). A refused refresh clears the cookies.
  */
 export const cookieRefresh = <ThrowOnError extends boolean = false>(options?: Options<CookieRefreshData, ThrowOnError>) => (options?.client ?? client).post<CookieRefreshResponses, CookieRefreshErrors, ThrowOnError>({ url: '/api/auth/cookie/refresh', ...options });
 

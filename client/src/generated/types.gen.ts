@@ -1760,6 +1760,10 @@ export type CookieRefreshErrors = {
      */
     403: Error;
     /**
+     * Conflicts with the current state (duplicate, attempts used up)
+     */
+    409: Error;
+    /**
      * Too many requests: retry after Retry-After seconds
      */
     429: Error;
