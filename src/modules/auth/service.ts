@@ -2,7 +2,7 @@
 // only a SHA-256 hash is stored; each refresh uses one up and issues the next of the same
 // family. A used or revoked token presented again revokes the whole family (reuse detection).
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { and, eq, isNull, or, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { Store, Tx } from '../../db/store.js';
 import { conflict, unauthorized } from '../../errors.js';
 import type { Actor } from './actor.js';
@@ -20,6 +20,9 @@ export interface TokenSettings {
   refreshTtlDays: number;
   sessionMaxDays: number;
 }
+
+/** The longest an access token may live (JWT_ACCESS_TTL_SECONDS is capped at it in config.ts). */
+const MAX_ACCESS_TOKEN_SECONDS = 3600;
 
 const INVALID_CREDENTIALS = 'Invalid username or password';
 const INVALID_REFRESH = 'Invalid or expired refresh token';
@@ -167,7 +170,23 @@ export async function logout(store: Store, userId: number | null, presented: str
   });
 }
 
-/** Ends every session of a user (password change, deactivation): see sessions.ts endAllSessions. */
-export async function revokeAllSessions(tx: Tx, userId: number): Promise<void> {
-  await endAllSessions(tx, userId);
+/**
+ * Ends every session of a user. With `accessTokensVoided` (a password change or deactivation
+ * raised token_version) they end at once: sessions.ts endAllSessions. Without (a role change) only
+ * their refresh tokens are revoked: the access tokens go on with the new role, read on each
+ * request, until they expire, so the sessions stay listed for at most that long.
+ */
+export async function revokeAllSessions(tx: Tx, userId: number, accessTokensVoided = false): Promise<void> {
+  if (accessTokensVoided) {
+    await endAllSessions(tx, userId);
+    return;
+  }
+  const { refreshTokens, sessions } = tx.tables;
+  const now = new Date();
+  await tx.db.update(refreshTokens).set({ revoked_at: now }).where(and(eq(refreshTokens.user_id, userId), isNull(refreshTokens.revoked_at)));
+  const lastAccess = new Date(now.getTime() + MAX_ACCESS_TOKEN_SECONDS * 1000);
+  await tx.db
+    .update(sessions)
+    .set({ expires_at: lastAccess })
+    .where(and(eq(sessions.user_id, userId), isNull(sessions.ended_at), gt(sessions.expires_at, lastAccess)));
 }
