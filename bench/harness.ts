@@ -85,9 +85,17 @@ export async function prepareDatabase(dialect: Dialect): Promise<BenchDatabase> 
       .values(Array.from({ length: LEARNERS }, (_, i) => ({ username: `bench_${i}`, email: `bench_${i}@example.org`, hashed_password: 'not-used', role: 'padawan' as const })))
       .returning({ id: users.id, username: users.username }),
   );
-  // An app instance only to sign access tokens with the servers' secret.
+  // One signed-in session each (access tokens name theirs: the per-request check reads it), and an
+  // app instance only to sign access tokens with the servers' secret.
+  const sessionRows = await database.transaction((tx) =>
+    tx
+      .insert(database.tables.sessions)
+      .values(userRows.map((u) => ({ user_id: u.id, family_id: `bench-${u.id}`, expires_at: new Date(Date.now() + 86_400_000) })))
+      .returning({ id: database.tables.sessions.id, user_id: database.tables.sessions.user_id }),
+  );
+  const sessionOf = new Map(sessionRows.map((r) => [r.user_id, r.id]));
   const signer = await buildApp({ config, database });
-  const learners = userRows.map((u) => ({ id: u.id, token: signer.signAccessToken({ id: u.id, role: 'padawan', username: u.username }) }));
+  const learners = userRows.map((u) => ({ id: u.id, token: signer.signAccessToken({ id: u.id, role: 'padawan', username: u.username }, 0, sessionOf.get(u.id)) }));
   await signer.close(); // closes the database too
   return { url, learners, exercises: exerciseRows, drop };
 }

@@ -69,6 +69,9 @@ const envSchema = z
     REFRESH_TOKEN_TTL_DAYS: int(30, 1),
     // absolute lifetime of a session: refreshing never extends it past this many days from the sign-in
     REFRESH_SESSION_MAX_DAYS: int(90, 1),
+    // SameSite of the sign-in cookies (src/plugins/cookies.ts): strict when the frontend is on the API's
+    // site; none when it is on another site (two *.onrender.com names are two sites), CSRF tokens then doing the work
+    AUTH_COOKIE_SAME_SITE: z.enum(['strict', 'lax', 'none']).default('strict'),
     // a bearer secret that anyone may try against /admin: long enough that guessing is hopeless
     ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters (e.g. the output of `openssl rand -base64 32`)').optional(),
     // lets a Prometheus scraper read /metrics without an admin account (an archiviste's token works too)

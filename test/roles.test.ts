@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Role } from '../src/db/enums.js';
+import { MAX_ID } from '../src/http/schemas.js';
 import { buildTestApp, describeEachDialect, type TestContext } from './helpers/app.js';
 import { createUser, TEST_PASSWORD, type TestUser } from './helpers/users.js';
 
@@ -88,6 +89,15 @@ const ROWS: Row[] = [
   { route: 'POST /api/auth/reset-password', request: () => ({ method: 'POST', url: '/api/auth/reset-password', payload: { token: 'made-up', new_password: 'long enough pw' } }), expected: [400, 400, 400, 400, 400] },
   { route: 'POST /api/auth/resend-verification', request: () => ({ method: 'POST', url: '/api/auth/resend-verification' }), expected: [401, 202, 202, 202, 202] },
   { route: 'POST /api/auth/verify-email', request: () => ({ method: 'POST', url: '/api/auth/verify-email', payload: { token: 'made-up' } }), expected: [400, 400, 400, 400, 400] },
+  { route: 'GET /api/auth/csrf', request: () => ({ method: 'GET', url: '/api/auth/csrf' }), expected: [200, 200, 200, 200, 200] },
+  { route: 'POST /api/auth/cookie/login', request: () => ({ method: 'POST', url: '/api/auth/cookie/login', payload: { username: 'nobody', password: 'wrong-password' } }), expected: [401, 401, 401, 401, 401] },
+  // no refresh cookie: nothing to trade, whatever bearer token comes along
+  { route: 'POST /api/auth/cookie/refresh', request: () => ({ method: 'POST', url: '/api/auth/cookie/refresh' }), expected: [401, 401, 401, 401, 401] },
+  { route: 'POST /api/auth/cookie/logout', request: () => ({ method: 'POST', url: '/api/auth/cookie/logout' }), expected: [204, 204, 204, 204, 204] },
+  { route: 'GET /api/users/me/sessions', request: () => ({ method: 'GET', url: '/api/users/me/sessions' }), expected: [401, 200, 200, 200, 200] },
+  // only one's own sessions can be ended: any other id is 404, staff included
+  { route: 'DELETE /api/users/me/sessions/:id', request: () => ({ method: 'DELETE', url: `/api/users/me/sessions/${MAX_ID}` }), expected: [401, 404, 404, 404, 404] },
+  { route: 'DELETE /api/users/me/sessions', request: () => ({ method: 'DELETE', url: '/api/users/me/sessions' }), expected: [401, 200, 200, 200, 200] },
   { route: 'GET /api/users', request: () => ({ method: 'GET', url: '/api/users' }), expected: [401, 403, 403, 200, 200] },
   { route: 'GET /api/users/me', request: () => ({ method: 'GET', url: '/api/users/me' }), expected: [401, 200, 200, 200, 200] },
   { route: 'PATCH /api/users/me', request: () => ({ method: 'PATCH', url: '/api/users/me', payload: { full_name: 'Obi-Wan' } }), expected: [401, 200, 200, 200, 200] },

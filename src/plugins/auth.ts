@@ -28,6 +28,8 @@ interface AccessTokenClaims {
   username: string;
   /** the user's token_version at signing; a password change or deactivation raises it */
   ver: number;
+  /** the session (sessions.id) it belongs to: ending the session refuses it (0: none, always refused) */
+  sid: number;
 }
 
 declare module 'fastify' {
@@ -42,7 +44,7 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     /** Signs an access token for `actor` at the user's current token_version (0 for a new account). */
-    signAccessToken(actor: Actor, tokenVersion?: number): string;
+    signAccessToken(actor: Actor, tokenVersion?: number, sessionId?: number): string;
     /** True for an archiviste or the admin token. */
     isAdmin(request: FastifyRequest): boolean;
   }
@@ -75,8 +77,8 @@ export default fp(
 
     app.decorateRequest('actor', null);
     app.decorateRequest('viaAdminToken', false);
-    app.decorate('signAccessToken', (actor: Actor, tokenVersion = 0) =>
-      app.jwt.sign({ sub: String(actor.id), role: actor.role, username: actor.username, ver: tokenVersion } satisfies AccessTokenClaims),
+    app.decorate('signAccessToken', (actor: Actor, tokenVersion = 0, sessionId = 0) =>
+      app.jwt.sign({ sub: String(actor.id), role: actor.role, username: actor.username, ver: tokenVersion, sid: sessionId } satisfies AccessTokenClaims),
     );
     app.decorate('isAdmin', (request: FastifyRequest) => request.viaAdminToken || request.actor?.role === 'archiviste');
 
@@ -88,7 +90,9 @@ export default fp(
     app.addHook('onRequest', async (request) => {
       const requirement = request.routeOptions.config.auth ?? 'public';
       const header = request.headers.authorization;
-      const bearer = header?.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : undefined;
+      let bearer = header?.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : undefined;
+      // no Authorization header: a browser signed in by cookie (src/plugins/cookies.ts; its writes need a CSRF token)
+      if (header === undefined && requirement !== 'public') bearer = app.authCookies.accessToken(request);
 
       if (bearer && adminTokenDigest && request.url.startsWith('/admin') && timingSafeEqual(digest(bearer), adminTokenDigest)) {
         request.viaAdminToken = true;
@@ -100,10 +104,11 @@ export default fp(
           if (requirement !== 'public') throw unauthorized('Invalid or expired access token');
         }
         const id = Number(claims?.sub);
-        if (claims && Number.isInteger(id) && id > 0 && id <= MAX_ID && Number.isInteger(claims.ver) && ROLES.includes(claims.role)) {
+        const sid = claims?.sid ?? -1;
+        if (claims && Number.isInteger(id) && id > 0 && id <= MAX_ID && Number.isInteger(claims.ver) && ROLES.includes(claims.role) && Number.isInteger(sid) && sid >= 0 && sid <= MAX_ID) {
           // the stored account decides: revoked tokens stop here, and the role is today's
           // a public route (health above all) must answer for itself when the database is down
-          const signedIn = await currentActor(app.database, id, claims.ver).catch((error: unknown) => {
+          const signedIn = await currentActor(app.database, id, claims.ver, sid).catch((error: unknown) => {
             if (requirement === 'public') return null;
             throw error;
           });
@@ -126,7 +131,7 @@ export default fp(
       }
     });
   },
-  { name: 'auth', dependencies: ['database', 'read-routing'] },
+  { name: 'auth', dependencies: ['database', 'read-routing', 'cookies'] },
 );
 
 /** The signed-in user of a route whose `auth` requires one (the hook already answered 401 otherwise). */

@@ -800,6 +800,62 @@ export type TokenPair = {
     user: User;
 };
 
+export type CsrfToken = {
+    /**
+     * send it back in X-CSRF-Token on every POST/PUT/PATCH/DELETE authenticated by cookie
+     */
+    csrf_token: string;
+};
+
+export type CookieSession = {
+    token_type: 'cookie';
+    /**
+     * seconds until the access cookie expires: refresh before (or on a 401)
+     */
+    expires_in: number;
+    /**
+     * send it back in X-CSRF-Token on every POST/PUT/PATCH/DELETE authenticated by cookie
+     */
+    csrf_token: string;
+    user: User;
+};
+
+export type Session = {
+    id: number;
+    /**
+     * the sign-in
+     */
+    created_at: string;
+    /**
+     * the sign-in or the last refresh (an access token lives JWT_ACCESS_TTL_SECONDS, so activity is known to within that)
+     */
+    last_used_at: string;
+    /**
+     * when it ends unless refreshed
+     */
+    expires_at: string;
+    user_agent: string | null;
+    /**
+     * the client address as the rate limiter sees it, at the sign-in or last refresh
+     */
+    ip_address: string | null;
+    /**
+     * the session of the access token making this request
+     */
+    current: boolean;
+};
+
+export type SessionList = {
+    items: Array<Session>;
+};
+
+export type EndedSessions = {
+    /**
+     * how many sessions were ended
+     */
+    ended: number;
+};
+
 export type Progress = {
     id: number;
     user_id: number;
@@ -1772,6 +1828,301 @@ export type GetCurrentAccountResponses = {
 };
 
 export type GetCurrentAccountResponse = GetCurrentAccountResponses[keyof GetCurrentAccountResponses];
+
+export type GetCsrfTokenData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/auth/csrf';
+};
+
+export type GetCsrfTokenErrors = {
+    /**
+     * Too many requests: retry after Retry-After seconds
+     */
+    429: Error;
+    /**
+     * Unexpected server error
+     */
+    500: Error;
+    /**
+     * The database is unreachable or overloaded: retry after Retry-After seconds
+     */
+    503: Error;
+};
+
+export type GetCsrfTokenError = GetCsrfTokenErrors[keyof GetCsrfTokenErrors];
+
+export type GetCsrfTokenResponses = {
+    /**
+     * Success
+     */
+    200: CsrfToken;
+};
+
+export type GetCsrfTokenResponse = GetCsrfTokenResponses[keyof GetCsrfTokenResponses];
+
+export type CookieLoginData = {
+    body: {
+        /**
+         * the username or the email
+         */
+        username: string;
+        password: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/auth/cookie/login';
+};
+
+export type CookieLoginErrors = {
+    /**
+     * Invalid input (body, query or path parameters)
+     */
+    400: Error;
+    /**
+     * Missing, invalid or expired access token, or a revoked session
+     */
+    401: Error;
+    /**
+     * Too many requests: retry after Retry-After seconds
+     */
+    429: Error;
+    /**
+     * Unexpected server error
+     */
+    500: Error;
+    /**
+     * The database is unreachable or overloaded: retry after Retry-After seconds
+     */
+    503: Error;
+};
+
+export type CookieLoginError = CookieLoginErrors[keyof CookieLoginErrors];
+
+export type CookieLoginResponses = {
+    /**
+     * Success
+     */
+    200: CookieSession;
+};
+
+export type CookieLoginResponse = CookieLoginResponses[keyof CookieLoginResponses];
+
+export type CookieRefreshData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/auth/cookie/refresh';
+};
+
+export type CookieRefreshErrors = {
+    /**
+     * Missing, invalid or expired access token, or a revoked session
+     */
+    401: Error;
+    /**
+     * Authenticated but not allowed (role or ownership)
+     */
+    403: Error;
+    /**
+     * Conflicts with the current state (duplicate, attempts used up)
+     */
+    409: Error;
+    /**
+     * Too many requests: retry after Retry-After seconds
+     */
+    429: Error;
+    /**
+     * Unexpected server error
+     */
+    500: Error;
+    /**
+     * The database is unreachable or overloaded: retry after Retry-After seconds
+     */
+    503: Error;
+};
+
+export type CookieRefreshError = CookieRefreshErrors[keyof CookieRefreshErrors];
+
+export type CookieRefreshResponses = {
+    /**
+     * Success
+     */
+    200: CookieSession;
+};
+
+export type CookieRefreshResponse = CookieRefreshResponses[keyof CookieRefreshResponses];
+
+export type CookieLogoutData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/auth/cookie/logout';
+};
+
+export type CookieLogoutErrors = {
+    /**
+     * Authenticated but not allowed (role or ownership)
+     */
+    403: Error;
+    /**
+     * Too many requests: retry after Retry-After seconds
+     */
+    429: Error;
+    /**
+     * Unexpected server error
+     */
+    500: Error;
+    /**
+     * The database is unreachable or overloaded: retry after Retry-After seconds
+     */
+    503: Error;
+};
+
+export type CookieLogoutError = CookieLogoutErrors[keyof CookieLogoutErrors];
+
+export type CookieLogoutResponses = {
+    /**
+     * Done, no content
+     */
+    204: void;
+};
+
+export type CookieLogoutResponse = CookieLogoutResponses[keyof CookieLogoutResponses];
+
+export type EndMyOtherSessionsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/users/me/sessions';
+};
+
+export type EndMyOtherSessionsErrors = {
+    /**
+     * Missing, invalid or expired access token, or a revoked session
+     */
+    401: Error;
+    /**
+     * Authenticated but not allowed (role or ownership)
+     */
+    403: Error;
+    /**
+     * Too many requests: retry after Retry-After seconds
+     */
+    429: Error;
+    /**
+     * Unexpected server error
+     */
+    500: Error;
+    /**
+     * The database is unreachable or overloaded: retry after Retry-After seconds
+     */
+    503: Error;
+};
+
+export type EndMyOtherSessionsError = EndMyOtherSessionsErrors[keyof EndMyOtherSessionsErrors];
+
+export type EndMyOtherSessionsResponses = {
+    /**
+     * Success
+     */
+    200: EndedSessions;
+};
+
+export type EndMyOtherSessionsResponse = EndMyOtherSessionsResponses[keyof EndMyOtherSessionsResponses];
+
+export type ListMySessionsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/users/me/sessions';
+};
+
+export type ListMySessionsErrors = {
+    /**
+     * Missing, invalid or expired access token, or a revoked session
+     */
+    401: Error;
+    /**
+     * Authenticated but not allowed (role or ownership)
+     */
+    403: Error;
+    /**
+     * Too many requests: retry after Retry-After seconds
+     */
+    429: Error;
+    /**
+     * Unexpected server error
+     */
+    500: Error;
+    /**
+     * The database is unreachable or overloaded: retry after Retry-After seconds
+     */
+    503: Error;
+};
+
+export type ListMySessionsError = ListMySessionsErrors[keyof ListMySessionsErrors];
+
+export type ListMySessionsResponses = {
+    /**
+     * Success
+     */
+    200: SessionList;
+};
+
+export type ListMySessionsResponse = ListMySessionsResponses[keyof ListMySessionsResponses];
+
+export type EndMySessionData = {
+    body?: never;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/users/me/sessions/{id}';
+};
+
+export type EndMySessionErrors = {
+    /**
+     * Invalid input (body, query or path parameters)
+     */
+    400: Error;
+    /**
+     * Missing, invalid or expired access token, or a revoked session
+     */
+    401: Error;
+    /**
+     * Authenticated but not allowed (role or ownership)
+     */
+    403: Error;
+    /**
+     * No such resource, or not visible to this user
+     */
+    404: Error;
+    /**
+     * Too many requests: retry after Retry-After seconds
+     */
+    429: Error;
+    /**
+     * Unexpected server error
+     */
+    500: Error;
+    /**
+     * The database is unreachable or overloaded: retry after Retry-After seconds
+     */
+    503: Error;
+};
+
+export type EndMySessionError = EndMySessionErrors[keyof EndMySessionErrors];
+
+export type EndMySessionResponses = {
+    /**
+     * Done, no content
+     */
+    204: void;
+};
+
+export type EndMySessionResponse = EndMySessionResponses[keyof EndMySessionResponses];
 
 export type ListUsersData = {
     body?: never;

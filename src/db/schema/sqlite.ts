@@ -94,6 +94,31 @@ export const refreshTokens = sqliteTable(
   ],
 );
 
+// A signed-in device: one sign-in and the family of refresh tokens rotated from it
+// (src/modules/auth/sessions.ts). Access tokens carry its id, so ending it refuses them at once.
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: id(),
+    user_id: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    // refresh_tokens.family_id of its tokens
+    family_id: text('family_id').notNull(),
+    created_at: createdAt(),
+    // the sign-in or the last refresh (not every request: that would be a write per request)
+    last_used_at: ts('last_used_at').notNull().default(NOW_MS),
+    // when its newest refresh token expires: past it the session cannot go on
+    expires_at: ts('expires_at').notNull(),
+    user_agent: text('user_agent'),
+    // the client address as the rate limiter sees it (TRUST_PROXY_HOPS applied)
+    ip_address: text('ip_address'),
+    // signed out, ended from the list, revoked (reuse, password change…): its tokens are refused
+    ended_at: ts('ended_at'),
+  },
+  (t) => [uniqueIndex('sessions_family_id_key').on(t.family_id), index('idx_sessions_user_id').on(t.user_id)],
+);
+
 // Failed sign-ins, counted by the identifier as typed (whether an account has it or not, so the
 // answers never tell) and by client address, plus one row per identifier over every address
 // (client_key ''). Shared by every instance; rows older than the window are deleted as new

@@ -5,4 +5,6 @@ export interface Actor {
   id: number;
   role: Role;
   username: string;
+  /** the session (sessions.id) of the request's access token; absent outside a request */
+  sessionId?: number;
 }

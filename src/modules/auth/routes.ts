@@ -1,5 +1,6 @@
 // /api/auth: register, login, refresh (rotating), logout, me.
 import { z } from 'zod';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errorBodySchema } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
@@ -9,15 +10,26 @@ import { userSchema } from '../users/schemas.js';
 import { loginBody, refreshBody, registerBody, tokenPairSchema } from './schemas.js';
 import { login, logout, refresh, register, type TokenSettings } from './service.js';
 import { sendVerificationMail } from './email-verification.js';
+import type { ClientInfo } from './sessions.js';
 
-const authRoutes: FastifyPluginAsyncZod = async (app) => {
-  const limited = authRateLimit(app.config.AUTH_RATE_LIMIT_PER_MINUTE);
-  const tokens: TokenSettings = {
-    signAccessToken: (actor, tokenVersion) => app.signAccessToken(actor, tokenVersion),
+/** How this app signs and times tokens (the bearer routes here, the cookie routes in modules/cookie-auth). */
+export function tokenSettingsOf(app: FastifyInstance): TokenSettings {
+  return {
+    signAccessToken: (actor, tokenVersion, sessionId) => app.signAccessToken(actor, tokenVersion, sessionId),
     sessionMaxDays: app.config.REFRESH_SESSION_MAX_DAYS,
     accessTtlSeconds: app.config.JWT_ACCESS_TTL_SECONDS,
     refreshTtlDays: app.config.REFRESH_TOKEN_TTL_DAYS,
   };
+}
+
+/** The device a sign-in or refresh comes from, for the session list. */
+export function clientOf(request: FastifyRequest): ClientInfo {
+  return { userAgent: request.headers['user-agent'] ?? null, address: request.ip };
+}
+
+const authRoutes: FastifyPluginAsyncZod = async (app) => {
+  const limited = authRateLimit(app.config.AUTH_RATE_LIMIT_PER_MINUTE);
+  const tokens = tokenSettingsOf(app);
 
   app.post(
     '/api/auth/register',
@@ -55,7 +67,7 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: tokenPairSchema, 400: errorBodySchema, 401: errorBodySchema, 429: errorBodySchema },
       },
     },
-    async (request) => login(request.store, tokens, request.body, rateLimitKey(request.ip)),
+    async (request) => login(request.store, tokens, request.body, rateLimitKey(request.ip), clientOf(request)),
   );
 
   app.post(
@@ -71,7 +83,7 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: tokenPairSchema, 400: errorBodySchema, 401: errorBodySchema, 429: errorBodySchema },
       },
     },
-    async (request) => refresh(request.store, tokens, request.body.refresh_token),
+    async (request) => refresh(request.store, tokens, request.body.refresh_token, clientOf(request)),
   );
 
   app.post(
@@ -85,7 +97,7 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      await logout(request.store, actorOf(request), request.body.refresh_token);
+      await logout(request.store, actorOf(request).id, request.body.refresh_token);
       return reply.status(204).send(null);
     },
   );

@@ -58,7 +58,7 @@ async function writeUser(store: Store, id: number, changes: UserChanges, endSess
   try {
     const [row] = await store.transaction(async (tx) => {
       const updated = await tx.db.update(users).set(changes).where(eq(users.id, id)).returning();
-      if (updated.length && endSessions) await revokeAllSessions(tx, id);
+      if (updated.length && endSessions) await revokeAllSessions(tx, id, changes.token_version !== undefined);
       return updated;
     });
     if (!row) throw notFound('User');

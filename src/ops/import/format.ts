@@ -68,6 +68,10 @@ export function formatImportReport(report: ImportReport, maxBadRows = 20): strin
     }
   }
 
+  if (report.dropped.length > 0) {
+    lines.push('', 'Left out on purpose:');
+    for (const t of report.dropped) lines.push(`  table ${t.sourceTable}, ${count(t.rows)} rows: ${t.reason}`);
+  }
   if (report.rewards) {
     const r = report.rewards;
     lines.push('', 'Points ledger and badges (achievements, user_achievements, point_events, the users\' streaks and pinned badges are in our tables above):');

@@ -4,6 +4,7 @@ import type { SourceKind } from './plan.js';
 import type { SourceFormat } from './source.js';
 import type { SequenceReset } from './pg-target.js';
 import type { BadRow } from './rows.js';
+import type { DroppedTableReport } from './dropped.js';
 
 export interface TableReport {
   table: string;
@@ -77,6 +78,8 @@ export interface ImportReport {
   tables: TableReport[];
   /** source tables and columns our schema does not have, kept verbatim */
   legacy: LegacyTableReport[];
+  /** source tables left out on purpose (dropped.ts), with their row counts and why */
+  dropped: DroppedTableReport[];
   badRowCount: number;
   /** the first maxReportedBadRows bad rows */
   badRows: BadRow[];

@@ -6,6 +6,7 @@ import { silentProgress } from '../progress.js';
 import { badRowsMessage, describeError, elapsed, finishBadRows, ImportFailure, legacyReport, newStats, notEmptyMessage, rowsOf, scan, tableReport, tableSummary, type ImportOptions, type RunContext } from './context.js';
 import { formatTimestamp } from './convert.js';
 import { alembicRevision, legacyPlans, readLegacyRows } from './legacy.js';
+import { splitDroppedTables } from './dropped.js';
 import { planFromSource } from './plan.js';
 import type { ImportReport, TargetInspection } from './report.js';
 import { ImportLedger } from './rows.js';
@@ -33,6 +34,7 @@ export async function importDatabase(options: ImportOptions): Promise<ImportRepo
     targetState: 'untouched',
     tables: [],
     legacy: [],
+    dropped: [],
     badRowCount: 0,
     badRows: [],
     sequences: [],
@@ -61,12 +63,14 @@ export async function importDatabase(options: ImportOptions): Promise<ImportRepo
     const plan = planFromSource(source.db);
     report.source.kind = plan.kind;
     report.source.alembicRevision = alembicRevision(source.db, plan.unknownTables);
+    const { kept: legacyTables, dropped } = splitDroppedTables(source.db, plan.unknownTables);
+    report.dropped = dropped;
     const ledger = new ImportLedger(formatTimestamp(Date.now()), options.maxReportedBadRows ?? 1000);
     const run: RunContext = {
       options,
       report,
       plan: plan.tables,
-      legacy: legacyPlans(source.db, plan.tables, plan.unknownTables),
+      legacy: legacyPlans(source.db, plan.tables, legacyTables),
       source: source.db,
       ledger,
       progress,

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Database } from '../../db/client.js';
-import { purgeExpiredRefreshTokens } from './purge-sessions.js';
+import { purgeSessions } from './purge-sessions.js';
 import { purgeExpiredLinks } from './purge-links.js';
 import { pruneBackups } from '../backup-restore/backup.js';
 import { backupAndShip, type S3Connection } from '../backup-restore/s3-backup.js';
@@ -92,7 +92,10 @@ export async function runMaintenance(database: Database, options: MaintenanceOpt
     const removed = pruneBackups(options.backupDir, { olderThanDays: options.days, now: options.now });
     return { ok: true, summary: `${removed.length} backup(s) older than ${options.days} days deleted` };
   });
-  await step('purge sessions', async () => ({ ok: true, summary: `${await purgeExpiredRefreshTokens(database, options.now)} expired refresh token(s) deleted` }));
+  await step('purge sessions', async () => {
+    const purged = await purgeSessions(database, options.now);
+    return { ok: true, summary: `${purged.sessions} ended or expired session(s) and ${purged.refreshTokens} refresh token(s) deleted` };
+  });
   await step('purge links', async () => ({ ok: true, summary: `${await purgeExpiredLinks(database, options.now)} expired reset or verification link(s) deleted` }));
   await step('optimize', async () => {
     const report = await optimizeDatabase(database);
