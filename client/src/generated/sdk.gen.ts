@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { ActOnConnectionData, ActOnConnectionErrors, ActOnConnectionResponses, ChangeMyPasswordData, ChangeMyPasswordErrors, ChangeMyPasswordResponses, CreateBackupData, CreateBackupErrors, CreateBackupResponses, CreateBadgeData, CreateBadgeErrors, CreateBadgeResponses, CreateChallengeData, CreateChallengeErrors, CreateChallengeResponses, CreateExerciseData, CreateExerciseErrors, CreateExerciseResponses, CreateSnapshotData, CreateSnapshotErrors, CreateSnapshotResponses, DeleteChallengeData, DeleteChallengeErrors, DeleteChallengeResponses, DeleteExerciseData, DeleteExerciseErrors, DeleteExerciseResponses, DeleteUserData, DeleteUserErrors, DeleteUserResponses, EnableQueryStatisticsData, EnableQueryStatisticsErrors, EnableQueryStatisticsResponses, GenerateExerciseData, GenerateExerciseErrors, GenerateExerciseResponses, GetAdminStatsData, GetAdminStatsErrors, GetAdminStatsResponses, GetAttemptData, GetAttemptErrors, GetAttemptResponses, GetChallengeData, GetChallengeErrors, GetChallengeHintsData, GetChallengeHintsErrors, GetChallengeHintsResponses, GetChallengeResponses, GetChallengeStatsData, GetChallengeStatsErrors, GetChallengeStatsResponses, GetCurrentAccountData, GetCurrentAccountErrors, GetCurrentAccountResponses, GetDashboardConnectionsData, GetDashboardConnectionsErrors, GetDashboardConnectionsResponses, GetDashboardLearningData, GetDashboardLearningErrors, GetDashboardLearningResponses, GetDashboardMaintenanceData, GetDashboardMaintenanceErrors, GetDashboardMaintenanceResponses, GetDashboardOverviewData, GetDashboardOverviewErrors, GetDashboardOverviewResponses, GetDashboardQueriesData, GetDashboardQueriesErrors, GetDashboardQueriesResponses, GetDashboardSpaceData, GetDashboardSpaceErrors, GetDashboardSpaceResponses, GetExerciseData, GetExerciseErrors, GetExerciseResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetLeaderboardData, GetLeaderboardErrors, GetLeaderboardResponses, GetMyBadgesData, GetMyBadgesErrors, GetMyBadgesResponses, GetMyProfileData, GetMyProfileErrors, GetMyProfileResponses, GetMyProgressByTypeData, GetMyProgressByTypeErrors, GetMyProgressByTypeResponses, GetMyProgressData, GetMyProgressErrors, GetMyProgressResponses, GetRandomExerciseData, GetRandomExerciseErrors, GetRandomExerciseResponses, GetUserData, GetUserErrors, GetUserProgressData, GetUserProgressErrors, GetUserProgressResponses, GetUserResponses, GetUserStatsData, GetUserStatsErrors, GetUserStatsResponses, ListAttemptsData, ListAttemptsErrors, ListAttemptsResponses, ListBadgesData, ListBadgesErrors, ListBadgesResponses, ListBadgesWithUnknownRequirementsData, ListBadgesWithUnknownRequirementsErrors, ListBadgesWithUnknownRequirementsResponses, ListChallengesData, ListChallengesErrors, ListChallengesResponses, ListDifficultiesData, ListDifficultiesErrors, ListDifficultiesResponses, ListExercisesData, ListExercisesErrors, ListExercisesResponses, ListExerciseTypesData, ListExerciseTypesErrors, ListExerciseTypesResponses, ListUsersData, ListUsersErrors, ListUsersResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, OptimizeDatabaseData, OptimizeDatabaseErrors, OptimizeDatabaseResponses, PinMyBadgesData, PinMyBadgesErrors, PinMyBadgesResponses, RefreshTokensData, RefreshTokensErrors, RefreshTokensResponses, RegisterData, RegisterErrors, RegisterResponses, SubmitChallengeAttemptData, SubmitChallengeAttemptErrors, SubmitChallengeAttemptResponses, SubmitExerciseAttemptData, SubmitExerciseAttemptErrors, SubmitExerciseAttemptResponses, UpdateBadgeData, UpdateBadgeErrors, UpdateBadgeResponses, UpdateChallengeData, UpdateChallengeErrors, UpdateChallengeResponses, UpdateExerciseData, UpdateExerciseErrors, UpdateExerciseResponses, UpdateMyProfileData, UpdateMyProfileErrors, UpdateMyProfileResponses, UpdateUserData, UpdateUserErrors, UpdateUserResponses } from './types.gen.js';
+import type { ActOnConnectionData, ActOnConnectionErrors, ActOnConnectionResponses, ChangeMyPasswordData, ChangeMyPasswordErrors, ChangeMyPasswordResponses, CookieLoginData, CookieLoginErrors, CookieLoginResponses, CookieLogoutData, CookieLogoutErrors, CookieLogoutResponses, CookieRefreshData, CookieRefreshErrors, CookieRefreshResponses, CreateBackupData, CreateBackupErrors, CreateBackupResponses, CreateBadgeData, CreateBadgeErrors, CreateBadgeResponses, CreateChallengeData, CreateChallengeErrors, CreateChallengeResponses, CreateExerciseData, CreateExerciseErrors, CreateExerciseResponses, CreateSnapshotData, CreateSnapshotErrors, CreateSnapshotResponses, DeleteChallengeData, DeleteChallengeErrors, DeleteChallengeResponses, DeleteExerciseData, DeleteExerciseErrors, DeleteExerciseResponses, DeleteUserData, DeleteUserErrors, DeleteUserResponses, EnableQueryStatisticsData, EnableQueryStatisticsErrors, EnableQueryStatisticsResponses, EndMyOtherSessionsData, EndMyOtherSessionsErrors, EndMyOtherSessionsResponses, EndMySessionData, EndMySessionErrors, EndMySessionResponses, GenerateExerciseData, GenerateExerciseErrors, GenerateExerciseResponses, GetAdminStatsData, GetAdminStatsErrors, GetAdminStatsResponses, GetAttemptData, GetAttemptErrors, GetAttemptResponses, GetChallengeData, GetChallengeErrors, GetChallengeHintsData, GetChallengeHintsErrors, GetChallengeHintsResponses, GetChallengeResponses, GetChallengeStatsData, GetChallengeStatsErrors, GetChallengeStatsResponses, GetCsrfTokenData, GetCsrfTokenErrors, GetCsrfTokenResponses, GetCurrentAccountData, GetCurrentAccountErrors, GetCurrentAccountResponses, GetDashboardConnectionsData, GetDashboardConnectionsErrors, GetDashboardConnectionsResponses, GetDashboardLearningData, GetDashboardLearningErrors, GetDashboardLearningResponses, GetDashboardMaintenanceData, GetDashboardMaintenanceErrors, GetDashboardMaintenanceResponses, GetDashboardOverviewData, GetDashboardOverviewErrors, GetDashboardOverviewResponses, GetDashboardQueriesData, GetDashboardQueriesErrors, GetDashboardQueriesResponses, GetDashboardSpaceData, GetDashboardSpaceErrors, GetDashboardSpaceResponses, GetExerciseData, GetExerciseErrors, GetExerciseResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetLeaderboardData, GetLeaderboardErrors, GetLeaderboardResponses, GetMyBadgesData, GetMyBadgesErrors, GetMyBadgesResponses, GetMyProfileData, GetMyProfileErrors, GetMyProfileResponses, GetMyProgressByTypeData, GetMyProgressByTypeErrors, GetMyProgressByTypeResponses, GetMyProgressData, GetMyProgressErrors, GetMyProgressResponses, GetRandomExerciseData, GetRandomExerciseErrors, GetRandomExerciseResponses, GetUserData, GetUserErrors, GetUserProgressData, GetUserProgressErrors, GetUserProgressResponses, GetUserResponses, GetUserStatsData, GetUserStatsErrors, GetUserStatsResponses, ListAttemptsData, ListAttemptsErrors, ListAttemptsResponses, ListBadgesData, ListBadgesErrors, ListBadgesResponses, ListBadgesWithUnknownRequirementsData, ListBadgesWithUnknownRequirementsErrors, ListBadgesWithUnknownRequirementsResponses, ListChallengesData, ListChallengesErrors, ListChallengesResponses, ListDifficultiesData, ListDifficultiesErrors, ListDifficultiesResponses, ListExercisesData, ListExercisesErrors, ListExercisesResponses, ListExerciseTypesData, ListExerciseTypesErrors, ListExerciseTypesResponses, ListMySessionsData, ListMySessionsErrors, ListMySessionsResponses, ListUsersData, ListUsersErrors, ListUsersResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, OptimizeDatabaseData, OptimizeDatabaseErrors, OptimizeDatabaseResponses, PinMyBadgesData, PinMyBadgesErrors, PinMyBadgesResponses, RefreshTokensData, RefreshTokensErrors, RefreshTokensResponses, RegisterData, RegisterErrors, RegisterResponses, RequestPasswordResetData, RequestPasswordResetErrors, RequestPasswordResetResponses, ResendVerificationEmailData, ResendVerificationEmailErrors, ResendVerificationEmailResponses, ResetPasswordData, ResetPasswordErrors, ResetPasswordResponses, SubmitChallengeAttemptData, SubmitChallengeAttemptErrors, SubmitChallengeAttemptResponses, SubmitExerciseAttemptData, SubmitExerciseAttemptErrors, SubmitExerciseAttemptResponses, UpdateBadgeData, UpdateBadgeErrors, UpdateBadgeResponses, UpdateChallengeData, UpdateChallengeErrors, UpdateChallengeResponses, UpdateExerciseData, UpdateExerciseErrors, UpdateExerciseResponses, UpdateMyProfileData, UpdateMyProfileErrors, UpdateMyProfileResponses, UpdateUserData, UpdateUserErrors, UpdateUserResponses, VerifyEmailData, VerifyEmailErrors, VerifyEmailResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -204,6 +204,127 @@ export const logout = <ThrowOnError extends boolean = false>(options: Options<Lo
 export const getCurrentAccount = <ThrowOnError extends boolean = false>(options?: Options<GetCurrentAccountData, ThrowOnError>) => (options?.client ?? client).get<GetCurrentAccountResponses, GetCurrentAccountErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/auth/me',
+    ...options
+});
+
+/**
+ * Mail a link to choose a new password
+ *
+ * Answers 202 with the same body, at once, whether or not an account uses the address: the account is looked up and the mail sent after the answer. An account receives at most MAIL_PER_ACCOUNT_PER_HOUR such mails an hour; the link is valid PASSWORD_RESET_TTL_MINUTES.
+ */
+export const requestPasswordReset = <ThrowOnError extends boolean = false>(options: Options<RequestPasswordResetData, ThrowOnError>) => (options.client ?? client).post<RequestPasswordResetResponses, RequestPasswordResetErrors, ThrowOnError>({
+    url: '/api/auth/forgot-password',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Choose a new password with the token of a reset link
+ *
+ * The token works once, before it expires and while the password is the one it was issued under. The new password is stored as argon2id; every session (refresh token) and access token of the account stops working: sign in again. The address the link reached counts as verified.
+ */
+export const resetPassword = <ThrowOnError extends boolean = false>(options: Options<ResetPasswordData, ThrowOnError>) => (options.client ?? client).post<ResetPasswordResponses, ResetPasswordErrors, ThrowOnError>({
+    url: '/api/auth/reset-password',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Mail a new link to verify my address
+ *
+ * Sent once the link is stored; 503 MAIL_UNAVAILABLE (with Retry-After) when the SMTP server refuses or does not answer.
+ */
+export const resendVerificationEmail = <ThrowOnError extends boolean = false>(options?: Options<ResendVerificationEmailData, ThrowOnError>) => (options?.client ?? client).post<ResendVerificationEmailResponses, ResendVerificationEmailErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/auth/resend-verification',
+    ...options
+});
+
+/**
+ * Verify an address with the token of a verification link
+ *
+ * Works for the address the link was sent to while it is still the account's; opening the same link again answers the same.
+ */
+export const verifyEmail = <ThrowOnError extends boolean = false>(options: Options<VerifyEmailData, ThrowOnError>) => (options.client ?? client).post<VerifyEmailResponses, VerifyEmailErrors, ThrowOnError>({
+    url: '/api/auth/verify-email',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * A CSRF token for cookie-authenticated writes
+ *
+ * For a page that lost the token of its sign-in (a reload): the same browser gets a token valid with its CSRF cookie, created when missing.
+ */
+export const getCsrfToken = <ThrowOnError extends boolean = false>(options?: Options<GetCsrfTokenData, ThrowOnError>) => (options?.client ?? client).get<GetCsrfTokenResponses, GetCsrfTokenErrors, ThrowOnError>({ url: '/api/auth/csrf', ...options });
+
+/**
+ * Sign in a browser: tokens in HttpOnly cookies
+ *
+ * As `POST /api/auth/login`, but the access token (path /api) and the refresh token (path /api/auth/cookie) are set as `HttpOnly; Secure; SameSite` cookies and never appear in the body. The body carries a CSRF token for the writes.
+ */
+export const cookieLogin = <ThrowOnError extends boolean = false>(options: Options<CookieLoginData, ThrowOnError>) => (options.client ?? client).post<CookieLoginResponses, CookieLoginErrors, ThrowOnError>({
+    url: '/api/auth/cookie/login',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Trade the refresh cookie for new cookies
+ *
+ * Needs X-CSRF-Token. The refresh cookie stops working (rotation); presenting a used one again ends the whole session (reuse detection), except within 10 seconds of its use: two tabs of one browser refreshing at once get 409 for the later one, whose browser already holds the new cookies (retry the request). A refused refresh clears the cookies.
+ */
+export const cookieRefresh = <ThrowOnError extends boolean = false>(options?: Options<CookieRefreshData, ThrowOnError>) => (options?.client ?? client).post<CookieRefreshResponses, CookieRefreshErrors, ThrowOnError>({ url: '/api/auth/cookie/refresh', ...options });
+
+/**
+ * Sign a browser out: end its session and clear the cookies
+ *
+ * Needs X-CSRF-Token when the browser holds the sign-in cookies. Its access tokens stop working at once, on every instance.
+ */
+export const cookieLogout = <ThrowOnError extends boolean = false>(options?: Options<CookieLogoutData, ThrowOnError>) => (options?.client ?? client).post<CookieLogoutResponses, CookieLogoutErrors, ThrowOnError>({ url: '/api/auth/cookie/logout', ...options });
+
+/**
+ * End all my other sessions
+ *
+ * Every session of the account but the one making this request ends at once ("sign out everywhere else").
+ */
+export const endMyOtherSessions = <ThrowOnError extends boolean = false>(options?: Options<EndMyOtherSessionsData, ThrowOnError>) => (options?.client ?? client).delete<EndMyOtherSessionsResponses, EndMyOtherSessionsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/users/me/sessions',
+    ...options
+});
+
+/**
+ * My signed-in devices
+ *
+ * Open sessions (one per sign-in, kept by its refreshes), most recently used first; `current` marks the one making this request.
+ */
+export const listMySessions = <ThrowOnError extends boolean = false>(options?: Options<ListMySessionsData, ThrowOnError>) => (options?.client ?? client).get<ListMySessionsResponses, ListMySessionsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/users/me/sessions',
+    ...options
+});
+
+/**
+ * End one of my sessions
+ *
+ * Its refresh token and its access tokens stop working at once. Ending the current session signs this client out.
+ */
+export const endMySession = <ThrowOnError extends boolean = false>(options: Options<EndMySessionData, ThrowOnError>) => (options.client ?? client).delete<EndMySessionResponses, EndMySessionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/users/me/sessions/{id}',
     ...options
 });
 

@@ -733,6 +733,10 @@ export type User = {
      * false: neither shown nor ranked on leaderboards
      */
     leaderboard_visible: boolean;
+    /**
+     * the address was proven by a link mailed to it (sign-up, change of address, or a password reset)
+     */
+    is_email_verified: boolean;
 };
 
 export type UserPage = {
@@ -798,6 +802,10 @@ export type TokenPair = {
      */
     expires_in: number;
     user: User;
+};
+
+export type MailAccepted = {
+    message: string;
 };
 
 export type CsrfToken = {
@@ -1828,6 +1836,175 @@ export type GetCurrentAccountResponses = {
 };
 
 export type GetCurrentAccountResponse = GetCurrentAccountResponses[keyof GetCurrentAccountResponses];
+
+export type RequestPasswordResetData = {
+    body: {
+        email: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/auth/forgot-password';
+};
+
+export type RequestPasswordResetErrors = {
+    /**
+     * Invalid input (body, query or path parameters)
+     */
+    400: Error;
+    /**
+     * Too many requests: retry after Retry-After seconds
+     */
+    429: Error;
+    /**
+     * Unexpected server error
+     */
+    500: Error;
+    /**
+     * The database is unreachable or overloaded: retry after Retry-After seconds
+     */
+    503: Error;
+};
+
+export type RequestPasswordResetError = RequestPasswordResetErrors[keyof RequestPasswordResetErrors];
+
+export type RequestPasswordResetResponses = {
+    /**
+     * Success
+     */
+    202: MailAccepted;
+};
+
+export type RequestPasswordResetResponse = RequestPasswordResetResponses[keyof RequestPasswordResetResponses];
+
+export type ResetPasswordData = {
+    body: {
+        /**
+         * the `token` parameter of the mailed link
+         */
+        token: string;
+        new_password: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/auth/reset-password';
+};
+
+export type ResetPasswordErrors = {
+    /**
+     * Invalid input (body, query or path parameters)
+     */
+    400: Error;
+    /**
+     * Too many requests: retry after Retry-After seconds
+     */
+    429: Error;
+    /**
+     * Unexpected server error
+     */
+    500: Error;
+    /**
+     * The database is unreachable or overloaded: retry after Retry-After seconds
+     */
+    503: Error;
+};
+
+export type ResetPasswordError = ResetPasswordErrors[keyof ResetPasswordErrors];
+
+export type ResetPasswordResponses = {
+    /**
+     * Done, no content
+     */
+    204: void;
+};
+
+export type ResetPasswordResponse = ResetPasswordResponses[keyof ResetPasswordResponses];
+
+export type ResendVerificationEmailData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/auth/resend-verification';
+};
+
+export type ResendVerificationEmailErrors = {
+    /**
+     * Missing, invalid or expired access token, or a revoked session
+     */
+    401: Error;
+    /**
+     * Authenticated but not allowed (role or ownership)
+     */
+    403: Error;
+    /**
+     * Conflicts with the current state (duplicate, attempts used up)
+     */
+    409: Error;
+    /**
+     * Too many requests: retry after Retry-After seconds
+     */
+    429: Error;
+    /**
+     * Unexpected server error
+     */
+    500: Error;
+    /**
+     * The database is unreachable or overloaded: retry after Retry-After seconds
+     */
+    503: Error;
+};
+
+export type ResendVerificationEmailError = ResendVerificationEmailErrors[keyof ResendVerificationEmailErrors];
+
+export type ResendVerificationEmailResponses = {
+    /**
+     * Success
+     */
+    202: MailAccepted;
+};
+
+export type ResendVerificationEmailResponse = ResendVerificationEmailResponses[keyof ResendVerificationEmailResponses];
+
+export type VerifyEmailData = {
+    body: {
+        /**
+         * the `token` parameter of the mailed link
+         */
+        token: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/auth/verify-email';
+};
+
+export type VerifyEmailErrors = {
+    /**
+     * Invalid input (body, query or path parameters)
+     */
+    400: Error;
+    /**
+     * Too many requests: retry after Retry-After seconds
+     */
+    429: Error;
+    /**
+     * Unexpected server error
+     */
+    500: Error;
+    /**
+     * The database is unreachable or overloaded: retry after Retry-After seconds
+     */
+    503: Error;
+};
+
+export type VerifyEmailError = VerifyEmailErrors[keyof VerifyEmailErrors];
+
+export type VerifyEmailResponses = {
+    /**
+     * Success
+     */
+    200: User;
+};
+
+export type VerifyEmailResponse = VerifyEmailResponses[keyof VerifyEmailResponses];
 
 export type GetCsrfTokenData = {
     body?: never;
