@@ -54,6 +54,7 @@ export const users = sqliteTable(
     // PostgreSQL with read replicas: the primary's WAL position after this user's last write; their
     // reads go only to a replica that has replayed it (src/db/read-routing.ts)
     last_write_lsn: bigNumber('last_write_lsn'),
+    is_email_verified: boolean('is_email_verified').notNull().default(false),
   },
   (t) => [
     uniqueIndex('users_username_lower_key').on(sql`lower(${t.username})`),
@@ -295,6 +296,16 @@ export const dashboardSnapshots = sqliteTable('dashboard_snapshots', {
   source: text('source').notNull(),
   data: json('data').notNull(),
 });
+
+// Erased accounts (src/modules/users/erase.ts), so that `db restore` of an older backup erases them
+// again (src/ops/erasures-after-restore.ts). No personal data: the id and a keyed fingerprint of the
+// id with the account's creation time, which tells the erased person from a later one given the same id.
+export const erasedAccounts = sqliteTable('erased_accounts', {
+  id: id(),
+  user_id: integer('user_id').notNull(),
+  fingerprint: text('fingerprint').notNull(),
+  erased_at: createdAt(),
+}, (t) => [uniqueIndex('erased_accounts_user_fingerprint_key').on(t.user_id, t.fingerprint)]);
 
 // One row per `db maintenance` run (the Render cron job or a crontab), so health and the admin
 // pages can show the last one; steps: [{ name, ok, summary, duration_ms }].
