@@ -304,7 +304,7 @@ export const erasedAccounts = sqliteTable('erased_accounts', {
   id: id(),
   user_id: integer('user_id').notNull(),
   fingerprint: text('fingerprint').notNull(),
-  erased_at: createdAt(),
+  erased_at: ts('erased_at').notNull().default(NOW_MS),
 }, (t) => [uniqueIndex('erased_accounts_user_fingerprint_key').on(t.user_id, t.fingerprint)]);
 
 // One row per `db maintenance` run (the Render cron job or a crontab), so health and the admin
