@@ -234,7 +234,7 @@ export function registerDbCommands(db: Command): void {
         progress,
       });
       try {
-        const result = await restoreDatabase(database, resolved.file, { force: options.yes, progress });
+        const result = await restoreDatabase(database, resolved.file, { force: options.yes, progress, erasureKey: config.ERASURE_KEY });
         output(options, { ...result, file: resolved.origin }, (r) => formatRestore(r, describeTarget(database.target)));
       } finally {
         resolved.cleanup();
@@ -313,6 +313,7 @@ export function registerDbCommands(db: Command): void {
         backupDir: options.dir ?? config.BACKUP_DIR,
         keep: options.keep,
         remote: config.BACKUP_URL ? { connection: s3ConnectionFromConfig(config), url: config.BACKUP_URL } : undefined,
+        inactiveAccounts: config.INACTIVE_ACCOUNT_DAYS ? { days: config.INACTIVE_ACCOUNT_DAYS, erasureKey: config.ERASURE_KEY } : undefined,
         progress: terminalProgress(),
       });
       output(options, report, formatMaintenance);

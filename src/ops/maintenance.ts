@@ -6,6 +6,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Database } from '../db/client.js';
 import { purgeExpiredRefreshTokens } from './purge-sessions.js';
+import { inactiveAccountsStep } from './inactive-accounts.js';
 import { pruneBackups } from './backup.js';
 import { backupAndShip, type S3Connection } from './s3-backup.js';
 import { fullHealthReport } from './health.js';
@@ -18,7 +19,7 @@ export const maintenanceReportSchema = z.object({
   ok: z.boolean(),
   steps: z.array(
     z.object({
-      name: z.enum(['prune logs', 'prune backups', 'purge sessions', 'optimize', 'backup', 'health', 'dashboard snapshot']),
+      name: z.enum(['prune logs', 'prune backups', 'purge sessions', 'inactive accounts', 'optimize', 'backup', 'health', 'dashboard snapshot']),
       ok: z.boolean(),
       summary: z.string(),
       duration_ms: z.number(),
@@ -38,6 +39,8 @@ export interface MaintenanceOptions {
   keep?: number;
   /** BACKUP_URL: the backup is uploaded there and verified, and the bucket pruned by the same rules */
   remote?: { connection: S3Connection; url: string };
+  /** INACTIVE_ACCOUNT_DAYS: erase learner accounts never verified and unused that long (./inactive-accounts.ts) */
+  inactiveAccounts?: { days: number; erasureKey?: string };
   progress?: Progress;
   now?: Date;
 }
@@ -90,6 +93,7 @@ export async function runMaintenance(database: Database, options: MaintenanceOpt
     return { ok: true, summary: `${removed.length} backup(s) older than ${options.days} days deleted` };
   });
   await step('purge sessions', async () => ({ ok: true, summary: `${await purgeExpiredRefreshTokens(database, options.now)} expired refresh token(s) deleted` }));
+  if (options.inactiveAccounts) await step('inactive accounts', () => inactiveAccountsStep(database, options.inactiveAccounts!, options.now));
   await step('optimize', async () => {
     const report = await optimizeDatabase(database);
     const failed = report.steps.filter((s) => s.status === 'failed');

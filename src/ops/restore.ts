@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { Database, Dialect, PostgresDatabase, SqliteDatabase } from '../db/client.js';
 import { quoteIdentifier, SQLITE_USER_TABLES_SQL } from '../db/identifiers.js';
 import { verifyPgDump } from './backup.js';
+import { keepErasuresAcrossRestore } from './erasures-after-restore.js';
 import { listLiveTables } from './indexes.js';
 import { PgToolMissingError, runPgTool } from './pg-tools.js';
 import { elapsedMs, errorMessage, silentProgress, type Progress } from './progress.js';
@@ -34,6 +35,8 @@ export interface RestoreOptions {
   /** replace a database that has rows (the CLI's --yes) */
   force?: boolean;
   progress?: Progress;
+  /** ERASURE_KEY: to recognise the erased accounts an older backup brings back */
+  erasureKey?: string;
 }
 
 const SQLITE_HEADER = 'SQLite format 3\0';
@@ -119,9 +122,11 @@ export async function restoreDatabase(database: Database, file: string, options:
       );
     }
 
+    const reapplyErasures = await keepErasuresAcrossRestore(database, { erasureKey: options.erasureKey, progress });
     if (database.dialect === 'sqlite') await restoreSqlite(database, built?.file ?? source, progress);
     else if (plainDump) await restorePostgresSql(database, source, plainDump, progress);
     else await restorePostgres(database, source, progress);
+    await reapplyErasures();
 
     return { dialect: database.dialect, file: source, replaced_rows_in: nonEmpty, duration_ms: elapsedMs(startedAt) };
   } finally {
