@@ -63,7 +63,7 @@ module.exports = {
     },
     {
       name: 'ops-below-modules',
-      comment: 'src/ops works on src/db with config, errors and logger; above that it uses only the password hashing, the account input rules (http/schemas, users/schemas), the account creation (users/create-user), the account export and erasure (users/export, users/erase: the CLI, maintenance and restore use the API's own) and, for the demo exercises of the seed, the exercise generator (pure, no database).',
+      comment: 'src/ops works on src/db with config, errors and logger; above that it uses only the password hashing, the account input rules (http/schemas, users/schemas), the account creation (users/create-user), the account export and erasure (users/export, users/erase: the CLI, maintenance and restore use the same ones as the API) and, for the demo exercises of the seed, the exercise generator (pure, no database).',
       severity: 'error',
       from: { path: '^src/ops/' },
       to: {

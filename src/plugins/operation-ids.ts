@@ -13,6 +13,8 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /api/users/me': 'getMyProfile',
   'PATCH /api/users/me': 'updateMyProfile',
   'PUT /api/users/me/password': 'changeMyPassword',
+  'DELETE /api/users/me': 'eraseMyAccount',
+  'GET /api/users/me/export': 'exportMyData',
   'GET /api/users/{id}': 'getUser',
   'PATCH /api/users/{id}': 'updateUser',
   'DELETE /api/users/{id}': 'deleteUser',
