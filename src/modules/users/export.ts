@@ -31,7 +31,11 @@ export interface ExportSection {
   /** the document's key */
   name: string;
   of(tables: Tables): OwnedRows;
+  /** only these columns (content they wrote: what it is, not its answers, which a learner sees only after attempting it) */
+  only?: readonly string[];
 }
+
+const CONTENT_SUMMARY = ['id', 'title', 'exercise_type', 'challenge_type', 'difficulty', 'is_private', 'is_archived', 'created_at', 'updated_at'] as const;
 
 export const EXPORT_SECTIONS: ExportSection[] = [
   // sign-ins: one row per refresh token of each session (family_id), never the token's hash
@@ -39,27 +43,27 @@ export const EXPORT_SECTIONS: ExportSection[] = [
   { name: 'attempts', of: (t) => ({ table: t.attempts, id: t.attempts.id, owner: t.attempts.user_id }) },
   { name: 'progress', of: (t) => ({ table: t.progress, id: t.progress.id, owner: t.progress.user_id }) },
   { name: 'challenge_attempts', of: (t) => ({ table: t.logicChallengeAttempts, id: t.logicChallengeAttempts.id, owner: t.logicChallengeAttempts.user_id }) },
-  { name: 'exercises_created', of: (t) => ({ table: t.exercises, id: t.exercises.id, owner: t.exercises.creator_id }) },
-  { name: 'challenges_created', of: (t) => ({ table: t.logicChallenges, id: t.logicChallenges.id, owner: t.logicChallenges.creator_id }) },
+  { name: 'exercises_created', of: (t) => ({ table: t.exercises, id: t.exercises.id, owner: t.exercises.creator_id }), only: CONTENT_SUMMARY },
+  { name: 'challenges_created', of: (t) => ({ table: t.logicChallenges, id: t.logicChallenges.id, owner: t.logicChallenges.creator_id }), only: CONTENT_SUMMARY },
   // the protected legacy table of the original with a user_id
   { name: 'legacy_statistics', of: (t) => ({ table: t.statistics, id: t.statistics.id, owner: t.statistics.user_id }) },
 ];
 
-function withheld(row: Row): Row {
-  return Object.fromEntries(Object.entries(row).filter(([key]) => !WITHHELD_COLUMN.test(key)));
+function withheld(row: Row, only?: readonly string[]): Row {
+  return Object.fromEntries(Object.entries(row).filter(([key]) => !WITHHELD_COLUMN.test(key) && (!only || only.includes(key))));
 }
 
 /** One page of rows after `after`, in key order. */
 type PageReader = (after: number | null) => Promise<{ rows: Row[]; last: number | null }>;
 
-async function* jsonArray(read: PageReader): AsyncGenerator<string> {
+async function* jsonArray(read: PageReader, only?: readonly string[]): AsyncGenerator<string> {
   yield '[';
   let after: number | null = null;
   let first = true;
   for (;;) {
     const { rows, last } = await read(after);
     if (rows.length > 0) {
-      yield (first ? '' : ',') + rows.map((row) => JSON.stringify(withheld(row))).join(',');
+      yield (first ? '' : ',') + rows.map((row) => JSON.stringify(withheld(row, only))).join(',');
       first = false;
     }
     if (rows.length < EXPORT_PAGE_ROWS || last === null) break;
@@ -97,7 +101,7 @@ export async function exportAccount(reads: Reads, dialect: Dialect, userId: numb
     yield JSON.stringify(head).slice(0, -1);
     for (const section of EXPORT_SECTIONS) {
       yield `,${JSON.stringify(section.name)}:`;
-      yield* jsonArray(ownedPages(reads, section.of(reads.tables), userId));
+      yield* jsonArray(ownedPages(reads, section.of(reads.tables), userId), section.only);
     }
     yield ',"legacy":{';
     for (const [i, table] of legacy.entries()) {

@@ -93,8 +93,8 @@ export const accountExportSchema = z
     attempts: exportedRows('every exercise attempt, oldest first'),
     progress: exportedRows('progress per exercise type and difficulty'),
     challenge_attempts: exportedRows('every logic challenge attempt'),
-    exercises_created: exportedRows('exercises the account wrote or generated'),
-    challenges_created: exportedRows('logic challenges the account wrote'),
+    exercises_created: exportedRows('exercises the account wrote or generated: id, title, type, difficulty, flags and dates (not their answers)'),
+    challenges_created: exportedRows('logic challenges the account wrote: id, title, type, difficulty, flags and dates'),
     legacy_statistics: exportedRows("the original app's statistics rows of the account"),
     legacy: z
       .record(z.string(), exportedRows('rows as the import kept them: every value as text, source_row first'))

@@ -96,6 +96,11 @@ describeEachDialect(
       expect(doc.challenge_attempts).toEqual([expect.objectContaining({ user_solution: '8', is_correct: true })]);
       expect(doc.sessions).toEqual([expect.objectContaining({ family_id: 'famille-1', used_at: null, revoked_at: null })]);
       expect(doc.exercises_created.map((e: { id: number }) => e.id)).toEqual([publicExercise, privateExercise]);
+      // what they made, not its answer: a learner sees an answer only after attempting the exercise
+      expect(doc.exercises_created[1]).toEqual({
+        id: privateExercise, title: 'Généré pour moi', exercise_type: 'addition', difficulty: 'initie', is_private: true, is_archived: false,
+        created_at: expect.any(String), updated_at: expect.any(String),
+      });
       expect(doc.challenges_created).toEqual([]);
       expect(doc.legacy_statistics).toEqual([expect.objectContaining({ session_id: 'session-a', total_attempts: 3 })]);
       expect(doc.legacy).toEqual({
