@@ -92,7 +92,7 @@ const userRoutes: FastifyPluginAsyncZod = async (app) => {
           'One JSON document (an attachment), streamed as it is read: the profile (never a password or token hash), sessions, ' +
           'attempts, progress, challenge attempts, content created, and what an import of the original kept in its legacy area. ' +
           'The body arrives in chunks (no Content-Length); a connection cut before the closing brace is an incomplete export.',
-        response: { 200: accountExportSchema, ...errors },
+        response: { 200: accountExportSchema.describe('The export: one JSON document sent as an attachment, streamed (chunked, no Content-Length)'), ...errors },
       },
     },
     async (request, reply) => {
