@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { ActOnConnectionData, ActOnConnectionErrors, ActOnConnectionResponses, ChangeMyPasswordData, ChangeMyPasswordErrors, ChangeMyPasswordResponses, CreateBackupData, CreateBackupErrors, CreateBackupResponses, CreateChallengeData, CreateChallengeErrors, CreateChallengeResponses, CreateExerciseData, CreateExerciseErrors, CreateExerciseResponses, CreateSnapshotData, CreateSnapshotErrors, CreateSnapshotResponses, DeleteChallengeData, DeleteChallengeErrors, DeleteChallengeResponses, DeleteExerciseData, DeleteExerciseErrors, DeleteExerciseResponses, DeleteUserData, DeleteUserErrors, DeleteUserResponses, EnableQueryStatisticsData, EnableQueryStatisticsErrors, EnableQueryStatisticsResponses, GenerateExerciseData, GenerateExerciseErrors, GenerateExerciseResponses, GetAdminStatsData, GetAdminStatsErrors, GetAdminStatsResponses, GetAttemptData, GetAttemptErrors, GetAttemptResponses, GetChallengeData, GetChallengeErrors, GetChallengeHintsData, GetChallengeHintsErrors, GetChallengeHintsResponses, GetChallengeResponses, GetChallengeStatsData, GetChallengeStatsErrors, GetChallengeStatsResponses, GetCurrentAccountData, GetCurrentAccountErrors, GetCurrentAccountResponses, GetDashboardConnectionsData, GetDashboardConnectionsErrors, GetDashboardConnectionsResponses, GetDashboardLearningData, GetDashboardLearningErrors, GetDashboardLearningResponses, GetDashboardMaintenanceData, GetDashboardMaintenanceErrors, GetDashboardMaintenanceResponses, GetDashboardOverviewData, GetDashboardOverviewErrors, GetDashboardOverviewResponses, GetDashboardQueriesData, GetDashboardQueriesErrors, GetDashboardQueriesResponses, GetDashboardSpaceData, GetDashboardSpaceErrors, GetDashboardSpaceResponses, GetExerciseData, GetExerciseErrors, GetExerciseResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetMyProfileData, GetMyProfileErrors, GetMyProfileResponses, GetMyProgressByTypeData, GetMyProgressByTypeErrors, GetMyProgressByTypeResponses, GetMyProgressData, GetMyProgressErrors, GetMyProgressResponses, GetRandomExerciseData, GetRandomExerciseErrors, GetRandomExerciseResponses, GetUserData, GetUserErrors, GetUserProgressData, GetUserProgressErrors, GetUserProgressResponses, GetUserResponses, GetUserStatsData, GetUserStatsErrors, GetUserStatsResponses, ListAttemptsData, ListAttemptsErrors, ListAttemptsResponses, ListChallengesData, ListChallengesErrors, ListChallengesResponses, ListDifficultiesData, ListDifficultiesErrors, ListDifficultiesResponses, ListExercisesData, ListExercisesErrors, ListExercisesResponses, ListExerciseTypesData, ListExerciseTypesErrors, ListExerciseTypesResponses, ListUsersData, ListUsersErrors, ListUsersResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, OptimizeDatabaseData, OptimizeDatabaseErrors, OptimizeDatabaseResponses, RefreshTokensData, RefreshTokensErrors, RefreshTokensResponses, RegisterData, RegisterErrors, RegisterResponses, SubmitChallengeAttemptData, SubmitChallengeAttemptErrors, SubmitChallengeAttemptResponses, SubmitExerciseAttemptData, SubmitExerciseAttemptErrors, SubmitExerciseAttemptResponses, UpdateChallengeData, UpdateChallengeErrors, UpdateChallengeResponses, UpdateExerciseData, UpdateExerciseErrors, UpdateExerciseResponses, UpdateMyProfileData, UpdateMyProfileErrors, UpdateMyProfileResponses, UpdateUserData, UpdateUserErrors, UpdateUserResponses } from './types.gen.js';
+import type { ActOnConnectionData, ActOnConnectionErrors, ActOnConnectionResponses, ChangeMyPasswordData, ChangeMyPasswordErrors, ChangeMyPasswordResponses, CreateBackupData, CreateBackupErrors, CreateBackupResponses, CreateChallengeData, CreateChallengeErrors, CreateChallengeResponses, CreateExerciseData, CreateExerciseErrors, CreateExerciseResponses, CreateSnapshotData, CreateSnapshotErrors, CreateSnapshotResponses, DeleteChallengeData, DeleteChallengeErrors, DeleteChallengeResponses, DeleteExerciseData, DeleteExerciseErrors, DeleteExerciseResponses, DeleteUserData, DeleteUserErrors, DeleteUserResponses, EnableQueryStatisticsData, EnableQueryStatisticsErrors, EnableQueryStatisticsResponses, EraseMyAccountData, EraseMyAccountErrors, EraseMyAccountResponses, ExportMyDataData, ExportMyDataErrors, ExportMyDataResponses, GenerateExerciseData, GenerateExerciseErrors, GenerateExerciseResponses, GetAdminStatsData, GetAdminStatsErrors, GetAdminStatsResponses, GetAttemptData, GetAttemptErrors, GetAttemptResponses, GetChallengeData, GetChallengeErrors, GetChallengeHintsData, GetChallengeHintsErrors, GetChallengeHintsResponses, GetChallengeResponses, GetChallengeStatsData, GetChallengeStatsErrors, GetChallengeStatsResponses, GetCurrentAccountData, GetCurrentAccountErrors, GetCurrentAccountResponses, GetDashboardConnectionsData, GetDashboardConnectionsErrors, GetDashboardConnectionsResponses, GetDashboardLearningData, GetDashboardLearningErrors, GetDashboardLearningResponses, GetDashboardMaintenanceData, GetDashboardMaintenanceErrors, GetDashboardMaintenanceResponses, GetDashboardOverviewData, GetDashboardOverviewErrors, GetDashboardOverviewResponses, GetDashboardQueriesData, GetDashboardQueriesErrors, GetDashboardQueriesResponses, GetDashboardSpaceData, GetDashboardSpaceErrors, GetDashboardSpaceResponses, GetExerciseData, GetExerciseErrors, GetExerciseResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetMyProfileData, GetMyProfileErrors, GetMyProfileResponses, GetMyProgressByTypeData, GetMyProgressByTypeErrors, GetMyProgressByTypeResponses, GetMyProgressData, GetMyProgressErrors, GetMyProgressResponses, GetRandomExerciseData, GetRandomExerciseErrors, GetRandomExerciseResponses, GetUserData, GetUserErrors, GetUserProgressData, GetUserProgressErrors, GetUserProgressResponses, GetUserResponses, GetUserStatsData, GetUserStatsErrors, GetUserStatsResponses, ListAttemptsData, ListAttemptsErrors, ListAttemptsResponses, ListChallengesData, ListChallengesErrors, ListChallengesResponses, ListDifficultiesData, ListDifficultiesErrors, ListDifficultiesResponses, ListExercisesData, ListExercisesErrors, ListExercisesResponses, ListExerciseTypesData, ListExerciseTypesErrors, ListExerciseTypesResponses, ListUsersData, ListUsersErrors, ListUsersResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, OptimizeDatabaseData, OptimizeDatabaseErrors, OptimizeDatabaseResponses, RefreshTokensData, RefreshTokensErrors, RefreshTokensResponses, RegisterData, RegisterErrors, RegisterResponses, SubmitChallengeAttemptData, SubmitChallengeAttemptErrors, SubmitChallengeAttemptResponses, SubmitExerciseAttemptData, SubmitExerciseAttemptErrors, SubmitExerciseAttemptResponses, UpdateChallengeData, UpdateChallengeErrors, UpdateChallengeResponses, UpdateExerciseData, UpdateExerciseErrors, UpdateExerciseResponses, UpdateMyProfileData, UpdateMyProfileErrors, UpdateMyProfileResponses, UpdateUserData, UpdateUserErrors, UpdateUserResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -217,6 +217,21 @@ export const listUsers = <ThrowOnError extends boolean = false>(options?: Option
 });
 
 /**
+ * Erase my account
+ *
+ * Needs the current password. In one transaction: the account, its attempts, progress, challenge attempts and sessions, its rows in the legacy area of an import, its private generated exercises; exercises and challenges it wrote for others remain without author. A restore of an older backup erases it again. Cannot be undone.
+ */
+export const eraseMyAccount = <ThrowOnError extends boolean = false>(options: Options<EraseMyAccountData, ThrowOnError>) => (options.client ?? client).delete<EraseMyAccountResponses, EraseMyAccountErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/users/me',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * My account
  */
 export const getMyProfile = <ThrowOnError extends boolean = false>(options?: Options<GetMyProfileData, ThrowOnError>) => (options?.client ?? client).get<GetMyProfileResponses, GetMyProfileErrors, ThrowOnError>({
@@ -254,9 +269,20 @@ export const changeMyPassword = <ThrowOnError extends boolean = false>(options: 
 });
 
 /**
+ * Download everything stored about me
+ *
+ * One JSON document (an attachment), streamed as it is read: the profile (never a password or token hash), sessions, attempts, progress, challenge attempts, content created, and what an import of the original kept in its legacy area. The body arrives in chunks (no Content-Length); a connection cut before the closing brace is an incomplete export.
+ */
+export const exportMyData = <ThrowOnError extends boolean = false>(options?: Options<ExportMyDataData, ThrowOnError>) => (options?.client ?? client).get<ExportMyDataResponses, ExportMyDataErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/users/me/export',
+    ...options
+});
+
+/**
  * Delete an account (yourself, or anyone as archiviste)
  *
- * Removes the user's attempts, progress and sessions; exercises and challenges they wrote remain, without author.
+ * Erases the account as DELETE /api/users/me does (attempts, progress, sessions, legacy rows; a restore of an older backup erases it again); exercises and challenges they wrote for others remain, without author.
  */
 export const deleteUser = <ThrowOnError extends boolean = false>(options: Options<DeleteUserData, ThrowOnError>) => (options.client ?? client).delete<DeleteUserResponses, DeleteUserErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
