@@ -35,20 +35,30 @@ export async function keepErasuresAcrossRestore(database: Database, options: { e
     if (carried.length === 0) return 0;
     const live = await listLiveTables(database);
     options.progress?.start('re-apply erasures');
-    if (!live.includes(TOMBSTONES_TABLE)) await applyMigrations(database);
-    const store = storeOf(database);
-    const { users, erasedAccounts } = store.tables;
     let erased = 0;
-    await store.transaction(async (tx) => {
-      if (carried.length > 0) await tx.db.insert(erasedAccounts).values(carried).onConflictDoNothing();
-      const tombstones = await tx.db.select({ user_id: erasedAccounts.user_id, fingerprint: erasedAccounts.fingerprint }).from(erasedAccounts);
-      const named = new Set(tombstones.map((t) => `${t.user_id}:${t.fingerprint}`));
-      const namedIds = tx.db.select({ id: erasedAccounts.user_id }).from(erasedAccounts);
-      for (const user of await tx.db.select({ id: users.id, created_at: users.created_at }).from(users).where(inArray(users.id, namedIds))) {
-        if (!named.has(`${user.id}:${accountFingerprint(options.erasureKey, user.id, user.created_at)}`)) continue;
-        if (await eraseAccount(tx, store.dialect, user.id, { key: options.erasureKey, tombstone: false })) erased++;
-      }
-    });
+    try {
+      if (!live.includes(TOMBSTONES_TABLE)) await applyMigrations(database);
+      const store = storeOf(database);
+      const { users, erasedAccounts } = store.tables;
+      await store.transaction(async (tx) => {
+        if (carried.length > 0) await tx.db.insert(erasedAccounts).values(carried).onConflictDoNothing();
+        const tombstones = await tx.db.select({ user_id: erasedAccounts.user_id, fingerprint: erasedAccounts.fingerprint }).from(erasedAccounts);
+        const named = new Set(tombstones.map((t) => `${t.user_id}:${t.fingerprint}`));
+        const namedIds = tx.db.select({ id: erasedAccounts.user_id }).from(erasedAccounts);
+        for (const user of await tx.db.select({ id: users.id, created_at: users.created_at }).from(users).where(inArray(users.id, namedIds))) {
+          if (!named.has(`${user.id}:${accountFingerprint(options.erasureKey, user.id, user.created_at)}`)) continue;
+          if (await eraseAccount(tx, store.dialect, user.id, { key: options.erasureKey, tombstone: false })) erased++;
+        }
+      });
+    } catch (error) {
+      // the replaced database, and its tombstones with it, are gone: print them (no personal data) so none is lost
+      options.progress?.finish('re-apply erasures failed', false);
+      const pairs = carried.map((t) => `${t.user_id}:${t.fingerprint}`).join(' ');
+      throw new Error(
+        `the backup is restored, but erasing again the accounts erased since it failed (${error instanceof Error ? error.message : String(error)}); ` +
+          `these tombstones (user_id:fingerprint) are not in the restored database: add them to erased_accounts and erase the accounts whose fingerprint matches: ${pairs}`,
+      );
+    }
     options.progress?.finish(`${erased} erased account(s) the backup held erased again; ${carried.length} tombstone(s) kept`);
     return erased;
   };
