@@ -112,6 +112,18 @@ const ROWS: Row[] = [
     }),
     expected: [401, 204, 204, 204, 204],
   },
+  {
+    route: 'DELETE /api/users/me',
+    // erasing one's own account: done by a fresh account of the caller's role
+    request: async (ctx, _f, caller) => ({
+      method: 'DELETE',
+      url: '/api/users/me',
+      payload: { current_password: TEST_PASSWORD },
+      headers: caller ? (await createUser(ctx, caller.role)).headers : undefined,
+    }),
+    expected: [401, 204, 204, 204, 204],
+  },
+  { route: 'GET /api/users/me/export', request: () => ({ method: 'GET', url: '/api/users/me/export' }), expected: [401, 200, 200, 200, 200] },
   { route: 'GET /api/users/:id', request: (_c, f) => ({ method: 'GET', url: `/api/users/${f.learner.id}` }), expected: [401, 404, 404, 200, 200] },
   { route: 'PATCH /api/users/:id', request: (_c, f) => ({ method: 'PATCH', url: `/api/users/${f.learner.id}`, payload: { full_name: 'Ezra' } }), expected: [401, 403, 403, 403, 200] },
   {

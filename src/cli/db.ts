@@ -239,7 +239,7 @@ export function registerDbCommands(db: Command): void {
         trust: { key: config.BACKUP_SIGNING_KEY, allowUnsigned: options.allowUnsigned },
       });
       try {
-        const result = await restoreDatabase(database, resolved.file, { force: options.yes, trustDump: options.trustDump, progress });
+        const result = await restoreDatabase(database, resolved.file, { force: options.yes, trustDump: options.trustDump, progress, erasureKey: config.ERASURE_KEY });
         output(options, { ...result, file: resolved.origin }, (r) => formatRestore(r, describeTarget(database.target)));
       } finally {
         resolved.cleanup();
@@ -319,6 +319,7 @@ export function registerDbCommands(db: Command): void {
         keep: options.keep,
         signingKey: config.BACKUP_SIGNING_KEY,
         remote: config.BACKUP_URL ? { connection: s3ConnectionFromConfig(config), url: config.BACKUP_URL } : undefined,
+        inactiveAccounts: config.INACTIVE_ACCOUNT_DAYS ? { days: config.INACTIVE_ACCOUNT_DAYS, erasureKey: config.ERASURE_KEY } : undefined,
         progress: terminalProgress(),
       });
       output(options, report, formatMaintenance);

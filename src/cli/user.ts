@@ -1,5 +1,8 @@
-// `mathakine user create`: make an account with any role (the first archiviste, staff accounts).
-import { Command } from 'commander';
+// `mathakine user create`: make an account with any role (the first archiviste, staff accounts);
+// `user export` and `user erase`: a learner's request answered by an administrator.
+import fs from 'node:fs';
+import { Command, InvalidArgumentError } from 'commander';
+import { eraseAccountById, writeAccountExport } from '../ops/accounts/account-data.js';
 import { createAccount } from '../ops/accounts/users.js';
 import { databaseCommand, output, type CommonOptions } from './context.js';
 
@@ -34,4 +37,36 @@ export function registerUserCommands(program: Command): void {
       output(options, account, (a) => `created ${a.role} ${a.username} <${a.email}> (id ${a.id})`);
     },
   );
+
+  databaseCommand<CommonOptions & { out?: string }>(
+    user
+      .command('export')
+      .description("write everything stored about an account as one JSON document (the API's GET /api/users/me/export), in bounded memory")
+      .argument('<id>', 'the account id', userId)
+      .option('--out <file>', 'write to this file (created readable by its owner only) instead of standard output'),
+    async (database, _config, options, [id]) => {
+      const out = options.out;
+      // stdout stays open for what follows; a file is created only once the account is found, never over another
+      await writeAccountExport(database, Number(id), () => (out ? fs.createWriteStream(out, { mode: 0o600, flags: 'wx' }) : process.stdout));
+      if (options.out) process.stderr.write(`exported account ${id} to ${options.out} (${fs.statSync(options.out).size} bytes)\n`);
+    },
+  );
+
+  databaseCommand<CommonOptions & { yes?: boolean }>(
+    user
+      .command('erase')
+      .description('erase an account and its personal data for good, as DELETE /api/users/:id does (a restore of an older backup erases it again)')
+      .argument('<id>', 'the account id', userId)
+      .option('--yes', 'confirm: this cannot be undone'),
+    async (database, config, options, [id]) => {
+      if (!options.yes) throw new Error(`erasing account ${id} cannot be undone: pass --yes to confirm`);
+      const erased = await eraseAccountById(database, Number(id), config.ERASURE_KEY);
+      output(options, erased, (e) => `erased account ${e.user_id} (${e.legacy_rows} legacy row(s) with it)`);
+    },
+  );
+}
+
+function userId(value: string): string {
+  if (!/^[1-9]\d{0,9}$/.test(value)) throw new InvalidArgumentError('an account id is a positive integer');
+  return value;
 }

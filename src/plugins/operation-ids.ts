@@ -24,6 +24,8 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /api/users/me/sessions': 'listMySessions',
   'DELETE /api/users/me/sessions': 'endMyOtherSessions',
   'DELETE /api/users/me/sessions/{id}': 'endMySession',
+  'DELETE /api/users/me': 'eraseMyAccount',
+  'GET /api/users/me/export': 'exportMyData',
   'GET /api/users/{id}': 'getUser',
   'PATCH /api/users/{id}': 'updateUser',
   'DELETE /api/users/{id}': 'deleteUser',

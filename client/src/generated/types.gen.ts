@@ -739,6 +739,69 @@ export type User = {
     is_email_verified: boolean;
 };
 
+export type AccountExport = {
+    format: 'mathakine-account-export';
+    version: 1;
+    exported_at: string;
+    user_id: number;
+    /**
+     * the users row: every column but password and token hashes and internal counters
+     */
+    profile: {
+        [key: string]: unknown;
+    };
+    /**
+     * refresh tokens of each sign-in (family_id: one session): created_at, used_at, expires_at, revoked_at; never the token
+     */
+    sessions: Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * every exercise attempt, oldest first
+     */
+    attempts: Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * progress per exercise type and difficulty
+     */
+    progress: Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * every logic challenge attempt
+     */
+    challenge_attempts: Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * exercises the account wrote or generated: id, title, type, difficulty, flags and dates (not their answers)
+     */
+    exercises_created: Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * logic challenges the account wrote: id, title, type, difficulty, flags and dates
+     */
+    challenges_created: Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * the original app's statistics rows of the account
+     */
+    legacy_statistics: Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * what the import of the original kept for the account in the legacy area, by table (users: the original's columns we do not model)
+     */
+    legacy: {
+        [key: string]: Array<{
+            [key: string]: unknown;
+        }>;
+    };
+};
+
 export type UserPage = {
     items: Array<User>;
     total: number;
@@ -2361,6 +2424,57 @@ export type ListUsersResponses = {
 
 export type ListUsersResponse = ListUsersResponses[keyof ListUsersResponses];
 
+export type EraseMyAccountData = {
+    body: {
+        current_password: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/users/me';
+};
+
+export type EraseMyAccountErrors = {
+    /**
+     * Invalid input (body, query or path parameters)
+     */
+    400: Error;
+    /**
+     * Missing, invalid or expired access token, or a revoked session
+     */
+    401: Error;
+    /**
+     * Authenticated but not allowed (role or ownership)
+     */
+    403: Error;
+    /**
+     * No such resource, or not visible to this user
+     */
+    404: Error;
+    /**
+     * Too many requests: retry after Retry-After seconds
+     */
+    429: Error;
+    /**
+     * Unexpected server error
+     */
+    500: Error;
+    /**
+     * The database is unreachable or overloaded: retry after Retry-After seconds
+     */
+    503: Error;
+};
+
+export type EraseMyAccountError = EraseMyAccountErrors[keyof EraseMyAccountErrors];
+
+export type EraseMyAccountResponses = {
+    /**
+     * Done, no content
+     */
+    204: void;
+};
+
+export type EraseMyAccountResponse = EraseMyAccountResponses[keyof EraseMyAccountResponses];
+
 export type GetMyProfileData = {
     body?: never;
     path?: never;
@@ -2527,6 +2641,55 @@ export type ChangeMyPasswordResponses = {
 };
 
 export type ChangeMyPasswordResponse = ChangeMyPasswordResponses[keyof ChangeMyPasswordResponses];
+
+export type ExportMyDataData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/users/me/export';
+};
+
+export type ExportMyDataErrors = {
+    /**
+     * Invalid input (body, query or path parameters)
+     */
+    400: Error;
+    /**
+     * Missing, invalid or expired access token, or a revoked session
+     */
+    401: Error;
+    /**
+     * Authenticated but not allowed (role or ownership)
+     */
+    403: Error;
+    /**
+     * No such resource, or not visible to this user
+     */
+    404: Error;
+    /**
+     * Too many requests: retry after Retry-After seconds
+     */
+    429: Error;
+    /**
+     * Unexpected server error
+     */
+    500: Error;
+    /**
+     * The database is unreachable or overloaded: retry after Retry-After seconds
+     */
+    503: Error;
+};
+
+export type ExportMyDataError = ExportMyDataErrors[keyof ExportMyDataErrors];
+
+export type ExportMyDataResponses = {
+    /**
+     * The export: one JSON document sent as an attachment, streamed (chunked, no Content-Length)
+     */
+    200: AccountExport;
+};
+
+export type ExportMyDataResponse = ExportMyDataResponses[keyof ExportMyDataResponses];
 
 export type DeleteUserData = {
     body?: never;

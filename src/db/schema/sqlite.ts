@@ -493,3 +493,13 @@ export const recommendations = sqliteTable(
     index('idx_recommendations_challenge_id').on(t.challenge_id),
   ],
 );
+
+// Erased accounts (src/domain/accounts/erase.ts), so that `db restore` of an older backup erases them
+// again (src/ops/backup-restore/erasures-after-restore.ts). No personal data: the id and a keyed fingerprint of the
+// id with the account's creation time, which tells the erased person from a later one given the same id.
+export const erasedAccounts = sqliteTable('erased_accounts', {
+  id: id(),
+  user_id: integer('user_id').notNull(),
+  fingerprint: text('fingerprint').notNull(),
+  erased_at: ts('erased_at').notNull().default(NOW_MS),
+}, (t) => [uniqueIndex('erased_accounts_user_fingerprint_key').on(t.user_id, t.fingerprint)]);

@@ -1,4 +1,5 @@
 // /api/users: accounts, profiles and statistics.
+import { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Store } from '../../db/store.js';
@@ -6,8 +7,8 @@ import { errorBodySchema } from '../../errors.js';
 import { idParams } from '../../http/schemas.js';
 import { authRateLimit } from '../../plugins/security.js';
 import { actorOf } from '../../plugins/auth.js';
-import { changePasswordBody, listUsersQuery, updateMeBody, updateUserBody, userPage, userSchema, userStatsSchema, type PublicUser } from './schemas.js';
-import { changePassword, deleteUser, getUser, listUsers, updateMe, updateUser, userStats } from './service.js';
+import { accountExportSchema, changePasswordBody, deleteMeBody, listUsersQuery, updateMeBody, updateUserBody, userPage, userSchema, userStatsSchema, type PublicUser } from './schemas.js';
+import { changePassword, deleteMe, deleteUser, exportUser, getUser, listUsers, updateMe, updateUser, userStats } from './service.js';
 import { sendVerificationMail } from '../auth/email-verification.js';
 
 const errors = { 400: errorBodySchema, 404: errorBodySchema };
@@ -68,6 +69,52 @@ const userRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
+  app.delete(
+    '/api/users/me',
+    {
+      // each try verifies the password (an argon2 run): the sign-in limit, not the general one
+      config: authRateLimit(app.config.AUTH_RATE_LIMIT_PER_MINUTE),
+      schema: {
+        tags: ['users'],
+        summary: 'Erase my account',
+        description:
+          'Needs the current password. In one transaction: the account, its attempts, progress, challenge attempts and sessions, ' +
+          'its rows in the legacy area of an import, its private generated exercises; exercises and challenges it wrote for others ' +
+          'remain without author. A restore of an older backup erases it again. Cannot be undone.',
+        body: deleteMeBody,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await deleteMe(request.store, actorOf(request), request.body.current_password, app.config.ERASURE_KEY);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/users/me/export',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Download everything stored about me',
+        description:
+          'One JSON document (an attachment), streamed as it is read: the profile (never a password or token hash), sessions, ' +
+          'attempts, progress, challenge attempts, content created, and what an import of the original kept in its legacy area. ' +
+          'The body arrives in chunks (no Content-Length); a connection cut before the closing brace is an incomplete export.',
+        response: { 200: accountExportSchema.describe('The export: one JSON document sent as an attachment, streamed (chunked, no Content-Length)'), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const chunks = await exportUser(request.store, actor, actor.id);
+      reply.header('content-type', 'application/json; charset=utf-8');
+      reply.header('content-disposition', `attachment; filename="mathakine-export-${actor.id}.json"`);
+      reply.header('cache-control', 'no-store');
+      // sound: Fastify sends a stream as it is, never through the response schema, which documents what the stream writes
+      return reply.send(Readable.from(chunks) as never);
+    },
+  );
+
   app.get(
     '/api/users/:id',
     {
@@ -103,13 +150,15 @@ const userRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['users'],
         summary: 'Delete an account (yourself, or anyone as archiviste)',
-        description: "Removes the user's attempts, progress and sessions; exercises and challenges they wrote remain, without author.",
+        description:
+          "Erases the account as DELETE /api/users/me does (attempts, progress, sessions, legacy rows; a restore of an older backup " +
+          'erases it again); exercises and challenges they wrote for others remain, without author.',
         params: idParams,
         response: { 204: z.null(), ...errors },
       },
     },
     async (request, reply) => {
-      await deleteUser(request.store, actorOf(request), request.params.id);
+      await deleteUser(request.store, actorOf(request), request.params.id, app.config.ERASURE_KEY);
       return reply.status(204).send(null);
     },
   );

@@ -71,6 +71,32 @@ export type UpdateUserInput = z.infer<typeof updateUserBody>;
 export const changePasswordBody = z.object({ current_password: z.string().min(1).max(128), new_password: passwordInput }).strict()
   .meta({ example: { current_password: 'use-the-force', new_password: 'a-new-hope-1977' } });
 
+export const deleteMeBody = z.object({ current_password: z.string().min(1).max(128) }).strict()
+  .meta({ example: { current_password: 'use-the-force' } });
+
+const exportedRows = (what: string) => z.array(z.record(z.string(), z.unknown())).describe(what);
+
+/** GET /api/users/me/export: documented here, written as a stream by ./export.ts (same keys, same order). */
+export const accountExportSchema = z
+  .object({
+    format: z.literal('mathakine-account-export'),
+    version: z.literal(1),
+    exported_at: timestamp,
+    user_id: z.number().int(),
+    profile: z.record(z.string(), z.unknown()).describe('the users row: every column but password and token hashes and internal counters'),
+    sessions: exportedRows('refresh tokens of each sign-in (family_id: one session): created_at, used_at, expires_at, revoked_at; never the token'),
+    attempts: exportedRows('every exercise attempt, oldest first'),
+    progress: exportedRows('progress per exercise type and difficulty'),
+    challenge_attempts: exportedRows('every logic challenge attempt'),
+    exercises_created: exportedRows('exercises the account wrote or generated: id, title, type, difficulty, flags and dates (not their answers)'),
+    challenges_created: exportedRows('logic challenges the account wrote: id, title, type, difficulty, flags and dates'),
+    legacy_statistics: exportedRows("the original app's statistics rows of the account"),
+    legacy: z
+      .record(z.string(), exportedRows('rows as the import kept them: every value as text, source_row first'))
+      .describe("what the import of the original kept for the account in the legacy area, by table (users: the original's columns we do not model)"),
+  })
+  .meta({ id: 'AccountExport' });
+
 export const listUsersQuery = paginationQuery.extend({
   role: enumInput(ROLES).optional(),
   search: z.string().trim().min(1).max(100).optional().describe('part of the username, email or full name'),

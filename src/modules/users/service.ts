@@ -1,5 +1,4 @@
-// Accounts: profiles, roles, password changes, deletion (cascading to the user's attempts,
-// progress and sessions; authored content keeps existing with creator_id null) and statistics.
+// Accounts: profiles, roles, password changes, export and erasure (export.ts, erase.ts) and statistics.
 import { and, count, desc, eq, gte, or, sql, type SQL } from 'drizzle-orm';
 import type { Tables } from '../../db/client.js';
 import { classifyDatabaseError } from '../../db/errors.js';
@@ -12,6 +11,8 @@ import type { Actor } from '../auth/actor.js';
 import { assertCanSeeUser } from '../auth/access.js';
 import { hashPassword, verifyPassword } from '../../domain/accounts/passwords.js';
 import { revokeAllSessions } from '../auth/service.js';
+import { eraseAccount } from '../../domain/accounts/erase.js';
+import { exportAccount } from '../../domain/accounts/export.js';
 import { toPublicUser, type UserRow } from './public-user.js';
 import type { ListUsersQuery, PublicUser, UpdateMeInput, UpdateUserInput, UserStats } from './schemas.js';
 
@@ -105,13 +106,28 @@ export async function changePassword(store: Store, actor: Actor, currentPassword
   await writeUser(store, actor.id, { hashed_password: hashed, token_version: bumpedTokenVersion(store) }, true);
 }
 
-/** Self or archiviste. Foreign keys cascade attempts, progress and sessions, and null creator_id. */
-export async function deleteUser(store: Store, actor: Actor, id: number): Promise<void> {
+/** Self or archiviste: the account is erased (./erase.ts: personal data, legacy rows, a tombstone). */
+export async function deleteUser(store: Store, actor: Actor, id: number, erasureKey: string | undefined): Promise<void> {
   assertCanSeeUser(actor, id);
   if (actor.id !== id && actor.role !== 'archiviste') throw forbidden('Only an archiviste may delete another account');
-  const { users } = store.tables;
-  const deleted = await store.transaction((tx) => tx.db.delete(users).where(eq(users.id, id)).returning({ id: users.id }));
-  if (deleted.length === 0) throw notFound('User');
+  const erased = await store.transaction((tx) => eraseAccount(tx, store.dialect, id, { key: erasureKey }));
+  if (!erased) throw notFound('User');
+}
+
+/** The learner erases their own account: the current password first, as for a password change. */
+export async function deleteMe(store: Store, actor: Actor, currentPassword: string, erasureKey: string | undefined): Promise<void> {
+  const user = await findUser(store, actor.id);
+  if (!(await verifyPassword(user.hashed_password, currentPassword))) {
+    throw badRequest('The current password is wrong', [{ path: 'current_password', message: 'does not match' }]);
+  }
+  await deleteUser(store, actor, actor.id, erasureKey);
+}
+
+/** Self or archiviste (for a request by post, the CLI's `user export`). */
+export function exportUser(store: Store, actor: Actor, id: number): Promise<AsyncIterable<string>> {
+  assertCanSeeUser(actor, id);
+  if (actor.id !== id && actor.role !== 'archiviste') throw forbidden("Only an archiviste may export another account's data");
+  return exportAccount(store, store.dialect, id);
 }
 
 const RECENT_ACTIVITY_SIZE = 10;

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { Database, Dialect, PostgresDatabase, SqliteDatabase } from '../../db/client.js';
 import { quoteIdentifier, SQLITE_USER_TABLES_SQL } from '../../db/identifiers.js';
 import { verifyPgDump } from './backup.js';
+import { keepErasuresAcrossRestore } from './erasures-after-restore.js';
 import { listLiveTables } from '../measure/live-indexes.js';
 import { PgToolMissingError, runPgTool } from './pg-tools.js';
 import { ensureConfinedRole, runDumpWithPsql } from './psql-dump.js';
@@ -38,6 +39,8 @@ export interface RestoreOptions {
   /** run a plain PostgreSQL dump even as a role that reaches beyond the database (the CLI's --trust-dump) */
   trustDump?: boolean;
   progress?: Progress;
+  /** ERASURE_KEY: to recognise the erased accounts an older backup brings back */
+  erasureKey?: string;
 }
 
 const SQLITE_HEADER = 'SQLite format 3\0';
@@ -131,9 +134,11 @@ export async function restoreDatabase(database: Database, file: string, options:
       built = buildSqliteFromDump(source);
       progress.finish(`dump built: ${verifyReadOnlySqlite(built.file)}`);
     }
+    const reapplyErasures = await keepErasuresAcrossRestore(database, { erasureKey: options.erasureKey, progress });
     if (database.dialect === 'sqlite') await restoreSqlite(database, built?.file ?? source, progress);
     else if (plainDump) await restorePostgresSql(database, source, plainDump, progress);
     else await restorePostgres(database, source, progress);
+    await reapplyErasures();
 
     return { dialect: database.dialect, file: source, replaced_rows_in: nonEmpty, duration_ms: elapsedMs(startedAt) };
   } finally {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Database } from '../../db/client.js';
 import { purgeSessions } from './purge-sessions.js';
 import { purgeExpiredLinks } from './purge-links.js';
+import { inactiveAccountsStep } from './inactive-accounts.js';
 import { pruneBackups } from '../backup-restore/backup.js';
 import { backupAndShip, type S3Connection } from '../backup-restore/s3-backup.js';
 import { fullHealthReport } from '../health/health.js';
@@ -19,7 +20,7 @@ export const maintenanceReportSchema = z.object({
   ok: z.boolean(),
   steps: z.array(
     z.object({
-      name: z.enum(['prune logs', 'prune backups', 'purge sessions', 'purge links', 'optimize', 'backup', 'health', 'dashboard snapshot']),
+      name: z.enum(['prune logs', 'prune backups', 'purge sessions', 'purge links', 'inactive accounts', 'optimize', 'backup', 'health', 'dashboard snapshot']),
       ok: z.boolean(),
       summary: z.string(),
       duration_ms: z.number(),
@@ -41,6 +42,8 @@ export interface MaintenanceOptions {
   remote?: { connection: S3Connection; url: string };
   /** BACKUP_SIGNING_KEY */
   signingKey?: string;
+  /** INACTIVE_ACCOUNT_DAYS: erase learner accounts never verified and unused that long (./inactive-accounts.ts) */
+  inactiveAccounts?: { days: number; erasureKey?: string };
   progress?: Progress;
   now?: Date;
 }
@@ -97,6 +100,7 @@ export async function runMaintenance(database: Database, options: MaintenanceOpt
     return { ok: true, summary: `${purged.sessions} ended or expired session(s) and ${purged.refreshTokens} refresh token(s) deleted` };
   });
   await step('purge links', async () => ({ ok: true, summary: `${await purgeExpiredLinks(database, options.now)} expired reset or verification link(s) deleted` }));
+  if (options.inactiveAccounts) await step('inactive accounts', () => inactiveAccountsStep(database, options.inactiveAccounts!, options.now));
   await step('optimize', async () => {
     const report = await optimizeDatabase(database);
     const failed = report.steps.filter((s) => s.status === 'failed');
