@@ -130,7 +130,7 @@ const envSchema = z
     DB_LOG_QUERIES: z.enum(['false', 'true', 'force']).default('false'),
     // minutes between in-process dashboard snapshots; 0 (default) leaves them to `db maintenance`
     DASHBOARD_SNAPSHOT_MINUTES: z.coerce.number().int().min(0).max(10_080).default(0),
-    // keys the erasure tombstones' fingerprints (src/modules/users/erase.ts); keep it across restores
+    // keys the erasure tombstones' fingerprints (src/domain/accounts/erase.ts); keep it across restores
     ERASURE_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
     // `db maintenance` erases learner accounts never verified and unused for this many days (unset: never)
     INACTIVE_ACCOUNT_DAYS: z.coerce.number().int().min(1).optional(),

@@ -1,5 +1,5 @@
 // `mathakine user export ID` and `mathakine user erase ID`: an archiviste answering a learner's
-// request by post or mail, with the API's own export and erasure (src/modules/users/export.ts, erase.ts).
+// request by post or mail, with the API's own export and erasure (src/domain/accounts/export.ts, erase.ts).
 import type { Writable } from 'node:stream';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';

@@ -1,5 +1,5 @@
 // An erasure survives a restore. The tombstones (erased_accounts: an id and a keyed fingerprint,
-// no personal data; src/modules/users/erase.ts) are read from the database before `db restore`
+// no personal data; src/domain/accounts/erase.ts) are read from the database before `db restore`
 // replaces it, and after it they are added to the restored one and every account they name that the
 // backup still holds is erased again, by the same erasure. A restored database older than the
 // tombstones' table is migrated first. An account with a tombstone's id but another fingerprint is a

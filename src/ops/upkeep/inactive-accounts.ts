@@ -1,6 +1,6 @@
 // `db maintenance` with INACTIVE_ACCOUNT_DAYS: learner accounts that never verified their e-mail
 // and show no sign of life for that many days (no sign-in, no refresh, no attempt) are erased, each
-// by the API's erasure (src/modules/users/erase.ts: one transaction, a tombstone). Staff accounts
+// by the API's erasure (src/domain/accounts/erase.ts: one transaction, a tombstone). Staff accounts
 // are never touched: an archiviste made by the CLI may be unverified and rarely signs in.
 import { and, eq, gte, lt, notExists, or, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
