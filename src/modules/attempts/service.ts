@@ -22,7 +22,8 @@ import type { AttemptResult, AttemptRow, ListAttemptsQuery, SubmitAttemptInput }
 export const POINTS_BY_DIFFICULTY: Record<Difficulty, number> = { initie: 10, padawan: 20, chevalier: 30, maitre: 50, grand_maitre: 75 };
 
 // kept importable from here (the bench builds the attempt's statements from this module)
-export { awardPointsQuery, EXPERIENCE_PER_LEVEL, JEDI_RANKS } from '../gamification/ledger.js';
+export { awardPointsQuery } from '../gamification/ledger.js';
+export { EXPERIENCE_PER_LEVEL, JEDI_RANKS } from '../../domain/levels/ranks.js';
 
 /** Mastery level from the completion rate, highest threshold first (percentages). */
 export const MASTERY_THRESHOLDS: readonly { level: number; minRate: number }[] = [

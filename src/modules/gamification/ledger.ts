@@ -4,6 +4,7 @@ import { eq, sql } from 'drizzle-orm';
 import { increment } from '../../db/operators.js';
 import { preparedQuery } from '../../db/prepared.js';
 import { runPrepared, type Tx } from '../../db/store.js';
+import { EXPERIENCE_PER_LEVEL, JEDI_RANKS } from '../../domain/levels/ranks.js';
 
 /** point_events.source_type: the original's stable values, and `import` for an import's opening balance. */
 export const POINT_SOURCES = {
@@ -14,18 +15,6 @@ export const POINT_SOURCES = {
   import: 'import',
 } as const;
 export type PointSource = (typeof POINT_SOURCES)[keyof typeof POINT_SOURCES];
-
-/** current_level = 1 + experience_points ÷ 100 (integer division). */
-export const EXPERIENCE_PER_LEVEL = 100;
-
-/** jedi_rank from experience_points, highest threshold first. */
-export const JEDI_RANKS: readonly { rank: string; minExperience: number }[] = [
-  { rank: 'grand_maitre', minExperience: 5000 },
-  { rank: 'maitre', minExperience: 2000 },
-  { rank: 'chevalier', minExperience: 500 },
-  { rank: 'padawan', minExperience: 100 },
-  { rank: 'youngling', minExperience: 0 },
-];
 
 const placeholder = (name: string) => sql.placeholder(name);
 

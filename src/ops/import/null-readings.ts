@@ -3,6 +3,7 @@
 // original's models and the code that reads the column; the README's import section lists them.
 // A NOT NULL column without a rule takes no NULL: the row is reported as bad (and, with
 // --skip-bad-rows, kept whole in the legacy area). Nullable columns keep their NULL.
+import { levelFor, rankFor } from '../../domain/levels/ranks.js';
 
 /** The value the original's code gives a NULL. */
 export interface ConstantReading {
@@ -21,9 +22,6 @@ export type NullReading = ConstantReading | FromRowReading;
 
 const sameAs = (column: string, why: string): FromRowReading => ({ from: [column], derive: ([value]) => value, why });
 
-// src/modules/attempts/service.ts: the level and rank our app gives experience points
-const EXPERIENCE_PER_LEVEL = 100;
-const RANKS: [string, number][] = [['grand_maitre', 5000], ['maitre', 2000], ['chevalier', 500], ['padawan', 100], ['youngling', 0]];
 const whenKnown = (derive: (n: number) => unknown) => ([value]: unknown[]) => (value === null ? null : derive(value as number));
 
 // the original never numbers attempts: every one it records gets its model's default, 1
@@ -41,12 +39,12 @@ export const NULL_READINGS: Record<string, Record<string, NullReading>> = {
     experience_points: sameAs('total_points', 'the original derives experience from total_points; ours grows with them'),
     current_level: {
       from: ['experience_points'],
-      derive: whenKnown((xp) => 1 + Math.floor(xp / EXPERIENCE_PER_LEVEL)),
+      derive: whenKnown(levelFor),
       why: 'the original derives the level from the points; ours is 1 + experience ÷ 100',
     },
     jedi_rank: {
       from: ['experience_points'],
-      derive: whenKnown((xp) => RANKS.find(([, min]) => xp >= min)?.[0] ?? 'youngling'),
+      derive: whenKnown(rankFor),
       why: 'the original derives the rank from the points; ours from experience',
     },
   },
