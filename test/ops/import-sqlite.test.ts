@@ -391,6 +391,7 @@ suite('db import-sqlite', () => {
     await applyMigrations(sqlite);
     const { users, exercises, attempts, progress, logicChallenges, logicChallengeAttempts, refreshTokens, results, statistics, userStats, schemaVersion, dashboardSnapshots, maintenanceRuns, signInFailures } =
       sqlite.tables;
+    const { sessions, accountTokens, erasedAccounts, achievements, userAchievements, pointEvents, recommendations } = sqlite.tables;
     const at = (iso: string) => new Date(iso);
     await sqlite.transaction(async (tx) => {
       await tx.insert(users).values([
@@ -416,6 +417,13 @@ suite('db import-sqlite', () => {
       await tx.insert(dashboardSnapshots).values({ source: 'maintenance', created_at: at('2024-06-06T06:06:06.006Z'), data: { relations: { users: 8192 } } });
       await tx.insert(maintenanceRuns).values({ started_at: at('2024-06-06T06:06:00.000Z'), finished_at: at('2024-06-06T06:06:06.006Z'), ok: false, steps: [{ name: 'backup', ok: false, summary: 'disk full', duration_ms: 12 }] });
       await tx.insert(signInFailures).values({ identifier_hash: 'ab12', client_key: '2001:db8:1:2::/64', failures: 3, window_start: at('2024-06-06T06:00:00.000Z'), last_failure_at: at('2024-06-06T06:05:05.005Z') });
+      await tx.insert(sessions).values({ user_id: 1, family_id: 'f', expires_at: at('2030-01-01T00:00:00Z'), user_agent: 'Mozilla/5.0 😀', ip_address: '2001:db8::1' });
+      await tx.insert(accountTokens).values({ user_id: 1, purpose: 'password_reset', token_hash: 'cafe', email: 'a@x.org', expires_at: at('2030-01-01T00:00:00Z') });
+      await tx.insert(erasedAccounts).values({ user_id: 99, fingerprint: 'f1' });
+      await tx.insert(achievements).values({ code: 'first_step', name: 'Premier pas', requirements: { attempts_count: 1 }, points_reward: 10 });
+      await tx.insert(userAchievements).values({ user_id: 1, achievement_id: 1, progress_data: { done: 1 } });
+      await tx.insert(pointEvents).values({ user_id: 1, source_type: 'badge_awarded', source_id: 1, points_delta: 2147483647, balance_after: 2147483647, details: { code: 'first_step' } }); // total_points == the ledger, as this service keeps it
+      await tx.insert(recommendations).values({ user_id: 1, exercise_id: 1, exercise_type: 'fractions', difficulty: 'chevalier', reason_code: 'weakest_type', shown_count: 2 });
     });
 
     const target = await scratchTarget();
