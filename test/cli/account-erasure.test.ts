@@ -16,7 +16,7 @@ import { useCliScratch } from './cli-scratch.js';
 const ERASURE_KEY = 'a-key-for-the-erasure-fingerprints-0123456789';
 
 describeEachDialect('erasure, export and retention through the CLI', (dialect) => {
-  const ctx = useCliScratch(dialect, { name: 'erasure', env: { BACKUP_DIR: './backups', ERASURE_KEY } });
+  const ctx = useCliScratch(dialect, { name: 'erasure', env: { BACKUP_DIR: './backups', BACKUP_SIGNING_KEY: 'test-backup-signing-key-0123456789abcdef', ERASURE_KEY } });
   let open: { app: App; database: Database } | undefined;
 
   /** The API on the CLI's database, as the running service would be. */
