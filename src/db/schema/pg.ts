@@ -73,6 +73,8 @@ export const users = pgTable(
   (t) => [
     uniqueIndex('users_username_lower_key').on(sql`lower(${t.username})`),
     uniqueIndex('users_email_lower_key').on(sql`lower(${t.email})`),
+    // the all-time leaderboard reads learners by points, most first (the original's index)
+    index('idx_users_total_points').on(t.total_points),
     oneOf('users_role_check', t.role, ROLES),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX `idx_users_total_points` ON `users` (`total_points`);
