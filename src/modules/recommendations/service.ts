@@ -265,7 +265,7 @@ export async function recordClick(store: Store, now: Date, actor: Actor, id: num
       .set({ clicked_count: sql`${recommendations.clicked_count} + 1`, last_clicked_at: now, updated_at: now })
       .where(and(eq(recommendations.id, id), eq(recommendations.user_id, actor.id)))
       .returning({ id: recommendations.id, clicked_count: recommendations.clicked_count, last_clicked_at: recommendations.last_clicked_at });
-    if (!row || !row.last_clicked_at) throw notFound('Recommendation');
+    if (!row?.last_clicked_at) throw notFound('Recommendation');
     return { id: row.id, clicked_count: row.clicked_count, last_clicked_at: row.last_clicked_at };
   });
 }
