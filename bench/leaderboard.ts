@@ -39,7 +39,7 @@ const PERIODS = ['week', 'month', 'all'] as const;
 
 /** The indexes the leaderboards need, as the migrations create them. */
 const LEADERBOARD_INDEXES = {
-  ix_point_events_created_user: 'create index ix_point_events_created_user on point_events (created_at, user_id)',
+  ix_point_events_created_user: 'create index ix_point_events_created_user on point_events (created_at, user_id, points_delta)',
   idx_users_total_points: 'create index idx_users_total_points on users (total_points)',
 };
 

@@ -1,1 +1,0 @@
-CREATE INDEX "idx_users_total_points" ON "users" USING btree ("total_points");

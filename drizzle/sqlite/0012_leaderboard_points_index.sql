@@ -1,1 +1,0 @@
-CREATE INDEX `idx_users_total_points` ON `users` (`total_points`);
