@@ -1,6 +1,6 @@
 // Recommended next exercises through HTTP: each reason code from a scripted learner, the same list
 // for the same state, never another learner's private exercise nor an archived one, and shown,
-// clicked and completed recorded in `recommendations`.
+// clicked and completed recorded in `recommendations`; on both dialects and through PgBouncer.
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildTestApp, describeEachDialect, type TestContext } from '../../helpers/app.js';
@@ -149,4 +149,4 @@ describeEachDialect('recommended next exercises', (dialect) => {
     const res = await ctx.app.inject({ method: 'GET', url: '/api/users/me/recommendations?limit=50', headers: learner.headers });
     expect(res.statusCode).toBe(400);
   });
-});
+}, { pooler: true });
