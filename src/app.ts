@@ -28,6 +28,7 @@ import attemptRoutes from './modules/attempts/routes.js';
 import badgeRoutes from './modules/badges/routes.js';
 import exerciseRoutes from './modules/exercises/routes.js';
 import progressRoutes from './modules/progress/routes.js';
+import recommendationRoutes from './modules/recommendations/routes.js';
 
 export interface BuildAppOptions {
   config: Config;
@@ -77,6 +78,7 @@ export async function buildApp({ config, database, logger, clock }: BuildAppOpti
   await app.register(attemptRoutes);
   await app.register(progressRoutes);
   await app.register(badgeRoutes);
+  await app.register(recommendationRoutes);
 
   return app;
 }

@@ -181,6 +181,9 @@ const ROWS: Row[] = [
   { route: 'GET /api/users/me/badges', request: () => ({ method: 'GET', url: '/api/users/me/badges' }), expected: [401, 200, 200, 200, 200] },
   { route: 'PUT /api/users/me/badges/pinned', request: () => ({ method: 'PUT', url: '/api/users/me/badges/pinned', payload: { achievement_ids: [] } }), expected: [401, 200, 200, 200, 200] },
   { route: 'GET /api/leaderboard', request: () => ({ method: 'GET', url: '/api/leaderboard?period=all' }), expected: [401, 200, 200, 200, 200] },
+  { route: 'GET /api/users/me/recommendations', request: () => ({ method: 'GET', url: '/api/users/me/recommendations' }), expected: [401, 200, 200, 200, 200] },
+  // only one's own recommendation: nobody has this one
+  { route: 'POST /api/users/me/recommendations/:id/clicked', request: () => ({ method: 'POST', url: '/api/users/me/recommendations/2147483647/clicked' }), expected: [401, 404, 404, 404, 404] },
   { route: 'GET /api/challenges', request: () => ({ method: 'GET', url: '/api/challenges' }), expected: [401, 200, 200, 200, 200] },
   { route: 'GET /api/challenges/:id', request: (_c, f) => ({ method: 'GET', url: `/api/challenges/${f.challengeId}` }), expected: [401, 200, 200, 200, 200] },
   { route: 'POST /api/challenges', request: () => ({ method: 'POST', url: '/api/challenges', payload: challengeBody() }), expected: [401, 403, 201, 201, 201] },

@@ -39,6 +39,8 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /api/users/me/badges': 'getMyBadges',
   'PUT /api/users/me/badges/pinned': 'pinMyBadges',
   'GET /api/leaderboard': 'getLeaderboard',
+  'GET /api/users/me/recommendations': 'getMyRecommendations',
+  'POST /api/users/me/recommendations/{id}/clicked': 'recordRecommendationClick',
 
   'GET /api/exercises': 'listExercises',
   'POST /api/exercises': 'createExercise',

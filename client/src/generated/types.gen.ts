@@ -451,7 +451,7 @@ export type DashboardLearning = {
     days: number;
     per_day: Array<{
         /**
-         * UTC date, YYYY-MM-DD; days without attempts are absent
+         * UTC date, YYYY-MM-DD; days with neither attempts nor badges earned are absent
          */
         day: string;
         attempts: number;
@@ -460,6 +460,10 @@ export type DashboardLearning = {
          * distinct users who attempted an exercise that day
          */
         learners: number;
+        /**
+         * badges earned that day
+         */
+        badges: number;
     }>;
     active_learners: {
         /**
@@ -481,6 +485,16 @@ export type DashboardLearning = {
          * correct / attempts, 0–1
          */
         success_rate: number;
+    }>;
+    /**
+     * badges that can never be earned: their requirements use no known rule (fix them with PATCH /api/badges/{id})
+     */
+    unknown_requirement_badges: Array<{
+        id: number;
+        code: string;
+        name: string;
+        is_active: boolean;
+        requirements: unknown;
     }>;
 };
 
@@ -1030,6 +1044,45 @@ export type AttemptPage = {
     total: number;
     limit: number;
     offset: number;
+};
+
+export type Recommendation = {
+    /**
+     * the recommendation (for POST …/clicked)
+     */
+    id: number;
+    exercise: {
+        id: number;
+        title: string;
+        exercise_type: 'addition' | 'soustraction' | 'multiplication' | 'division' | 'fractions' | 'geometrie' | 'texte' | 'mixte' | 'divers';
+        difficulty: 'initie' | 'padawan' | 'chevalier' | 'maitre' | 'grand_maitre';
+    };
+    /**
+     * review: answered wrongly and never solved; improvement: in the type and difficulty with the lowest success rate; progression: the next difficulty of a type the learner masters; discovery: not yet attempted
+     */
+    reason_code: 'reco.exercise.review' | 'reco.exercise.improvement' | 'reco.exercise.progression' | 'reco.exercise.discovery';
+    /**
+     * what the reason is about (type, difficulty, success rate…)
+     */
+    reason_params: {
+        [key: string]: string | number;
+    };
+    /**
+     * higher first
+     */
+    priority: number;
+    shown_count: number;
+    clicked_count: number;
+};
+
+export type RecommendationList = {
+    items: Array<Recommendation>;
+};
+
+export type RecommendationClick = {
+    id: number;
+    clicked_count: number;
+    last_clicked_at: string;
 };
 
 export type Exercise = {
@@ -4657,3 +4710,104 @@ export type ListBadgesWithUnknownRequirementsResponses = {
 };
 
 export type ListBadgesWithUnknownRequirementsResponse = ListBadgesWithUnknownRequirementsResponses[keyof ListBadgesWithUnknownRequirementsResponses];
+
+export type GetMyRecommendationsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * how many to recommend, 1–10
+         */
+        limit?: number;
+    };
+    url: '/api/users/me/recommendations';
+};
+
+export type GetMyRecommendationsErrors = {
+    /**
+     * Invalid input (body, query or path parameters)
+     */
+    400: Error;
+    /**
+     * Missing, invalid or expired access token, or a revoked session
+     */
+    401: Error;
+    /**
+     * Authenticated but not allowed (role or ownership)
+     */
+    403: Error;
+    /**
+     * Too many requests: retry after Retry-After seconds
+     */
+    429: Error;
+    /**
+     * Unexpected server error
+     */
+    500: Error;
+    /**
+     * The database is unreachable or overloaded: retry after Retry-After seconds
+     */
+    503: Error;
+};
+
+export type GetMyRecommendationsError = GetMyRecommendationsErrors[keyof GetMyRecommendationsErrors];
+
+export type GetMyRecommendationsResponses = {
+    /**
+     * Success
+     */
+    200: RecommendationList;
+};
+
+export type GetMyRecommendationsResponse = GetMyRecommendationsResponses[keyof GetMyRecommendationsResponses];
+
+export type RecordRecommendationClickData = {
+    body?: never;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/users/me/recommendations/{id}/clicked';
+};
+
+export type RecordRecommendationClickErrors = {
+    /**
+     * Invalid input (body, query or path parameters)
+     */
+    400: Error;
+    /**
+     * Missing, invalid or expired access token, or a revoked session
+     */
+    401: Error;
+    /**
+     * Authenticated but not allowed (role or ownership)
+     */
+    403: Error;
+    /**
+     * No such resource, or not visible to this user
+     */
+    404: Error;
+    /**
+     * Too many requests: retry after Retry-After seconds
+     */
+    429: Error;
+    /**
+     * Unexpected server error
+     */
+    500: Error;
+    /**
+     * The database is unreachable or overloaded: retry after Retry-After seconds
+     */
+    503: Error;
+};
+
+export type RecordRecommendationClickError = RecordRecommendationClickErrors[keyof RecordRecommendationClickErrors];
+
+export type RecordRecommendationClickResponses = {
+    /**
+     * Success
+     */
+    200: RecommendationClick;
+};
+
+export type RecordRecommendationClickResponse = RecordRecommendationClickResponses[keyof RecordRecommendationClickResponses];

@@ -16,6 +16,7 @@ import { afterLearnerActivity, readLearnerActivity } from '../badges/activity.js
 import type { LearnerCalendar } from '../gamification/calendar.js';
 import { POINT_SOURCES } from '../gamification/ledger.js';
 import type { ProgressRow } from '../progress/schemas.js';
+import { completeRecommendations } from '../recommendations/service.js';
 import type { AttemptResult, AttemptRow, ListAttemptsQuery, SubmitAttemptInput } from './schemas.js';
 
 /** Points (total_points and experience_points) for the first correct answer to an exercise, by difficulty. */
@@ -191,6 +192,8 @@ export async function submitAttempt(
       device_info: input.device_info ?? null,
       at,
     });
+    // a recommendation of this exercise is done once attempted (the original's is_completed)
+    await completeRecommendations(tx, actor.id, exercise.id, at);
 
     const credit = points > 0 ? { userId: actor.id, points, source: POINT_SOURCES.exercise, sourceId: exercise.id, at } : null;
     const newBadges = await afterLearnerActivity(tx, calendar, actor.id, at, activity, credit);

@@ -13,6 +13,9 @@ import { badgeHolders, rarityOf } from './rarity.js';
 import { requirementKind, requirementsOf, type RequirementKind } from '../../domain/badges/requirements.js';
 import type { BadgeView, CreateBadgeInput, MyBadges, UpdateBadgeInput } from './schemas.js';
 
+// shared with the dashboard's learning page, so it lives in src/domain
+export { unknownRequirementBadges } from '../../domain/badges/unknown-requirements.js';
+
 type AchievementRow = Tables['achievements']['$inferSelect'];
 
 /** Staff who manage the catalogue: gardien and above (they already look after learners' records). */
@@ -168,11 +171,3 @@ export async function updateBadge(store: Store, actor: Actor, id: number, input:
   return view(row, await badgeHolders(store), earned?.earned_at ?? null);
 }
 
-/** Badges whose requirements match no known rule: never awarded, listed so staff can fix them. */
-export async function unknownRequirementBadges(on: Reads) {
-  const { achievements } = on.tables;
-  const rows = await on.db.select().from(achievements).orderBy(asc(achievements.id));
-  return rows
-    .filter((row) => requirementKind(requirementsOf(row.requirements)) === null)
-    .map(({ id, code, name, is_active, requirements }) => ({ id, code, name, is_active, requirements: requirements ?? null }));
-}

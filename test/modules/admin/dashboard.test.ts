@@ -283,7 +283,8 @@ describeEachDialect('admin dashboard', (dialect) => {
   it('learning: attempts per day, active learners, success rate by type and difficulty', async () => {
     const page = await get('learning');
     const today = new Date().toISOString().slice(0, 10);
-    expect(page.per_day).toEqual([{ day: today, attempts: 3, correct: 2, learners: 2 }]);
+    expect(page.per_day).toEqual([{ day: today, attempts: 3, correct: 2, learners: 2, badges: 0 }]);
+    expect(page.unknown_requirement_badges).toEqual([]);
     expect(page.active_learners).toEqual({ last_day: 2, last_week: 2, period: 2 });
     expect(page.by_type).toEqual([
       { exercise_type: 'addition', difficulty: 'initie', attempts: 2, correct: 1, success_rate: 0.5 },

@@ -165,11 +165,11 @@
     async learning() {
       const data = await api('GET', '/admin/dashboard/learning');
       const a = data.active_learners;
-      // every day of the period, 0 where the API lists none (it leaves out days without attempts)
+      // every day of the period, 0 where the API lists none (it leaves out days without attempts or badges)
       const byDay = new Map(data.per_day.map((d) => [d.day, d]));
       const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
       const period = Array.from({ length: data.days }, (_, i) => new Date(today - (data.days - 1 - i) * 86400000).toISOString().slice(0, 10))
-        .map((day) => byDay.get(day) || { day, attempts: 0, correct: 0, learners: 0 });
+        .map((day) => byDay.get(day) || { day, attempts: 0, correct: 0, learners: 0, badges: 0 });
       const days = period.map((d) => epoch(`${d.day}T00:00:00Z`));
       const types = [...new Set(data.by_type.map((t) => t.exercise_type))];
       const difficulties = [...new Set(data.by_type.map((t) => t.difficulty))].sort((x, y) => DIFFICULTY_RANK.indexOf(x) - DIFFICULTY_RANK.indexOf(y));
@@ -181,9 +181,14 @@
         el('div', { class: 'charts' },
           chart('Attempts per day', ['attempts', 'correct'], [period.map((d) => d.attempts), period.map((d) => d.correct)], data.per_day.length ? days : [], { half: true, empty: NO_ATTEMPTS }),
           chart('Active learners per day', ['learners'], [period.map((d) => d.learners)], data.per_day.length ? days : [], { half: true, empty: NO_ATTEMPTS }),
+          chart('Badges earned per day', ['badges'], [period.map((d) => d.badges)], period.some((d) => d.badges > 0) ? days : [], { half: true, empty: 'No badge earned in this period.' }),
           barChart('success-chart', 'Success rate by exercise type and difficulty (%)', types, difficulties, rate, ' %')),
         el('h3', {}, 'Success rate by type and difficulty'),
-        table(['Type', 'Difficulty', 'Attempts', 'Correct', 'Success'], data.by_type.map((t) => [t.exercise_type, t.difficulty, t.attempts, t.correct, `${Math.round(t.success_rate * 100)} %`]))];
+        table(['Type', 'Difficulty', 'Attempts', 'Correct', 'Success'], data.by_type.map((t) => [t.exercise_type, t.difficulty, t.attempts, t.correct, `${Math.round(t.success_rate * 100)} %`])),
+        el('h3', {}, 'Badges nobody can earn'),
+        data.unknown_requirement_badges.length
+          ? table(['Code', 'Name', 'Active', 'Requirements'], data.unknown_requirement_badges.map((b) => [b.code, b.name, b.is_active ? 'yes' : 'no', JSON.stringify(b.requirements)]))
+          : el('p', { class: 'note' }, 'Every badge uses a known rule.')];
     },
   };
 
