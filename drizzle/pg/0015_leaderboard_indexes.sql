@@ -1,0 +1,3 @@
+DROP INDEX "ix_point_events_created_user";--> statement-breakpoint
+CREATE INDEX "idx_users_total_points" ON "users" USING btree ("total_points");--> statement-breakpoint
+CREATE INDEX "ix_point_events_created_user" ON "point_events" USING btree ("created_at","user_id","points_delta");
