@@ -76,7 +76,7 @@ describeEachDialect('migrations at start', (dialect) => {
       } else {
         expect(health.status).toBe(503);
         expect(pending).toMatchObject({ status: 'fail', observedValue: pendingTags.length });
-        expect(pending.output).toMatch(/run mathakine db migrate/);
+        expect(pending.output).toMatch(/run `mathakine db migrate`/);
       }
     },
     120_000,

@@ -87,7 +87,7 @@ export const pinBadgesBody = z
   .strict();
 export const pinnedBadgesSchema = z.object({ pinned_badge_ids: z.array(z.number().int()) }).meta({ id: 'PinnedBadges' });
 
-const requirementsInput = z.record(z.string().max(50), z.union([z.number(), z.string().max(100), z.boolean(), z.null()]));
+const requirementsInput = z.record(z.string().max(50), z.union([z.number().min(0).max(1_000_000), z.string().max(100), z.boolean(), z.null()]));
 
 export const createBadgeBody = z
   .object({
