@@ -68,7 +68,7 @@ module.exports = {
       from: { path: '^src/ops/' },
       to: {
         path: '^src/(modules|plugins|http|cli)/|^src/(app|server|cli)\\.ts$',
-        pathNot: '^src/(modules/auth/passwords|modules/users/schemas|modules/users/create-user|modules/exercises/generator/index|http/schemas)\\.ts$',
+        pathNot: '^src/(modules/auth/passwords|modules/users/schemas|modules/users/create-user|modules/exercises/generator/index|modules/badges/requirements|http/schemas)\\.ts$',
       },
     },
     {

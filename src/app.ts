@@ -1,6 +1,7 @@
 // buildApp(): the whole API as one Fastify instance. server.ts listens with it; tests inject().
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { createSerializerCompiler } from './http/serializer.js';
@@ -23,9 +24,11 @@ export interface BuildAppOptions {
   database: Database;
   /** A pino logger to use instead of building one from the config (server.ts shares its own). */
   logger?: FastifyBaseLogger;
+  /** "now" of the learners' calendar; the system clock unless a test moves it */
+  clock?: Clock;
 }
 
-export async function buildApp({ config, database, logger }: BuildAppOptions) {
+export async function buildApp({ config, database, logger, clock }: BuildAppOptions) {
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: loggerOptions(config) }),
     bodyLimit: config.BODY_LIMIT_BYTES,
@@ -41,7 +44,7 @@ export async function buildApp({ config, database, logger }: BuildAppOptions) {
     done();
   });
 
-  await app.register(databasePlugin, { database, config });
+  await app.register(databasePlugin, { database, config, clock });
   await app.register(drainPlugin);
   await app.register(errorsPlugin);
   await app.register(securityPlugin);

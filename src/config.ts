@@ -19,6 +19,15 @@ const commaList = () =>
         .filter(Boolean),
     );
 
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -66,6 +75,11 @@ const envSchema = z
     AUTH_RATE_LIMIT_PER_MINUTE: int(20, 1),
     // exercises a learner may save with POST /api/exercises/generate per rolling hour (counted in the database)
     GENERATE_PER_HOUR: int(30, 1),
+    // the learners' calendar: streaks, "today" of a perfect day and comebacks count days in this zone
+    APP_TIMEZONE: z
+      .string()
+      .default('Europe/Paris')
+      .refine((zone) => isTimeZone(zone), 'must be an IANA time zone, like Europe/Paris'),
     BODY_LIMIT_BYTES: int(100 * 1024, 1024),
     MAX_HEADER_SIZE_BYTES: int(16 * 1024, 1024),
     TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),

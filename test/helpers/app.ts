@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterEach, describe, inject } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
+import type { Clock } from '../../src/clock.js';
 import { parseConfig, type Config } from '../../src/config.js';
 import type { Database, Dialect } from '../../src/db/client.js';
 import { openConfiguredDatabase } from '../../src/db/configured.js';
@@ -147,13 +148,13 @@ export interface TestContext {
 }
 
 /** A migrated scratch database and an app on it. close() closes the app and drops the database. */
-export async function buildTestApp(dialect: TestDialect, overrides: Record<string, string> = {}): Promise<TestContext> {
+export async function buildTestApp(dialect: TestDialect, overrides: Record<string, string> = {}, options: { clock?: Clock } = {}): Promise<TestContext> {
   const scratch = await createScratchDatabase(dialect);
   const config = scratchConfig(scratch, overrides);
   const database = openConfiguredDatabase(config);
   if (scratch.directUrl) await migrateScratchDatabase(scratch);
   else await applyMigrations(database);
-  const app = await buildApp({ config, database });
+  const app = await buildApp({ config, database, clock: options.clock });
   await app.ready();
   return {
     app,

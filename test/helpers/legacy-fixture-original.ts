@@ -151,17 +151,24 @@ function fixture2025(): OriginalFixture {
         rows: [[1, 2, 1, '16', true, 30.5, 1, 1, 'facile', '2025-06-05 09:00:00']],
       },
       {
+        // app/models/achievement.py: `difficulty` is the tier, `requirements` the badge engine's JSON
         name: 'achievements',
-        columns: [['id', 'int'], ['code', 'text'], ['name', 'text'], ['category', 'text'], ['requirements', 'json'], ['points_reward', 'int'], ['is_active', 'bool'], ['created_at', 'ts']],
+        columns: [
+          ['id', 'int'], ['code', 'text'], ['name', 'text'], ['description', 'text'], ['icon_url', 'text'], ['category', 'text'], ['difficulty', 'text'],
+          ['points_reward', 'int'], ['is_secret', 'bool'], ['requirements', 'json'], ['star_wars_title', 'text'], ['is_active', 'bool'], ['created_at', 'ts'],
+        ],
         rows: [
-          [1, 'first_steps', 'Premiers pas', 'progression', '{"attempts": 1}', 10, true, '2025-06-01 00:00:00'],
-          [2, 'padawan_path', 'Voie du Padawan', 'mastery', '{"attempts": 10}', 50, true, '2025-06-01 00:00:00'],
+          [1, 'first_steps', 'Premiers pas', 'Première tentative', null, 'progression', 'bronze', 10, false, '{"attempts_count": 1}', 'Éveil de la Force', true, '2025-06-01 00:00:00'],
+          [2, 'padawan_path', 'Voie du Padawan', '10 tentatives', null, 'progression', 'silver', 50, false, '{"attempts_count": 10}', 'Padawan', true, '2025-06-01 00:00:00'],
+          [3, 'trio', 'Trois essais', '3 tentatives', '/badges/trio.svg', 'progression', 'bronze', 15, false, '{"attempts_count": 3}', null, true, '2025-06-01 00:00:00'],
+          // a rule the badge engine never knew: imported, reported, never awarded
+          [4, 'holocron', 'Holocron', null, null, 'special', 'legendary', 100, true, '{"holocrons_found": 1}', 'Gardien du Holocron', true, '2025-06-01 00:00:00'],
         ],
       },
       {
         name: 'user_achievements',
         columns: [['id', 'int'], ['user_id', 'int'], ['achievement_id', 'int'], ['earned_at', 'ts'], ['progress_data', 'json'], ['is_displayed', 'bool']],
-        rows: [[1, 2, 1, '2025-06-04 16:00:01', null, true]],
+        rows: [[1, 2, 1, '2025-06-04 16:00:01', null, true], [2, 1, 1, '2025-06-02 09:00:00', '{"attempts_count": 1}', true]],
       },
       {
         name: 'user_sessions',
@@ -210,7 +217,8 @@ function fixture2026(): OriginalFixture {
     {
       name: 'point_events',
       columns: [['id', 'int'], ['user_id', 'int'], ['source_type', 'text'], ['source_id', 'int'], ['points_delta', 'int'], ['balance_after', 'int'], ['details', 'json'], ['created_at', 'ts']],
-      rows: [[1, 2, 'exercise', 1, 10, 130, '{"exercise_type": "addition"}', '2026-04-01 10:00:00'], [2, 2, 'badge', 1, 50, 180, null, '2026-04-01 10:00:01']],
+      // app/services/gamification: PointEventSourceType values; the ledger began long after the first points
+      rows: [[1, 2, 'exercise_completed', 1, 10, 130, '{"exercise_type": "addition"}', '2026-04-01 10:00:00'], [2, 2, 'badge_awarded', 1, 10, 140, '{"code": "first_steps", "name": "Premiers pas"}', '2026-04-01 10:00:01']],
     },
     {
       name: 'daily_challenges',

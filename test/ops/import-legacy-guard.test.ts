@@ -17,9 +17,9 @@ describe('legacy-area guard', () => {
   it.each([
     'CREATE SCHEMA "legacy";',
     'DROP SCHEMA IF EXISTS legacy CASCADE;',
-    'DROP TABLE "legacy"."achievements";',
+    'DROP TABLE "legacy"."notifications";',
     'ALTER TABLE legacy.users ADD COLUMN "x" integer;',
-    'DROP TABLE `legacy_achievements`;',
+    'DROP TABLE `legacy_notifications`;',
     'CREATE TABLE `legacy_users` (`id` integer);',
     'ALTER TABLE `__new_x` RENAME TO `legacy_users`;',
     'INSERT INTO "legacy_settings" VALUES (1);',
@@ -63,13 +63,13 @@ describeEachDialect('legacy area and migrations', (dialect) => {
     const last = journal.entries.at(-1);
     journal.entries.push({ ...last, idx: last.idx + 1, when: last.when + 1000, tag: '9999_drop_legacy' });
     fs.writeFileSync(journalFile, JSON.stringify(journal));
-    const drop = dialect === 'postgres' ? 'DROP TABLE "legacy"."achievements";' : 'DROP TABLE `legacy_achievements`;';
+    const drop = dialect === 'postgres' ? 'DROP TABLE "legacy"."notifications";' : 'DROP TABLE `legacy_notifications`;';
     fs.writeFileSync(path.join(migrations, '9999_drop_legacy.sql'), drop);
 
     database = openDatabase(scratch.url);
     await expect(applyMigrations(database, { migrationsFolder: migrations })).rejects.toBeInstanceOf(ProtectedTableError);
-    const table = dialect === 'postgres' ? 'legacy.achievements' : 'legacy_achievements';
+    const table = dialect === 'postgres' ? 'legacy.notifications' : 'legacy_notifications';
     const rows = await database.query<{ n: number | string }>(sql.raw(`select count(*) as n from ${table}`));
-    expect(Number(rows[0].n)).toBe(2);
+    expect(Number(rows[0].n)).toBe(1);
   });
 });

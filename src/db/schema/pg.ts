@@ -65,6 +65,13 @@ export const users = pgTable(
     // PostgreSQL with read replicas: the primary's WAL position after this user's last write; their
     // reads go only to a replica that has replayed it (src/db/read-routing.ts)
     last_write_lsn: bigNumber('last_write_lsn'),
+    // gamification (the original's columns): consecutive active days in APP_TIMEZONE, the last such
+    // day as 'YYYY-MM-DD', up to 3 pinned achievement ids, and the leaderboard opt-out
+    current_streak: integer('current_streak').notNull().default(0),
+    best_streak: integer('best_streak').notNull().default(0),
+    last_activity_date: text('last_activity_date'),
+    pinned_badge_ids: json('pinned_badge_ids'),
+    leaderboard_visible: boolean('leaderboard_visible').notNull().default(true),
   },
   (t) => [
     uniqueIndex('users_username_lower_key').on(sql`lower(${t.username})`),
@@ -318,3 +325,107 @@ export const maintenanceRuns = pgTable('maintenance_runs', {
   ok: boolean('ok').notNull(),
   steps: json('steps').notNull(),
 });
+
+// Badges as the original defines them: `difficulty` is the tier (bronze, silver, gold, legendary),
+// `requirements` the original's JSON vocabulary (src/modules/badges/requirements).
+export const achievements = pgTable(
+  'achievements',
+  {
+    id: id(),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    description: text('description'),
+    icon_url: text('icon_url'),
+    category: text('category'),
+    difficulty: text('difficulty'),
+    points_reward: integer('points_reward').notNull().default(0),
+    is_secret: boolean('is_secret').notNull().default(false),
+    requirements: json('requirements'),
+    star_wars_title: text('star_wars_title'),
+    is_active: boolean('is_active').notNull().default(true),
+    created_at: createdAt(),
+  },
+  (t) => [uniqueIndex('achievements_code_key').on(t.code), index('idx_achievements_category').on(t.category)],
+);
+
+// A badge a learner earned: at most once (the unique key is what makes concurrent awards safe).
+export const userAchievements = pgTable(
+  'user_achievements',
+  {
+    id: id(),
+    user_id: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    achievement_id: integer('achievement_id')
+      .notNull()
+      .references(() => achievements.id, { onDelete: 'cascade' }),
+    earned_at: ts('earned_at').notNull().defaultNow(),
+    progress_data: json('progress_data'),
+    is_displayed: boolean('is_displayed').notNull().default(true),
+  },
+  (t) => [
+    uniqueIndex('user_achievements_user_achievement_key').on(t.user_id, t.achievement_id),
+    // rarity (holders per badge) and badges earned per day
+    index('idx_user_achievements_achievement_id').on(t.achievement_id),
+    index('idx_user_achievements_earned_at').on(t.earned_at),
+  ],
+);
+
+// The points ledger: every point a learner gets is a row, written in the transaction that adds it
+// to users.total_points. source_type keeps the original's values (exercise_completed,
+// logic_challenge_completed, badge_awarded, ...) plus `import` for an import's opening balance.
+export const pointEvents = pgTable(
+  'point_events',
+  {
+    id: id(),
+    user_id: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    source_type: text('source_type').notNull(),
+    source_id: integer('source_id'),
+    points_delta: integer('points_delta').notNull(),
+    balance_after: integer('balance_after').notNull(),
+    details: json('details'),
+    created_at: createdAt(),
+  },
+  (t) => [
+    index('ix_point_events_user_created').on(t.user_id, t.created_at),
+    // leaderboards of a rolling period: the rows since a date, summed per learner
+    index('ix_point_events_created_user').on(t.created_at, t.user_id),
+  ],
+);
+
+// Recommended next exercises, with the original's columns: what was recommended and why
+// (reason_code + reason_params), how often it was shown and clicked, and when it was completed.
+export const recommendations = pgTable(
+  'recommendations',
+  {
+    id: id(),
+    user_id: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    exercise_id: integer('exercise_id').references(() => exercises.id, { onDelete: 'set null' }),
+    challenge_id: integer('challenge_id').references(() => logicChallenges.id, { onDelete: 'set null' }),
+    recommendation_type: text('recommendation_type').notNull().default('exercise'),
+    // our enums (no CHECK: what the original stored is kept), so the import normalizes its spellings
+    exercise_type: text('exercise_type', { enum: EXERCISE_TYPES }).notNull(),
+    difficulty: text('difficulty', { enum: DIFFICULTIES }).notNull(),
+    priority: integer('priority').notNull().default(5),
+    reason: text('reason'),
+    reason_code: text('reason_code'),
+    reason_params: json('reason_params'),
+    is_completed: boolean('is_completed').notNull().default(false),
+    shown_count: integer('shown_count').notNull().default(0),
+    clicked_count: integer('clicked_count').notNull().default(0),
+    last_shown_at: ts('last_shown_at'),
+    last_clicked_at: ts('last_clicked_at'),
+    completed_at: ts('completed_at'),
+    created_at: createdAt(),
+    updated_at: updatedAt(),
+  },
+  (t) => [
+    index('ix_recommendations_user_completed').on(t.user_id, t.is_completed),
+    index('idx_recommendations_exercise_id').on(t.exercise_id),
+    index('idx_recommendations_challenge_id').on(t.challenge_id),
+  ],
+);

@@ -7,6 +7,7 @@ import { attemptPage, attemptResultSchema, attemptSchema, listAttemptsQuery, sub
 import { getAttempt, listAttempts, submitAttempt } from './service.js';
 
 const attemptRoutes: FastifyPluginAsyncZod = async (app) => {
+  const calendar = { timeZone: app.config.APP_TIMEZONE, clock: app.clock };
 
   app.post(
     '/api/exercises/:id/attempts',
@@ -16,7 +17,7 @@ const attemptRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Answer an exercise',
         description:
           'The answer is checked on the server: case, accents and spaces do not matter, `3,5` = `3.5`, `4` = `4.0`, and for fractions `2/4` = `1/2`. ' +
-          'The attempt, the progress row of its type and difficulty and the points are written in one transaction. ' +
+          'The attempt, the progress row of its type and difficulty, the points (and their ledger row), the day\'s streak and any badge it earns are written in one transaction. ' +
           'Answers 201 with the correct answer and its explanation, right or wrong. ' +
           'An archived or inactive exercise: 404 for a learner, 409 for staff.',
         params: idParams,
@@ -24,7 +25,7 @@ const attemptRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: attemptResultSchema, 400: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema },
       },
     },
-    async (request, reply) => reply.status(201).send(await submitAttempt(request.store, actorOf(request), request.params.id, request.body)),
+    async (request, reply) => reply.status(201).send(await submitAttempt(request.store, calendar, actorOf(request), request.params.id, request.body)),
   );
 
   app.get(

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Tables } from '../../db/client.js';
 import { booleanQuery, entityId, pageOf, paginationQuery, timestamp } from '../../http/schemas.js';
+import { awardedBadgeSchema } from '../badges/schemas.js';
 import { progressSchema } from '../progress/schemas.js';
 
 export type AttemptRow = Tables['attempts']['$inferSelect'];
@@ -43,6 +44,7 @@ export const attemptResultSchema = z
     explanation: z.string().nullable(),
     progress: progressSchema.describe('the progress row of this type and difficulty, after this attempt'),
     points_earned: z.number().int().describe('per difficulty on a correct answer: initié 10, padawan 20, chevalier 30, maître 50'),
+    new_badges: z.array(awardedBadgeSchema).describe('badges this attempt earned (their points are added to total_points, not to points_earned)'),
   })
   .meta({ id: 'AttemptResult' });
 export type AttemptResult = z.infer<typeof attemptResultSchema>;

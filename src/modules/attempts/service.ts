@@ -4,7 +4,6 @@
 import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Tables } from '../../db/client.js';
 import type { Difficulty, ExerciseType } from '../../db/enums.js';
-import { increment } from '../../db/operators.js';
 import { preparedQuery } from '../../db/prepared.js';
 import { runPrepared, type Store, type Tx } from '../../db/store.js';
 import { notFound } from '../../errors.js';
@@ -13,23 +12,17 @@ import type { Actor } from '../auth/actor.js';
 import { assertCanSeeUser, canSeeUser } from '../auth/access.js';
 import { isCorrectAnswer } from '../exercises/answers.js';
 import { exerciseForAttempt } from '../exercises/service.js';
+import { afterLearnerActivity } from '../badges/activity.js';
+import type { LearnerCalendar } from '../gamification/calendar.js';
+import { POINT_SOURCES } from '../gamification/ledger.js';
 import type { ProgressRow } from '../progress/schemas.js';
 import type { AttemptResult, AttemptRow, ListAttemptsQuery, SubmitAttemptInput } from './schemas.js';
 
 /** Points (total_points and experience_points) for the first correct answer to an exercise, by difficulty. */
 export const POINTS_BY_DIFFICULTY: Record<Difficulty, number> = { initie: 10, padawan: 20, chevalier: 30, maitre: 50, grand_maitre: 75 };
 
-/** current_level = 1 + experience_points ÷ 100 (integer division). */
-export const EXPERIENCE_PER_LEVEL = 100;
-
-/** jedi_rank from experience_points, highest threshold first. */
-export const JEDI_RANKS: readonly { rank: string; minExperience: number }[] = [
-  { rank: 'grand_maitre', minExperience: 5000 },
-  { rank: 'maitre', minExperience: 2000 },
-  { rank: 'chevalier', minExperience: 500 },
-  { rank: 'padawan', minExperience: 100 },
-  { rank: 'youngling', minExperience: 0 },
-];
+// kept importable from here (the bench builds the attempt's statements from this module)
+export { awardPointsQuery, EXPERIENCE_PER_LEVEL, JEDI_RANKS } from '../gamification/ledger.js';
 
 /** Mastery level from the completion rate, highest threshold first (percentages). */
 export const MASTERY_THRESHOLDS: readonly { level: number; minRate: number }[] = [
@@ -130,25 +123,6 @@ async function recordProgress(tx: Tx, outcome: AttemptOutcome): Promise<Progress
   return row;
 }
 
-/** Adds `points` to points and experience; level and rank are recomputed from the new experience in the same UPDATE. */
-export const awardPointsQuery = preparedQuery('attempt_award_points', (tx, { users }) => {
-  // cast: better-sqlite3 binds every JS number as a REAL, and `experience / 100` must divide integers
-  const points = sql`cast(${placeholder('points')} as integer)`;
-  const experience = sql`(${users.experience_points} + ${points})`;
-  const rankBranches = JEDI_RANKS.filter(({ minExperience }) => minExperience > 0).map(
-    ({ rank, minExperience }) => sql`when ${experience} >= ${sql.raw(String(minExperience))} then ${rank}`,
-  );
-  return tx
-    .update(users)
-    .set({
-      total_points: increment(users.total_points, points),
-      experience_points: increment(users.experience_points, points),
-      current_level: sql`${experience} / ${sql.raw(String(EXPERIENCE_PER_LEVEL))} + 1`,
-      jedi_rank: sql`case ${sql.join(rankBranches, sql` `)} else ${JEDI_RANKS.at(-1)?.rank ?? 'youngling'} end`,
-    })
-    .where(eq(users.id, placeholder('user_id')));
-});
-
 /** Whether the user attempted this exercise before: every attempt's answer shows the correct answer. */
 export const answerShownQuery = preparedQuery('attempt_answer_shown', (tx, { attempts }) =>
   tx
@@ -176,11 +150,17 @@ export const insertAttemptQuery = preparedQuery('attempt_insert', (tx, { attempt
     .returning(),
 );
 
-export async function submitAttempt(store: Store, actor: Actor, exerciseId: number, input: SubmitAttemptInput): Promise<AttemptResult> {
+export async function submitAttempt(
+  store: Store,
+  calendar: LearnerCalendar,
+  actor: Actor,
+  exerciseId: number,
+  input: SubmitAttemptInput,
+): Promise<AttemptResult> {
   return store.transaction(async (tx) => {
     const exercise = await exerciseForAttempt(tx, actor, exerciseId);
     const isCorrect = isCorrectAnswer(exercise.exercise_type, exercise.correct_answer, input.user_answer);
-    const at = new Date();
+    const at = calendar.clock.now();
     const timeSpent = input.time_spent ?? null;
     const which = { user_id: actor.id, exercise_id: exercise.id };
 
@@ -210,7 +190,8 @@ export async function submitAttempt(store: Store, actor: Actor, exerciseId: numb
       at,
     });
 
-    if (points > 0) await runPrepared(tx, awardPointsQuery, { user_id: actor.id, points });
+    const credit = points > 0 ? { userId: actor.id, points, source: POINT_SOURCES.exercise, sourceId: exercise.id, at } : null;
+    const newBadges = await afterLearnerActivity(tx, calendar, actor.id, at, credit);
 
     return {
       attempt,
@@ -219,6 +200,7 @@ export async function submitAttempt(store: Store, actor: Actor, exerciseId: numb
       explanation: exercise.explanation,
       progress: progressRow,
       points_earned: points,
+      new_badges: newBadges,
     };
   });
 }

@@ -45,6 +45,7 @@ function actorOf(request: FastifyRequest): Actor {
 }
 
 const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
+  const calendar = { timeZone: app.config.APP_TIMEZONE, clock: app.clock };
   app.get(
     '/api/challenges',
     {
@@ -147,7 +148,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await submitAttempt(request.store, actorOf(request), request.params.id, request.body)),
+      reply.status(201).send(await submitAttempt(request.store, calendar, actorOf(request), request.params.id, request.body)),
   );
 
   app.get(

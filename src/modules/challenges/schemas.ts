@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { AGE_GROUPS, CHALLENGE_TYPES, DIFFICULTIES } from '../../db/enums.js';
 import { booleanQuery, enumInput, idParams, pageOf, paginationQuery, timestamp, webUrl } from '../../http/schemas.js';
+import { awardedBadgeSchema } from '../badges/schemas.js';
 
 /** Attempts a learner gets before the solution is shown, unless `generation_parameters.max_attempts` says otherwise. */
 export const DEFAULT_MAX_CHALLENGE_ATTEMPTS = 3;
@@ -164,6 +165,7 @@ export const attemptResultSchema = z.object({
   solution: z.string().nullable().optional(),
   correct_answer: z.string().nullable().optional(),
   solution_explanation: z.string().nullable().optional(),
+  new_badges: z.array(awardedBadgeSchema).describe('badges this attempt earned'),
 });
 export type AttemptResult = z.infer<typeof attemptResultSchema>;
 

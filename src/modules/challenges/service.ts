@@ -10,7 +10,9 @@ import type { Page } from '../../http/schemas.js';
 import { percentage } from '../../percentage.js';
 import type { Actor } from '../auth/actor.js';
 import { canEditContent, seesAnswers } from '../auth/access.js';
+import { afterLearnerActivity } from '../badges/activity.js';
 import { archivedChange, assertMayDeleteForGood, assertMayEdit, inService, inServiceConditions } from '../content/lifecycle.js';
+import type { LearnerCalendar } from '../gamification/calendar.js';
 import { answersMatch } from './answers.js';
 import {
   DEFAULT_MAX_CHALLENGE_ATTEMPTS,
@@ -207,7 +209,13 @@ export async function deleteChallenge(store: Store, actor: Actor, id: number, ha
 
 // ---------- attempts ----------
 
-export async function submitAttempt(store: Store, actor: Actor, id: number, input: SubmitAttemptInput): Promise<AttemptResult> {
+export async function submitAttempt(
+  store: Store,
+  calendar: LearnerCalendar,
+  actor: Actor,
+  id: number,
+  input: SubmitAttemptInput,
+): Promise<AttemptResult> {
   const t = store.tables.logicChallenges;
   const a = store.tables.logicChallengeAttempts;
   return store.transaction(async (tx) => {
@@ -236,6 +244,7 @@ export async function submitAttempt(store: Store, actor: Actor, id: number, inpu
     }
 
     const isCorrect = answersMatch(challenge.correct_answer, input.user_solution);
+    const at = calendar.clock.now();
     const [attempt] = await tx.db
 .insert(a)
       .values({
@@ -247,6 +256,7 @@ export async function submitAttempt(store: Store, actor: Actor, id: number, inpu
         hints_used: input.hints_used ?? 0,
         attempt_number: before.attempts_made + 1,
         notes: input.notes ?? null,
+        created_at: at,
       })
       .returning();
 
@@ -258,6 +268,7 @@ export async function submitAttempt(store: Store, actor: Actor, id: number, inpu
         updated_at: sql`${t.updated_at}`,
       })
       .where(eq(t.id, id));
+    const newBadges = await afterLearnerActivity(tx, calendar, actor.id, at);
 
     const after: ViewerRecord = { attempts_made: attempt.attempt_number, solved: isCorrect };
     const revealed = answersRevealed(actor, challenge, after);
@@ -268,6 +279,7 @@ export async function submitAttempt(store: Store, actor: Actor, id: number, inpu
       ...(revealed
         ? { solution: challenge.solution, correct_answer: challenge.correct_answer, solution_explanation: challenge.solution_explanation }
         : {}),
+      new_badges: newBadges,
     };
   });
 }

@@ -67,6 +67,14 @@ export function formatImportReport(report: ImportReport, maxBadRows = 20): strin
     }
   }
 
+  if (report.rewards) {
+    const r = report.rewards;
+    lines.push('', 'Points ledger and badges (achievements, user_achievements, point_events, the users\' streaks and pinned badges are in our tables above):');
+    lines.push(`  ${count(r.ledgerRowsImported)} ledger rows imported; ${count(r.openingRows)} learner(s) given an opening row (source "import") of ${count(r.openingPoints)} points in all, so total_points equals the ledger`);
+    if (r.ledgerAboveTotal.length > 0) lines.push(`  ledger ABOVE total_points, left as the source has them: user id(s) ${r.ledgerAboveTotal.join(', ')}`);
+    if (r.unknownRequirementBadges.length > 0) lines.push(`  badges whose requirements use no known rule (imported, never awarded): ${r.unknownRequirementBadges.join(', ')}`);
+  }
+
   if (report.badRowCount > 0) {
     lines.push('', `Bad rows (${count(report.badRowCount)})${report.badRowCount > maxBadRows ? `, first ${maxBadRows}` : ''}:`);
     for (const bad of report.badRows.slice(0, maxBadRows)) lines.push(`  ${bad.table} id ${String(bad.id)}, ${bad.column}: ${bad.reason}`);

@@ -42,6 +42,10 @@ export type ColumnDefault = { constant: unknown } | { now: true };
  * all attempts, so that count is total_attempts when there is an average.
  */
 const DERIVED_WHEN_MISSING: Record<string, Record<string, { from: string[]; derive: (values: unknown[]) => unknown }>> = {
+  // the original's leaderboard opt-out is accessibility_settings.privacy_settings.show_in_leaderboards = false
+  users: {
+    leaderboard_visible: { from: ['accessibility_settings'], derive: ([settings]) => showsInLeaderboards(settings) },
+  },
   progress: {
     timed_attempts: {
       from: ['average_time', 'total_attempts'],
@@ -49,6 +53,19 @@ const DERIVED_WHEN_MISSING: Record<string, Record<string, { from: string[]; deri
     },
   },
 };
+
+function showsInLeaderboards(settings: unknown): boolean {
+  let value = settings;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return true;
+    }
+  }
+  const privacy = value !== null && typeof value === 'object' ? (value as Record<string, unknown>).privacy_settings : undefined;
+  return !(privacy !== null && typeof privacy === 'object' && (privacy as Record<string, unknown>).show_in_leaderboards === false);
+}
 
 export interface ColumnPlan {
   name: string;

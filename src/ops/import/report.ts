@@ -84,6 +84,20 @@ export interface ImportReport {
   seconds: number;
   /** seconds per phase of the run (prepare, copy, indexes, verify, commit) */
   phases: Record<string, number>;
+  /** the points ledger and badges after the copy (src/ops/import/rewards.ts); null until then */
+  rewards: RewardsReport | null;
+}
+
+export interface RewardsReport {
+  /** point_events rows copied from the source */
+  ledgerRowsImported: number;
+  /** learners given one opening row (source `import`): their ledger summed below total_points */
+  openingRows: number;
+  openingPoints: number;
+  /** users whose ledger sums ABOVE total_points: left as the source has them, listed to be looked at */
+  ledgerAboveTotal: number[];
+  /** badge codes whose requirements use no rule this service knows: imported, never awarded */
+  unknownRequirementBadges: string[];
 }
 
 /** Where a legacy table lands in a target of `dialect`. */

@@ -40,6 +40,7 @@ export async function importDatabase(options: ImportOptions): Promise<ImportRepo
     error: null,
     seconds: 0,
     phases: {},
+    rewards: null,
   };
 
   let source: ImportSource | undefined;

@@ -7,6 +7,7 @@ import { ConversionAhead } from './ahead.js';
 import { finishBadRows, ImportFailure, loadLegacyArea, loadTables, notEmptyMessage, phaseTimer, type RunContext } from './context.js';
 import { ensureTargetDatabase, IMPORT_APPLICATION_NAME, LEGACY_SCHEMA, nonEmptyTables, TargetTransaction } from './pg-target.js';
 import type { TargetInspection } from './report.js';
+import { settleRewards } from './rewards.js';
 
 /** For --dry-run: whether the database exists, its pending migrations, which tables hold rows (read-only). */
 export async function inspectPostgres(url: string, tables: string[]): Promise<TargetInspection> {
@@ -87,6 +88,8 @@ export async function importIntoPostgres(run: RunContext, url: string): Promise<
       progress.start('adding foreign keys back, resetting sequences, committing');
       await transaction.restoreForeignKeys();
       report.sequences = await transaction.resetSequences(tableNames);
+      // after the sequences: the opening ledger rows take new ids
+      report.rewards = await settleRewards('postgres', async (sql) => (await client.query(sql)).rows);
       options.signal?.throwIfAborted();
       phase('commit');
       await transaction.commit();

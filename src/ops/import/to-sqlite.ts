@@ -8,6 +8,7 @@ import { openDatabase } from '../../db/client.js';
 import { applyMigrations, migrationStatus } from '../../db/migrate.js';
 import { finishBadRows, ImportFailure, loadLegacyArea, loadTables, newStats, notEmptyMessage, phaseTimer, rowsOf, type RunContext } from './context.js';
 import type { TargetInspection } from './report.js';
+import { settleRewards } from './rewards.js';
 import { SqliteTargetTransaction } from './sqlite-target.js';
 
 /** For --dry-run: whether the file exists, its pending migrations, which tables hold rows (read-only). */
@@ -71,6 +72,10 @@ export async function importIntoSqlite(run: RunContext, file: string): Promise<v
 
     phase('legacy');
     await loadLegacyArea(run, { load: (plan, batches, signal) => transaction.loadLegacy(plan, batches, signal), checksum: (plan) => transaction.legacyChecksum(plan) });
+
+    report.rewards = await settleRewards('sqlite', async (sql) =>
+      /^\s*select/i.test(sql) ? (db.prepare(sql).all() as Record<string, unknown>[]) : (db.prepare(sql).run(), []),
+    );
 
     phase('commit');
     progress.start('checking foreign keys, committing');

@@ -1,0 +1,43 @@
+// Daily streaks: the attempt that makes a day active starts or extends the learner's streak
+// (current, best, last active day, in APP_TIMEZONE); later attempts that day change nothing.
+// streakAfter() is the rule in TypeScript (tests, and the import's check); the UPDATE is its SQL.
+import { eq, sql } from 'drizzle-orm';
+import type { Tx } from '../../db/store.js';
+import { dayBefore, daysBetween } from './calendar.js';
+
+export interface StreakState {
+  current_streak: number;
+  best_streak: number;
+  last_activity_date: string | null;
+}
+
+/** The streak after activity on `today`: unchanged when `today` was already active (or is before the last active day). */
+export function streakAfter(state: StreakState, today: string): StreakState {
+  if (state.last_activity_date !== null && daysBetween(state.last_activity_date, today) <= 0) return state;
+  const extends_ = state.last_activity_date !== null && daysBetween(state.last_activity_date, today) === 1;
+  const current = extends_ ? state.current_streak + 1 : 1;
+  return { current_streak: current, best_streak: Math.max(state.best_streak, current), last_activity_date: today };
+}
+
+/**
+ * Marks `today` active for the learner. The UPDATE computes the streak from the row as it is when
+ * it runs, so two first attempts of a day running concurrently extend it once. It runs on every
+ * attempt, even a same-day one that changes nothing, for the user's row lock (badges/activity.ts).
+ */
+export async function recordActiveDay(tx: Tx, userId: number, today: string): Promise<StreakState | undefined> {
+  const yesterday = dayBefore(today);
+  const { users } = tx.tables;
+  const last = users.last_activity_date;
+  const isNewDay = sql`(${last} is null or ${last} < ${today})`;
+  const next = sql`(case when not ${isNewDay} then ${users.current_streak} when ${last} = ${yesterday} then ${users.current_streak} + 1 else 1 end)`;
+  const [after] = await tx.db
+    .update(users)
+    .set({
+      current_streak: next,
+      best_streak: sql`(case when ${next} > ${users.best_streak} then ${next} else ${users.best_streak} end)`,
+      last_activity_date: sql`(case when ${isNewDay} then ${today} else ${last} end)`,
+    })
+    .where(eq(users.id, userId))
+    .returning({ current_streak: users.current_streak, best_streak: users.best_streak, last_activity_date: users.last_activity_date });
+  return after;
+}
