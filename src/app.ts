@@ -12,6 +12,7 @@ import errorsPlugin from './plugins/errors.js';
 import openapiPlugin from './plugins/openapi.js';
 import securityPlugin, { httpServerOptions } from './plugins/security.js';
 import authPlugin from './plugins/auth.js';
+import conditionalPlugin from './plugins/conditional.js';
 import adminRoutes from './modules/admin/routes.js';
 import challengeRoutes from './modules/challenges/routes.js';
 import authRoutes from './modules/auth/routes.js';
@@ -50,6 +51,7 @@ export async function buildApp({ config, database, logger, clock }: BuildAppOpti
   await app.register(securityPlugin);
   await app.register(openapiPlugin);
   await app.register(authPlugin);
+  await app.register(conditionalPlugin);
   await app.register(adminRoutes);
   await app.register(authRoutes);
   await app.register(userRoutes);

@@ -12,6 +12,7 @@ import type { Actor } from '../modules/auth/actor.js';
 import { currentActor } from '../modules/auth/current-actor.js';
 import { readRouting } from '../db/read-routing.js';
 import type { Store } from '../db/store.js';
+import type { CatalogueVersions } from '../db/catalogue-versions.js';
 import { RATE_LIMIT_EXEMPT_URLS } from './security.js';
 
 /**
@@ -43,6 +44,8 @@ declare module 'fastify' {
     viaAdminToken: boolean;
     /** Where this request's services read and write: a replica may serve a signed-in user's reads (src/db/read-routing.ts). */
     store: Store;
+    /** The signed-in user's catalogue versions, read on the primary by the account check (src/plugins/conditional.ts). */
+    catalogueVersions: CatalogueVersions | null;
   }
   interface FastifyInstance {
     /** Signs an access token for `actor` at the user's current token_version (0 for a new account). */
@@ -79,6 +82,7 @@ export default fp(
 
     app.decorateRequest('actor', null);
     app.decorateRequest('viaAdminToken', false);
+    app.decorateRequest('catalogueVersions', null);
     const routing = readRouting(app.database, app.log);
     const anonymousStore = routing.storeFor(null, null);
     app.decorateRequest('store', null as unknown as Store); // set by the hook below, first thing
@@ -134,6 +138,7 @@ export default fp(
           });
           if (signedIn) {
             request.actor = signedIn.actor;
+            request.catalogueVersions = signedIn.catalogueVersions;
             request.store = routing.storeFor(signedIn.actor.id, signedIn.lastWriteLsn);
           }
           if (!request.actor && requirement !== 'public') throw unauthorized('This session has been revoked, sign in again');

@@ -72,6 +72,9 @@ export const users = pgTable(
     last_activity_date: text('last_activity_date'),
     pinned_badge_ids: json('pinned_badge_ids'),
     leaderboard_visible: boolean('leaderboard_visible').notNull().default(true),
+    // raised by each of the learner's attempts that changes what the catalogue shows them (their
+    // first at an exercise, any at a challenge): part of their catalogue ETags (src/plugins/conditional.ts)
+    catalogue_version: integer('catalogue_version').notNull().default(0),
   },
   (t) => [
     uniqueIndex('users_username_lower_key').on(sql`lower(${t.username})`),
@@ -429,3 +432,13 @@ export const recommendations = pgTable(
     index('idx_recommendations_challenge_id').on(t.challenge_id),
   ],
 );
+
+// A version per catalogue ('exercises', 'challenges'), raised by database triggers in the transaction
+// of every write to its content (not by the view counts or challenge statistics): the catalogue
+// ETags come from it, so every instance agrees (src/plugins/conditional.ts). No row yet: never
+// written; the first write starts it at a random number, so a database made again never repeats
+// the validators of the one before.
+export const contentVersions = pgTable('content_versions', {
+  name: text('name').primaryKey(),
+  version: integer('version').notNull(),
+});

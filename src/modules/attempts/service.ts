@@ -4,6 +4,7 @@
 import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Tables } from '../../db/client.js';
 import type { Difficulty, ExerciseType } from '../../db/enums.js';
+import { learnerCatalogueChangedQuery } from '../../db/catalogue-versions.js';
 import { preparedQuery } from '../../db/prepared.js';
 import { runPrepared, type Store, type Tx } from '../../db/store.js';
 import { notFound } from '../../errors.js';
@@ -189,6 +190,8 @@ export async function submitAttempt(
       device_info: input.device_info ?? null,
       at,
     });
+    // the first attempt reveals the answer in the learner's catalogue: their catalogue ETags change
+    if (attempt.attempt_number === 1) await runPrepared(tx, learnerCatalogueChangedQuery, { user_id: actor.id });
 
     const credit = points > 0 ? { userId: actor.id, points, source: POINT_SOURCES.exercise, sourceId: exercise.id, at } : null;
     const newBadges = await afterLearnerActivity(tx, calendar, actor.id, at, credit);
