@@ -208,7 +208,8 @@ async function measure(database: PlanDatabase, dialect: Dialect): Promise<Timing
   const at = new Date();
   const cases: { name: string; statement: Statement; values: Values }[] = [
     { name: 'list: page (limit 20, offset 80)', statement: sql.page, values: { user_id: database.learner, limit: 20, offset: 80 } },
-    { name: 'list: count', statement: sql.count, values: { user_id: database.learner } },
+    { name: 'list: own count and version', statement: sql.ownCount, values: { user_id: database.learner } },
+    { name: 'list: public count (once per version)', statement: sql.publicCount, values: {} },
     { name: 'by id (with "attempted?")', statement: sql.exerciseView, values: { id: database.exercise, user_id: database.learner } },
     { name: 'attempt: exercise', statement: sql.exerciseById, values: { id: database.exercise } },
     { name: 'attempt: solved before?', statement: sql.answerShown, values: { user_id: database.learner, exercise_id: database.exercise } },

@@ -46,7 +46,7 @@ export const catalogueVersionsQuery = preparedQuery('catalogue_versions', (db, t
 export const learnerCatalogueChangedQuery = preparedQuery('learner_catalogue_changed', (db, { users }) =>
   db
     .update(users)
-    // updated_at set to itself: a prepared UPDATE would otherwise write the time it was prepared at
+    // updated_at set to itself: not an edit of the account (and a prepared UPDATE's $onUpdate would keep the time it was built at)
     .set({ catalogue_version: sql`${users.catalogue_version} + 1`, updated_at: sql`${users.updated_at}` })
     .where(eq(users.id, sql.placeholder('user_id'))),
 );
