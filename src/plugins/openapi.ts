@@ -21,9 +21,9 @@ const RESPONSE_HEADERS = {
   'Retry-After': { description: 'seconds to wait before retrying (429, 503)', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: INT32 - 1 } },
   ETag: {
     description: 'weak validator of what this user sees here: send it back in If-None-Match to get 304 while it is current',
-    schema: { type: 'string', maxLength: 128 },
+    schema: { type: 'string', pattern: '^W/"[^"]*"$', maxLength: 128 },
   },
-  'Cache-Control': { description: '`private, no-cache`: keep the answer, revalidate it before each use', schema: { type: 'string', maxLength: 64 } },
+  'Cache-Control': { description: 'keep the answer, revalidate it before each use', schema: { type: 'string', pattern: '^private, no-cache$', maxLength: 32 } },
 } as const;
 
 /** Routes answering 304 (src/plugins/conditional.ts) take this request header. */
