@@ -116,16 +116,24 @@ app.get<{ Params: { id: string } }>('/bare/exercises/:id', async (request, reply
   return view(exercise, Boolean(attempted));
 });
 
+// the public part of the total, counted again only when the catalogue's version moved
+let publicCount = { version: NaN, total: 0 };
+
 app.get<{ Querystring: { limit?: string; offset?: string } }>('/bare/exercises', async (request) => {
   const limit = Number(request.query.limit ?? 20);
   const offset = Number(request.query.offset ?? 0);
-  const [rows, [{ total }]] = await Promise.all([
-    driver.all(sql.page, { user_id: userOf(request.headers), limit, offset }),
-    driver.all(sql.count, {}),
-  ]);
+  const userId = userOf(request.headers);
+  const [rows, [{ version, own }]] = await Promise.all([driver.all(sql.page, { user_id: userId, limit, offset }), driver.all(sql.ownCount, { user_id: userId })]);
+  if (Number(version) !== publicCount.version) {
+    const [counted] = await driver.all(sql.publicCount, {});
+    publicCount = { version: Number(counted.version), total: Number(counted.total) };
+  }
   const items = rows.map(({ attempted, ...row }) => view(row, Boolean(attempted)));
-  return { items, total: Number(total), limit, offset };
+  return { items, total: publicCount.total + Number(own), limit, offset };
 });
+
+const dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: process.env.APP_TIMEZONE ?? 'Europe/Paris' });
+const dayOf = (at: Date) => dayFormat.format(at); // YYYY-MM-DD
 
 app.post<{ Params: { id: string }; Body: { user_answer: string; time_spent?: number } }>('/bare/exercises/:id/attempts', async (request, reply) => {
   const userId = userOf(request.headers);
@@ -158,8 +166,16 @@ app.post<{ Params: { id: string }; Body: { user_answer: string; time_spent?: num
       device_info: null,
       at,
     });
+    if (attempt.attempt_number === 1) await all(sql.catalogueChanged, { user_id: userId });
+    const today = dayOf(at);
+    await all(sql.lastActiveDay, { user_id: userId });
+    await all(sql.recordActiveDay, { user_id: userId, today, yesterday: dayOf(new Date(at.getTime() - 86_400_000)), now: at });
     const points = isCorrect && !solved ? POINTS[String(exercise.difficulty)] : 0;
-    if (points > 0) await all(sql.awardPoints, { user_id: userId, points });
+    if (points > 0) {
+      const [{ total_points }] = await all(sql.awardPoints, { user_id: userId, points });
+      await all(sql.ledger, { user_id: userId, source_type: 'exercise_completed', source_id: exercise.id, points, balance_after: total_points, details: null, at });
+    }
+    await all(sql.badgesToEarn, { user_id: userId });
     return { attempt, is_correct: isCorrect, correct_answer: exercise.correct_answer, explanation: exercise.explanation, progress, points_earned: points };
   });
   if (!result) return reply.status(404).send(notFound);

@@ -30,7 +30,7 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
-export async function prepareDatabase(dialect: Dialect): Promise<BenchDatabase> {
+export async function prepareDatabase(dialect: Dialect, learnerCount = LEARNERS): Promise<BenchDatabase> {
   let url: string;
   let drop: () => Promise<void>;
   if (dialect === 'sqlite') {
@@ -82,7 +82,7 @@ export async function prepareDatabase(dialect: Dialect): Promise<BenchDatabase> 
   const userRows = await database.transaction((tx) =>
     tx
       .insert(users)
-      .values(Array.from({ length: LEARNERS }, (_, i) => ({ username: `bench_${i}`, email: `bench_${i}@example.org`, hashed_password: 'not-used', role: 'padawan' as const })))
+      .values(Array.from({ length: learnerCount }, (_, i) => ({ username: `bench_${i}`, email: `bench_${i}@example.org`, hashed_password: 'not-used', role: 'padawan' as const })))
       .returning({ id: users.id, username: users.username }),
   );
   // One signed-in session each (access tokens name theirs: the per-request check reads it), and an
@@ -98,6 +98,37 @@ export async function prepareDatabase(dialect: Dialect): Promise<BenchDatabase> 
   const learners = userRows.map((u) => ({ id: u.id, token: signer.signAccessToken({ id: u.id, role: 'padawan', username: u.username }, 0, sessionOf.get(u.id)) }));
   await signer.close(); // closes the database too
   return { url, learners, exercises: exerciseRows, drop };
+}
+
+// ---------- the replica ----------
+
+export const REPLICA_SERVER = process.env.BENCH_REPLICA_URL || 'postgres://postgres@127.0.0.1:5434/postgres';
+
+/** The same database on the streaming replica (.ci/replica.sh). */
+export function replicaUrlOf(primaryUrl: string): string {
+  const replica = new URL(REPLICA_SERVER);
+  const url = new URL(primaryUrl);
+  url.hostname = replica.hostname;
+  url.port = replica.port;
+  return url.toString();
+}
+
+/** Waits until the replica has replayed the benchmark database's exercises. */
+export async function waitForReplay(url: string, exercises: number) {
+  for (let i = 0; i < 100; i++) {
+    const client = new pg.Client({ connectionString: url });
+    try {
+      await client.connect();
+      const { rows } = await client.query('select count(*)::int as n from exercises');
+      if (rows[0].n >= exercises) return;
+    } catch {
+      // not replayed yet
+    } finally {
+      await client.end().catch(() => {});
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the replica at ${url} did not replay the benchmark database (run bash .ci/replica.sh)`);
 }
 
 // ---------- the servers ----------
@@ -230,12 +261,23 @@ export interface Measure {
   rps: number;
   p99: number;
   failures: number;
+  /** answers 304 (conditional requests; not failures) */
+  notModified: number;
+  /** response bytes (headers and body) per request */
+  bytesPerRequest: number;
 }
 
 /** `connections` clients for `duration` seconds, each request made by `next()`. */
 export async function measure(server: Server, next: () => autocannon.Request, duration: number, connections: number): Promise<Measure> {
   const result = await autocannon({ url: server.base, connections, duration, requests: [{ setupRequest: next }] });
-  return { rps: result.requests.average, p99: result.latency.p99, failures: result.non2xx + result.errors + result.timeouts };
+  const notModified = (result.statusCodeStats as Record<string, { count: number }> | undefined)?.['304']?.count ?? 0;
+  return {
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    failures: result.non2xx - notModified + result.errors + result.timeouts,
+    notModified,
+    bytesPerRequest: result.requests.total ? result.throughput.total / result.requests.total : 0,
+  };
 }
 
 export const median = (values: number[]) => {
@@ -243,5 +285,17 @@ export const median = (values: number[]) => {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
+
+/** Replaces the section between `<!-- name: start -->` and `<!-- name: end -->` of BENCHMARKS.md (appends it the first time). */
+export function writeBenchmarkSection(name: string, body: string): string {
+  const [start, end] = [`<!-- ${name}: start -->`, `<!-- ${name}: end -->`];
+  const section = `${start}\n${body}\n${end}`;
+  const file = path.join(ROOT, 'BENCHMARKS.md');
+  const current = fs.readFileSync(file, 'utf8');
+  const at = current.indexOf(start);
+  const until = current.indexOf(end);
+  fs.writeFileSync(file, at !== -1 && until > at ? `${current.slice(0, at)}${section}${current.slice(until + end.length)}` : `${current.trimEnd()}\n\n${section}\n`);
+  return section;
+}
 
 export const pick = <T>(items: T[]) => items[Math.floor(Math.random() * items.length)];

@@ -12,7 +12,21 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import type autocannon from 'autocannon';
-import { compile, measure, median, pick, prepareDatabase, ROOT, startServer, stopServer, type BenchDatabase, type Measure, type Server } from './harness.js';
+import {
+  compile,
+  measure,
+  median,
+  pick,
+  prepareDatabase,
+  replicaUrlOf,
+  ROOT,
+  startServer,
+  stopServer,
+  waitForReplay,
+  type BenchDatabase,
+  type Measure,
+  type Server,
+} from './harness.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -25,7 +39,6 @@ const { values: args } = parseArgs({
 const RUNS = Number(args.runs);
 const DURATION = Number(args.duration);
 const CONNECTIONS = Number(args.connections);
-const REPLICA_SERVER = process.env.BENCH_REPLICA_URL || 'postgres://postgres@127.0.0.1:5434/postgres';
 const CLUSTERS = { primary: process.env.BENCH_PRIMARY_CLUSTER || 'main', replica: process.env.BENCH_REPLICA_CLUSTER || 'replica' };
 const TICKS_PER_SECOND = 100; // Linux USER_HZ
 
@@ -60,31 +73,6 @@ function mixRequest(server: Server, data: BenchDatabase): autocannon.Request {
     headers: { ...headers, 'content-type': 'application/json' },
     body: JSON.stringify({ user_answer: Math.random() < 0.7 ? exercise.answer : '0', time_spent: 5 }),
   };
-}
-
-function replicaUrlOf(primaryUrl: string): string {
-  const replica = new URL(REPLICA_SERVER);
-  const url = new URL(primaryUrl);
-  url.hostname = replica.hostname;
-  url.port = replica.port;
-  return url.toString();
-}
-
-async function waitForReplay(url: string, exercises: number) {
-  for (let i = 0; i < 100; i++) {
-    const client = new pg.Client({ connectionString: url });
-    try {
-      await client.connect();
-      const { rows } = await client.query('select count(*)::int as n from exercises');
-      if (rows[0].n >= exercises) return;
-    } catch {
-      // not replayed yet
-    } finally {
-      await client.end().catch(() => {});
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`the replica at ${url} did not replay the benchmark database (run bash .ci/replica.sh)`);
 }
 
 interface Run extends Measure {

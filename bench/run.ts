@@ -3,7 +3,7 @@
 // through the raw driver, no framework work). Writes its section of BENCHMARKS.md.
 //
 //   npx tsx bench/run.ts [--runs 3] [--duration 10] [--connections 50] [--dialect sqlite|postgres]
-//                        [--scenario get|list|attempt|mixed] [--no-write] [--profile]
+//                        [--scenario get|list|attempt|mixed|conditional] [--no-write] [--profile]
 //
 // --profile writes a V8 CPU profile of the app server to .tmp/profiles/ (summarize it with
 // `npx tsx bench/profile-summary.ts FILE`).
@@ -96,6 +96,52 @@ function measure(scenario: ScenarioName, server: Server, data: BenchDatabase, du
   return measureWith(server, () => requestFor(scenario, server, data), duration, CONNECTIONS);
 }
 
+// ---------- conditional reads: a 304 of the list against its 200, the app alone ----------
+
+const CONDITIONAL_TARGET = 1.3;
+
+interface ConditionalRow {
+  dialect: Dialect;
+  full: Measure[];
+  notModified: Measure[];
+}
+
+/** Each learner's current ETag of each of the five list pages the scenarios ask for. */
+async function listEtags(app: Server, data: BenchDatabase): Promise<Map<string, string>> {
+  const etags = new Map<string, string>();
+  for (const learner of data.learners) {
+    for (let page = 0; page < 5; page++) {
+      const res = await fetch(`${app.base}/api/exercises?limit=20&offset=${20 * page}`, { headers: { authorization: `Bearer ${learner.token}` } });
+      await res.arrayBuffer();
+      const etag = res.headers.get('etag');
+      if (res.status !== 200 || !etag) throw new Error(`the list answered ${res.status} without an ETag`);
+      etags.set(`${learner.id}:${page}`, etag);
+    }
+  }
+  return etags;
+}
+
+async function benchConditional(dialect: Dialect, app: Server, data: BenchDatabase): Promise<ConditionalRow> {
+  const row: ConditionalRow = { dialect, full: [], notModified: [] };
+  const etags = await listEtags(app, data);
+  const request = (conditional: boolean) => (): autocannon.Request => {
+    const learner = pick(data.learners);
+    const page = Math.floor(Math.random() * 5);
+    const headers: Record<string, string> = { authorization: `Bearer ${learner.token}` };
+    if (conditional) headers['if-none-match'] = etags.get(`${learner.id}:${page}`)!;
+    return { method: 'GET', path: `/api/exercises?limit=20&offset=${20 * page}`, headers };
+  };
+  await measureWith(app, request(false), 2, CONNECTIONS);
+  await measureWith(app, request(true), 2, CONNECTIONS);
+  for (let run = 0; run < RUNS; run++) {
+    row.full.push(await measureWith(app, request(false), DURATION, CONNECTIONS));
+    row.notModified.push(await measureWith(app, request(true), DURATION, CONNECTIONS));
+    const [full, hit] = [row.full.at(-1)!, row.notModified.at(-1)!];
+    process.stdout.write(`${dialect} conditional run ${run + 1}: 200 ${full.rps.toFixed(0)} req/s · 304 ${hit.rps.toFixed(0)} req/s (${hit.notModified} answers 304)\n`);
+  }
+  return row;
+}
+
 interface Row {
   dialect: Dialect;
   scenario: (typeof SCENARIOS)[number];
@@ -110,6 +156,7 @@ async function benchDialect(dialect: Dialect): Promise<Row[]> {
   const bare = await startServer('bare', data.url, { buildDir });
   const rows: Row[] = [];
   try {
+    if (!args.scenario || args.scenario === 'conditional') conditionalRows.push(await benchConditional(dialect, app, data));
     for (const scenario of SCENARIOS.filter((s) => !args.scenario || s.name === args.scenario)) {
       const row: Row = { dialect, scenario, app: [], bare: [], appPeakMb: 0 };
       // warm both (JIT, caches, pool) before measuring
@@ -176,9 +223,32 @@ function report(rows: Row[]): string {
       `| ${row.dialect} | ${row.scenario.label} | ${appRps.toFixed(0)} | ${bareRps.toFixed(0)} | ${ratio.toFixed(2)} | ${target === null ? '—' : `≥ ${target}`} | ${appP99} ms | ${bareP99} ms | ${row.appPeakMb.toFixed(0)} MB | ${failures} | ${misses.length ? `missed: ${misses.join(', ')}` : 'met'} |`,
     );
   }
+  if (conditionalRows.length) {
+    lines.push(
+      '',
+      `Conditional reads: the same list (\`GET /api/exercises?limit=20\`, the five pages) answered 200, and 304 to an \`If-None-Match\` holding the`,
+      `learner's current ETag; the app alone, alternated runs. Target: the 304 at ≥ ${CONDITIONAL_TARGET}× the rate of the 200.`,
+      '',
+      '| dialect | 200 req/s | 304 req/s | ratio | target | 200 p99 | 304 p99 | bytes per answer 200 / 304 | verdict |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+    );
+    for (const row of conditionalRows) {
+      const full = median(row.full.map((m) => m.rps));
+      const hit = median(row.notModified.map((m) => m.rps));
+      const failures = [...row.full, ...row.notModified].reduce((sum, m) => sum + m.failures, 0);
+      const allNotModified = row.notModified.every((m) => m.notModified > 0 && m.failures === 0);
+      const ok = hit / full >= CONDITIONAL_TARGET && failures === 0 && allNotModified;
+      lines.push(
+        `| ${row.dialect} | ${full.toFixed(0)} | ${hit.toFixed(0)} | ${(hit / full).toFixed(2)} | ≥ ${CONDITIONAL_TARGET} | ${median(row.full.map((m) => m.p99))} ms | ${median(row.notModified.map((m) => m.p99))} ms | ${median(row.full.map((m) => m.bytesPerRequest)).toFixed(0)} / ${median(row.notModified.map((m) => m.bytesPerRequest)).toFixed(0)} | ${ok ? 'met' : 'missed'} |`,
+      );
+    }
+  }
   lines.push('', 'Every run, in req/s (app / bare):', '');
   for (const row of rows) {
     lines.push(`- ${row.dialect}, ${row.scenario.label}: ${row.app.map((m, i) => `${m.rps.toFixed(0)} / ${row.bare[i].rps.toFixed(0)}`).join(' · ')}`);
+  }
+  for (const row of conditionalRows) {
+    lines.push(`- ${row.dialect}, conditional list (200 / 304): ${row.full.map((m, i) => `${m.rps.toFixed(0)} / ${row.notModified[i].rps.toFixed(0)}`).join(' · ')}`);
   }
   lines.push(END);
   return lines.join('\n');
@@ -195,6 +265,7 @@ function writeReport(section: string) {
   fs.writeFileSync(file, next);
 }
 
+const conditionalRows: ConditionalRow[] = [];
 const LOAD_BEFORE = os.loadavg().map((n) => n.toFixed(1)).join(' ');
 const buildDir = compile();
 const rows: Row[] = [];

@@ -17,6 +17,7 @@ import errorResponsesPlugin from './plugins/error-responses.js';
 import readRoutingPlugin from './plugins/read-routing.js';
 import mailPlugin from './plugins/mail.js';
 import cookiesPlugin from './plugins/cookies.js';
+import conditionalPlugin from './plugins/conditional.js';
 import adminRoutes from './modules/admin/routes.js';
 import challengeRoutes from './modules/challenges/routes.js';
 import authRoutes from './modules/auth/routes.js';
@@ -67,6 +68,7 @@ export async function buildApp({ config, database, logger, clock }: BuildAppOpti
   await app.register(authPlugin);
   await app.register(errorResponsesPlugin);
   await app.register(mailPlugin);
+  await app.register(conditionalPlugin);
   await app.register(adminRoutes);
   await app.register(authRoutes);
   await app.register(mailLinkRoutes);

@@ -1,7 +1,8 @@
 // One signed-in session: holds the token pair, sends the access token as the bearer on every call,
 // and when a call answers 401 trades the refresh token for a new pair once (rotation) and retries
 // that call. Concurrent 401s share one refresh: a refresh token is single-use, and presenting it
-// twice would revoke the whole sign-in (reuse detection).
+// twice would revoke the whole sign-in (reuse detection). Catalogue reads are revalidated: a GET
+// whose answer carried an ETag is sent again with If-None-Match, and a 304 gives the kept body.
 import { createClient, createConfig, type Client } from './generated/client/index.js';
 import { login as signIn, logout as signOut, refreshTokens } from './generated/sdk.gen.js';
 import type { TokenPair } from './generated/types.gen.js';
@@ -15,6 +16,17 @@ export interface SessionOptions {
   onTokens?: (tokens: TokenPair | null) => void;
   /** The fetch to use (defaults to the global one). */
   fetch?: typeof fetch;
+  /** How many answers with an ETag to keep for revalidation (default 200; 0: none). */
+  cachedAnswers?: number;
+}
+
+/** An answer kept for revalidation: its ETag, and what to rebuild the Response from. */
+interface CachedAnswer {
+  etag: string;
+  body: ArrayBuffer;
+  status: number;
+  statusText: string;
+  headers: [string, string][];
 }
 
 // the calls that must not trigger a refresh themselves
@@ -27,6 +39,8 @@ export class Session {
   private refreshing: Promise<boolean> | null = null;
   // the same API without the retry, for the refresh call itself
   private readonly plain: Client;
+  // GET answers with an ETag, by URL, oldest first; for this signed-in user only
+  private readonly answers = new Map<string, CachedAnswer>();
 
   constructor(private readonly options: SessionOptions) {
     this.tokens = options.tokens ?? null;
@@ -36,7 +50,7 @@ export class Session {
       createConfig({
         baseUrl: options.baseUrl,
         auth: () => this.tokens?.access_token,
-        fetch: (input, init) => this.fetchWithRefresh(baseFetch, new Request(input, init)),
+        fetch: (input, init) => this.revalidating(new Request(input, init), (request) => this.fetchWithRefresh(baseFetch, request)),
       }),
     );
   }
@@ -48,6 +62,7 @@ export class Session {
   /** Signs in; throws the API's error body (401 on wrong credentials, 429 when throttled). */
   async login(username: string, password: string): Promise<TokenPair> {
     const { data } = await signIn({ client: this.plain, body: { username, password }, throwOnError: true });
+    this.answers.clear(); // perhaps another user: the kept answers were the last one's
     this.setTokens(data);
     return data;
   }
@@ -75,8 +90,34 @@ export class Session {
   }
 
   private setTokens(tokens: TokenPair | null): void {
+    if (tokens === null) this.answers.clear(); // signed out: what they saw is not for the next user
     this.tokens = tokens;
     this.options.onTokens?.(tokens);
+  }
+
+  /** GETs go out with the ETag of the kept answer; a 304 is answered with that answer's body. */
+  private async revalidating(request: Request, send: (request: Request) => Promise<Response>): Promise<Response> {
+    const limit = this.options.cachedAnswers ?? 200;
+    if (request.method !== 'GET' || limit <= 0) return send(request);
+    const key = request.url;
+    const kept = this.answers.get(key);
+    if (kept && !request.headers.has('If-None-Match')) request.headers.set('If-None-Match', kept.etag);
+    const response = await send(request);
+    if (response.status === 304 && kept) {
+      this.answers.delete(key); // most recently used last
+      this.answers.set(key, kept);
+      return new Response(kept.body.slice(0), { status: kept.status, statusText: kept.statusText, headers: kept.headers });
+    }
+    const etag = response.headers.get('ETag');
+    if (response.status !== 200 || !etag) {
+      this.answers.delete(key);
+      return response;
+    }
+    const body = await response.clone().arrayBuffer();
+    this.answers.delete(key);
+    this.answers.set(key, { etag, body, status: response.status, statusText: response.statusText, headers: [...response.headers] });
+    while (this.answers.size > limit) this.answers.delete(this.answers.keys().next().value as string);
+    return response;
   }
 
   private async fetchWithRefresh(baseFetch: typeof fetch, request: Request): Promise<Response> {

@@ -11,6 +11,7 @@ import { MAX_ID } from '../http/schemas.js';
 import { forbidden, unauthorized } from '../errors.js';
 import type { Actor } from '../modules/auth/actor.js';
 import { currentActor } from '../modules/auth/current-actor.js';
+import type { CatalogueVersions } from '../db/catalogue-versions.js';
 
 /**
  * A route's `config: { auth }`:
@@ -41,6 +42,8 @@ declare module 'fastify' {
     actor: Actor | null;
     /** True when the request carried `Bearer $ADMIN_TOKEN` on an /admin route. */
     viaAdminToken: boolean;
+    /** The signed-in user's catalogue versions, read on the primary by the account check (src/plugins/conditional.ts). */
+    catalogueVersions: CatalogueVersions | null;
   }
   interface FastifyInstance {
     /** Signs an access token for `actor` at the user's current token_version (0 for a new account). */
@@ -77,6 +80,7 @@ export default fp(
 
     app.decorateRequest('actor', null);
     app.decorateRequest('viaAdminToken', false);
+    app.decorateRequest('catalogueVersions', null);
     app.decorate('signAccessToken', (actor: Actor, tokenVersion = 0, sessionId = 0) =>
       app.jwt.sign({ sub: String(actor.id), role: actor.role, username: actor.username, ver: tokenVersion, sid: sessionId } satisfies AccessTokenClaims),
     );
@@ -114,6 +118,7 @@ export default fp(
           });
           if (signedIn) {
             request.actor = signedIn.actor;
+            request.catalogueVersions = signedIn.catalogueVersions;
             request.store = app.storeFor(signedIn.actor.id, signedIn.lastWriteLsn);
           }
           if (!request.actor && requirement !== 'public') throw unauthorized('This session has been revoked, sign in again');

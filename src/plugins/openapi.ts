@@ -19,13 +19,28 @@ const RESPONSE_HEADERS = {
   'X-RateLimit-Remaining': { description: 'requests left in the current minute', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: INT32 - 1 } },
   'X-RateLimit-Reset': { description: 'seconds until the minute resets', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: INT32 - 1 } },
   'Retry-After': { description: 'seconds to wait before retrying (429, 503)', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: INT32 - 1 } },
+  ETag: {
+    description: 'weak validator of what this user sees here: send it back in If-None-Match to get 304 while it is current',
+    schema: { type: 'string', pattern: '^W/"[^"]*"$', maxLength: 128 },
+  },
+  'Cache-Control': { description: 'keep the answer, revalidate it before each use', schema: { type: 'string', pattern: '^private, no-cache$', maxLength: 32 } },
 } as const;
+
+/** Routes answering 304 (src/plugins/conditional.ts) take this request header. */
+const IF_NONE_MATCH = {
+  in: 'header',
+  name: 'If-None-Match',
+  required: false,
+  description: 'the ETag of the copy the client holds: 304 without a body while it is current',
+  schema: { type: 'string', maxLength: 1024 },
+};
 
 // What each status means here; every 4xx/5xx carries the Error component.
 const STATUS_DESCRIPTIONS: Record<string, string> = {
   '200': 'Success',
   '201': 'Created',
   '204': 'Done, no content',
+  '304': 'Not modified: the ETag sent in If-None-Match is current (no body)',
   '400': 'Invalid input (body, query or path parameters)',
   '401': 'Missing, invalid or expired access token, or a revoked session',
   '403': 'Authenticated but not allowed (role or ownership)',
@@ -120,6 +135,8 @@ function finishDocument<T extends object>(document: T): T {
       // the stable name client generators use; none when the route is missing from the map (a test fails)
       const operationId = OPERATION_IDS[`${method.toUpperCase()} ${url}`];
       if (operationId) operation.operationId = operationId;
+      const conditional = '304' in operation.responses;
+      if (conditional) operation.parameters = [...(Array.isArray(operation.parameters) ? operation.parameters : []), IF_NONE_MATCH];
       for (const [status, response] of Object.entries(operation.responses)) {
         if (!isObject(response)) continue;
         if (response.description === 'Default Response') response.description = STATUS_DESCRIPTIONS[status] ?? 'Success';
@@ -127,6 +144,7 @@ function finishDocument<T extends object>(document: T): T {
           'Access-Control-Allow-Origin',
           ...(limited && /^[24]/.test(status) ? ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'] : []),
           ...(status === '429' || status === '503' ? ['Retry-After'] : []),
+          ...(conditional && (status === '200' || status === '304') ? ['ETag', 'Cache-Control'] : []),
         ];
         response.headers = {
           ...(isObject(response.headers) ? response.headers : {}),

@@ -58,6 +58,9 @@ export const users = sqliteTable(
     last_activity_date: text('last_activity_date'),
     pinned_badge_ids: json('pinned_badge_ids'),
     leaderboard_visible: boolean('leaderboard_visible').notNull().default(true),
+    // raised by each of the learner's attempts that changes what the catalogue shows them (their
+    // first at an exercise, any at a challenge): part of their catalogue ETags (src/plugins/conditional.ts)
+    catalogue_version: integer('catalogue_version').notNull().default(0),
     // the address in `email` was proven by a link mailed to it (src/modules/auth/email-verification.ts)
     is_email_verified: boolean('is_email_verified').notNull().default(false),
   },
@@ -506,3 +509,13 @@ export const erasedAccounts = sqliteTable('erased_accounts', {
   fingerprint: text('fingerprint').notNull(),
   erased_at: ts('erased_at').notNull().default(NOW_MS),
 }, (t) => [uniqueIndex('erased_accounts_user_fingerprint_key').on(t.user_id, t.fingerprint)]);
+
+// A version per catalogue ('exercises', 'challenges'), raised by database triggers in the transaction
+// of every write to its content (not by the view counts or challenge statistics): the catalogue
+// ETags come from it, so every instance agrees (src/plugins/conditional.ts). No row yet: never
+// written; the first write starts it at a random number, so a database made again never repeats
+// the validators of the one before.
+export const contentVersions = sqliteTable('content_versions', {
+  name: text('name').primaryKey(),
+  version: integer('version').notNull(),
+});

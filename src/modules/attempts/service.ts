@@ -4,6 +4,7 @@
 import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Tables } from '../../db/client.js';
 import type { Difficulty, ExerciseType } from '../../db/enums.js';
+import { learnerCatalogueChangedQuery } from '../../db/catalogue-versions.js';
 import { preparedQuery } from '../../db/prepared.js';
 import { runPrepared, type Store, type Tx } from '../../db/store.js';
 import { notFound } from '../../errors.js';
@@ -194,6 +195,8 @@ export async function submitAttempt(
     });
     // a recommendation of this exercise is done once attempted (the original's is_completed)
     await completeRecommendations(tx, actor.id, exercise.id, at);
+    // the first attempt reveals the answer in the learner's catalogue: their catalogue ETags change
+    if (attempt.attempt_number === 1) await runPrepared(tx, learnerCatalogueChangedQuery, { user_id: actor.id });
 
     const credit = points > 0 ? { userId: actor.id, points, source: POINT_SOURCES.exercise, sourceId: exercise.id, at } : null;
     const newBadges = await afterLearnerActivity(tx, calendar, actor.id, at, activity, credit);

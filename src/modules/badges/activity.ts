@@ -5,8 +5,9 @@
 // concurrent attempts is never missed), and concurrent attempts of one learner lock in one order
 // (user row, then badges) and never deadlock. With no badge left to earn, only the first attempt
 // of a day writes the streak, and attempts of one learner do not queue on their row.
-import { eq } from 'drizzle-orm';
-import type { Tx } from '../../db/store.js';
+import { eq, sql } from 'drizzle-orm';
+import { preparedQuery } from '../../db/prepared.js';
+import { runPrepared, type Tx } from '../../db/store.js';
 import { dayIn, daysBetween, type LearnerCalendar } from '../gamification/calendar.js';
 import { creditPoints, type PointCredit } from '../gamification/ledger.js';
 import { recordActiveDay } from '../gamification/streak.js';
@@ -18,10 +19,17 @@ export interface ActivityContext {
   candidates: BadgeCandidate[];
 }
 
+/** The learner's last active day (prepared: it runs on every attempt). */
+export const lastActiveDayQuery = preparedQuery('activity_last_active_day', (db, { users }) =>
+  db
+    .select({ last_activity_date: users.last_activity_date })
+    .from(users)
+    .where(eq(users.id, sql.placeholder('user_id'))),
+);
+
 /** Run first in the attempt's transaction, before its locking writes. */
 export async function readLearnerActivity(tx: Tx, userId: number): Promise<ActivityContext> {
-  const { users } = tx.tables;
-  const [before] = await tx.db.select({ last_activity_date: users.last_activity_date }).from(users).where(eq(users.id, userId));
+  const [before] = await runPrepared(tx, lastActiveDayQuery, { user_id: userId });
   return { previousDay: before?.last_activity_date ?? null, candidates: await badgeCandidates(tx, userId) };
 }
 

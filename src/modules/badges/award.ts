@@ -2,7 +2,8 @@
 // the learner does not hold yet are judged (reads), then each is inserted at most once (the unique
 // key decides between concurrent attempts) and its points go through the ledger once.
 import { and, asc, eq, notExists, sql } from 'drizzle-orm';
-import type { Tx } from '../../db/store.js';
+import { preparedQuery } from '../../db/prepared.js';
+import { runPrepared, type Tx } from '../../db/store.js';
 import { creditPoints, POINT_SOURCES } from '../gamification/ledger.js';
 import { standingOn } from './evaluate.js';
 import { loadFacts, type RuleInPlay } from './facts.js';
@@ -30,10 +31,9 @@ export interface AwardedBadge {
   points_reward: number;
 }
 
-/** Active badges the learner does not hold yet, in catalogue order. */
-async function badgesToEarn(tx: Tx, userId: number) {
-  const { achievements, userAchievements } = tx.tables;
-  return tx.db
+/** Active badges the learner does not hold yet, in catalogue order. Prepared: it runs on every attempt. */
+export const badgesToEarnQuery = preparedQuery('badges_to_earn', (db, { achievements, userAchievements }) =>
+  db
     .select({
       id: achievements.id,
       code: achievements.code,
@@ -48,15 +48,17 @@ async function badgesToEarn(tx: Tx, userId: number) {
       and(
         eq(achievements.is_active, true),
         notExists(
-          tx.db
+          db
             .select({ one: sql`1` })
             .from(userAchievements)
-            .where(and(eq(userAchievements.user_id, userId), eq(userAchievements.achievement_id, achievements.id))),
+            .where(and(eq(userAchievements.user_id, sql.placeholder('user_id')), eq(userAchievements.achievement_id, achievements.id))),
         ),
       ),
     )
-    .orderBy(asc(achievements.id));
-}
+    .orderBy(asc(achievements.id)),
+);
+
+const badgesToEarn = (tx: Tx, userId: number) => runPrepared(tx, badgesToEarnQuery, { user_id: userId });
 
 export interface EarnedBadge {
   badge: AwardedBadge;

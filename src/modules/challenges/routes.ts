@@ -49,7 +49,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/challenges',
     {
-      config: { auth: 'user' },
+      config: { auth: 'user', conditional: 'challenges' },
       schema: {
         tags: TAGS,
         summary: 'List logic challenges',
@@ -64,7 +64,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/challenges/:id',
     {
-      config: { auth: 'user' },
+      config: { auth: 'user', conditional: 'challenges' },
       schema: {
         tags: TAGS,
         summary: 'Get a logic challenge (counts a view)',
@@ -154,7 +154,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/challenges/:id/hints/:level',
     {
-      config: { auth: 'user' },
+      config: { auth: 'user', conditional: 'challenges' },
       schema: {
         tags: TAGS,
         summary: 'Hints 1 to `level`, easiest first',

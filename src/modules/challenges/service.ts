@@ -4,7 +4,8 @@
 import { and, asc, count, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Tables } from '../../db/client.js';
 import { containsInsensitive, INT32_MAX } from '../../db/operators.js';
-import type { Reads, Store, Tx } from '../../db/store.js';
+import { learnerCatalogueChangedQuery } from '../../db/catalogue-versions.js';
+import { runPrepared, type Reads, type Store, type Tx } from '../../db/store.js';
 import { badRequest, conflict, notFound } from '../../errors.js';
 import type { Page } from '../../http/schemas.js';
 import { percentage } from '../../percentage.js';
@@ -259,6 +260,9 @@ export async function submitAttempt(
         created_at: at,
       })
       .returning();
+
+    // attempts left, and at the end the solution: what the learner's catalogue shows changed (their ETags)
+    await runPrepared(tx, learnerCatalogueChangedQuery, { user_id: actor.id });
 
     // Recomputed from the attempts in the same transaction: exact, whatever ran concurrently.
     await tx.db

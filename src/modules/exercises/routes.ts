@@ -38,6 +38,7 @@ const exerciseRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/exercises',
     {
+      config: { conditional: 'exercises' },
       schema: {
         tags: ['exercises'],
         summary: 'List exercises',
@@ -52,7 +53,7 @@ const exerciseRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/exercises/types',
     {
-      config: { auth: 'public' },
+      config: { auth: 'public', conditional: { fixed: exerciseTypes() } },
       schema: {
         tags: ['exercises'],
         summary: 'The exercise types, with their French labels',
@@ -65,7 +66,7 @@ const exerciseRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/exercises/difficulties',
     {
-      config: { auth: 'public' },
+      config: { auth: 'public', conditional: { fixed: difficulties() } },
       schema: {
         tags: ['exercises'],
         summary: 'The difficulty ranks, from initié to maître, with their French labels',
@@ -115,6 +116,7 @@ const exerciseRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/exercises/:id',
     {
+      config: { conditional: 'exercises' },
       schema: {
         tags: ['exercises'],
         summary: 'One exercise (counts a view)',

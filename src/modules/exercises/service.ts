@@ -6,6 +6,7 @@ import { and, asc, desc, eq, getTableColumns, gte, or, sql, type SQL } from 'dri
 import type { Tables } from '../../db/client.js';
 import { DIFFICULTIES, EXERCISE_TYPES, roleAtLeast, type Difficulty, type ExerciseType } from '../../db/enums.js';
 import { containsPattern, INT32_MAX, matchesPattern, qualified } from '../../db/operators.js';
+import { catalogueVersionOf } from '../../db/catalogue-versions.js';
 import { preparedQuery, preparedVariants } from '../../db/prepared.js';
 import { runPrepared, type Reads, type Store, type Tx } from '../../db/store.js';
 import { AppError, conflict, forbidden, notFound, unprocessable } from '../../errors.js';
@@ -69,7 +70,8 @@ const visibleToLearner = (exercises: Tables['exercises']) =>
 /** A private exercise exists only for its learner and staff. */
 const privateToOthers = (actor: Actor, row: ExerciseRow) => row.is_private && row.creator_id !== actor.id && !isStaff(actor);
 
-function listConditions(tables: Tables, shape: ListShape): SQL | undefined {
+/** The listing's filters alone (type, difficulty, search), for anyone. */
+function filterConditions(tables: Tables, shape: ListShape): SQL[] {
   const { exercises } = tables;
   const conditions: SQL[] = [];
   if (shape.type) conditions.push(eq(exercises.exercise_type, sql.placeholder('exercise_type')));
@@ -78,6 +80,12 @@ function listConditions(tables: Tables, shape: ListShape): SQL | undefined {
     const pattern = sql.placeholder('pattern');
     conditions.push(sql`(${matchesPattern(exercises.title, pattern)} or ${matchesPattern(exercises.question, pattern)})`);
   }
+  return conditions;
+}
+
+function listConditions(tables: Tables, shape: ListShape): SQL | undefined {
+  const { exercises } = tables;
+  const conditions = filterConditions(tables, shape);
   if (shape.audience === 'learner') conditions.push(...inServiceConditions(exercises), visibleToLearner(exercises));
   else conditions.push(eq(exercises.is_archived, shape.audience === 'staff_archived'));
   return and(...conditions);
@@ -115,6 +123,49 @@ export const countQuery = preparedVariants('exercise_count', (db, tables, key: s
     .where(listConditions(tables, shapeOf(key))),
 );
 
+/**
+ * A learner's total is the catalogue's public part, the same for every learner, plus their own
+ * private exercises. The public part is counted once per version of the catalogue (a full scan:
+ * 10 ms at 20,000 exercises on SQLite) and kept with the version it was counted at; every list
+ * then reads the version and the learner's own part (an index lookup on creator_id) in one
+ * statement, so the version and the count it validates come from the same snapshot.
+ */
+const publicPart = (tables: Tables, key: string) =>
+  and(...filterConditions(tables, shapeOf(key)), ...inServiceConditions(tables.exercises), eq(tables.exercises.is_private, false));
+
+export const publicCountQuery = preparedVariants('exercise_public_count', (db, tables, key: string) =>
+  db
+    .select({ version: catalogueVersionOf(tables, 'exercises'), total: sql<number>`count(*)`.mapWith(Number).as('total') })
+    .from(tables.exercises)
+    .where(publicPart(tables, key)),
+);
+
+export const ownCountQuery = preparedVariants('exercise_own_count', (db, tables, key: string) => {
+  const { exercises } = tables;
+  return db
+    .select({ version: catalogueVersionOf(tables, 'exercises'), own: sql<number>`count(*)`.mapWith(Number).as('own') })
+    .from(exercises)
+    .where(and(...filterConditions(tables, shapeOf(key)), ...inServiceConditions(exercises), eq(exercises.is_private, true), eq(exercises.creator_id, sql.placeholder('user_id'))));
+});
+
+/** Public counts by builder (each database, each replica) and listing: the last version counted. */
+const publicCounts = new WeakMap<object, Map<string, { version: number; total: number }>>();
+const PUBLIC_COUNTS_KEPT = 1_000;
+
+async function learnerTotal(store: Store, key: string, filters: ReturnType<typeof filterValues>, userId: number): Promise<number> {
+  const [{ version, own }] = await runPrepared(store, ownCountQuery, key, { ...filters, user_id: userId });
+  let counts = publicCounts.get(store.db);
+  if (!counts) publicCounts.set(store.db, (counts = new Map()));
+  const memo = `${key}|${filters.exercise_type ?? ''}|${filters.difficulty ?? ''}|${filters.pattern ?? ''}`;
+  const known = counts.get(memo);
+  if (known?.version === version) return known.total + own;
+  const [counted] = await runPrepared(store, publicCountQuery, key, filters);
+  if (counts.size >= PUBLIC_COUNTS_KEPT) counts.clear();
+  counts.set(memo, counted);
+  // counted may be of a newer version than `own`: then the next list counts again
+  return counted.total + own;
+}
+
 /** The listing's placeholders for these filters. */
 function filterValues(filters: ExerciseFilters) {
   return {
@@ -134,9 +185,9 @@ export async function listExercises(store: Store, actor: Actor, query: ListExerc
   if (archived && !staff) throw forbidden('Only maitre and above may list archived exercises');
   const key = shapeFor(!staff ? 'learner' : archived ? 'staff_archived' : 'staff', query);
   const filters = filterValues(query);
-  const [rows, [{ total }]] = await Promise.all([
+  const [rows, total] = await Promise.all([
     runPrepared(store, pageQuery, key, { ...filters, user_id: actor.id, limit: query.limit, offset: query.offset }),
-    runPrepared(store, countQuery, key, { ...filters, user_id: actor.id }),
+    staff ? runPrepared(store, countQuery, key, filters).then(([{ total }]) => total) : learnerTotal(store, key, filters, actor.id),
   ]);
   // `attempted` stays on the row: responses carry only the fields their schema declares
   const items = rows.map((row) => toExerciseView(row, row.attempted || seesAnswers(actor, authorFor(actor, row))));

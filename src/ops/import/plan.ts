@@ -31,6 +31,13 @@ const COLUMN_KINDS: Record<string, ColumnKind> = {
  * users.last_write_lsn is a WAL position of the source's server (src/db/read-routing.ts), meaningless on another.
  */
 export const NOT_IMPORTED: Record<string, string[]> = { users: ['last_write_lsn'] };
+
+/**
+ * Tables that describe one database, not the data: never copied nor verified, and a source's copy
+ * is not legacy data. content_versions is raised by the target's own triggers as the import writes
+ * the catalogue (src/db/catalogue-versions.ts): the ETags served before the import all change.
+ */
+export const NOT_IMPORTED_TABLES: readonly string[] = ['content_versions'];
 const imported = (table: string) => (column: { name: string }) => !NOT_IMPORTED[table]?.includes(column.name);
 
 /**
@@ -136,7 +143,8 @@ const renderSql = (value: SQL) => dialect.sqlToQuery(value).sql;
 export function schemaTablePlans(): TablePlan[] {
   const configs = (Object.values(pgSchema) as unknown[])
     .filter((t): t is PgTable => is(t, PgTable))
-    .map((t) => getTableConfig(t));
+    .map((t) => getTableConfig(t))
+    .filter((config) => !NOT_IMPORTED_TABLES.includes(config.name));
   const plans = configs.map((config): TablePlan => {
     const table = config.name;
     const columns = config.columns.filter(imported(table)).map((column): ColumnPlan => {
@@ -304,7 +312,7 @@ export function planFromSource(source: BetterSqlite3.Database): SourcePlan {
   }
   if (problems.length > 0) throw new ImportPlanError(`the source cannot be imported: ${problems.join('; ')}`);
 
-  const known = new Set(plans.map((p) => p.name));
+  const known = new Set([...plans.map((p) => p.name), ...NOT_IMPORTED_TABLES]);
   const unknownTables = sourceTables.filter((t) => !known.has(t.toLowerCase()) && t !== DRIZZLE_MIGRATIONS_TABLE);
 
   return {
