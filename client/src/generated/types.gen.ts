@@ -2968,6 +2968,12 @@ export type GetUserStatsResponse = GetUserStatsResponses[keyof GetUserStatsRespo
 
 export type ListChallengesData = {
     body?: never;
+    headers?: {
+        /**
+         * the ETag of the copy the client holds: 304 without a body while it is current
+         */
+        'If-None-Match'?: string;
+    };
     path?: never;
     query?: {
         /**
@@ -3167,6 +3173,12 @@ export type DeleteChallengeResponses = {
 
 export type GetChallengeData = {
     body?: never;
+    headers?: {
+        /**
+         * the ETag of the copy the client holds: 304 without a body while it is current
+         */
+        'If-None-Match'?: string;
+    };
     path: {
         id: number;
     };
@@ -3386,6 +3398,12 @@ export type SubmitChallengeAttemptResponse = SubmitChallengeAttemptResponses[key
 
 export type GetChallengeHintsData = {
     body?: never;
+    headers?: {
+        /**
+         * the ETag of the copy the client holds: 304 without a body while it is current
+         */
+        'If-None-Match'?: string;
+    };
     path: {
         id: number;
         /**
@@ -3522,6 +3540,12 @@ export type GetChallengeStatsResponse = GetChallengeStatsResponses[keyof GetChal
 
 export type ListExercisesData = {
     body?: never;
+    headers?: {
+        /**
+         * the ETag of the copy the client holds: 304 without a body while it is current
+         */
+        'If-None-Match'?: string;
+    };
     path?: never;
     query?: {
         /**
@@ -3652,6 +3676,12 @@ export type CreateExerciseResponse = CreateExerciseResponses[keyof CreateExercis
 
 export type ListExerciseTypesData = {
     body?: never;
+    headers?: {
+        /**
+         * the ETag of the copy the client holds: 304 without a body while it is current
+         */
+        'If-None-Match'?: string;
+    };
     path?: never;
     query?: never;
     url: '/api/exercises/types';
@@ -3688,6 +3718,12 @@ export type ListExerciseTypesResponse = ListExerciseTypesResponses[keyof ListExe
 
 export type ListDifficultiesData = {
     body?: never;
+    headers?: {
+        /**
+         * the ETag of the copy the client holds: 304 without a body while it is current
+         */
+        'If-None-Match'?: string;
+    };
     path?: never;
     query?: never;
     url: '/api/exercises/difficulties';
@@ -3900,6 +3936,12 @@ export type DeleteExerciseResponse = DeleteExerciseResponses[keyof DeleteExercis
 
 export type GetExerciseData = {
     body?: never;
+    headers?: {
+        /**
+         * the ETag of the copy the client holds: 304 without a body while it is current
+         */
+        'If-None-Match'?: string;
+    };
     path: {
         id: number;
     };
