@@ -8,6 +8,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { fetchRemoteBackup, listRemoteBackups, uploadBackup, type S3Connection } from '../../src/ops/backup-restore/s3-backup.js';
 import { S3_BUCKET, useLocalS3 } from '../helpers/s3-server.js';
 
+/** signs what it uploads and checks it on the way back, as db backup and db restore do */
+const SIGNING_KEY = 'test-backup-signing-key-0123456789abcdef';
+
 describe('S3 backups: multipart upload and download', () => {
   const s3 = useLocalS3();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mathakine-s3-ops-'));
@@ -27,6 +30,7 @@ describe('S3 backups: multipart upload and download', () => {
     const uploaded = await uploadBackup(connection, { bucket: S3_BUCKET, prefix: 'big/' }, file, {
       dialect: 'postgres',
       label: 'postgres',
+      signingKey: SIGNING_KEY,
       progress: { start: () => {}, update: (done) => parts.push(done), finish: () => {} },
     });
     expect(uploaded.url).toBe(`s3://${S3_BUCKET}/big/${path.basename(file)}`);
@@ -34,7 +38,7 @@ describe('S3 backups: multipart upload and download', () => {
     expect(new Set(parts).size).toBeGreaterThan(1); // progress per part: it went up in several
     expect((await listRemoteBackups(connection, { bucket: S3_BUCKET, prefix: 'big/' })).map((b) => b.url)).toEqual([uploaded.url]);
 
-    const fetched = await fetchRemoteBackup(connection, uploaded.url);
+    const fetched = await fetchRemoteBackup(connection, uploaded.url, undefined, { key: SIGNING_KEY });
     try {
       expect(fs.readFileSync(fetched.file).equals(fs.readFileSync(file))).toBe(true);
     } finally {

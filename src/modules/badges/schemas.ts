@@ -84,7 +84,8 @@ export type MyBadges = z.infer<typeof myBadgesSchema>;
 
 export const pinBadgesBody = z
   .object({ achievement_ids: z.array(entityId).max(MAX_PINNED_BADGES).describe(`earned badges, at most ${MAX_PINNED_BADGES}; [] unpins all`) })
-  .strict();
+  .strict()
+  .meta({ example: { achievement_ids: [1, 4] } });
 export const pinnedBadgesSchema = z.object({ pinned_badge_ids: z.array(z.number().int()) }).meta({ id: 'PinnedBadges' });
 
 const requirementsInput = z.record(z.string().max(50), z.union([z.number().min(0).max(1_000_000), z.string().max(100), z.boolean(), z.null()]));
@@ -103,10 +104,25 @@ export const createBadgeBody = z
     star_wars_title: z.string().trim().max(255).nullable().optional(),
     requirements: requirementsInput.describe("the original's vocabulary: attempts_count, logic_attempts_count, success_rate + min_attempts, …"),
   })
-  .strict();
+  .strict()
+  .meta({
+    example: {
+      code: 'maitre_des_additions',
+      name: 'Maître des additions',
+      description: '10 additions justes de suite',
+      difficulty: 'silver',
+      points_reward: 50,
+      star_wars_title: 'Gardien du calcul',
+      requirements: { exercise_type: 'addition', consecutive_correct: 10 },
+    },
+  });
 export type CreateBadgeInput = z.infer<typeof createBadgeBody>;
 
-export const updateBadgeBody = createBadgeBody.omit({ code: true }).partial().strict();
+export const updateBadgeBody = createBadgeBody
+  .omit({ code: true })
+  .partial()
+  .strict()
+  .meta({ example: { name: 'Maître des additions', is_active: false } });
 export type UpdateBadgeInput = z.infer<typeof updateBadgeBody>;
 
 export const badgeListQuery = z.object({
