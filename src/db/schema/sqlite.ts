@@ -58,11 +58,11 @@ export const users = sqliteTable(
     last_activity_date: text('last_activity_date'),
     pinned_badge_ids: json('pinned_badge_ids'),
     leaderboard_visible: boolean('leaderboard_visible').notNull().default(true),
+    // the address in `email` was proven by a link mailed to it (src/modules/auth/email-verification.ts)
+    is_email_verified: boolean('is_email_verified').notNull().default(false),
     // raised by each of the learner's attempts that changes what the catalogue shows them (their
     // first at an exercise, any at a challenge): part of their catalogue ETags (src/plugins/conditional.ts)
     catalogue_version: integer('catalogue_version').notNull().default(0),
-    // the address in `email` was proven by a link mailed to it (src/modules/auth/email-verification.ts)
-    is_email_verified: boolean('is_email_verified').notNull().default(false),
   },
   (t) => [
     uniqueIndex('users_username_lower_key').on(sql`lower(${t.username})`),
