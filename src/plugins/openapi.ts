@@ -32,7 +32,8 @@ const IF_NONE_MATCH = {
   name: 'If-None-Match',
   required: false,
   description: 'the ETag of the copy the client holds: 304 without a body while it is current',
-  schema: { type: 'string', maxLength: 1024 },
+  // `*` or a list of entity tags (RFC 9110), what a client can send
+  schema: { type: 'string', pattern: '^(\\*|(W/)?"[^"]*"(\\s*,\\s*(W/)?"[^"]*")*)$', maxLength: 1024 },
 };
 
 // What each status means here; every 4xx/5xx carries the Error component.
