@@ -42,14 +42,14 @@ module.exports = {
       name: 'plugins-below-modules',
       comment:
         'Fastify plugins (src/plugins) know nothing of modules, ops, the CLI or the app; the one exception: ' +
-        'the auth plugin fills in the Actor with the auth module\'s per-request account check.',
+        "the auth plugin fills in the Actor with the auth module's per-request account check.",
       severity: 'error',
       from: { path: '^src/plugins/' },
       to: { path: '^src/(modules|ops|cli)/|^src/(app|server|cli)\\.ts$', pathNot: '^src/modules/auth/(actor|current-actor)\\.ts$' },
     },
     {
       name: 'services-without-fastify',
-      comment: 'Only a module\'s routes.ts may import a Fastify plugin: services, schemas and rules run without Fastify.',
+      comment: "Only a module's routes.ts may import a Fastify plugin: services, schemas and rules run without Fastify.",
       severity: 'error',
       from: { path: '^src/modules/', pathNot: '/routes\\.ts$' },
       to: { path: '^src/plugins/' },
@@ -70,14 +70,16 @@ module.exports = {
     },
     {
       name: 'ops-below-modules',
-      comment: 'src/ops works on src/db and src/domain with config, errors, logger and the shared zod pieces of src/http; never a module, a plugin, the CLI or the app: what it shares with the API lives in src/domain.',
+      comment:
+        'src/ops works on src/db and src/domain with config, errors, logger and the shared zod pieces of src/http; never a module, a plugin, the CLI or the app: what it shares with the API lives in src/domain.',
       severity: 'error',
       from: { path: '^src/ops/' },
       to: { path: '^src/(modules|plugins|cli)/|^src/(app|server|cli)\\.ts$' },
     },
     {
       name: 'domain-is-shared-below',
-      comment: 'src/domain (account creation and its rules, the exercise generator, answer parsing) is used by the modules and ops alike: it imports only src/db, src/domain and errors.ts.',
+      comment:
+        'src/domain (account creation and its rules, the exercise generator, answer parsing) is used by the modules and ops alike: it imports only src/db, src/domain and errors.ts.',
       severity: 'error',
       from: { path: '^src/domain/' },
       to: { path: '^src/', pathNot: '^src/(db|domain)/|^src/errors\\.ts$' },

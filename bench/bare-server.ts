@@ -123,7 +123,10 @@ app.get<{ Querystring: { limit?: string; offset?: string } }>('/bare/exercises',
   const limit = Number(request.query.limit ?? 20);
   const offset = Number(request.query.offset ?? 0);
   const userId = userOf(request.headers);
-  const [rows, [{ version, own }]] = await Promise.all([driver.all(sql.page, { user_id: userId, limit, offset }), driver.all(sql.ownCount, { user_id: userId })]);
+  const [rows, [{ version, own }]] = await Promise.all([
+    driver.all(sql.page, { user_id: userId, limit, offset }),
+    driver.all(sql.ownCount, { user_id: userId }),
+  ]);
   if (Number(version) !== publicCount.version) {
     const [counted] = await driver.all(sql.publicCount, {});
     publicCount = { version: Number(counted.version), total: Number(counted.total) };
@@ -173,7 +176,15 @@ app.post<{ Params: { id: string }; Body: { user_answer: string; time_spent?: num
     const points = isCorrect && !solved ? POINTS[String(exercise.difficulty)] : 0;
     if (points > 0) {
       const [{ total_points }] = await all(sql.awardPoints, { user_id: userId, points });
-      await all(sql.ledger, { user_id: userId, source_type: 'exercise_completed', source_id: exercise.id, points, balance_after: total_points, details: null, at });
+      await all(sql.ledger, {
+        user_id: userId,
+        source_type: 'exercise_completed',
+        source_id: exercise.id,
+        points,
+        balance_after: total_points,
+        details: null,
+        at,
+      });
     }
     await all(sql.badgesToEarn, { user_id: userId });
     return { attempt, is_correct: isCorrect, correct_answer: exercise.correct_answer, explanation: exercise.explanation, progress, points_earned: points };

@@ -84,7 +84,10 @@ function send(agent: http.Agent, base: URL, token: string, request: { method: st
         port: base.port,
         method: request.method,
         path: request.path,
-        headers: { authorization: `Bearer ${token}`, ...(request.body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(request.body) } : {}) },
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(request.body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(request.body) } : {}),
+        },
       },
       (res) => {
         res.resume();
@@ -200,7 +203,10 @@ function report(results: SetupResult[], loadBefore: string): string {
     `A learner: one request of the mix (list 20 % · fetch 35 % · attempt 30 % · progress 15 %), then a pause of ${PAUSE_MS / 1000} s on average`,
     `(uniform in [${(PAUSE_MS / 2000).toFixed(1)}, ${((1.5 * PAUSE_MS) / 1000).toFixed(1)}] s), one keep-alive connection each. A level holds when the p99 of the answers timed over`,
     `${MEASURE_MS / 1000} s (after one pause of ramp-up) is under ${P99_TARGET_MS} ms with no failed request; learners double until a level is missed, then bisect.`,
-    `Load average before / after: ${loadBefore} / ${os.loadavg().map((n) => n.toFixed(1)).join(' ')}.`,
+    `Load average before / after: ${loadBefore} / ${os
+      .loadavg()
+      .map((n) => n.toFixed(1))
+      .join(' ')}.`,
     '',
     '| setup | learners held (p99 < 200 ms) | req/s there | p50 | p99 | first level missed | app peak RSS |',
     '|---|---:|---:|---:|---:|---|---:|',
@@ -214,12 +220,17 @@ function report(results: SetupResult[], loadBefore: string): string {
   }
   lines.push('', 'Every level (learners: req/s, p99):', '');
   for (const r of results) {
-    lines.push(`- ${LABELS[r.setup]}: ${r.levels.map((l) => `${l.learners}: ${l.rps.toFixed(0)} req/s, ${l.p99.toFixed(0)} ms${l.failures ? `, ${l.failures} failed` : ''}`).join(' · ')}`);
+    lines.push(
+      `- ${LABELS[r.setup]}: ${r.levels.map((l) => `${l.learners}: ${l.rps.toFixed(0)} req/s, ${l.p99.toFixed(0)} ms${l.failures ? `, ${l.failures} failed` : ''}`).join(' · ')}`,
+    );
   }
   return lines.join('\n');
 }
 
-const loadBefore = os.loadavg().map((n) => n.toFixed(1)).join(' ');
+const loadBefore = os
+  .loadavg()
+  .map((n) => n.toFixed(1))
+  .join(' ');
 const buildDir = compile();
 const results: SetupResult[] = [];
 try {

@@ -82,7 +82,14 @@ export async function prepareDatabase(dialect: Dialect, learnerCount = LEARNERS)
   const userRows = await database.transaction((tx) =>
     tx
       .insert(users)
-      .values(Array.from({ length: learnerCount }, (_, i) => ({ username: `bench_${i}`, email: `bench_${i}@example.org`, hashed_password: 'not-used', role: 'padawan' as const })))
+      .values(
+        Array.from({ length: learnerCount }, (_, i) => ({
+          username: `bench_${i}`,
+          email: `bench_${i}@example.org`,
+          hashed_password: 'not-used',
+          role: 'padawan' as const,
+        })),
+      )
       .returning({ id: users.id, username: users.username }),
   );
   // One signed-in session each (access tokens name theirs: the per-request check reads it), and an
@@ -95,7 +102,10 @@ export async function prepareDatabase(dialect: Dialect, learnerCount = LEARNERS)
   );
   const sessionOf = new Map(sessionRows.map((r) => [r.user_id, r.id]));
   const signer = await buildApp({ config, database });
-  const learners = userRows.map((u) => ({ id: u.id, token: signer.signAccessToken({ id: u.id, role: 'padawan', username: u.username }, 0, sessionOf.get(u.id)) }));
+  const learners = userRows.map((u) => ({
+    id: u.id,
+    token: signer.signAccessToken({ id: u.id, role: 'padawan', username: u.username }, 0, sessionOf.get(u.id)),
+  }));
   await signer.close(); // closes the database too
   return { url, learners, exercises: exerciseRows, drop };
 }
@@ -175,7 +185,6 @@ export function compile(): string {
   fs.cpSync(path.join(ROOT, 'src/modules/admin/page'), path.join(out, 'src/modules/admin/page'), { recursive: true });
   return out;
 }
-
 
 /**
  * How the Docker image starts the server: the node flags of the Dockerfile's CMD and the ENV of its
@@ -294,7 +303,10 @@ export function writeBenchmarkSection(name: string, body: string): string {
   const current = fs.readFileSync(file, 'utf8');
   const at = current.indexOf(start);
   const until = current.indexOf(end);
-  fs.writeFileSync(file, at !== -1 && until > at ? `${current.slice(0, at)}${section}${current.slice(until + end.length)}` : `${current.trimEnd()}\n\n${section}\n`);
+  fs.writeFileSync(
+    file,
+    at !== -1 && until > at ? `${current.slice(0, at)}${section}${current.slice(until + end.length)}` : `${current.trimEnd()}\n\n${section}\n`,
+  );
   return section;
 }
 

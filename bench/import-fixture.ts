@@ -54,9 +54,23 @@ export function buildBulkLegacyDatabase(file: string, sizes: BulkSizes): void {
        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     for (let id = 1; id <= sizes.users; id++) {
-      user.run(id, pick(ROLES), `élève_${id}`, `eleve${id}@example.com`, '$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA', `Élève n°${id}`,
-        next() < 0.95 ? 1 : 0, 6 + (id % 6), id % 3 === 0 ? '{"police": "grande", "contraste": true}' : null,
-        Math.floor(next() * 10_000), 1 + (id % 20), Math.floor(next() * 5000), 'padawan', when(), when());
+      user.run(
+        id,
+        pick(ROLES),
+        `élève_${id}`,
+        `eleve${id}@example.com`,
+        '$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA',
+        `Élève n°${id}`,
+        next() < 0.95 ? 1 : 0,
+        6 + (id % 6),
+        id % 3 === 0 ? '{"police": "grande", "contraste": true}' : null,
+        Math.floor(next() * 10_000),
+        1 + (id % 20),
+        Math.floor(next() * 5000),
+        'padawan',
+        when(),
+        when(),
+      );
     }
 
     const exercise = db.prepare(
@@ -67,9 +81,25 @@ export function buildBulkLegacyDatabase(file: string, sizes: BulkSizes): void {
     for (let id = 1; id <= sizes.exercises; id++) {
       const a = Math.floor(next() * 100);
       const b = Math.floor(next() * 100);
-      exercise.run(id, `Exercice ${id}`, pick(EXERCISE_TYPES), pick(DIFFICULTIES), `Combien font ${a} + ${b} ?`, String(a + b),
-        JSON.stringify([String(a + b - 1), String(a + b), String(a + b + 1)]), `${a} plus ${b} égale ${a + b}.`, pick(AGE_GROUPS),
-        1 + (id % 5), id % 4 === 0 ? 1 : 0, 1, 0, Math.floor(next() * 1000), 1 + (id % sizes.users), when(), when());
+      exercise.run(
+        id,
+        `Exercice ${id}`,
+        pick(EXERCISE_TYPES),
+        pick(DIFFICULTIES),
+        `Combien font ${a} + ${b} ?`,
+        String(a + b),
+        JSON.stringify([String(a + b - 1), String(a + b), String(a + b + 1)]),
+        `${a} plus ${b} égale ${a + b}.`,
+        pick(AGE_GROUPS),
+        1 + (id % 5),
+        id % 4 === 0 ? 1 : 0,
+        1,
+        0,
+        Math.floor(next() * 1000),
+        1 + (id % sizes.users),
+        when(),
+        when(),
+      );
     }
 
     const attempt = db.prepare(
@@ -77,9 +107,18 @@ export function buildBulkLegacyDatabase(file: string, sizes: BulkSizes): void {
        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     for (let id = 1; id <= sizes.attempts; id++) {
-      attempt.run(id, 1 + Math.floor(next() * sizes.users), 1 + Math.floor(next() * sizes.exercises), String(Math.floor(next() * 200)),
-        next() < 0.7 ? 1 : 0, next() < 0.9 ? Math.round(next() * 120_000) / 1000 : null, 1 + Math.floor(next() * 3),
-        Math.floor(next() * 3), id % 10 === 0 ? 'Mozilla/5.0 (X11; Linux x86_64)' : null, when());
+      attempt.run(
+        id,
+        1 + Math.floor(next() * sizes.users),
+        1 + Math.floor(next() * sizes.exercises),
+        String(Math.floor(next() * 200)),
+        next() < 0.7 ? 1 : 0,
+        next() < 0.9 ? Math.round(next() * 120_000) / 1000 : null,
+        1 + Math.floor(next() * 3),
+        Math.floor(next() * 3),
+        id % 10 === 0 ? 'Mozilla/5.0 (X11; Linux x86_64)' : null,
+        when(),
+      );
     }
 
     const progress = db.prepare(
@@ -92,8 +131,24 @@ export function buildBulkLegacyDatabase(file: string, sizes: BulkSizes): void {
       for (const type of EXERCISE_TYPES.slice(0, 3)) {
         const total = Math.floor(next() * 100);
         const correct = Math.floor(total * next());
-        progress.run(++progressId, userId, type, 'INITIE', total, correct, total ? Math.round(next() * 60_000) / 1000 : null,
-          total ? (correct / total) * 100 : 0, Math.floor(next() * 10), 10, '{"addition": 0.5}', '[1, 2, 3]', when(), 1 + (userId % 5), '[]', when());
+        progress.run(
+          ++progressId,
+          userId,
+          type,
+          'INITIE',
+          total,
+          correct,
+          total ? Math.round(next() * 60_000) / 1000 : null,
+          total ? (correct / total) * 100 : 0,
+          Math.floor(next() * 10),
+          10,
+          '{"addition": 0.5}',
+          '[1, 2, 3]',
+          when(),
+          1 + (userId % 5),
+          '[]',
+          when(),
+        );
       }
     }
 
@@ -103,8 +158,27 @@ export function buildBulkLegacyDatabase(file: string, sizes: BulkSizes): void {
        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     for (let id = 1; id <= sizes.challenges; id++) {
-      challenge.run(id, `Épreuve ${id}`, pick(CHALLENGE_TYPES), pick(AGE_GROUPS), pick(DIFFICULTIES), 'Quelle est la suite ?', '42',
-        '["indice 1", "indice 2"]', '{"grille": [[1, 2], [3, 4]]}', 1, 1 + (id % sizes.users), 1 + next() * 4, 15, next(), 0, 0, 0, when(), when());
+      challenge.run(
+        id,
+        `Épreuve ${id}`,
+        pick(CHALLENGE_TYPES),
+        pick(AGE_GROUPS),
+        pick(DIFFICULTIES),
+        'Quelle est la suite ?',
+        '42',
+        '["indice 1", "indice 2"]',
+        '{"grille": [[1, 2], [3, 4]]}',
+        1,
+        1 + (id % sizes.users),
+        1 + next() * 4,
+        15,
+        next(),
+        0,
+        0,
+        0,
+        when(),
+        when(),
+      );
     }
 
     const challengeAttempt = db.prepare(
@@ -112,8 +186,17 @@ export function buildBulkLegacyDatabase(file: string, sizes: BulkSizes): void {
        values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     for (let id = 1; id <= sizes.challengeAttempts; id++) {
-      challengeAttempt.run(id, 1 + Math.floor(next() * sizes.users), 1 + Math.floor(next() * sizes.challenges), '42', next() < 0.5 ? 1 : 0,
-        Math.round(next() * 300_000) / 1000, 0, 1, when());
+      challengeAttempt.run(
+        id,
+        1 + Math.floor(next() * sizes.users),
+        1 + Math.floor(next() * sizes.challenges),
+        '42',
+        next() < 0.5 ? 1 : 0,
+        Math.round(next() * 300_000) / 1000,
+        0,
+        1,
+        when(),
+      );
     }
 
     const result = db.prepare(`insert into results (id, exercise_id, is_correct, attempt_count, time_spent, created_at) values (?, ?, ?, ?, ?, ?)`);

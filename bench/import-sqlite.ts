@@ -137,7 +137,10 @@ async function main() {
   const totalRows = users + exercises + attempts + challenges + challengeAttempts + 3 * users + 10_001;
 
   const serverVersion = await admin(async (c) => (await c.query('show server_version')).rows[0].server_version as string);
-  const loadBefore = os.loadavg().map((l) => l.toFixed(1)).join(' ');
+  const loadBefore = os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
   const ours: (Timed & { phases: Record<string, number> })[] = [];
   const theirs: Timed[] = [];
   for (let round = 1; round <= rounds; round++) {
@@ -169,7 +172,10 @@ async function main() {
     `\`npx tsx bench/import-sqlite.ts --attempts ${attempts} --rounds ${rounds}${args.tsx ? ' --tsx' : ''}\` on ${cpu.length} × ${cpu[0]?.model.trim()}, ` +
       `${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}, PostgreSQL ${serverVersion} on the same machine, ${pgloaderVersion}; ` +
       `our CLI ${args.tsx ? 'from the TypeScript sources (tsx)' : 'compiled (tsc), as the Docker image runs it'}. ` +
-      `Load average before / after: ${loadBefore} / ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}.`,
+      `Load average before / after: ${loadBefore} / ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}.`,
     `Legacy file: ${totalRows.toLocaleString('en-US')} rows (${attempts.toLocaleString('en-US')} attempts, 10,000 users, 5,000 exercises, ` +
       `30,000 progress, 500 + 50,000 challenges and their attempts, 10,000 results), ${fixed(fs.statSync(file).size / 2 ** 20, 0)} MB. ` +
       'Each run into a fresh database; wall clock of the whole command, rounds interleaved.',

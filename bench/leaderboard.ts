@@ -112,7 +112,11 @@ function generation(): string[] {
   const ledgerColumns = 'user_id, source_type, points_delta, balance_after, created_at';
   // user ids are 1..N: the scratch database has no other user
   const ledgerRow = (g: string, at: string) => `1 + (${g} * 48271) % ${LEARNERS}, 'exercise_completed', 5 + ${g} % 46, 0, ${at}`;
-  const dropLedgerIndexes = ['drop index if exists ix_point_events_user_created', 'drop index if exists ix_point_events_created_user', 'drop index if exists idx_users_total_points'];
+  const dropLedgerIndexes = [
+    'drop index if exists ix_point_events_user_created',
+    'drop index if exists ix_point_events_created_user',
+    'drop index if exists idx_users_total_points',
+  ];
   const sums = `update users set total_points = s.total from (select user_id, sum(points_delta) as total from point_events group by user_id) as s where users.id = s.user_id`;
   if (DIALECT === 'postgres') {
     return [
@@ -157,7 +161,6 @@ function boardStatements(sinceMs: number, mine: number): Record<string, string> 
   };
 }
 
-
 async function explain(database: Database, url: string, statement: string): Promise<string> {
   if (database.dialect === 'sqlite') {
     const plan = (await rows(database, url, `explain query plan ${statement}`)) as { detail: string }[];
@@ -201,7 +204,11 @@ try {
 
   const app = await buildApp({ config, database });
   // a learner in the middle of the board: their rank is counted, not read from the top N
-  const [me] = (await rows(database, url, `select id, username, total_points from users where id = ${Math.floor(LEARNERS / 2) + 1}`)) as { id: number; username: string; total_points: number }[];
+  const [me] = (await rows(database, url, `select id, username, total_points from users where id = ${Math.floor(LEARNERS / 2) + 1}`)) as {
+    id: number;
+    username: string;
+    total_points: number;
+  }[];
   const token = app.signAccessToken({ id: Number(me.id), role: 'padawan', username: me.username });
   const statements = boardStatements(Date.now() - 7 * 86_400_000, Math.round(Number(me.total_points) / 50));
 

@@ -216,7 +216,16 @@ async function measure(database: PlanDatabase, dialect: Dialect): Promise<Timing
     {
       name: 'attempt: insert (attempt_number)',
       statement: sql.insertAttempt,
-      values: { user_id: database.learner, exercise_id: database.exercise, user_answer: '1', is_correct: false, time_spent: 3, hints_used: 0, device_info: null, at },
+      values: {
+        user_id: database.learner,
+        exercise_id: database.exercise,
+        user_answer: '1',
+        is_correct: false,
+        time_spent: 3,
+        hints_used: 0,
+        device_info: null,
+        at,
+      },
     },
   ];
   const timings: Timing[] = [];

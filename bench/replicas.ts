@@ -85,7 +85,10 @@ type Setup = 'primary alone' | 'with one replica';
 const START = '<!-- bench/replicas.ts: start -->';
 const END = '<!-- bench/replicas.ts: end -->';
 
-const LOAD_BEFORE = os.loadavg().map((n) => n.toFixed(1)).join(' ');
+const LOAD_BEFORE = os
+  .loadavg()
+  .map((n) => n.toFixed(1))
+  .join(' ');
 const buildDir = compile();
 const data = await prepareDatabase('postgres');
 const replicaUrl = replicaUrlOf(data.url);
@@ -127,7 +130,10 @@ const lines = [
   `streaming replica (.ci/replica.sh) are two PostgreSQL clusters on this same machine, beside the app and autocannon. Mix: 45 % GET`,
   `/api/exercises/:id, 45 % GET /api/exercises?limit=20, 10 % POST attempts, ${CONNECTIONS} connections, ${DURATION} s per run, medians of ${RUNS};`,
   `the two setups alternate. CPU: seconds of CPU per second of the run used by each cluster's processes (1.00 = one core of ${cores}).`,
-  `Load average before / after: ${LOAD_BEFORE} / ${os.loadavg().map((n) => n.toFixed(1)).join(' ')}.`,
+  `Load average before / after: ${LOAD_BEFORE} / ${os
+    .loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' ')}.`,
   '',
   '| setup | req/s | p99 | primary CPU | its share of the database CPU | replica CPU | failed requests |',
   '|---|---:|---:|---:|---:|---:|---:|',
@@ -154,5 +160,8 @@ if (!args['no-write']) {
   const current = fs.readFileSync(file, 'utf8');
   const start = current.indexOf(START);
   const end = current.indexOf(END);
-  fs.writeFileSync(file, start !== -1 && end > start ? `${current.slice(0, start)}${section}${current.slice(end + END.length)}` : `${current.trimEnd()}\n\n${section}\n`);
+  fs.writeFileSync(
+    file,
+    start !== -1 && end > start ? `${current.slice(0, start)}${section}${current.slice(end + END.length)}` : `${current.trimEnd()}\n\n${section}\n`,
+  );
 }

@@ -65,7 +65,6 @@ const SCENARIOS: { name: ScenarioName; label: string; kind: 'read' | 'attempt' |
   { name: 'mixed', label: 'mixed: list 20 % · fetch 35 % · attempt 30 % · progress 15 %', kind: 'mixed' },
 ];
 
-
 function requestFor(scenario: ScenarioName, server: Server, data: BenchDatabase): autocannon.Request {
   const learner = pick(data.learners);
   const headers: Record<string, string> = { authorization: `Bearer ${learner.token}`, 'x-user-id': String(learner.id) };
@@ -137,7 +136,9 @@ async function benchConditional(dialect: Dialect, app: Server, data: BenchDataba
     row.full.push(await measureWith(app, request(false), DURATION, CONNECTIONS));
     row.notModified.push(await measureWith(app, request(true), DURATION, CONNECTIONS));
     const [full, hit] = [row.full.at(-1)!, row.notModified.at(-1)!];
-    process.stdout.write(`${dialect} conditional run ${run + 1}: 200 ${full.rps.toFixed(0)} req/s · 304 ${hit.rps.toFixed(0)} req/s (${hit.notModified} answers 304)\n`);
+    process.stdout.write(
+      `${dialect} conditional run ${run + 1}: 200 ${full.rps.toFixed(0)} req/s · 304 ${hit.rps.toFixed(0)} req/s (${hit.notModified} answers 304)\n`,
+    );
   }
   return row;
 }
@@ -196,9 +197,12 @@ function report(rows: Row[]): string {
     `\`npm run bench\` (bench/run.ts), ${date}: ${os.cpus().length} cores (${cpu}), Node ${process.version}, PostgreSQL on the same machine.`,
     `autocannon, ${CONNECTIONS} connections, ${DURATION} s per run, medians of ${RUNS} runs. The app: src/server.ts compiled, started as the`,
     `Dockerfile's CMD starts it (\`node ${imageRuntime().nodeFlags.join(' ')}\`), NODE_ENV=production, LOG_LEVEL=warn (no per-request log lines).`,
-    'The bare reference (bench/bare-server.ts): a plain Fastify route sending the SQL text of the app\'s own prepared queries (taken at',
-    'start-up) through better-sqlite3 / pg (named statements, as the app\'s), without validation, auth, ORM or plugins. Both run in',
-    `child processes and alternate; load average before / after: ${LOAD_BEFORE} / ${os.loadavg().map((n) => n.toFixed(1)).join(' ')}. Requests pick one of`,
+    "The bare reference (bench/bare-server.ts): a plain Fastify route sending the SQL text of the app's own prepared queries (taken at",
+    "start-up) through better-sqlite3 / pg (named statements, as the app's), without validation, auth, ORM or plugins. Both run in",
+    `child processes and alternate; load average before / after: ${LOAD_BEFORE} / ${os
+      .loadavg()
+      .map((n) => n.toFixed(1))
+      .join(' ')}. Requests pick one of`,
     `${LEARNERS} learners (Bearer token) and one of ${EXERCISES} exercises at random. Targets: GET by id ≥ ${TARGETS.get}× the bare route,`,
     `list ≥ ${TARGETS.list}×, attempts ≥ ${TARGETS.attempt}×, app p99 ≤ ${TARGETS.p99Ratio}× the bare p99, resident memory < ${TARGETS.rssMb} MB.`,
     '',
@@ -248,7 +252,9 @@ function report(rows: Row[]): string {
     lines.push(`- ${row.dialect}, ${row.scenario.label}: ${row.app.map((m, i) => `${m.rps.toFixed(0)} / ${row.bare[i].rps.toFixed(0)}`).join(' · ')}`);
   }
   for (const row of conditionalRows) {
-    lines.push(`- ${row.dialect}, conditional list (200 / 304): ${row.full.map((m, i) => `${m.rps.toFixed(0)} / ${row.notModified[i].rps.toFixed(0)}`).join(' · ')}`);
+    lines.push(
+      `- ${row.dialect}, conditional list (200 / 304): ${row.full.map((m, i) => `${m.rps.toFixed(0)} / ${row.notModified[i].rps.toFixed(0)}`).join(' · ')}`,
+    );
   }
   lines.push(END);
   return lines.join('\n');
@@ -260,13 +266,15 @@ function writeReport(section: string) {
   const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n';
   const start = current.indexOf(START);
   const end = current.indexOf(END);
-  const next =
-    start !== -1 && end > start ? `${current.slice(0, start)}${section}${current.slice(end + END.length)}` : `${current.trimEnd()}\n\n${section}\n`;
+  const next = start !== -1 && end > start ? `${current.slice(0, start)}${section}${current.slice(end + END.length)}` : `${current.trimEnd()}\n\n${section}\n`;
   fs.writeFileSync(file, next);
 }
 
 const conditionalRows: ConditionalRow[] = [];
-const LOAD_BEFORE = os.loadavg().map((n) => n.toFixed(1)).join(' ');
+const LOAD_BEFORE = os
+  .loadavg()
+  .map((n) => n.toFixed(1))
+  .join(' ');
 const buildDir = compile();
 const rows: Row[] = [];
 try {

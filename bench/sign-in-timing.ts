@@ -78,7 +78,12 @@ let second: ReturnType<typeof openConfiguredDatabase> | undefined;
 try {
   await measure(['no_such_account', 'argon2_account', 'bcrypt_account'], 'With an imported bcrypt account in the database');
   // the bcrypt account signs in once: its hash becomes argon2id, none is left
-  await app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '192.0.2.1', payload: { username: 'bcrypt_account', password: 'the real password' } });
+  await app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    remoteAddress: '192.0.2.1',
+    payload: { username: 'bcrypt_account', password: 'the real password' },
+  });
   await app.close();
   // a new instance asks afresh whether bcrypt hashes remain (each asks at most once a minute)
   second = openConfiguredDatabase(config);

@@ -39,12 +39,25 @@ async function timeStart(buildDir: string, data: BenchDatabase): Promise<Start> 
   const child = spawn(process.execPath, [...runtime.nodeFlags, 'src/server.js'], {
     cwd: buildDir,
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, ...runtime.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: data.url, JWT_SECRET, SEED_ON_START: 'false' },
+    env: {
+      ...process.env,
+      ...runtime.env,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_URL: data.url,
+      JWT_SECRET,
+      SEED_ON_START: 'false',
+    },
   });
   try {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
-      const ok = await fetch(`http://127.0.0.1:${port}/admin/health`).then((r) => r.status === 200, () => false);
+      const ok = await fetch(`http://127.0.0.1:${port}/admin/health`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
       if (ok) break;
       if (performance.now() - started > 60_000) throw new Error('no healthy answer in 60 s');
       await new Promise((resolve) => setTimeout(resolve, 5));
@@ -60,7 +73,10 @@ async function timeStart(buildDir: string, data: BenchDatabase): Promise<Start> 
   }
 }
 
-const loadBefore = os.loadavg().map((n) => n.toFixed(1)).join(' ');
+const loadBefore = os
+  .loadavg()
+  .map((n) => n.toFixed(1))
+  .join(' ');
 const buildDir = compile();
 const results = new Map<Dialect, Start[]>(DIALECTS.map((d) => [d, []]));
 const databases = new Map<Dialect, BenchDatabase>();
@@ -84,7 +100,10 @@ const lines = [
   '',
   `\`npm run bench:startup\` (bench/startup.ts), ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} cores, Node ${process.version}; src/server.ts compiled, started with the`,
   `Dockerfile's node flags and ENV (\`node ${imageRuntime().nodeFlags.join(' ')}\`; migrations checked at start, none pending), polled every 5 ms.`,
-  `Medians of ${RUNS} alternated runs; load average before / after: ${loadBefore} / ${os.loadavg().map((n) => n.toFixed(1)).join(' ')}.`,
+  `Medians of ${RUNS} alternated runs; load average before / after: ${loadBefore} / ${os
+    .loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' ')}.`,
   '',
   '| dialect | to healthy (median) | every run | RSS when healthy |',
   '|---|---:|---|---:|',

@@ -175,10 +175,18 @@ const envSchema = z
     if (env.NODE_ENV === 'production' && env.SMTP_URL) {
       // a production mail from the placeholder sender, or with links to localhost, would never be usable
       if (!env.MAIL_FROM || /\.localhost>?$/.test(env.MAIL_FROM)) {
-        ctx.addIssue({ code: 'custom', path: ['MAIL_FROM'], message: 'is required with SMTP_URL when NODE_ENV=production (a sender your SMTP provider accepts)' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['MAIL_FROM'],
+          message: 'is required with SMTP_URL when NODE_ENV=production (a sender your SMTP provider accepts)',
+        });
       }
       if (/^https?:\/\/(localhost|127\.)/.test(env.FRONTEND_URL)) {
-        ctx.addIssue({ code: 'custom', path: ['FRONTEND_URL'], message: 'is required with SMTP_URL when NODE_ENV=production (the links in mails point there)' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['FRONTEND_URL'],
+          message: 'is required with SMTP_URL when NODE_ENV=production (the links in mails point there)',
+        });
       }
     }
     if (env.NODE_ENV === 'production' && env.DB_LOG_QUERIES === 'true') {

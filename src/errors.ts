@@ -21,8 +21,7 @@ export const unauthorized = (message = 'Authentication required') => new AppErro
 export const forbidden = (message = 'You are not allowed to do this') => new AppError(403, 'FORBIDDEN', message);
 export const notFound = (what: string) => new AppError(404, 'NOT_FOUND', `${what} not found`);
 export const conflict = (message: string) => new AppError(409, 'CONFLICT', message);
-export const unprocessable = (message: string, details?: unknown[]) =>
-  new AppError(422, 'UNPROCESSABLE', message, details);
+export const unprocessable = (message: string, details?: unknown[]) => new AppError(422, 'UNPROCESSABLE', message, details);
 
 export const errorBodySchema = z
   .object({

@@ -57,7 +57,10 @@ describeEachDialect('app', (dialect) => {
   it('documents every operation with a summary and a tag, and every request body with an example', async () => {
     ctx = await buildTestApp(dialect);
     const doc = (await ctx.app.inject({ method: 'GET', url: '/docs/json' })).json() as {
-      paths: Record<string, Record<string, { summary?: string; tags?: string[]; requestBody?: { content: Record<string, { schema?: { example?: unknown }; example?: unknown }> } }>>;
+      paths: Record<
+        string,
+        Record<string, { summary?: string; tags?: string[]; requestBody?: { content: Record<string, { schema?: { example?: unknown }; example?: unknown }> } }>
+      >;
     };
     const gaps: string[] = [];
     for (const [path, operations] of Object.entries(doc.paths)) {

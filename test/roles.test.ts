@@ -72,8 +72,20 @@ async function newChallenge(ctx: TestContext, author: TestUser): Promise<number>
 }
 
 const ROWS: Row[] = [
-  { route: 'POST /api/auth/register', request: () => ({ method: 'POST', url: '/api/auth/register', payload: { username: `new${next()}`, email: `n${next()}@example.org`, password: 'long enough pw' } }), expected: [201, 201, 201, 201, 201] },
-  { route: 'POST /api/auth/login', request: (_c, f) => ({ method: 'POST', url: '/api/auth/login', payload: { username: f.learner.username, password: TEST_PASSWORD } }), expected: [200, 200, 200, 200, 200] },
+  {
+    route: 'POST /api/auth/register',
+    request: () => ({
+      method: 'POST',
+      url: '/api/auth/register',
+      payload: { username: `new${next()}`, email: `n${next()}@example.org`, password: 'long enough pw' },
+    }),
+    expected: [201, 201, 201, 201, 201],
+  },
+  {
+    route: 'POST /api/auth/login',
+    request: (_c, f) => ({ method: 'POST', url: '/api/auth/login', payload: { username: f.learner.username, password: TEST_PASSWORD } }),
+    expected: [200, 200, 200, 200, 200],
+  },
   {
     route: 'POST /api/auth/refresh',
     request: async (ctx, f) => {
@@ -82,25 +94,57 @@ const ROWS: Row[] = [
     },
     expected: [200, 200, 200, 200, 200],
   },
-  { route: 'POST /api/auth/logout', request: () => ({ method: 'POST', url: '/api/auth/logout', payload: { refresh_token: 'unknown-token' } }), expected: [401, 204, 204, 204, 204] },
+  {
+    route: 'POST /api/auth/logout',
+    request: () => ({ method: 'POST', url: '/api/auth/logout', payload: { refresh_token: 'unknown-token' } }),
+    expected: [401, 204, 204, 204, 204],
+  },
   { route: 'GET /api/auth/me', request: () => ({ method: 'GET', url: '/api/auth/me' }), expected: [401, 200, 200, 200, 200] },
   // the mailed links: public but for resend (the caller's own address); made-up tokens are refused alike
-  { route: 'POST /api/auth/forgot-password', request: () => ({ method: 'POST', url: '/api/auth/forgot-password', payload: { email: `someone${next()}@example.org` } }), expected: [202, 202, 202, 202, 202] },
-  { route: 'POST /api/auth/reset-password', request: () => ({ method: 'POST', url: '/api/auth/reset-password', payload: { token: 'made-up', new_password: 'long enough pw' } }), expected: [400, 400, 400, 400, 400] },
-  { route: 'POST /api/auth/resend-verification', request: () => ({ method: 'POST', url: '/api/auth/resend-verification' }), expected: [401, 202, 202, 202, 202] },
-  { route: 'POST /api/auth/verify-email', request: () => ({ method: 'POST', url: '/api/auth/verify-email', payload: { token: 'made-up' } }), expected: [400, 400, 400, 400, 400] },
+  {
+    route: 'POST /api/auth/forgot-password',
+    request: () => ({ method: 'POST', url: '/api/auth/forgot-password', payload: { email: `someone${next()}@example.org` } }),
+    expected: [202, 202, 202, 202, 202],
+  },
+  {
+    route: 'POST /api/auth/reset-password',
+    request: () => ({ method: 'POST', url: '/api/auth/reset-password', payload: { token: 'made-up', new_password: 'long enough pw' } }),
+    expected: [400, 400, 400, 400, 400],
+  },
+  {
+    route: 'POST /api/auth/resend-verification',
+    request: () => ({ method: 'POST', url: '/api/auth/resend-verification' }),
+    expected: [401, 202, 202, 202, 202],
+  },
+  {
+    route: 'POST /api/auth/verify-email',
+    request: () => ({ method: 'POST', url: '/api/auth/verify-email', payload: { token: 'made-up' } }),
+    expected: [400, 400, 400, 400, 400],
+  },
   { route: 'GET /api/auth/csrf', request: () => ({ method: 'GET', url: '/api/auth/csrf' }), expected: [200, 200, 200, 200, 200] },
-  { route: 'POST /api/auth/cookie/login', request: () => ({ method: 'POST', url: '/api/auth/cookie/login', payload: { username: 'nobody', password: 'wrong-password' } }), expected: [401, 401, 401, 401, 401] },
+  {
+    route: 'POST /api/auth/cookie/login',
+    request: () => ({ method: 'POST', url: '/api/auth/cookie/login', payload: { username: 'nobody', password: 'wrong-password' } }),
+    expected: [401, 401, 401, 401, 401],
+  },
   // no refresh cookie: nothing to trade, whatever bearer token comes along
   { route: 'POST /api/auth/cookie/refresh', request: () => ({ method: 'POST', url: '/api/auth/cookie/refresh' }), expected: [401, 401, 401, 401, 401] },
   { route: 'POST /api/auth/cookie/logout', request: () => ({ method: 'POST', url: '/api/auth/cookie/logout' }), expected: [204, 204, 204, 204, 204] },
   { route: 'GET /api/users/me/sessions', request: () => ({ method: 'GET', url: '/api/users/me/sessions' }), expected: [401, 200, 200, 200, 200] },
   // only one's own sessions can be ended: any other id is 404, staff included
-  { route: 'DELETE /api/users/me/sessions/:id', request: () => ({ method: 'DELETE', url: `/api/users/me/sessions/${MAX_ID}` }), expected: [401, 404, 404, 404, 404] },
+  {
+    route: 'DELETE /api/users/me/sessions/:id',
+    request: () => ({ method: 'DELETE', url: `/api/users/me/sessions/${MAX_ID}` }),
+    expected: [401, 404, 404, 404, 404],
+  },
   { route: 'DELETE /api/users/me/sessions', request: () => ({ method: 'DELETE', url: '/api/users/me/sessions' }), expected: [401, 200, 200, 200, 200] },
   { route: 'GET /api/users', request: () => ({ method: 'GET', url: '/api/users' }), expected: [401, 403, 403, 200, 200] },
   { route: 'GET /api/users/me', request: () => ({ method: 'GET', url: '/api/users/me' }), expected: [401, 200, 200, 200, 200] },
-  { route: 'PATCH /api/users/me', request: () => ({ method: 'PATCH', url: '/api/users/me', payload: { full_name: 'Obi-Wan' } }), expected: [401, 200, 200, 200, 200] },
+  {
+    route: 'PATCH /api/users/me',
+    request: () => ({ method: 'PATCH', url: '/api/users/me', payload: { full_name: 'Obi-Wan' } }),
+    expected: [401, 200, 200, 200, 200],
+  },
   {
     route: 'PUT /api/users/me/password',
     // a password change voids the account's access tokens: done by a fresh account of the caller's role
@@ -125,14 +169,22 @@ const ROWS: Row[] = [
   },
   { route: 'GET /api/users/me/export', request: () => ({ method: 'GET', url: '/api/users/me/export' }), expected: [401, 200, 200, 200, 200] },
   { route: 'GET /api/users/:id', request: (_c, f) => ({ method: 'GET', url: `/api/users/${f.learner.id}` }), expected: [401, 404, 404, 200, 200] },
-  { route: 'PATCH /api/users/:id', request: (_c, f) => ({ method: 'PATCH', url: `/api/users/${f.learner.id}`, payload: { full_name: 'Ezra' } }), expected: [401, 403, 403, 403, 200] },
+  {
+    route: 'PATCH /api/users/:id',
+    request: (_c, f) => ({ method: 'PATCH', url: `/api/users/${f.learner.id}`, payload: { full_name: 'Ezra' } }),
+    expected: [401, 403, 403, 403, 200],
+  },
   {
     route: 'DELETE /api/users/:id',
     request: async (ctx) => ({ method: 'DELETE', url: `/api/users/${(await createUser(ctx, 'padawan')).id}` }),
     expected: [401, 404, 404, 403, 204],
   },
   { route: 'GET /api/users/:id/stats', request: (_c, f) => ({ method: 'GET', url: `/api/users/${f.learner.id}/stats` }), expected: [401, 404, 404, 200, 200] },
-  { route: 'GET /api/users/:id/progress', request: (_c, f) => ({ method: 'GET', url: `/api/users/${f.learner.id}/progress` }), expected: [401, 404, 404, 200, 200] },
+  {
+    route: 'GET /api/users/:id/progress',
+    request: (_c, f) => ({ method: 'GET', url: `/api/users/${f.learner.id}/progress` }),
+    expected: [401, 404, 404, 200, 200],
+  },
   { route: 'GET /api/exercises', request: () => ({ method: 'GET', url: '/api/exercises' }), expected: [401, 200, 200, 200, 200] },
   { route: 'GET /api/exercises/types', request: () => ({ method: 'GET', url: '/api/exercises/types' }), expected: [200, 200, 200, 200, 200] },
   { route: 'GET /api/exercises/difficulties', request: () => ({ method: 'GET', url: '/api/exercises/difficulties' }), expected: [200, 200, 200, 200, 200] },
@@ -145,10 +197,18 @@ const ROWS: Row[] = [
   { route: 'GET /api/exercises/:id', request: (_c, f) => ({ method: 'GET', url: `/api/exercises/${f.exerciseId}` }), expected: [401, 200, 200, 200, 200] },
   {
     route: 'POST /api/exercises',
-    request: () => ({ method: 'POST', url: '/api/exercises', payload: { title: `Nouvel exercice ${next()}`, exercise_type: 'addition', difficulty: 'initie', question: '1 + 1 ?', correct_answer: '2' } }),
+    request: () => ({
+      method: 'POST',
+      url: '/api/exercises',
+      payload: { title: `Nouvel exercice ${next()}`, exercise_type: 'addition', difficulty: 'initie', question: '1 + 1 ?', correct_answer: '2' },
+    }),
     expected: [401, 403, 201, 201, 201],
   },
-  { route: 'PATCH /api/exercises/:id', request: (_c, f) => ({ method: 'PATCH', url: `/api/exercises/${f.exerciseId}`, payload: { hint: 'Compte sur tes doigts.' } }), expected: [401, 403, 403, 403, 200] },
+  {
+    route: 'PATCH /api/exercises/:id',
+    request: (_c, f) => ({ method: 'PATCH', url: `/api/exercises/${f.exerciseId}`, payload: { hint: 'Compte sur tes doigts.' } }),
+    expected: [401, 403, 403, 403, 200],
+  },
   {
     route: 'DELETE /api/exercises/:id',
     request: async (ctx, f) => ({ method: 'DELETE', url: `/api/exercises/${await newExercise(ctx, f.author)}` }),
@@ -172,22 +232,43 @@ const ROWS: Row[] = [
   {
     route: 'PATCH /api/badges/:id',
     request: async (ctx, f) => {
-      const created = await ctx.app.inject({ method: 'POST', url: '/api/badges', headers: f.gardien.headers, payload: { code: `badge_${next()}`, name: 'Badge', requirements: { max_time: 3 } } });
+      const created = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/badges',
+        headers: f.gardien.headers,
+        payload: { code: `badge_${next()}`, name: 'Badge', requirements: { max_time: 3 } },
+      });
       return { method: 'PATCH', url: `/api/badges/${created.json().id}`, payload: { points_reward: 5 } };
     },
     expected: [401, 403, 403, 200, 200],
   },
-  { route: 'GET /api/badges/unknown-requirements', request: () => ({ method: 'GET', url: '/api/badges/unknown-requirements' }), expected: [401, 403, 403, 200, 200] },
+  {
+    route: 'GET /api/badges/unknown-requirements',
+    request: () => ({ method: 'GET', url: '/api/badges/unknown-requirements' }),
+    expected: [401, 403, 403, 200, 200],
+  },
   { route: 'GET /api/users/me/badges', request: () => ({ method: 'GET', url: '/api/users/me/badges' }), expected: [401, 200, 200, 200, 200] },
-  { route: 'PUT /api/users/me/badges/pinned', request: () => ({ method: 'PUT', url: '/api/users/me/badges/pinned', payload: { achievement_ids: [] } }), expected: [401, 200, 200, 200, 200] },
+  {
+    route: 'PUT /api/users/me/badges/pinned',
+    request: () => ({ method: 'PUT', url: '/api/users/me/badges/pinned', payload: { achievement_ids: [] } }),
+    expected: [401, 200, 200, 200, 200],
+  },
   { route: 'GET /api/leaderboard', request: () => ({ method: 'GET', url: '/api/leaderboard?period=all' }), expected: [401, 200, 200, 200, 200] },
   { route: 'GET /api/users/me/recommendations', request: () => ({ method: 'GET', url: '/api/users/me/recommendations' }), expected: [401, 200, 200, 200, 200] },
   // only one's own recommendation: nobody has this one
-  { route: 'POST /api/users/me/recommendations/:id/clicked', request: () => ({ method: 'POST', url: '/api/users/me/recommendations/2147483647/clicked' }), expected: [401, 404, 404, 404, 404] },
+  {
+    route: 'POST /api/users/me/recommendations/:id/clicked',
+    request: () => ({ method: 'POST', url: '/api/users/me/recommendations/2147483647/clicked' }),
+    expected: [401, 404, 404, 404, 404],
+  },
   { route: 'GET /api/challenges', request: () => ({ method: 'GET', url: '/api/challenges' }), expected: [401, 200, 200, 200, 200] },
   { route: 'GET /api/challenges/:id', request: (_c, f) => ({ method: 'GET', url: `/api/challenges/${f.challengeId}` }), expected: [401, 200, 200, 200, 200] },
   { route: 'POST /api/challenges', request: () => ({ method: 'POST', url: '/api/challenges', payload: challengeBody() }), expected: [401, 403, 201, 201, 201] },
-  { route: 'PATCH /api/challenges/:id', request: (_c, f) => ({ method: 'PATCH', url: `/api/challenges/${f.challengeId}`, payload: { description: 'Suite de puissances' } }), expected: [401, 403, 403, 403, 200] },
+  {
+    route: 'PATCH /api/challenges/:id',
+    request: (_c, f) => ({ method: 'PATCH', url: `/api/challenges/${f.challengeId}`, payload: { description: 'Suite de puissances' } }),
+    expected: [401, 403, 403, 403, 200],
+  },
   {
     route: 'DELETE /api/challenges/:id',
     request: async (ctx, f) => ({ method: 'DELETE', url: `/api/challenges/${await newChallenge(ctx, f.author)}` }),
@@ -198,17 +279,33 @@ const ROWS: Row[] = [
     request: (_c, f) => ({ method: 'POST', url: `/api/challenges/${f.challengeId}/attempts`, payload: { user_solution: '31' } }),
     expected: [401, 201, 201, 201, 201],
   },
-  { route: 'GET /api/challenges/:id/hints/:level', request: (_c, f) => ({ method: 'GET', url: `/api/challenges/${f.challengeId}/hints/1` }), expected: [401, 200, 200, 200, 200] },
-  { route: 'GET /api/challenges/:id/stats', request: (_c, f) => ({ method: 'GET', url: `/api/challenges/${f.challengeId}/stats` }), expected: [401, 200, 200, 200, 200] },
+  {
+    route: 'GET /api/challenges/:id/hints/:level',
+    request: (_c, f) => ({ method: 'GET', url: `/api/challenges/${f.challengeId}/hints/1` }),
+    expected: [401, 200, 200, 200, 200],
+  },
+  {
+    route: 'GET /api/challenges/:id/stats',
+    request: (_c, f) => ({ method: 'GET', url: `/api/challenges/${f.challengeId}/stats` }),
+    expected: [401, 200, 200, 200, 200],
+  },
   { route: 'GET /admin/health', request: () => ({ method: 'GET', url: '/admin/health' }), expected: [200, 200, 200, 200, 200] },
   { route: 'GET /admin/health?full=true', request: () => ({ method: 'GET', url: '/admin/health?full=true' }), expected: [401, 403, 403, 403, 200] },
   { route: 'GET /admin/stats', request: () => ({ method: 'GET', url: '/admin/stats' }), expected: [401, 403, 403, 403, 200] },
   { route: 'POST /admin/optimize', request: () => ({ method: 'POST', url: '/admin/optimize' }), expected: [401, 403, 403, 403, 200] },
   ...['overview', 'queries', 'space', 'connections', 'maintenance', 'learning'].map(
-    (page): Row => ({ route: `GET /admin/dashboard/${page}`, request: () => ({ method: 'GET', url: `/admin/dashboard/${page}` }), expected: [401, 403, 403, 403, 200] }),
+    (page): Row => ({
+      route: `GET /admin/dashboard/${page}`,
+      request: () => ({ method: 'GET', url: `/admin/dashboard/${page}` }),
+      expected: [401, 403, 403, 403, 200],
+    }),
   ),
   ...['queries/enable', 'backup', 'snapshot'].map(
-    (action): Row => ({ route: `POST /admin/dashboard/${action}`, request: () => ({ method: 'POST', url: `/admin/dashboard/${action}` }), expected: [401, 403, 403, 403, 200] }),
+    (action): Row => ({
+      route: `POST /admin/dashboard/${action}`,
+      request: () => ({ method: 'POST', url: `/admin/dashboard/${action}` }),
+      expected: [401, 403, 403, 403, 200],
+    }),
   ),
   {
     // without {"confirm": true} nothing is cancelled: the archiviste gets 400
@@ -233,7 +330,12 @@ describeEachDialect('role matrix', (dialect) => {
     const learner = await createUser(ctx, 'padawan');
     const exerciseId = await newExercise(ctx, author);
     const challengeId = await newChallenge(ctx, author);
-    const attempt = await ctx.app.inject({ method: 'POST', url: `/api/exercises/${exerciseId}/attempts`, headers: learner.headers, payload: { user_answer: '4' } });
+    const attempt = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/exercises/${exerciseId}/attempts`,
+      headers: learner.headers,
+      payload: { user_answer: '4' },
+    });
     expect(attempt.statusCode).toBe(201);
     fixture = { author, learner, gardien: await createUser(ctx, 'gardien'), exerciseId, challengeId, learnerAttemptId: attempt.json().attempt.id };
   });

@@ -35,7 +35,9 @@ export function registerDashboardCommand(db: Command): void {
   databaseCommand<CommonOptions & { days: number }>(
     db
       .command('dashboard')
-      .description('one page of the /admin dashboard: overview (default; the checks, one per line), queries, space, connections, maintenance, learning (JSON); snapshot captures a history point')
+      .description(
+        'one page of the /admin dashboard: overview (default; the checks, one per line), queries, space, connections, maintenance, learning (JSON); snapshot captures a history point',
+      )
       .addArgument(new Argument('[page]', 'the page').choices(Object.keys(PAGES)).default('overview'))
       .addOption(new Option('--days <n>', 'the period of queries, space and learning (1–365)').argParser(daysInRange).default(30)),
     async (database, config, options, [page = 'overview']) => {

@@ -14,7 +14,14 @@ import { formatHistory, formatMigrationSql, migrationHistory, pendingMigrationSq
 import { formatOptimize, optimizeDatabase } from '../ops/upkeep/optimize.js';
 import { databaseErrorLine } from '../ops/format.js';
 import { formatRestore, restoreDatabase } from '../ops/backup-restore/restore.js';
-import { backupAndShip, formatBackupListing, formatShippedBackup, listAllBackups, resolveBackupSource, s3ConnectionFromConfig } from '../ops/backup-restore/s3-backup.js';
+import {
+  backupAndShip,
+  formatBackupListing,
+  formatShippedBackup,
+  listAllBackups,
+  resolveBackupSource,
+  s3ConnectionFromConfig,
+} from '../ops/backup-restore/s3-backup.js';
 import { databaseStats, formatStats } from '../ops/health/stats.js';
 import { databaseStatus, formatStatus } from '../ops/connection/status.js';
 import { formatTune, tuneDatabase } from '../ops/upkeep/tune.js';
@@ -118,13 +125,19 @@ export function registerDbCommands(db: Command): void {
     async (database, _config, options, [tag]) => {
       const result = await stampMigrations(database, tag, { migrationsFolder: options.migrationsFolder });
       output(options, result, (r) =>
-        [`stamped at ${r.stamped}`, `recorded as applied: ${r.recorded.join(', ') || 'none'}`, `forgotten (will run again): ${r.forgotten.join(', ') || 'none'}`].join('\n'),
+        [
+          `stamped at ${r.stamped}`,
+          `recorded as applied: ${r.recorded.join(', ') || 'none'}`,
+          `forgotten (will run again): ${r.forgotten.join(', ') || 'none'}`,
+        ].join('\n'),
       );
     },
   );
 
   db.command('check')
-    .description('CI check of the migration folders: two branches that both added a migration, journal/snapshot/file mismatches, and every migration applied to a scratch database')
+    .description(
+      'CI check of the migration folders: two branches that both added a migration, journal/snapshot/file mismatches, and every migration applied to a scratch database',
+    )
     .option('--no-validate', 'skip the scratch databases (file checks only)')
     .option('--scratch-url <url>', 'PostgreSQL server for the scratch database (as for db generate)')
     .option('--pg-folder <dir>', 'PostgreSQL migrations to check (default: drizzle/pg)')
@@ -150,34 +163,25 @@ export function registerDbCommands(db: Command): void {
     .option('--out <dir>', 'another migrations folder (with --dialect postgres|sqlite)')
     .option('--scratch-url <url>', 'PostgreSQL server for the scratch database (default: DATABASE_URL if PostgreSQL, else POSTGRES_*, else 127.0.0.1:5432)')
     .addOption(jsonOption())
-    .action(
-      (options: {
-        name?: string;
-        custom?: string;
-        dialect: 'both' | Dialect;
-        schema?: string;
-        out?: string;
-        scratchUrl?: string;
-        json?: boolean;
-      }) =>
-        runCommand(options, async () => {
-          if ((options.schema || options.out) && options.dialect === 'both') throw new Error('--schema and --out need --dialect postgres or sqlite');
-          if (options.custom && options.name) throw new Error('--custom takes the name itself: use --custom NAME without --name');
-          const dialects: Dialect[] = options.dialect === 'both' ? ['postgres', 'sqlite'] : [options.dialect];
-          const single = options.dialect === 'both' ? null : options.dialect;
-          const report = await generateMigrations({
-            dialects,
-            name: options.custom ?? options.name,
-            custom: Boolean(options.custom),
-            schemaFile: single && options.schema ? { [single]: options.schema } : undefined,
-            out: single && options.out ? { [single]: options.out } : undefined,
-            scratchServerUrl: options.scratchUrl ?? scratchServerUrl(),
-            interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY && !options.json),
-            progress: terminalProgress(),
-          });
-          output(options, report, formatGenerate);
-          return report.ok;
-        }),
+    .action((options: { name?: string; custom?: string; dialect: 'both' | Dialect; schema?: string; out?: string; scratchUrl?: string; json?: boolean }) =>
+      runCommand(options, async () => {
+        if ((options.schema || options.out) && options.dialect === 'both') throw new Error('--schema and --out need --dialect postgres or sqlite');
+        if (options.custom && options.name) throw new Error('--custom takes the name itself: use --custom NAME without --name');
+        const dialects: Dialect[] = options.dialect === 'both' ? ['postgres', 'sqlite'] : [options.dialect];
+        const single = options.dialect === 'both' ? null : options.dialect;
+        const report = await generateMigrations({
+          dialects,
+          name: options.custom ?? options.name,
+          custom: Boolean(options.custom),
+          schemaFile: single && options.schema ? { [single]: options.schema } : undefined,
+          out: single && options.out ? { [single]: options.out } : undefined,
+          scratchServerUrl: options.scratchUrl ?? scratchServerUrl(),
+          interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY && !options.json),
+          progress: terminalProgress(),
+        });
+        output(options, report, formatGenerate);
+        return report.ok;
+      }),
     );
 
   databaseCommand<CommonOptions & { dir?: string; keep?: number; maxAge?: number; to?: string; localOnly?: boolean }>(
@@ -223,7 +227,10 @@ export function registerDbCommands(db: Command): void {
     db
       .command('restore')
       .description('replace the database with a backup or a plain .sql dump (refuses a non-empty database without --yes)')
-      .argument('<source>', 'a file written by db backup, a plain .sql dump, an s3://bucket/key written by db backup, or latest (newest in BACKUP_URL, else BACKUP_DIR)')
+      .argument(
+        '<source>',
+        'a file written by db backup, a plain .sql dump, an s3://bucket/key written by db backup, or latest (newest in BACKUP_URL, else BACKUP_DIR)',
+      )
       .option('--dir <dir>', 'where latest looks without BACKUP_URL (default: BACKUP_DIR)')
       .option('--yes', 'replace the current content even if the database is not empty')
       .option('--allow-unsigned', 'accept a backup without a valid BACKUP_SIGNING_KEY signature (a plain .sql dump never has one): only for a file you know')
@@ -239,7 +246,12 @@ export function registerDbCommands(db: Command): void {
         trust: { key: config.BACKUP_SIGNING_KEY, allowUnsigned: options.allowUnsigned },
       });
       try {
-        const result = await restoreDatabase(database, resolved.file, { force: options.yes, trustDump: options.trustDump, progress, erasureKey: config.ERASURE_KEY });
+        const result = await restoreDatabase(database, resolved.file, {
+          force: options.yes,
+          trustDump: options.trustDump,
+          progress,
+          erasureKey: config.ERASURE_KEY,
+        });
         output(options, { ...result, file: resolved.origin }, (r) => formatRestore(r, describeTarget(database.target)));
       } finally {
         resolved.cleanup();

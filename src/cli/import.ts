@@ -93,7 +93,7 @@ function logLines(stream: NodeJS.WriteStream): ImportProgress {
 export function registerImportCommand(db: Command): void {
   db.command('import')
     .alias('import-sqlite')
-    .description("copy a database of the original Python app (any version) or of this service into ours, nothing dropped, verified")
+    .description('copy a database of the original Python app (any version) or of this service into ours, nothing dropped, verified')
     .argument('<source>', 'a SQLite file, a PostgreSQL URL, or a dump of the original (.sql, .sql.gz, pg_dump -Fc)')
     .requiredOption('--to <target>', 'target PostgreSQL URL (created when missing; hosted: add ?sslmode=require) or SQLite path')
     .option('--scratch <url>', 'PostgreSQL server where a dump is loaded first (default: the target, when it is PostgreSQL)')

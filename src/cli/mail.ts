@@ -8,9 +8,7 @@ import { cliConfig, jsonOption, output, type CommonOptions } from './context.js'
 
 function human(entries: OutboxEntry[], dir: string): string {
   if (entries.length === 0) return `no mail in ${dir}`;
-  return entries
-    .map((m) => [`--- ${m.sent_at}  to ${m.to}`, `Subject: ${m.subject}`, '', m.text].join('\n'))
-    .join('\n\n');
+  return entries.map((m) => [`--- ${m.sent_at}  to ${m.to}`, `Subject: ${m.subject}`, '', m.text].join('\n')).join('\n\n');
 }
 
 export function registerMailCommands(program: Command): void {
@@ -18,11 +16,13 @@ export function registerMailCommands(program: Command): void {
   mail
     .command('last')
     .description('the last mails written to the outbox by a server without SMTP_URL (development), newest first')
-    .addOption(new Option('-n, --count <n>', 'how many').default('1').argParser((v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1 || n > 50) throw new Error('--count must be 1 to 50');
-      return String(n);
-    }))
+    .addOption(
+      new Option('-n, --count <n>', 'how many').default('1').argParser((v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1 || n > 50) throw new Error('--count must be 1 to 50');
+        return String(n);
+      }),
+    )
     .option('--to <address>', 'only mails sent to this address')
     .addOption(jsonOption())
     .action((options: CommonOptions & { count: string; to?: string }) =>

@@ -18,7 +18,11 @@ export function registerSeedCommand(program: Command): void {
         demoUsers: options.demoUsers && config.NODE_ENV !== 'production',
         demoPassword: config.DEMO_PASSWORD,
       });
-      output(options, report, (r) => `seeded: ${r.exercises} exercises, ${r.challenges} challenges, ${r.badges} badges, ${r.users} demo accounts (existing ones kept)`);
+      output(
+        options,
+        report,
+        (r) => `seeded: ${r.exercises} exercises, ${r.challenges} challenges, ${r.badges} badges, ${r.users} demo accounts (existing ones kept)`,
+      );
     },
   );
 }

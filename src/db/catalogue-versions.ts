@@ -18,7 +18,9 @@ export interface CatalogueVersions {
 
 /** A catalogue's version as a scalar subquery: 0 while it was never written. */
 export function catalogueVersionOf({ contentVersions }: Tables, catalogue: Catalogue): SQL<number> {
-  return sql<number>`coalesce((select ${contentVersions.version} from ${contentVersions} where ${contentVersions.name} = ${sql.raw(`'${catalogue}'`)}), 0)`.mapWith(Number);
+  return sql<number>`coalesce((select ${contentVersions.version} from ${contentVersions} where ${contentVersions.name} = ${sql.raw(`'${catalogue}'`)}), 0)`.mapWith(
+    Number,
+  );
 }
 
 /** The columns to add to a select from `users` (the per-request account check reads them with the account). */

@@ -77,7 +77,9 @@ function postgresCatalogue(database: PostgresDatabase): Catalogue {
       return rows.map((r) => ({ table: r.table_name, name: r.column_name, notNull: r.is_nullable === 'NO' }));
     },
     async indexes() {
-      const rows = await database.query<{ table_name: string; index_name: string; is_unique: boolean; is_valid: boolean; columns: (string | null)[] }>(PG_INDEXES_SQL);
+      const rows = await database.query<{ table_name: string; index_name: string; is_unique: boolean; is_valid: boolean; columns: (string | null)[] }>(
+        PG_INDEXES_SQL,
+      );
       return rows.map((r) => ({ name: r.index_name, table: r.table_name, columns: r.columns, unique: r.is_unique, valid: r.is_valid, implicit: false }));
     },
     async sequences() {

@@ -93,4 +93,3 @@ export interface OpenDatabaseOptions {
   /** PostgreSQL read replicas (src/db/replicas.ts) */
   replicas?: { urls: string[]; maxLagSeconds: number; checkIntervalMs: number };
 }
-

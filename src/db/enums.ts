@@ -8,17 +8,7 @@ export type Role = (typeof ROLES)[number];
 export const DIFFICULTIES = ['initie', 'padawan', 'chevalier', 'maitre', 'grand_maitre'] as const;
 export type Difficulty = (typeof DIFFICULTIES)[number];
 
-export const EXERCISE_TYPES = [
-  'addition',
-  'soustraction',
-  'multiplication',
-  'division',
-  'fractions',
-  'geometrie',
-  'texte',
-  'mixte',
-  'divers',
-] as const;
+export const EXERCISE_TYPES = ['addition', 'soustraction', 'multiplication', 'division', 'fractions', 'geometrie', 'texte', 'mixte', 'divers'] as const;
 export type ExerciseType = (typeof EXERCISE_TYPES)[number];
 
 export const CHALLENGE_TYPES = [
@@ -38,19 +28,7 @@ export const CHALLENGE_TYPES = [
 
 // The original's 2025 names (ENFANT, AGE_9_12, …) and its latest ones (GROUP_6_8, GROUP_10_12,
 // GROUP_13_15, GROUP_15_17, ADULT → 'adulte', ALL_AGES → 'all') each have a value here.
-export const AGE_GROUPS = [
-  'enfant',
-  'adolescent',
-  'adulte',
-  '6-8',
-  '9-12',
-  '10-12',
-  '12-13',
-  '13-15',
-  '15-17',
-  '13+',
-  'all',
-] as const;
+export const AGE_GROUPS = ['enfant', 'adolescent', 'adulte', '6-8', '9-12', '10-12', '12-13', '13-15', '15-17', '13+', 'all'] as const;
 
 /** What a mailed single-use link is for (account_tokens.purpose). */
 export const ACCOUNT_TOKEN_PURPOSES = ['password_reset', 'email_verification'] as const;

@@ -94,7 +94,8 @@ export function diagnoseConnectionFailure(error: unknown): ConnectionDiagnosis |
     const message = typeof e.message === 'string' ? e.message : '';
     if (code === '28P01' || code === '28000')
       return { cause: `authentication failed (${code}): wrong user or password, or no pg_hba.conf entry for this client`, fix: CHECK_VARIABLES };
-    if (code === '3D000') return { cause: `the database does not exist (3D000): ${message}`, fix: `create it (createdb) or correct the database name; ${CHECK_VARIABLES}` };
+    if (code === '3D000')
+      return { cause: `the database does not exist (3D000): ${message}`, fix: `create it (createdb) or correct the database name; ${CHECK_VARIABLES}` };
     if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH')
       return { cause: `no PostgreSQL server answers (${code}): ${message}`, fix: `start the server or correct the host and port; ${CHECK_VARIABLES}` };
     if (/does not support SSL|SSL connection is required|no encryption|self[- ]signed certificate|certificate|SSL off/i.test(message))

@@ -34,20 +34,14 @@ export function listMigrations(dialect: Dialect, folder = migrationsFolder(diale
 
 export class ProtectedTableError extends Error {
   constructor(readonly violations: { migration: string; table: string; statement: string }[]) {
-    super(
-      `Refusing migrations that drop or alter protected tables: ${violations
-        .map((v) => `${v.migration} touches ${v.table}`)
-        .join('; ')}`,
-    );
+    super(`Refusing migrations that drop or alter protected tables: ${violations.map((v) => `${v.migration} touches ${v.table}`).join('; ')}`);
     this.name = 'ProtectedTableError';
   }
 }
 
 /** Throws ProtectedTableError when any of `migrations` would drop or alter a protected table. */
 export function assertMigrationsSafe(migrations: MigrationEntry[]): void {
-  const violations = migrations.flatMap((m) =>
-    findProtectedTableViolations(fs.readFileSync(m.file, 'utf8')).map((v) => ({ migration: m.tag, ...v })),
-  );
+  const violations = migrations.flatMap((m) => findProtectedTableViolations(fs.readFileSync(m.file, 'utf8')).map((v) => ({ migration: m.tag, ...v })));
   if (violations.length > 0) throw new ProtectedTableError(violations);
 }
 
@@ -59,16 +53,12 @@ export interface MigrationStatus {
 async function appliedMillis(database: Database): Promise<number[]> {
   // drizzle records each applied migration's folderMillis in created_at.
   if (database.dialect === 'postgres') {
-    const [exists] = await database.query<{ present: boolean }>(
-      sql`select to_regclass('drizzle.__drizzle_migrations') is not null as present`,
-    );
+    const [exists] = await database.query<{ present: boolean }>(sql`select to_regclass('drizzle.__drizzle_migrations') is not null as present`);
     if (!exists?.present) return [];
     const rows = await database.query<{ created_at: string }>(sql`select created_at from drizzle.__drizzle_migrations`);
     return rows.map((r) => Number(r.created_at));
   }
-  const [exists] = await database.query<{ n: number }>(
-    sql`select count(*) as n from sqlite_master where type = 'table' and name = '__drizzle_migrations'`,
-  );
+  const [exists] = await database.query<{ n: number }>(sql`select count(*) as n from sqlite_master where type = 'table' and name = '__drizzle_migrations'`);
   if (!exists?.n) return [];
   const rows = await database.query<{ created_at: number }>(sql`select created_at from __drizzle_migrations`);
   return rows.map((r) => Number(r.created_at));
@@ -189,7 +179,8 @@ export async function stampMigrations(database: Database, ref: string, options: 
       await client.query('begin');
       for (const statement of PG_MIGRATIONS_TABLE_DDL) await client.query(statement);
       await client.query('delete from drizzle.__drizzle_migrations where created_at > $1', [cutoff]);
-      for (const m of toRecord) await client.query('insert into drizzle.__drizzle_migrations (hash, created_at) values ($1, $2)', [hash(m), m.createdAt.getTime()]);
+      for (const m of toRecord)
+        await client.query('insert into drizzle.__drizzle_migrations (hash, created_at) values ($1, $2)', [hash(m), m.createdAt.getTime()]);
       await client.query('commit');
     } catch (error) {
       await client.query('rollback');

@@ -30,11 +30,13 @@ export function resendOnLostConnection(pool: pg.Pool, logger?: Logger): void {
     if (args.some((arg) => typeof arg === 'function')) return query(...args); // callback style: left as is
     const first = query(...args);
     if (!SAFE_TO_RESEND.test(statementText(args[0]))) return first;
-    const retry = (tries: number) => (error: unknown): Promise<unknown> => {
-      if (!connectionLost(error) || tries > pool.options.max) throw error;
-      logger?.warn({ err: error }, 'PostgreSQL connection found dead; sending the read again on another one');
-      return query(...args).catch(retry(tries + 1));
-    };
+    const retry =
+      (tries: number) =>
+      (error: unknown): Promise<unknown> => {
+        if (!connectionLost(error) || tries > pool.options.max) throw error;
+        logger?.warn({ err: error }, 'PostgreSQL connection found dead; sending the read again on another one');
+        return query(...args).catch(retry(tries + 1));
+      };
     return first.catch(retry(1));
   }) as typeof pool.query;
 }

@@ -160,4 +160,3 @@ export function openPostgres(target: { dialect: 'postgres'; url: string }, optio
     },
   };
 }
-

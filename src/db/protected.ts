@@ -16,7 +16,10 @@ const FORBIDDEN = [
   new RegExp(String.raw`\bdelete\s+from\s+(?:only\s+)?${identifier}`, 'gi'),
   new RegExp(String.raw`\bupdate\s+(?:only\s+)?${identifier}\s+set\b`, 'gi'),
   new RegExp(String.raw`\brename\s+to\s+${identifier}`, 'gi'),
-  new RegExp(String.raw`\bcreate\s+(?:unique\s+)?index\s+(?:concurrently\s+)?(?:if\s+not\s+exists\s+)?(?:["\`\[]?\w+["\`\]]?\s+)?on\s+(?:only\s+)?${identifier}`, 'gi'),
+  new RegExp(
+    String.raw`\bcreate\s+(?:unique\s+)?index\s+(?:concurrently\s+)?(?:if\s+not\s+exists\s+)?(?:["\`\[]?\w+["\`\]]?\s+)?on\s+(?:only\s+)?${identifier}`,
+    'gi',
+  ),
   new RegExp(String.raw`\binsert\s+into\s+${identifier}`, 'gi'),
 ];
 
@@ -43,7 +46,8 @@ export function findProtectedTableViolations(migrationSql: string): ProtectedTab
     for (const pattern of FORBIDDEN) {
       for (const match of statement.matchAll(pattern)) {
         const table = match[2].toLowerCase();
-        if (isLegacyArea(match[1], table)) violations.push({ table: match[1] ? `${match[1].toLowerCase()}.${table}` : table, statement: statement.trim().slice(0, 300) });
+        if (isLegacyArea(match[1], table))
+          violations.push({ table: match[1] ? `${match[1].toLowerCase()}.${table}` : table, statement: statement.trim().slice(0, 300) });
         else if (protectedNames.has(table) && !/^\s*(create|insert)/i.test(match[0])) violations.push({ table, statement: statement.trim().slice(0, 300) });
       }
     }
@@ -51,7 +55,8 @@ export function findProtectedTableViolations(migrationSql: string): ProtectedTab
       for (const match of statement.matchAll(pattern)) {
         const table = match[2]?.toLowerCase();
         if (table === undefined) violations.push({ table: LEGACY_AREA_SCHEMA, statement: statement.trim().slice(0, 300) });
-        else if (isLegacyArea(match[1], table)) violations.push({ table: match[1] ? `${match[1].toLowerCase()}.${table}` : table, statement: statement.trim().slice(0, 300) });
+        else if (isLegacyArea(match[1], table))
+          violations.push({ table: match[1] ? `${match[1].toLowerCase()}.${table}` : table, statement: statement.trim().slice(0, 300) });
       }
     }
   }

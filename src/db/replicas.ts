@@ -46,7 +46,10 @@ function replicaUnusable(error: unknown): boolean {
   const code = (error as { code?: string })?.code;
   if (connectionLost(error)) return true;
   // refused, unknown host, timeouts; 40001: cancelled by a conflict with recovery; 57P03: starting up
-  return ['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', '40001', '57P03', '08006', '08001'].includes(code ?? '') || /timeout/i.test(String((error as Error)?.message));
+  return (
+    ['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', '40001', '57P03', '08006', '08001'].includes(code ?? '') ||
+    /timeout/i.test(String((error as Error)?.message))
+  );
 }
 
 export function replicaName(url: string): string {

@@ -159,4 +159,3 @@ export function openSqlite(target: { dialect: 'sqlite'; path: string }, options:
     },
   };
 }
-

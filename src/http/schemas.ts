@@ -30,12 +30,14 @@ export type Pagination = z.infer<typeof paginationQuery>;
 
 /** `{ items, total, limit, offset }`: the shape of every list, a named component (`ExercisePage`…) in the OpenAPI document. */
 export function pageOf<T extends z.ZodType>(item: T, id: `${string}Page`) {
-  return z.object({
-    items: z.array(item).max(MAX_PAGE_SIZE),
-    total: z.number().int().min(0),
-    limit: z.number().int().min(1).max(MAX_PAGE_SIZE),
-    offset: z.number().int().min(0),
-  }).meta({ id });
+  return z
+    .object({
+      items: z.array(item).max(MAX_PAGE_SIZE),
+      total: z.number().int().min(0),
+      limit: z.number().int().min(1).max(MAX_PAGE_SIZE),
+      offset: z.number().int().min(0),
+    })
+    .meta({ id });
 }
 
 export interface Page<T> {

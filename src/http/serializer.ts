@@ -9,8 +9,7 @@ import { z } from 'zod';
 type JsonSchema = Record<string, unknown>;
 
 /** A JSON Schema with one `type`, or only `{ type: 'null' }`: the branches a nullable field has. */
-const isPlainTyped = (schema: JsonSchema) =>
-  typeof schema.type === 'string' && !('anyOf' in schema) && !('oneOf' in schema) && !('allOf' in schema);
+const isPlainTyped = (schema: JsonSchema) => typeof schema.type === 'string' && !('anyOf' in schema) && !('oneOf' in schema) && !('allOf' in schema);
 
 /**
  * `anyOf: [{ type: T, … }, { type: 'null' }]` (zod's `.nullable()`) as `type: [T, 'null']`:

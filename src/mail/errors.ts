@@ -51,5 +51,4 @@ export function mailUnavailable(error: MailError): AppError {
     : new AppError(503, 'MAIL_UNAVAILABLE', 'The e-mail could not be sent; the server is not configured to send mail');
 }
 
-export const mailDisabled = () =>
-  new AppError(503, 'MAIL_DISABLED', 'This server sends no e-mail (SMTP_URL is not set): ask an administrator');
+export const mailDisabled = () => new AppError(503, 'MAIL_DISABLED', 'This server sends no e-mail (SMTP_URL is not set): ask an administrator');

@@ -31,7 +31,10 @@ export function writeToOutbox(dir: string, message: MailMessage, now = new Date(
 /** File names, oldest first (the names sort by time). */
 function outboxFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).filter((name) => FILE.test(name)).sort();
+  return fs
+    .readdirSync(dir)
+    .filter((name) => FILE.test(name))
+    .sort();
 }
 
 /** The newest `count` messages, newest first; only those sent to `to` when given. */

@@ -109,7 +109,17 @@ export default fp(
         }
         const id = Number(claims?.sub);
         const sid = claims?.sid ?? -1;
-        if (claims && Number.isInteger(id) && id > 0 && id <= MAX_ID && Number.isInteger(claims.ver) && ROLES.includes(claims.role) && Number.isInteger(sid) && sid >= 0 && sid <= MAX_ID) {
+        if (
+          claims &&
+          Number.isInteger(id) &&
+          id > 0 &&
+          id <= MAX_ID &&
+          Number.isInteger(claims.ver) &&
+          ROLES.includes(claims.role) &&
+          Number.isInteger(sid) &&
+          sid >= 0 &&
+          sid <= MAX_ID
+        ) {
           // the stored account decides: revoked tokens stop here, and the role is today's
           // a public route (health above all) must answer for itself when the database is down
           const signedIn = await currentActor(app.database, id, claims.ver, sid).catch((error: unknown) => {

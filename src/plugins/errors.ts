@@ -7,7 +7,10 @@ import { AppError, CODE_FOR_STATUS, errorBody } from '../errors.js';
 import { classifyDatabaseError, diagnoseConnectionFailure } from '../db/errors.js';
 
 function send(reply: FastifyReply, status: number, code: string, message: string, details?: unknown[]) {
-  return reply.status(status).type('application/json; charset=utf-8').send(errorBody(code, message, details));
+  return reply
+    .status(status)
+    .type('application/json; charset=utf-8')
+    .send(errorBody(code, message, details));
 }
 
 export default fp(
@@ -47,9 +50,7 @@ export default fp(
       return send(reply, 500, 'INTERNAL_ERROR', 'Internal server error');
     });
 
-    app.setNotFoundHandler((request, reply) =>
-      send(reply, 404, 'NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`),
-    );
+    app.setNotFoundHandler((request, reply) => send(reply, 404, 'NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`));
   },
   { name: 'errors' },
 );

@@ -15,7 +15,10 @@ const RESPONSE_HEADERS = {
     description: 'the calling origin, when it is one of CORS_ORIGINS (absent otherwise: browsers then refuse the answer)',
     schema: { type: 'string', format: 'uri', maxLength: 2048 },
   },
-  'X-RateLimit-Limit': { description: 'requests allowed per minute from this client', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: INT32 - 1 } },
+  'X-RateLimit-Limit': {
+    description: 'requests allowed per minute from this client',
+    schema: { type: 'integer', format: 'int32', minimum: 0, maximum: INT32 - 1 },
+  },
   'X-RateLimit-Remaining': { description: 'requests left in the current minute', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: INT32 - 1 } },
   'X-RateLimit-Reset': { description: 'seconds until the minute resets', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: INT32 - 1 } },
   'Retry-After': { description: 'seconds to wait before retrying (429, 503)', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: INT32 - 1 } },
@@ -191,7 +194,8 @@ export default fp(
             adminAuth: {
               type: 'http',
               scheme: 'bearer',
-              description: 'For /admin: the ADMIN_TOKEN of the deployment (scripts, cron; compared in constant time) or an archiviste’s access token (RFC8725 JWT, as bearerAuth).',
+              description:
+                'For /admin: the ADMIN_TOKEN of the deployment (scripts, cron; compared in constant time) or an archiviste’s access token (RFC8725 JWT, as bearerAuth).',
             },
           },
           headers: RESPONSE_HEADERS,

@@ -36,7 +36,10 @@ export function rateLimitKey(ip: string): string {
   const left = head ? head.split(':') : [];
   const right = ip.includes('::') ? (tail ? tail.split(':') : []) : [];
   const groups = ip.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toLowerCase().replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -126,7 +129,11 @@ export default fp(
     }
 
     app.addHook('preValidation', (request, _reply, done) => {
-      for (const [where, input] of [['params', request.params], ['querystring', request.query], ['body', request.body]] as const) {
+      for (const [where, input] of [
+        ['params', request.params],
+        ['querystring', request.query],
+        ['body', request.body],
+      ] as const) {
         const path = findNulCharacter(input);
         if (path !== null) {
           done(new AppError(400, 'VALIDATION_FAILED', `Invalid ${where}`, [{ in: where, path, message: 'must not contain a NUL character' }]));
@@ -152,8 +159,7 @@ export default fp(
       keyGenerator: (request) => rateLimitKey(request.ip),
       // health probes must never be throttled
       allowList: isRateLimitExempt,
-      errorResponseBuilder: (_request, context) =>
-        new AppError(429, 'RATE_LIMITED', `Too many requests: retry in ${context.after}`),
+      errorResponseBuilder: (_request, context) => new AppError(429, 'RATE_LIMITED', `Too many requests: retry in ${context.after}`),
     });
   },
   { name: 'security', dependencies: ['database'] },

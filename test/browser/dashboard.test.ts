@@ -27,7 +27,10 @@ const PAGES: [string, RegExp][] = [
   ['space', /Tables[\s\S]*attempts[\s\S]*Indexes/],
   ['connections', /Pool:/],
   ['maintenance', /Optimize[\s\S]*Backup[\s\S]*Last backup/],
-  ['learning', /Active learners: 1 today[\s\S]*Success rate by type and difficulty[\s\S]*addition\s+initie\s+1\s+1\s+100 %[\s\S]*addition\s+padawan\s+2\s+1\s+50 %[\s\S]*multiplication\s+chevalier\s+1\s+0\s+0 %/],
+  [
+    'learning',
+    /Active learners: 1 today[\s\S]*Success rate by type and difficulty[\s\S]*addition\s+initie\s+1\s+1\s+100 %[\s\S]*addition\s+padawan\s+2\s+1\s+50 %[\s\S]*multiplication\s+chevalier\s+1\s+0\s+0 %/,
+  ],
 ];
 
 describeInBrowser('admin page in chromium', (dialect) => {
@@ -107,61 +110,77 @@ describeInBrowser('admin page in chromium', (dialect) => {
     // the Backup button runs a real backup and shows what it did
     await open(page, 'maintenance');
     await page.click('text=Backup');
-    await page.waitForFunction(() => /verified|integrity|ok/i.test(document.getElementById('action-result')?.textContent ?? ''), undefined, { timeout: 15_000 });
+    await page.waitForFunction(() => /verified|integrity|ok/i.test(document.getElementById('action-result')?.textContent ?? ''), undefined, {
+      timeout: 15_000,
+    });
     await shoot(page, 'maintenance-backup');
     expect(problems).toEqual([]);
     await page.close();
   }, 90_000);
 
-  it.runIf(dialect === 'postgres')('queries: the Enable button creates pg_stat_statements, then the statements show', async () => {
-    const page = await newPage();
-    await signIn(page);
-    await open(page, 'queries');
-    // the server must preload the extension (.ci/run does, once, with a restart)
-    expect(await page.locator('#page').innerText(), 'pg_stat_statements must be preloaded: see .ci/run').toMatch(/not created in this database/);
-    await page.evaluate(() => document.getElementById('page')?.removeAttribute('data-loaded'));
-    await page.click('text=Enable pg_stat_statements');
-    await page.waitForSelector('#page[data-loaded="queries"]');
-    expect(await page.locator('#page').innerText()).toMatch(/By total time[\s\S]*By mean time/);
-    await shoot(page, 'queries-enabled');
-    expect(problems).toEqual([]);
-    await page.close();
-  }, 60_000);
-
-  it.runIf(dialect === 'postgres')('connections: a real lock shows who blocks whom; terminate, confirmed in the dialog, frees the waiter', async () => {
-    const { holder, holderPid, waiterPid, blocked, end } = await holdExercisesLock(ctx.url, 'browser-lock');
-    try {
+  it.runIf(dialect === 'postgres')(
+    'queries: the Enable button creates pg_stat_statements, then the statements show',
+    async () => {
       const page = await newPage();
       await signIn(page);
-      for (let tries = 0; ; tries++) {
-        await open(page, 'connections');
-        const text = await page.locator('#page').innerText();
-        if (text.includes(`pid ${holderPid} (idle in transaction`)) break;
-        if (tries > 20) throw new Error(`the lock never showed:\n${text}`);
-        await page.evaluate(() => document.getElementById('page')?.removeAttribute('data-loaded'));
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      const lockRow = page.locator('table').first().locator('tbody tr').filter({ hasText: `pid ${holderPid}` });
-      expect(await lockRow.innerText()).toMatch(new RegExp(`^${waiterPid}\\b[\\s\\S]*AccessShareLock on exercises[\\s\\S]*select count\\(\\*\\) from exercises`));
-      await shoot(page, 'connections-lock');
-
-      // first refused in the dialog (nothing happens), then accepted
-      page.once('dialog', (dialog) => void dialog.dismiss());
-      await lockRow.locator('button', { hasText: 'terminate' }).click();
-      expect((await holder.query('select 1 as alive')).rows[0].alive).toBe(1);
-      page.once('dialog', (dialog) => {
-        expect(dialog.message()).toBe(`terminate backend ${holderPid}?`);
-        void dialog.accept();
-      });
+      await open(page, 'queries');
+      // the server must preload the extension (.ci/run does, once, with a restart)
+      expect(await page.locator('#page').innerText(), 'pg_stat_statements must be preloaded: see .ci/run').toMatch(/not created in this database/);
       await page.evaluate(() => document.getElementById('page')?.removeAttribute('data-loaded'));
-      await lockRow.locator('button', { hasText: 'terminate' }).click();
-      expect((await blocked).rows[0].count).toBe('3');
-      await page.waitForSelector('#page[data-loaded="connections"]');
-      expect(await page.locator('#page').innerText()).toMatch(/No query is waiting for a lock/);
+      await page.click('text=Enable pg_stat_statements');
+      await page.waitForSelector('#page[data-loaded="queries"]');
+      expect(await page.locator('#page').innerText()).toMatch(/By total time[\s\S]*By mean time/);
+      await shoot(page, 'queries-enabled');
       expect(problems).toEqual([]);
       await page.close();
-    } finally {
-      await end();
-    }
-  }, 60_000);
+    },
+    60_000,
+  );
+
+  it.runIf(dialect === 'postgres')(
+    'connections: a real lock shows who blocks whom; terminate, confirmed in the dialog, frees the waiter',
+    async () => {
+      const { holder, holderPid, waiterPid, blocked, end } = await holdExercisesLock(ctx.url, 'browser-lock');
+      try {
+        const page = await newPage();
+        await signIn(page);
+        for (let tries = 0; ; tries++) {
+          await open(page, 'connections');
+          const text = await page.locator('#page').innerText();
+          if (text.includes(`pid ${holderPid} (idle in transaction`)) break;
+          if (tries > 20) throw new Error(`the lock never showed:\n${text}`);
+          await page.evaluate(() => document.getElementById('page')?.removeAttribute('data-loaded'));
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        const lockRow = page
+          .locator('table')
+          .first()
+          .locator('tbody tr')
+          .filter({ hasText: `pid ${holderPid}` });
+        expect(await lockRow.innerText()).toMatch(
+          new RegExp(`^${waiterPid}\\b[\\s\\S]*AccessShareLock on exercises[\\s\\S]*select count\\(\\*\\) from exercises`),
+        );
+        await shoot(page, 'connections-lock');
+
+        // first refused in the dialog (nothing happens), then accepted
+        page.once('dialog', (dialog) => void dialog.dismiss());
+        await lockRow.locator('button', { hasText: 'terminate' }).click();
+        expect((await holder.query('select 1 as alive')).rows[0].alive).toBe(1);
+        page.once('dialog', (dialog) => {
+          expect(dialog.message()).toBe(`terminate backend ${holderPid}?`);
+          void dialog.accept();
+        });
+        await page.evaluate(() => document.getElementById('page')?.removeAttribute('data-loaded'));
+        await lockRow.locator('button', { hasText: 'terminate' }).click();
+        expect((await blocked).rows[0].count).toBe('3');
+        await page.waitForSelector('#page[data-loaded="connections"]');
+        expect(await page.locator('#page').innerText()).toMatch(/No query is waiting for a lock/);
+        expect(problems).toEqual([]);
+        await page.close();
+      } finally {
+        await end();
+      }
+    },
+    60_000,
+  );
 });

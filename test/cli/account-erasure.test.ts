@@ -16,7 +16,10 @@ import { useCliScratch } from './cli-scratch.js';
 const ERASURE_KEY = 'a-key-for-the-erasure-fingerprints-0123456789';
 
 describeEachDialect('erasure, export and retention through the CLI', (dialect) => {
-  const ctx = useCliScratch(dialect, { name: 'erasure', env: { BACKUP_DIR: './backups', BACKUP_SIGNING_KEY: 'test-backup-signing-key-0123456789abcdef', ERASURE_KEY } });
+  const ctx = useCliScratch(dialect, {
+    name: 'erasure',
+    env: { BACKUP_DIR: './backups', BACKUP_SIGNING_KEY: 'test-backup-signing-key-0123456789abcdef', ERASURE_KEY },
+  });
   let open: { app: App; database: Database } | undefined;
 
   /** The API on the CLI's database, as the running service would be. */
@@ -43,9 +46,15 @@ describeEachDialect('erasure, export and retention through the CLI', (dialect) =
     let api = await startApi();
     const han = await createUser(api, 'padawan', 'han');
     const leia = await createUser(api, 'padawan', 'leia');
-    await plantLegacyArea(ctx.scratch.url, { users: [[String(han.id), 'true', '1'], [String(leia.id), 'false', '40']] });
+    await plantLegacyArea(ctx.scratch.url, {
+      users: [
+        [String(han.id), 'true', '1'],
+        [String(leia.id), 'false', '40'],
+      ],
+    });
     const before = await backup();
-    const erase = (user: TestUser) => api.app.inject({ method: 'DELETE', url: '/api/users/me', headers: user.headers, payload: { current_password: TEST_PASSWORD } });
+    const erase = (user: TestUser) =>
+      api.app.inject({ method: 'DELETE', url: '/api/users/me', headers: user.headers, payload: { current_password: TEST_PASSWORD } });
     expect((await erase(leia)).statusCode).toBe(204);
     // someone who signed up after the backup and was erased too
     const finn = await createUser(api, 'padawan', 'finn');

@@ -21,10 +21,7 @@ export interface CliScratch {
  * Registers beforeAll/afterAll for the enclosing describe; the returned object is filled in by
  * beforeAll. `env` gets DATABASE_URL plus `options.env`; `migrated: false` leaves the database empty.
  */
-export function useCliScratch(
-  dialect: Dialect,
-  options: { name: string; sampleRows?: boolean; migrated?: boolean; env?: Record<string, string> },
-): CliScratch {
+export function useCliScratch(dialect: Dialect, options: { name: string; sampleRows?: boolean; migrated?: boolean; env?: Record<string, string> }): CliScratch {
   const context = { env: {} } as CliScratch;
   context.cli = (...args: string[]) => runCli(args, { env: context.env, cwd: context.cwd });
   beforeAll(async () => {

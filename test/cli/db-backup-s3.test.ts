@@ -15,7 +15,11 @@ import { runCli, type CliResult } from './run-cli.js';
 
 describeEachDialect('mathakine db backup / restore to an S3-compatible store', (dialect) => {
   const s3 = useLocalS3();
-  const ctx = useCliScratch(dialect, { name: 's3', sampleRows: true, env: { BACKUP_DIR: './backups', BACKUP_SIGNING_KEY: 'test-backup-signing-key-0123456789abcdef' } });
+  const ctx = useCliScratch(dialect, {
+    name: 's3',
+    sampleRows: true,
+    env: { BACKUP_DIR: './backups', BACKUP_SIGNING_KEY: 'test-backup-signing-key-0123456789abcdef' },
+  });
   const prefix = `nightly/${dialect}`;
   beforeAll(() => {
     Object.assign(ctx.env, s3.env, { BACKUP_URL: `s3://${S3_BUCKET}/${prefix}` });
@@ -91,7 +95,12 @@ describeEachDialect('mathakine db backup / restore to an S3-compatible store', (
     expect(await bucketKeys()).toEqual([...newest, `${prefix}/README.txt`].sort());
     expect(runs.flatMap((r) => r.remote.pruned)).toContain(`s3://${S3_BUCKET}/${ancient}`);
     const listed = (await cli('db', 'backups', '--json')).json();
-    expect(listed.remote.backups.map((b: { url: string }) => b.url)).toEqual(runs.slice(-2).map((r) => r.remote.url).reverse());
+    expect(listed.remote.backups.map((b: { url: string }) => b.url)).toEqual(
+      runs
+        .slice(-2)
+        .map((r) => r.remote.url)
+        .reverse(),
+    );
   }, 180_000);
 
   it('refuses a damaged or unverifiable object before touching the database', async () => {
@@ -104,9 +113,7 @@ describeEachDialect('mathakine db backup / restore to an S3-compatible store', (
     const before = await snapshot(ctx.scratch.url);
 
     // truncated, with the metadata of the whole file
-    await s3.client.send(
-      new PutObjectCommand({ Bucket: S3_BUCKET, Key: key, Body: whole.subarray(0, Math.floor(whole.length / 2)), Metadata: { sha256 } }),
-    );
+    await s3.client.send(new PutObjectCommand({ Bucket: S3_BUCKET, Key: key, Body: whole.subarray(0, Math.floor(whole.length / 2)), Metadata: { sha256 } }));
     for (const source of [url, 'latest']) {
       const refused = await cli('db', 'restore', source, '--yes');
       expectOneLineError(refused, /is corrupt: its sha256 is/);
@@ -133,7 +140,8 @@ describeEachDialect('mathakine db backup / restore to an S3-compatible store', (
     const iso = new Date(Date.now() + 3_600_000).toISOString();
     const planted = `${prefix}/mathakine-${dialect}-${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}-${iso.slice(20, 23)}.${ext}`;
     const plantedUrl = `s3://${S3_BUCKET}/${planted}`;
-    const plant = (metadata: Record<string, string>) => s3.client.send(new PutObjectCommand({ Bucket: S3_BUCKET, Key: planted, Body: whole, Metadata: metadata }));
+    const plant = (metadata: Record<string, string>) =>
+      s3.client.send(new PutObjectCommand({ Bucket: S3_BUCKET, Key: planted, Body: whole, Metadata: metadata }));
     for (const [metadata, cause] of [
       [{ sha256 }, /not signed/],
       [{ sha256, signature: 'ab'.repeat(32) }, /signature does not match/],
@@ -172,7 +180,10 @@ describeEachDialect('mathakine db backup / restore to an S3-compatible store', (
     expectOneLineError(await runIn(wrongKey, 'db', 'backups'), /refused the credentials/);
     expectOneLineError(await runIn(wrongKey, 'db', 'restore', 'latest', '--yes'), /refused the credentials/);
     expectOneLineError(await runIn({ ...ctx.env, BACKUP_URL: 's3://no-such-bucket/x' }, 'db', 'backup'), /bucket does not exist/);
-    expectOneLineError(await runIn({ ...ctx.env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9' }, 'db', 'backups'), /cannot reach the store at http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\)/);
+    expectOneLineError(
+      await runIn({ ...ctx.env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9' }, 'db', 'backups'),
+      /cannot reach the store at http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\)/,
+    );
     // half a key pair is a configuration error, named like every other one
     const halfKey = await runIn({ ...ctx.env, AWS_SECRET_ACCESS_KEY: '' }, 'db', 'backup');
     expect(halfKey.code).toBe(1);
@@ -180,7 +191,10 @@ describeEachDialect('mathakine db backup / restore to an S3-compatible store', (
 
     const failed = await runIn(wrongKey, 'db', 'maintenance', '--json');
     expect(failed.code).toBe(1);
-    expect(failed.json().steps.find((s: { name: string }) => s.name === 'backup')).toMatchObject({ ok: false, summary: expect.stringMatching(/refused the credentials/) });
+    expect(failed.json().steps.find((s: { name: string }) => s.name === 'backup')).toMatchObject({
+      ok: false,
+      summary: expect.stringMatching(/refused the credentials/),
+    });
 
     // the bucket's retention in maintenance: --keep, and --days for the old ones
     const hoursAgo = (h: number) => {
@@ -193,7 +207,10 @@ describeEachDialect('mathakine db backup / restore to an S3-compatible store', (
     const ok = await cli('db', 'maintenance', '--json', '--keep', '3', '--days', '30');
     expect(ok.code, ok.stderr).toBe(0);
     const step = ok.json().steps.find((s: { name: string }) => s.name === 'backup');
-    expect(step).toMatchObject({ ok: true, summary: expect.stringMatching(new RegExp(`uploaded s3://${S3_BUCKET}/${prefix}/mathakine-${dialect}-.*sha256 .* matches`)) });
+    expect(step).toMatchObject({
+      ok: true,
+      summary: expect.stringMatching(new RegExp(`uploaded s3://${S3_BUCKET}/${prefix}/mathakine-${dialect}-.*sha256 .* matches`)),
+    });
     const after = await bucketKeys();
     expect(after.filter((k) => k.endsWith(`.${ext}`))).toHaveLength(3);
     expect(after.filter((k) => !before.includes(k))).toHaveLength(1);

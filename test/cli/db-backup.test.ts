@@ -10,7 +10,11 @@ import { useCliScratch } from './cli-scratch.js';
 import { runCli } from './run-cli.js';
 
 describeEachDialect('mathakine db backup / restore', (dialect) => {
-  const ctx = useCliScratch(dialect, { name: 'backup', sampleRows: true, env: { BACKUP_DIR: './backups', BACKUP_SIGNING_KEY: 'test-backup-signing-key-0123456789abcdef' } });
+  const ctx = useCliScratch(dialect, {
+    name: 'backup',
+    sampleRows: true,
+    env: { BACKUP_DIR: './backups', BACKUP_SIGNING_KEY: 'test-backup-signing-key-0123456789abcdef' },
+  });
   const backupDir = () => path.join(ctx.cwd, 'backups');
 
   it('restores exactly the state of the backup, and only with --yes over data', async () => {

@@ -48,15 +48,25 @@ describeEachDialect('mathakine db health / optimize / stats / tune', (dialect) =
     const before = (await cli('db', 'health', '--full', '--json')).json();
     if (dialect === 'postgres') {
       // a fresh database: the extension is preloaded by the server but not created in it
-      expect(before.checks['queries:slow'][0]).toMatchObject({ status: 'pass', output: expect.stringMatching(/not measured: .*CREATE EXTENSION pg_stat_statements/) });
+      expect(before.checks['queries:slow'][0]).toMatchObject({
+        status: 'pass',
+        output: expect.stringMatching(/not measured: .*CREATE EXTENSION pg_stat_statements/),
+      });
       expect(before.checks['disk:usage'][0]).toMatchObject({ status: 'pass', output: expect.stringMatching(/set DB_DISK_LIMIT_BYTES/) });
       await execSql(ctx.scratch.url, ['create extension if not exists pg_stat_statements', 'select pg_sleep(1.1) as slow_health_probe']);
       const after = await cli('db', 'health', '--full', '--json');
       expect(after.code, after.stderr).toBe(0); // a warning, not a failure
-      expect(after.json().checks['queries:slow'][0]).toMatchObject({ status: 'warn', observedValue: 1, output: expect.stringMatching(/ms mean × 1: select pg_sleep.*slow_health_probe/) });
+      expect(after.json().checks['queries:slow'][0]).toMatchObject({
+        status: 'warn',
+        observedValue: 1,
+        output: expect.stringMatching(/ms mean × 1: select pg_sleep.*slow_health_probe/),
+      });
 
       const size = Number(before.checks['disk:usage'][0].observedValue);
-      const full = await runCli(['db', 'health', '--full', '--json'], { cwd: ctx.cwd, env: { ...ctx.env, DB_DISK_LIMIT_BYTES: String(Math.floor(size / 0.9)) } });
+      const full = await runCli(['db', 'health', '--full', '--json'], {
+        cwd: ctx.cwd,
+        env: { ...ctx.env, DB_DISK_LIMIT_BYTES: String(Math.floor(size / 0.9)) },
+      });
       expect(full.json().checks['disk:usage'][0]).toMatchObject({ status: 'warn', output: expect.stringMatching(/9\d% of DB_DISK_LIMIT_BYTES .*over 80%/) });
       const roomy = await runCli(['db', 'health', '--full', '--json'], { cwd: ctx.cwd, env: { ...ctx.env, DB_DISK_LIMIT_BYTES: String(size * 10) } });
       expect(roomy.json().checks['disk:usage'][0]).toMatchObject({ status: 'pass', output: expect.stringMatching(/1\d% of DB_DISK_LIMIT_BYTES/) });
@@ -64,7 +74,10 @@ describeEachDialect('mathakine db health / optimize / stats / tune', (dialect) =
       expect(before.checks['queries:slow']).toBeUndefined(); // SQLite records no query timing
       const disk = fs.statfsSync(ctx.cwd);
       const used = 1 - disk.bavail / disk.blocks;
-      expect(before.checks['disk:usage'][0]).toMatchObject({ status: used > 0.8 ? 'warn' : 'pass', output: expect.stringMatching(/its file system \d+% used/) });
+      expect(before.checks['disk:usage'][0]).toMatchObject({
+        status: used > 0.8 ? 'warn' : 'pass',
+        output: expect.stringMatching(/its file system \d+% used/),
+      });
     }
   });
 

@@ -12,7 +12,7 @@ import { useCliScratch } from './cli-scratch.js';
 describeEachDialect('db import from a hostile PostgreSQL source', (dialect) => {
   const ctx = useCliScratch(dialect, { name: 'hostile-source', migrated: false });
 
-  it('runs none of the source\'s functions, and imports it', async () => {
+  it("runs none of the source's functions, and imports it", async () => {
     const source = await migratedScratch('postgres');
     try {
       await insertSampleRows(source.url);

@@ -57,7 +57,16 @@ describeEachDialect('mathakine db maintenance', (dialect) => {
     const runs = await execSql(ctx.scratch.url, ['select ok, steps, started_at, finished_at from maintenance_runs order by id']);
     expect(runs).toHaveLength(2);
     const steps = (typeof runs[1].steps === 'string' ? JSON.parse(runs[1].steps) : runs[1].steps) as { name: string; ok: boolean; duration_ms: number }[];
-    expect(steps.map((s) => s.name)).toEqual(['prune logs', 'prune backups', 'purge sessions', 'purge links', 'optimize', 'backup', 'health', 'dashboard snapshot']);
+    expect(steps.map((s) => s.name)).toEqual([
+      'prune logs',
+      'prune backups',
+      'purge sessions',
+      'purge links',
+      'optimize',
+      'backup',
+      'health',
+      'dashboard snapshot',
+    ]);
     expect(steps.every((s) => s.ok && s.duration_ms >= 0)).toBe(true);
     const health = await cli('db', 'health', '--full', '--json');
     expect(health.json().checks['maintenance:last_run'][0]).toMatchObject({ status: 'pass', output: expect.stringMatching(/^ok 0 h ago, prune logs ok/) });
@@ -85,7 +94,16 @@ describeEachDialect('mathakine db maintenance', (dialect) => {
       const res = await cli('db', 'maintenance', '--json');
       expect(res.code).toBe(1);
       const steps = res.json().steps;
-      expect(steps.map((s: { name: string }) => s.name)).toEqual(['prune logs', 'prune backups', 'purge sessions', 'purge links', 'optimize', 'backup', 'health', 'dashboard snapshot']);
+      expect(steps.map((s: { name: string }) => s.name)).toEqual([
+        'prune logs',
+        'prune backups',
+        'purge sessions',
+        'purge links',
+        'optimize',
+        'backup',
+        'health',
+        'dashboard snapshot',
+      ]);
       expect(steps.find((s: { name: string }) => s.name === 'backup').ok).toBe(true);
       expect(steps.find((s: { name: string }) => s.name === 'health')).toMatchObject({ ok: false, summary: expect.stringMatching(/orphan_rows/) });
       // the failed run is recorded and shown by health (warn: the last run failed)

@@ -80,11 +80,11 @@ describeEachDialect('mathakine db migrate', (dialect) => {
     // applies without error, but leaves a row the integrity checks reject
     const breakData =
       dialect === 'postgres'
-        ? [
-            'SET LOCAL session_replication_role = replica',
-            "INSERT INTO progress (user_id, exercise_type, difficulty) VALUES (987654, 'addition', 'initie')",
-          ]
-        : ['PRAGMA ignore_check_constraints = ON', "INSERT INTO users (username, email, hashed_password, role) VALUES ('sidious', 'sidious@example.org', 'x', 'emperor')"];
+        ? ['SET LOCAL session_replication_role = replica', "INSERT INTO progress (user_id, exercise_type, difficulty) VALUES (987654, 'addition', 'initie')"]
+        : [
+            'PRAGMA ignore_check_constraints = ON',
+            "INSERT INTO users (username, email, hashed_password, role) VALUES ('sidious', 'sidious@example.org', 'x', 'emperor')",
+          ];
     const folder = migrationsWith(dialect, cwd, { '0001_add_notes': ADD_NOTES, '0002_break_data': breakData });
     const before = await snapshot(scratch.url);
 

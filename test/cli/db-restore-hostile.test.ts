@@ -116,7 +116,11 @@ describeEachDialect('a hostile .sql dump never runs a command nor reaches outsid
       await execSql(ctx.scratch.url, [`update users set full_name = 'before the restore' where id = 1`]);
       const before = await snapshot(ctx.scratch.url);
       // what follows the command would reach another database if it ran there
-      const { file, line } = await plant(`${what.replace(/\W+/g, '-')}.sql`, [command(), `create table ${pwnedTable} (x int);`, `update users set role = 'archiviste';`]);
+      const { file, line } = await plant(`${what.replace(/\W+/g, '-')}.sql`, [
+        command(),
+        `create table ${pwnedTable} (x int);`,
+        `update users set role = 'archiviste';`,
+      ]);
       const res = await runCli(['db', 'restore', file, '--yes', '--allow-unsigned', '--json'], { env: ctx.env, cwd: ctx.cwd });
       expect(res.code, res.stderr).toBe(1);
       const error: string = res.json().error;
@@ -136,7 +140,9 @@ describeEachDialect('a hostile .sql dump never runs a command nor reaches outsid
     expect(res.stdout + res.stderr).toMatch(new RegExp(`line ${line}\\b`));
     expect(fs.existsSync(marker())).toBe(false);
     // and the scratch database is gone
-    const left = await onServer(postgresUrlFor(superUrl, 'postgres'), [`select datname from pg_database where datname like 'mathakine_import_%' and datdba = (select oid from pg_roles where rolname = '${role}')`]);
+    const left = await onServer(postgresUrlFor(superUrl, 'postgres'), [
+      `select datname from pg_database where datname like 'mathakine_import_%' and datdba = (select oid from pg_roles where rolname = '${role}')`,
+    ]);
     expect(left).toEqual([]);
   }, 60_000);
 
@@ -166,18 +172,23 @@ describeEachDialect('a hostile .sql dump never runs a command nor reaches outsid
     expect(fs.existsSync(marker())).toBe(false);
     // vouched for, a superuser still runs no meta-command
     const { file: meta, line } = await plant('as-superuser-meta.sql', [` \\! ${touch()}`]);
-    const trusted = await runCli(['db', 'restore', meta, '--yes', '--allow-unsigned', '--trust-dump', '--json'], { env: { ...ctx.env, DATABASE_URL: superUrl }, cwd: ctx.cwd });
+    const trusted = await runCli(['db', 'restore', meta, '--yes', '--allow-unsigned', '--trust-dump', '--json'], {
+      env: { ...ctx.env, DATABASE_URL: superUrl },
+      cwd: ctx.cwd,
+    });
     expect(trusted.code).toBe(1);
     expect(trusted.json().error).toMatch(new RegExp(`line ${line}: backslash commands are restricted`));
     expect(fs.existsSync(marker())).toBe(false);
     expect(await snapshot(ctx.scratch.url)).toEqual(before);
   }, 120_000);
 
-  it("PostgreSQL: a pg_dump ≥ 17.6 dump with its own \\restrict pair restores", async () => {
+  it('PostgreSQL: a pg_dump ≥ 17.6 dump with its own \\restrict pair restores', async () => {
     if (dialect !== 'postgres') return;
     const before = await snapshot(ctx.scratch.url);
     const lines = await dumpLines();
-    const key = randomBytes(20).toString('hex').replace(/[^a-z0-9]/gi, '');
+    const key = randomBytes(20)
+      .toString('hex')
+      .replace(/[^a-z0-9]/gi, '');
     const banner = lines.findIndex((l) => l === '-- PostgreSQL database dump');
     lines.splice(banner + 2, 0, '', `\\restrict ${key}`);
     lines.push(`\\unrestrict ${key}`, '');

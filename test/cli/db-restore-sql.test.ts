@@ -102,7 +102,9 @@ describeEachDialect('mathakine db restore from a plain .sql dump', (dialect) => 
     const before = await snapshot(ctx.scratch.url);
     const res = await cli('db', 'restore', file, '--yes', '--json');
     expect(res.code).toBe(1);
-    expect(res.json().error).toMatch(dialect === 'postgres' ? /is a SQLite dump but the database is PostgreSQL/ : /is a PostgreSQL dump but the database is SQLite/);
+    expect(res.json().error).toMatch(
+      dialect === 'postgres' ? /is a SQLite dump but the database is PostgreSQL/ : /is a PostgreSQL dump but the database is SQLite/,
+    );
     expect(await snapshot(ctx.scratch.url)).toEqual(before);
   });
 });

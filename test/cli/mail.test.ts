@@ -29,7 +29,11 @@ describeEachDialect('mathakine mail last', (dialect) => {
     expect(empty.code, empty.stderr).toBe(0);
     expect(empty.stdout).toMatch(/^no mail in /);
 
-    const registered = await ctx.app.inject({ method: 'POST', url: '/api/auth/register', payload: { username: 'leia', email: 'leia@alderaan.example', password: 'first-password-1' } });
+    const registered = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/auth/register',
+      payload: { username: 'leia', email: 'leia@alderaan.example', password: 'first-password-1' },
+    });
     expect(registered.statusCode).toBe(201);
     await waitForFiles(1);
     expect((await ctx.app.inject({ method: 'POST', url: '/api/auth/forgot-password', payload: { email: 'leia@alderaan.example' } })).statusCode).toBe(202);

@@ -41,7 +41,10 @@ describeEachDialect('mathakine user create', (dialect) => {
   });
 
   it('reads the password from stdin with --password-stdin', async () => {
-    const res = await create(['--username', 'mace', '--email', 'mace@jedi.example', '--password-stdin', '--role', 'gardien', '--full-name', 'Mace Windu'], 'purple-saber\n');
+    const res = await create(
+      ['--username', 'mace', '--email', 'mace@jedi.example', '--password-stdin', '--role', 'gardien', '--full-name', 'Mace Windu'],
+      'purple-saber\n',
+    );
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout).toMatch(/created gardien mace <mace@jedi\.example>/);
     const [row] = await execSql(ctx.scratch.url, [`select role, full_name from users where username = 'mace'`]);

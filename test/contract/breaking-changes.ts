@@ -22,7 +22,16 @@ function operations(doc: Document): Map<string, Json> {
 }
 
 /** Walks both schemas side by side; `side` says whether the client reads (response) or writes (request) it. */
-function compareSchemas(before: Document, after: Document, a: unknown, b: unknown, where: string, side: 'request' | 'response', out: string[], seen = new Set<string>()): void {
+function compareSchemas(
+  before: Document,
+  after: Document,
+  a: unknown,
+  b: unknown,
+  where: string,
+  side: 'request' | 'response',
+  out: string[],
+  seen = new Set<string>(),
+): void {
   const key = `${where}|${JSON.stringify(a)}`;
   if (seen.has(key)) return;
   seen.add(key);
@@ -41,12 +50,13 @@ function compareSchemas(before: Document, after: Document, a: unknown, b: unknow
     }
     compareSchemas(before, after, schema, yProps[name], `${where}.${name}`, side, out, seen);
   }
-  if (side === 'request')
-    for (const name of yRequired) if (!xRequired.has(name)) out.push(`new required request field ${where}.${name}`);
+  if (side === 'request') for (const name of yRequired) if (!xRequired.has(name)) out.push(`new required request field ${where}.${name}`);
   if (x.items !== undefined && y.items !== undefined) compareSchemas(before, after, x.items, y.items, `${where}[]`, side, out, seen);
   for (const combinator of ['anyOf', 'oneOf', 'allOf'])
     if (Array.isArray(x[combinator]) && Array.isArray(y[combinator]))
-      (x[combinator] as unknown[]).forEach((branch, i) => compareSchemas(before, after, branch, (y[combinator] as unknown[])[i], `${where}(${combinator}${i})`, side, out, seen));
+      (x[combinator] as unknown[]).forEach((branch, i) =>
+        compareSchemas(before, after, branch, (y[combinator] as unknown[])[i], `${where}(${combinator}${i})`, side, out, seen),
+      );
 }
 
 const jsonSchema = (holder: unknown): unknown => {

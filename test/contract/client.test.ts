@@ -26,7 +26,9 @@ describe('the generated client', () => {
   afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
   it('is what `npm run client:generate` writes from openapi.json', async () => {
-    const script = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['client:generate'];
+    const script = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts[
+      'client:generate'
+    ];
     const [command, ...args] = script.split(/\s+/);
     expect(command).toBe('openapi-ts');
     const output = args.indexOf('client/src/generated');

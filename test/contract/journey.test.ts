@@ -75,12 +75,21 @@ describeEachDialect('the generated client against the running API', (dialect) =>
     const none = await listExercises({ client: session.client, throwOnError: true, query: { exercise_type: 'fractions' } });
     expect(none.data.items.map((e) => e.id)).not.toContain(exercise.id);
 
-    const { data: generated } = await generateExercise({ client: session.client, throwOnError: true, body: { exercise_type: 'addition', difficulty: 'padawan', seed: 42 } });
+    const { data: generated } = await generateExercise({
+      client: session.client,
+      throwOnError: true,
+      body: { exercise_type: 'addition', difficulty: 'padawan', seed: 42 },
+    });
     expect('id' in generated && generated.exercise_type).toBe('addition');
     const generatedId = (generated as { id: number }).id;
     const wrong = await submitExerciseAttempt({ client: session.client, throwOnError: true, path: { id: generatedId }, body: { user_answer: 'not a number' } });
     expect(wrong.data.is_correct).toBe(false);
-    const right = await submitExerciseAttempt({ client: session.client, throwOnError: true, path: { id: generatedId }, body: { user_answer: wrong.data.correct_answer } });
+    const right = await submitExerciseAttempt({
+      client: session.client,
+      throwOnError: true,
+      path: { id: generatedId },
+      body: { user_answer: wrong.data.correct_answer },
+    });
     expect(right.data.is_correct).toBe(true);
 
     const progress = await getMyProgress({ client: session.client, throwOnError: true });
@@ -98,7 +107,12 @@ describeEachDialect('the generated client against the running API', (dialect) =>
 
     const hints = await getChallengeHints({ client: stale.client, throwOnError: true, path: { id: challenge.id, level: 2 } });
     expect(hints.data.hints).toHaveLength(2);
-    const solved = await submitChallengeAttempt({ client: stale.client, throwOnError: true, path: { id: challenge.id }, body: { user_solution: '32', hints_used: 2 } });
+    const solved = await submitChallengeAttempt({
+      client: stale.client,
+      throwOnError: true,
+      path: { id: challenge.id },
+      body: { user_solution: '32', hints_used: 2 },
+    });
     expect(solved.data.is_correct).toBe(true);
 
     await stale.logout();

@@ -36,7 +36,9 @@ describe('the OpenAPI contract', () => {
     Object.entries(document.paths).flatMap(([url, item]) => Object.entries(item).map(([method, op]) => ({ name: `${method.toUpperCase()} ${url}`, op })));
 
   it('gives every operation a unique camelCase operationId', () => {
-    const missing = operations().filter(({ op }) => !op.operationId).map(({ name }) => name);
+    const missing = operations()
+      .filter(({ op }) => !op.operationId)
+      .map(({ name }) => name);
     expect(missing, 'add them to src/plugins/operation-ids.ts').toEqual([]);
     const ids = operations().map(({ op }) => op.operationId as string);
     expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
@@ -45,7 +47,19 @@ describe('the OpenAPI contract', () => {
 
   it('names the shared shapes as components and documents the Error shape on every error status', () => {
     expect(Object.keys(document.components.schemas)).toEqual(
-      expect.arrayContaining(['Error', 'User', 'UserPage', 'Exercise', 'ExercisePage', 'Attempt', 'AttemptResult', 'Progress', 'LogicChallenge', 'LogicChallengePage', 'TokenPair']),
+      expect.arrayContaining([
+        'Error',
+        'User',
+        'UserPage',
+        'Exercise',
+        'ExercisePage',
+        'Attempt',
+        'AttemptResult',
+        'Progress',
+        'LogicChallenge',
+        'LogicChallengePage',
+        'TokenPair',
+      ]),
     );
     expect(served).not.toMatch(/def-\d/);
     for (const { name, op } of operations()) {

@@ -36,74 +36,80 @@ function browserJar(): Jar {
   return { cookies, fetch: jarFetch };
 }
 
-describeEachDialect('the typed client in both sign-in modes', (dialect) => {
-  let ctx: TestContext;
-  let baseUrl: string;
-  beforeAll(async () => {
-    ctx = await buildTestApp(dialect);
-    await ctx.app.listen({ host: '127.0.0.1', port: 0 });
-    baseUrl = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`;
-  });
-  afterAll(() => ctx?.close());
+describeEachDialect(
+  'the typed client in both sign-in modes',
+  (dialect) => {
+    let ctx: TestContext;
+    let baseUrl: string;
+    beforeAll(async () => {
+      ctx = await buildTestApp(dialect);
+      await ctx.app.listen({ host: '127.0.0.1', port: 0 });
+      baseUrl = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`;
+    });
+    afterAll(() => ctx?.close());
 
-  it('signs a browser in by cookie: reads, CSRF-protected writes, refresh on 401, sign-out', async () => {
-    const user = await createUser(ctx, 'padawan');
-    const jar = browserJar();
-    const browser = new CookieSession({ baseUrl, fetch: jar.fetch });
-    const signedIn = await browser.login(user.username, TEST_PASSWORD);
-    expect(signedIn.user.id).toBe(user.id);
-    expect(JSON.stringify(signedIn)).not.toContain(jar.cookies.get(ACCESS_COOKIE)!.value);
+    it('signs a browser in by cookie: reads, CSRF-protected writes, refresh on 401, sign-out', async () => {
+      const user = await createUser(ctx, 'padawan');
+      const jar = browserJar();
+      const browser = new CookieSession({ baseUrl, fetch: jar.fetch });
+      const signedIn = await browser.login(user.username, TEST_PASSWORD);
+      expect(signedIn.user.id).toBe(user.id);
+      expect(JSON.stringify(signedIn)).not.toContain(jar.cookies.get(ACCESS_COOKIE)!.value);
 
-    expect((await getMyProfile({ client: browser.client, throwOnError: true })).data.id).toBe(user.id);
-    // a write: the client adds X-CSRF-Token by itself
-    const updated = await updateMyProfile({ client: browser.client, throwOnError: true, body: { full_name: 'Rey' } });
-    expect(updated.data.full_name).toBe('Rey');
+      expect((await getMyProfile({ client: browser.client, throwOnError: true })).data.id).toBe(user.id);
+      // a write: the client adds X-CSRF-Token by itself
+      const updated = await updateMyProfile({ client: browser.client, throwOnError: true, body: { full_name: 'Rey' } });
+      expect(updated.data.full_name).toBe('Rey');
 
-    // a reloaded page has no CSRF token: the client fetches one before its first write
-    const reloaded = new CookieSession({ baseUrl, fetch: jar.fetch });
-    expect(reloaded.csrfToken).toBeNull();
-    expect((await updateMyProfile({ client: reloaded.client, throwOnError: true, body: { full_name: 'Rey Skywalker' } })).data.full_name).toBe('Rey Skywalker');
+      // a reloaded page has no CSRF token: the client fetches one before its first write
+      const reloaded = new CookieSession({ baseUrl, fetch: jar.fetch });
+      expect(reloaded.csrfToken).toBeNull();
+      expect((await updateMyProfile({ client: reloaded.client, throwOnError: true, body: { full_name: 'Rey Skywalker' } })).data.full_name).toBe(
+        'Rey Skywalker',
+      );
 
-    // the access cookie expired (gone from the jar): the 401 is answered by one refresh and the call retried
-    const before = jar.cookies.get('__Secure-mathakine-refresh')!.value;
-    jar.cookies.delete(ACCESS_COOKIE);
-    expect((await getMyProfile({ client: browser.client, throwOnError: true })).data.id).toBe(user.id);
-    expect(jar.cookies.get('__Secure-mathakine-refresh')!.value).not.toBe(before);
+      // the access cookie expired (gone from the jar): the 401 is answered by one refresh and the call retried
+      const before = jar.cookies.get('__Secure-mathakine-refresh')!.value;
+      jar.cookies.delete(ACCESS_COOKIE);
+      expect((await getMyProfile({ client: browser.client, throwOnError: true })).data.id).toBe(user.id);
+      expect(jar.cookies.get('__Secure-mathakine-refresh')!.value).not.toBe(before);
 
-    const sessions = await listMySessions({ client: browser.client, throwOnError: true });
-    expect(sessions.data.items.filter((s) => s.current)).toHaveLength(1);
+      const sessions = await listMySessions({ client: browser.client, throwOnError: true });
+      expect(sessions.data.items.filter((s) => s.current)).toHaveLength(1);
 
-    await browser.logout();
-    expect(jar.cookies.has(ACCESS_COOKIE)).toBe(false);
-    const after = await getMyProfile({ client: browser.client });
-    expect(after.response.status).toBe(401);
-  });
+      await browser.logout();
+      expect(jar.cookies.has(ACCESS_COOKIE)).toBe(false);
+      const after = await getMyProfile({ client: browser.client });
+      expect(after.response.status).toBe(401);
+    });
 
-  it('lets a parent see the devices and end them, in either mode', async () => {
-    const user = await createUser(ctx, 'padawan');
-    const parent = new Session({ baseUrl });
-    await parent.login(user.username, TEST_PASSWORD);
-    const childTablet = new Session({ baseUrl });
-    await childTablet.login(user.username, TEST_PASSWORD);
-    const jar = browserJar();
-    const childBrowser = new CookieSession({ baseUrl, fetch: jar.fetch });
-    await childBrowser.login(user.username, TEST_PASSWORD);
+    it('lets a parent see the devices and end them, in either mode', async () => {
+      const user = await createUser(ctx, 'padawan');
+      const parent = new Session({ baseUrl });
+      await parent.login(user.username, TEST_PASSWORD);
+      const childTablet = new Session({ baseUrl });
+      await childTablet.login(user.username, TEST_PASSWORD);
+      const jar = browserJar();
+      const childBrowser = new CookieSession({ baseUrl, fetch: jar.fetch });
+      await childBrowser.login(user.username, TEST_PASSWORD);
 
-    const { data } = await listMySessions({ client: parent.client, throwOnError: true });
-    const open = data.items.filter((s) => s.user_agent !== null); // the helper's own session has no device
-    expect(open).toHaveLength(3);
-    expect(open.filter((s) => s.current)).toHaveLength(1);
+      const { data } = await listMySessions({ client: parent.client, throwOnError: true });
+      const open = data.items.filter((s) => s.user_agent !== null); // the helper's own session has no device
+      expect(open).toHaveLength(3);
+      expect(open.filter((s) => s.current)).toHaveLength(1);
 
-    // ending the tablet's session: its next call is refused, and its refresh too (the Session answers 401)
-    const tablet = (await listMySessions({ client: childTablet.client, throwOnError: true })).data.items.find((s) => s.current)!;
-    expect((await endMySession({ client: parent.client, path: { id: tablet.id } })).response.status).toBe(204);
-    expect((await getMyProfile({ client: childTablet.client })).response.status).toBe(401);
+      // ending the tablet's session: its next call is refused, and its refresh too (the Session answers 401)
+      const tablet = (await listMySessions({ client: childTablet.client, throwOnError: true })).data.items.find((s) => s.current)!;
+      expect((await endMySession({ client: parent.client, path: { id: tablet.id } })).response.status).toBe(204);
+      expect((await getMyProfile({ client: childTablet.client })).response.status).toBe(401);
 
-    // "sign out everywhere else": the browser's cookies stop working, the parent's session goes on
-    const ended = await endMyOtherSessions({ client: parent.client, throwOnError: true });
-    expect(ended.data.ended).toBe(2); // the browser and the helper's session
-    expect((await getMyProfile({ client: childBrowser.client })).response.status).toBe(401);
-    expect((await getMyProfile({ client: parent.client, throwOnError: true })).data.id).toBe(user.id);
-    expect((await listMySessions({ client: parent.client, throwOnError: true })).data.items.map((s) => s.current)).toEqual([true]);
-  });
-}, { pooler: true });
+      // "sign out everywhere else": the browser's cookies stop working, the parent's session goes on
+      const ended = await endMyOtherSessions({ client: parent.client, throwOnError: true });
+      expect(ended.data.ended).toBe(2); // the browser and the helper's session
+      expect((await getMyProfile({ client: childBrowser.client })).response.status).toBe(401);
+      expect((await getMyProfile({ client: parent.client, throwOnError: true })).data.id).toBe(user.id);
+      expect((await listMySessions({ client: parent.client, throwOnError: true })).data.items.map((s) => s.current)).toEqual([true]);
+    });
+  },
+  { pooler: true },
+);

@@ -69,24 +69,31 @@ describeEachDialect('migrations on a database with data', (dialect) => {
     // the new values pass the CHECKs; an unknown one still fails; foreign keys are enforced again
     await write(sql`insert into exercises (title, exercise_type, difficulty, question, correct_answer) values ('B', 'addition', 'grand_maitre', '2+2', '4')`);
     await write(sql`insert into logic_challenges (title, challenge_type, age_group) values ('M', 'sequence', '6-8'), ('N', 'sequence', '15-17')`);
-    await expect(write(sql`insert into exercises (title, exercise_type, difficulty, question, correct_answer) values ('C', 'addition', 'legende', '1', '1')`)).rejects.toThrow();
+    await expect(
+      write(sql`insert into exercises (title, exercise_type, difficulty, question, correct_answer) values ('C', 'addition', 'legende', '1', '1')`),
+    ).rejects.toThrow();
     await expect(write(sql`insert into attempts (user_id, exercise_id, user_answer, is_correct) values (1, 999, '2', ${t})`)).rejects.toThrow();
     // and a cascade still cascades: deleting the exercise removes its attempt
     await write(sql`delete from exercises where id = 1`);
     expect((await counts()).attempts).toBe(0);
   });
 
-  it('gives every refresh token of before 0009 its account\'s token_version, so the upgrade ends no session', async () => {
+  it("gives every refresh token of before 0009 its account's token_version, so the upgrade ends no session", async () => {
     scratch = await createScratchDatabase(dialect);
     database = openDatabase(scratch.url);
     folder = folderUpTo(dialect, '0009_sign_in_throttle_per_address');
     await applyMigrations(database, { migrationsFolder: folder });
     const write = (statement: ReturnType<typeof sql>) => database.query(sql`${statement} returning id`, { write: true });
-    await write(sql`insert into users (username, email, hashed_password, token_version) values ('rey', 'rey@jakku.example', 'x', 3), ('finn', 'finn@jakku.example', 'x', 0)`);
+    await write(
+      sql`insert into users (username, email, hashed_password, token_version) values ('rey', 'rey@jakku.example', 'x', 3), ('finn', 'finn@jakku.example', 'x', 0)`,
+    );
     const expires = dialect === 'postgres' ? sql`now() + interval '1 day'` : sql`${Date.now() + 86_400_000}`;
     await write(sql`insert into refresh_tokens (user_id, family_id, token_hash, expires_at) values (1, 'a', 'h1', ${expires}), (2, 'b', 'h2', ${expires})`);
     expect(await applyMigrations(database)).toContain('0010_refresh_token_versions');
     const rows = await database.query<{ user_id: number; token_version: number }>(sql`select user_id, token_version from refresh_tokens order by user_id`);
-    expect(rows.map((r) => [Number(r.user_id), Number(r.token_version)])).toEqual([[1, 3], [2, 0]]);
+    expect(rows.map((r) => [Number(r.user_id), Number(r.token_version)])).toEqual([
+      [1, 3],
+      [2, 0],
+    ]);
   });
 });

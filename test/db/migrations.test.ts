@@ -20,8 +20,12 @@ import { createScratchDatabase, describeEachDialect, type ScratchDatabase } from
 function expectedSchema(dialect: 'sqlite' | 'postgres') {
   const configs =
     dialect === 'postgres'
-      ? Object.values(pgSchema).filter((t) => is(t, PgTable)).map((t) => pgTableConfig(t as PgTable))
-      : Object.values(sqliteSchema).filter((t) => is(t, SQLiteTable)).map((t) => sqliteTableConfig(t as SQLiteTable));
+      ? Object.values(pgSchema)
+          .filter((t) => is(t, PgTable))
+          .map((t) => pgTableConfig(t as PgTable))
+      : Object.values(sqliteSchema)
+          .filter((t) => is(t, SQLiteTable))
+          .map((t) => sqliteTableConfig(t as SQLiteTable));
   return Object.fromEntries(
     configs.map((c) => [
       c.name,

@@ -44,7 +44,9 @@ describeEachDialect('prepared queries', (dialect) => {
     const db = await open();
     const names = Array.from({ length: 40 }, (_, i) => `user_${String(i).padStart(2, '0')}`);
     // concurrent transactions: on PostgreSQL each on its own pooled connection
-    await Promise.all(names.map((username) => db.transaction((tx) => insertUser(tx, db.tables, { username, email: `${username}@example.org`, at: new Date() }))));
+    await Promise.all(
+      names.map((username) => db.transaction((tx) => insertUser(tx, db.tables, { username, email: `${username}@example.org`, at: new Date() }))),
+    );
     const exact = await Promise.all(names.map((name) => usersNamed(db.db, db.tables, 'exact', { name })));
     expect(exact.map((rows) => rows.map((row) => row.username))).toEqual(names.map((name) => [name]));
     expect((await usersNamed(db.db, db.tables, 'prefix', { name: 'user_1%' })).map((row) => row.username)).toEqual(names.filter((n) => n.startsWith('user_1')));

@@ -43,15 +43,28 @@ function normalizeDefault(value: unknown): unknown {
   return value;
 }
 
-type AnyColumn = { name: string; columnType: string; enumValues?: string[]; notNull: boolean; primary: boolean; default: unknown; hasDefault: boolean; defaultFn?: unknown; onUpdateFn?: unknown };
-
-function describeTable(config: {
+type AnyColumn = {
   name: string;
-  columns: AnyColumn[];
-  indexes: { config: { name?: string; unique: boolean; columns: unknown[] } }[];
-  foreignKeys: { reference(): { columns: { name: string }[]; foreignTable: unknown; foreignColumns: { name: string }[] }; onDelete?: string }[];
-  checks: { name: string }[];
-}, tableName: (t: unknown) => string) {
+  columnType: string;
+  enumValues?: string[];
+  notNull: boolean;
+  primary: boolean;
+  default: unknown;
+  hasDefault: boolean;
+  defaultFn?: unknown;
+  onUpdateFn?: unknown;
+};
+
+function describeTable(
+  config: {
+    name: string;
+    columns: AnyColumn[];
+    indexes: { config: { name?: string; unique: boolean; columns: unknown[] } }[];
+    foreignKeys: { reference(): { columns: { name: string }[]; foreignTable: unknown; foreignColumns: { name: string }[] }; onDelete?: string }[];
+    checks: { name: string }[];
+  },
+  tableName: (t: unknown) => string,
+) {
   return {
     name: config.name,
     columns: Object.fromEntries(
@@ -118,11 +131,26 @@ describe('schema parity between PostgreSQL and SQLite', () => {
   });
 
   it('defines the same tables under the same export names', () => {
-    const pgExports = Object.entries(pgSchema).filter(([, t]) => is(t, PgTable)).map(([k, t]) => [k, pgName(t)]);
-    const sqliteExports = Object.entries(sqliteSchema).filter(([, t]) => is(t, SQLiteTable)).map(([k, t]) => [k, sqliteName(t)]);
+    const pgExports = Object.entries(pgSchema)
+      .filter(([, t]) => is(t, PgTable))
+      .map(([k, t]) => [k, pgName(t)]);
+    const sqliteExports = Object.entries(sqliteSchema)
+      .filter(([, t]) => is(t, SQLiteTable))
+      .map(([k, t]) => [k, sqliteName(t)]);
     expect(sqliteExports.sort()).toEqual(pgExports.sort());
     expect(pgTables.map(pgName).sort()).toEqual(
-      expect.arrayContaining(['users', 'exercises', 'attempts', 'progress', 'logic_challenges', 'logic_challenge_attempts', 'results', 'statistics', 'user_stats', 'schema_version']),
+      expect.arrayContaining([
+        'users',
+        'exercises',
+        'attempts',
+        'progress',
+        'logic_challenges',
+        'logic_challenge_attempts',
+        'results',
+        'statistics',
+        'user_stats',
+        'schema_version',
+      ]),
     );
   });
 

@@ -48,7 +48,10 @@ describe('render.yaml', () => {
     for (const key of keys) expect(CONFIG_KEYS, `${key} is not read by src/config.ts`).toContain(key);
     for (const spec of job.envVars.filter((v) => v.fromService)) {
       expect(spec.fromService!.name, spec.key).toBe(service.name);
-      expect(service.envVars.map((v) => v.key), spec.key).toContain(spec.fromService!.envVarKey);
+      expect(
+        service.envVars.map((v) => v.key),
+        spec.key,
+      ).toContain(spec.fromService!.envVarKey);
     }
     const web = renderEnvironment(service, MANUAL);
     const env = renderEnvironment(job, {}, { [service.name]: web });
@@ -139,7 +142,10 @@ describe('Dockerfile', () => {
   });
 
   it('keeps secrets, local databases and dependencies out of the build context', () => {
-    const ignored = fs.readFileSync(path.join(PROJECT_ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+    const ignored = fs
+      .readFileSync(path.join(PROJECT_ROOT, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
     for (const entry of ['node_modules', '.env', 'data', '*.db', '.git', 'dist']) expect(ignored).toContain(entry);
   });
 });

@@ -42,7 +42,10 @@ describeEachDialect('draining on SIGTERM', (dialect) => {
 
     expect(exit).toEqual({ code: 0, signal: null });
     const failed = results.filter((r) => r.result.error);
-    expect(failed.map((r) => `${r.path}: ${r.result.error}`), 'reset or refused during the drain').toEqual([]);
+    expect(
+      failed.map((r) => `${r.path}: ${r.result.error}`),
+      'reset or refused during the drain',
+    ).toEqual([]);
     const before = results.filter((r) => r.at < signalledAt - 500); // answered before the signal, on this loaded machine
     const during = results.filter((r) => r.at > signalledAt + 200);
     expect(before.length).toBeGreaterThan(20);

@@ -99,7 +99,10 @@ describeEachDialect('graceful shutdown on SIGTERM', (dialect) => {
     // Some were accepted before SIGTERM and finished after it: the in-flight path was exercised.
     const inFlightAtSignal = server.logs
       .slice(0, shutdownIndex)
-      .filter((l) => l.msg === 'incoming request' && l.reqId && !server!.logs.slice(0, shutdownIndex).some((c) => c.msg === 'request completed' && c.reqId === l.reqId));
+      .filter(
+        (l) =>
+          l.msg === 'incoming request' && l.reqId && !server!.logs.slice(0, shutdownIndex).some((c) => c.msg === 'request completed' && c.reqId === l.reqId),
+      );
     expect(inFlightAtSignal.length).toBeGreaterThan(0);
 
     // The client got every accepted request's answer; what failed was never accepted.

@@ -29,9 +29,15 @@ runOnPostgres('start-up names its database failures [postgres]', () => {
     return u.toString();
   };
   const cases = {
-    'a database that does not exist': { url: url((u) => (u.pathname = `/mathakine_missing_${process.pid}`)), cause: /the database does not exist \(3D000\).*Fix: create it \(createdb\)/ },
+    'a database that does not exist': {
+      url: url((u) => (u.pathname = `/mathakine_missing_${process.pid}`)),
+      cause: /the database does not exist \(3D000\).*Fix: create it \(createdb\)/,
+    },
     'no server on the port': { url: url((u) => (u.port = '1')), cause: /no PostgreSQL server answers \(ECONNREFUSED\).*Fix: start the server/ },
-    'a user that does not exist': { url: url((u) => (u.username = `nobody_${process.pid}`)), cause: /authentication failed \(28\w\w\w\).*Fix: check DATABASE_URL/ },
+    'a user that does not exist': {
+      url: url((u) => (u.username = `nobody_${process.pid}`)),
+      cause: /authentication failed \(28\w\w\w\).*Fix: check DATABASE_URL/,
+    },
   };
 
   for (const [name, { url: databaseUrl, cause }] of Object.entries(cases)) {

@@ -34,7 +34,8 @@ describeEachDialect('connection faults', (dialect) => {
     const admin = new pg.Client({ connectionString: inject('testDatabaseUrl') });
     await admin.connect();
     const terminate = async () =>
-      (await admin.query('select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where application_name = $1', [applicationName])).rows[0].n as number;
+      (await admin.query('select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where application_name = $1', [applicationName])).rows[0]
+        .n as number;
 
     let stop = false;
     const load = runLoad(
@@ -71,7 +72,12 @@ describeEachDialect('connection faults', (dialect) => {
     for (const a of answers.filter((x) => x.status === 503)) expect(a.body).toEqual(UNAVAILABLE);
     expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(3_000);
     // It goes on serving without a restart.
-    const after = await ctx.app.inject({ method: 'POST', url: `/api/exercises/${exercise.id}/attempts`, headers: learners[0].headers, payload: { user_answer: '5' } });
+    const after = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/exercises/${exercise.id}/attempts`,
+      headers: learners[0].headers,
+      payload: { user_answer: '5' },
+    });
     expect(after.statusCode).toBe(201);
     expect((await ctx.app.inject({ method: 'GET', url: '/admin/health' })).statusCode).toBe(200);
     expect(ctx.database.poolStats().total).toBe(ctx.database.poolStats().idle); // nothing leaked
@@ -82,7 +88,10 @@ describeEachDialect('connection faults', (dialect) => {
     const stored = new Set((await ctx.database.db.select({ id: attempts.id }).from(attempts)).map((r) => r.id));
     for (const id of acknowledged) expect(stored.has(id), `attempt ${id}`).toBe(true);
     for (const learner of learners) {
-      const [{ count }] = await ctx.database.db.select({ count: sql<number>`count(*)`.mapWith(Number) }).from(attempts).where(eq(attempts.user_id, learner.id));
+      const [{ count }] = await ctx.database.db
+        .select({ count: sql<number>`count(*)`.mapWith(Number) })
+        .from(attempts)
+        .where(eq(attempts.user_id, learner.id));
       const [row] = await ctx.database.db.select().from(progress).where(eq(progress.user_id, learner.id));
       expect(row.total_attempts).toBe(count);
     }

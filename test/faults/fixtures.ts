@@ -80,7 +80,10 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
     },
     dropSilently() {
       for (const pair of pairs) {
-        pair.upstream?.removeAllListeners('close').removeAllListeners('error').on('error', () => {});
+        pair.upstream
+          ?.removeAllListeners('close')
+          .removeAllListeners('error')
+          .on('error', () => {});
         pair.client.unpipe();
         pair.upstream?.unpipe();
         pair.upstream?.destroy();
@@ -114,7 +117,10 @@ export interface Answer {
 }
 
 /** Runs `call` from `concurrency` loops until `stop()` says so (or `maxCalls` is reached). */
-export async function runLoad(call: (n: number) => Promise<Omit<Answer, 'at' | 'ms'>>, options: { concurrency: number; maxCalls: number; stop: () => boolean }) {
+export async function runLoad(
+  call: (n: number) => Promise<Omit<Answer, 'at' | 'ms'>>,
+  options: { concurrency: number; maxCalls: number; stop: () => boolean },
+) {
   const answers: Answer[] = [];
   let started = 0;
   const loop = async () => {

@@ -147,9 +147,7 @@ describeEachDialect('database outage under load', (dialect) => {
 
     // Every acknowledged attempt is stored, and the counters agree with the attempts.
     const { attempts, progress } = database.tables;
-    const acknowledged = answers
-      .filter((a): a is Answer & { body: { attempt: { id: number } } } => a.status === 201)
-      .map((a) => a.body.attempt.id);
+    const acknowledged = answers.filter((a): a is Answer & { body: { attempt: { id: number } } } => a.status === 201).map((a) => a.body.attempt.id);
     expect(acknowledged.length).toBeGreaterThan(10);
     const stored = new Set((await database.db.select({ id: attempts.id }).from(attempts)).map((r) => r.id));
     for (const id of acknowledged) expect(stored.has(id), `attempt ${id} was acknowledged but is missing`).toBe(true);

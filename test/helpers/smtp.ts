@@ -75,7 +75,9 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
         if (found.length > after) return found[after];
         await new Promise((r) => setTimeout(r, 25));
       }
-      throw new Error(`no mail to ${address} within ${timeoutMs} ms (received: ${messages.map((m) => `${m.to.join(',')}: ${m.subject}`).join('; ') || 'none'})`);
+      throw new Error(
+        `no mail to ${address} within ${timeoutMs} ms (received: ${messages.map((m) => `${m.to.join(',')}: ${m.subject}`).join('; ') || 'none'})`,
+      );
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -118,7 +118,7 @@ describeEachDialect('conditional catalogue reads', (dialect) => {
     await expectModified(url, padawan, before);
   });
 
-  it("does not change with a view count: statistics are not what the weak ETag follows", async () => {
+  it('does not change with a view count: statistics are not what the weak ETag follows', async () => {
     const url = `/api/exercises/${exerciseId}`;
     const before = await etagOf(url, padawan);
     const { exercises } = ctx.database.tables;
@@ -156,7 +156,12 @@ describeEachDialect('conditional catalogue reads', (dialect) => {
     const mineBefore = (await get(url, padawan)).json().total as number;
     const theirsBefore = (await get(url, otherPadawan)).json().total as number;
     expect(mineBefore).toBe(theirsBefore);
-    const generated = await ctx.app.inject({ method: 'POST', url: '/api/exercises/generate', headers: padawan.headers, payload: { exercise_type: 'addition', difficulty: 'initie' } });
+    const generated = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/exercises/generate',
+      headers: padawan.headers,
+      payload: { exercise_type: 'addition', difficulty: 'initie' },
+    });
     expect(generated.statusCode, generated.body).toBe(201);
     expect((await get(url, padawan)).json().total).toBe(mineBefore + 1);
     expect((await get(url, otherPadawan)).json().total).toBe(theirsBefore);
@@ -184,7 +189,7 @@ describeEachDialect('conditional catalogue reads', (dialect) => {
       challengeId = (await postChallenge(ctx, maitre)).id;
     });
 
-    it('answer 304 on the list, by id and for hints, and change with an edit and with the learner\'s attempts', async () => {
+    it("answer 304 on the list, by id and for hints, and change with an edit and with the learner's attempts", async () => {
       const urls = ['/api/challenges?limit=20', `/api/challenges/${challengeId}`, `/api/challenges/${challengeId}/hints/1`];
       const etags = [];
       for (const url of urls) {
@@ -194,12 +199,22 @@ describeEachDialect('conditional catalogue reads', (dialect) => {
       }
       const theirs = await etagOf(`/api/challenges/${challengeId}`, otherPadawan);
 
-      const attempt = await ctx.app.inject({ method: 'POST', url: `/api/challenges/${challengeId}/attempts`, headers: padawan.headers, payload: { user_solution: '11' } });
+      const attempt = await ctx.app.inject({
+        method: 'POST',
+        url: `/api/challenges/${challengeId}/attempts`,
+        headers: padawan.headers,
+        payload: { user_solution: '11' },
+      });
       expect(attempt.statusCode, attempt.body).toBe(201);
       const byId = await expectModified(urls[1], padawan, etags[1]);
       await expectNotModified(`/api/challenges/${challengeId}`, otherPadawan, theirs);
 
-      const patched = await ctx.app.inject({ method: 'PATCH', url: `/api/challenges/${challengeId}`, headers: maitre.headers, payload: { title: 'Nouvelle épreuve' } });
+      const patched = await ctx.app.inject({
+        method: 'PATCH',
+        url: `/api/challenges/${challengeId}`,
+        headers: maitre.headers,
+        payload: { title: 'Nouvelle épreuve' },
+      });
       expect(patched.statusCode, patched.body).toBe(200);
       const edited = await expectModified(urls[1], padawan, byId.headers.etag as string);
       expect(edited.json().title).toBe('Nouvelle épreuve');

@@ -52,7 +52,10 @@ describe('response serializer', () => {
         const serialize = compile(item, validate);
         const wrong = { ...row, id: 2.5, name: 3 };
         if (validate) expect(() => serialize(wrong)).toThrow();
-        else expect(item.safeParse(JSON.parse(serialize(wrong), (key, value) => (key === 'at' || key === 'seen_at' ? new Date(value) : value))).success).toBe(true);
+        else
+          expect(item.safeParse(JSON.parse(serialize(wrong), (key, value) => (key === 'at' || key === 'seen_at' ? new Date(value) : value))).success).toBe(
+            true,
+          );
         expect(() => serialize({ ...row, name: undefined })).toThrow(); // a required field missing
       });
 

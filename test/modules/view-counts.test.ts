@@ -38,7 +38,10 @@ describeEachDialect('view counts off the request path', (dialect) => {
     const release = await holdWriteLock(ctx);
     try {
       const started = Date.now();
-      const [one, two] = await Promise.all([view(ctx.app, `/api/exercises/${exercise.id}`, padawan), view(ctx.app, `/api/challenges/${challenge.id}`, padawan)]);
+      const [one, two] = await Promise.all([
+        view(ctx.app, `/api/exercises/${exercise.id}`, padawan),
+        view(ctx.app, `/api/challenges/${challenge.id}`, padawan),
+      ]);
       expect([one.statusCode, two.statusCode]).toEqual([200, 200]);
       expect(Date.now() - started).toBeLessThan(2_000); // a write would wait for the lock (busy timeout 5 s, or forever on PostgreSQL)
     } finally {

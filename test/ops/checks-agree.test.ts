@@ -11,7 +11,15 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
 import { openConfiguredDatabase } from '../../src/db/configured.js';
 import { recordMaintenanceRun } from '../../src/ops/upkeep/maintenance-runs.js';
-import { buildTestApp, createScratchDatabase, describeEachDialect, migrateScratchDatabase, testConfig, type ScratchDatabase, type TestContext } from '../helpers/app.js';
+import {
+  buildTestApp,
+  createScratchDatabase,
+  describeEachDialect,
+  migrateScratchDatabase,
+  testConfig,
+  type ScratchDatabase,
+  type TestContext,
+} from '../helpers/app.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 import { runCli } from '../cli/run-cli.js';
 import { waitFor } from '../faults/fixtures.js';
@@ -98,10 +106,21 @@ describeEachDialect('health, dashboard, CLI, stats and /metrics agree', (dialect
     expect(metricsAnswer.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     const metrics = samples(metricsAnswer.body);
 
-    expect(health.checks['indexes:recommended'][0]).toMatchObject({ status: 'warn', observedValue: 1, output: expect.stringContaining('idx_attempts_created_at') });
-    expect(overview.checks.find((c: OverviewRow) => c.id === 'missing_indexes')).toMatchObject({ status: 'amber', value: 1, reason: expect.stringContaining('idx_attempts_created_at') });
+    expect(health.checks['indexes:recommended'][0]).toMatchObject({
+      status: 'warn',
+      observedValue: 1,
+      output: expect.stringContaining('idx_attempts_created_at'),
+    });
+    expect(overview.checks.find((c: OverviewRow) => c.id === 'missing_indexes')).toMatchObject({
+      status: 'amber',
+      value: 1,
+      reason: expect.stringContaining('idx_attempts_created_at'),
+    });
     expect(stats.missing_indexes.map((m: { index_name: string | null }) => m.index_name)).toContain('idx_attempts_created_at');
-    expect(health.checks['maintenance:last_run'][0]).toMatchObject({ status: 'warn', output: expect.stringMatching(/^ok 72 h ago.*is the daily job still scheduled/) });
+    expect(health.checks['maintenance:last_run'][0]).toMatchObject({
+      status: 'warn',
+      output: expect.stringMatching(/^ok 72 h ago.*is the daily job still scheduled/),
+    });
     expect(overview.checks.find((c: OverviewRow) => c.id === 'maintenance')).toMatchObject({ status: 'amber', reason: expect.stringMatching(/^ok 72 h ago/) });
     expect(metrics.get('mathakine_check_status{check="missing_indexes"}')).toBe(1);
     expect(metrics.get('mathakine_check_status{check="maintenance"}')).toBe(1);
@@ -109,7 +128,11 @@ describeEachDialect('health, dashboard, CLI, stats and /metrics agree', (dialect
     expectAgreement(overview, health, metrics);
 
     // the CLI, another process on the same database, judges the same
-    const [cliHealth, cliOverview, cliStats] = await Promise.all([cli('db', 'health', '--full', '--json'), cli('db', 'dashboard', 'overview', '--json'), cli('db', 'stats', '--json')]);
+    const [cliHealth, cliOverview, cliStats] = await Promise.all([
+      cli('db', 'health', '--full', '--json'),
+      cli('db', 'dashboard', 'overview', '--json'),
+      cli('db', 'stats', '--json'),
+    ]);
     expect(cliHealth.json().checks['indexes:recommended'][0]).toMatchObject({ status: 'warn', output: expect.stringContaining('idx_attempts_created_at') });
     expect(cliStats.json().missing_indexes.map((m: { index_name: string | null }) => m.index_name)).toContain('idx_attempts_created_at');
     expectAgreement(cliOverview.json(), cliHealth.json(), null);
@@ -154,7 +177,9 @@ describeEachDialect('health, dashboard, CLI, stats and /metrics agree', (dialect
       for (let i = 0; i < 4; i++) codes.push((await limited.app.inject({ method: 'GET', url: '/api/exercises/types' })).statusCode);
       expect(codes.filter((c) => c === 429).length).toBeGreaterThan(0);
       // the scrape comes from another address: the limit counts per client
-      const metrics = samples((await limited.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` }, remoteAddress: '10.0.0.9' })).body);
+      const metrics = samples(
+        (await limited.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` }, remoteAddress: '10.0.0.9' })).body,
+      );
       expect(metrics.get('mathakine_rate_limit_rejections_total{route="/api/exercises/types"}')).toBe(codes.filter((c) => c === 429).length);
     } finally {
       await limited.close();
@@ -198,7 +223,13 @@ runOnReplica('health, dashboard, CLI and /metrics agree on a lagging replica [po
       }
     }, 30_000);
     expect(ready).not.toBeNull();
-    const config = testConfig(scratch.url, { ADMIN_TOKEN, METRICS_TOKEN, DATABASE_REPLICA_URLS: replicaUrl, REPLICA_CHECK_INTERVAL_MS: '100', REPLICA_MAX_LAG_SECONDS: '1' });
+    const config = testConfig(scratch.url, {
+      ADMIN_TOKEN,
+      METRICS_TOKEN,
+      DATABASE_REPLICA_URLS: replicaUrl,
+      REPLICA_CHECK_INTERVAL_MS: '100',
+      REPLICA_MAX_LAG_SECONDS: '1',
+    });
     app = await buildApp({ config, database: openConfiguredDatabase(config) });
     await app.ready();
   });
@@ -218,7 +249,10 @@ runOnReplica('health, dashboard, CLI and /metrics agree on a lagging replica [po
       const overview = (await app.inject({ method: 'GET', url: '/admin/dashboard/overview', headers: admin })).json();
       const metrics = samples((await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).body);
       const cliHealth = (
-        await runCli(['db', 'health', '--full', '--json'], { cwd: os.tmpdir(), env: { DATABASE_URL: scratch.url, DATABASE_REPLICA_URLS: replicaUrl, REPLICA_MAX_LAG_SECONDS: '1' } })
+        await runCli(['db', 'health', '--full', '--json'], {
+          cwd: os.tmpdir(),
+          env: { DATABASE_URL: scratch.url, DATABASE_REPLICA_URLS: replicaUrl, REPLICA_MAX_LAG_SECONDS: '1' },
+        })
       ).json();
 
       expect(health.checks['replicas:lag'][0]).toMatchObject({ status: 'warn', output: expect.stringMatching(/^lagging/) });

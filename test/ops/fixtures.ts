@@ -84,9 +84,7 @@ export const ORPHAN_USER_ID = 987654;
 /** A progress row whose user does not exist, written with foreign-key checks off. */
 export function plantOrphan(url: string) {
   const insert = `insert into progress (user_id, exercise_type, difficulty) values (${ORPHAN_USER_ID}, 'addition', 'initie')`;
-  return url.startsWith('sqlite:')
-    ? execSql(url, ['pragma foreign_keys = off', insert])
-    : execSql(url, ['set session_replication_role = replica', insert]);
+  return url.startsWith('sqlite:') ? execSql(url, ['pragma foreign_keys = off', insert]) : execSql(url, ['set session_replication_role = replica', insert]);
 }
 
 /** Everything that makes up the database's state, in a comparable form. */

@@ -29,12 +29,13 @@ describe('legacy-area guard', () => {
     expect(findProtectedTableViolations(statement)).not.toEqual([]);
   });
 
-  it.each(['CREATE TABLE "users_legacy" ("id" integer);', 'ALTER TABLE "exercises" ADD COLUMN "legacy_id" integer;', 'CREATE INDEX "i" ON "users" ("legacy_id");'])(
-    'allows %s',
-    (statement) => {
-      expect(findProtectedTableViolations(statement)).toEqual([]);
-    },
-  );
+  it.each([
+    'CREATE TABLE "users_legacy" ("id" integer);',
+    'ALTER TABLE "exercises" ADD COLUMN "legacy_id" integer;',
+    'CREATE INDEX "i" ON "users" ("legacy_id");',
+  ])('allows %s', (statement) => {
+    expect(findProtectedTableViolations(statement)).toEqual([]);
+  });
 });
 
 describeEachDialect('legacy area and migrations', (dialect) => {

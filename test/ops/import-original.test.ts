@@ -19,7 +19,14 @@ import { formatImportReport } from '../../src/ops/import/format.js';
 import type { ImportReport } from '../../src/ops/import/report.js';
 import { importDatabase } from '../../src/ops/import/run.js';
 import { createScratchDatabase, describeEachDialect, testConfig, type ScratchDatabase } from '../helpers/app.js';
-import { ORIGINAL_PASSWORDS, originalFixture, writeOriginalPostgres, writeOriginalSqlite, type OriginalFixture, type OriginalVersion } from '../helpers/legacy-fixture-original.js';
+import {
+  ORIGINAL_PASSWORDS,
+  originalFixture,
+  writeOriginalPostgres,
+  writeOriginalSqlite,
+  type OriginalFixture,
+  type OriginalVersion,
+} from '../helpers/legacy-fixture-original.js';
 
 const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'mathakine-original-'));
 const scratches: ScratchDatabase[] = [];
@@ -95,9 +102,12 @@ async function sourceTableAsText(format: SourceFormat, spec: string, version: Or
   if (format === 'sqlite') {
     const db = new BetterSqlite3(spec, { readonly: true });
     try {
-      return (db.prepare(`select ${columns.map((c) => `"${c}"`).join(', ')} from "${table}" order by "${key}"`).raw(true).all() as unknown[][]).map((row) =>
-        row.map((v) => (v === null ? null : String(v))),
-      );
+      return (
+        db
+          .prepare(`select ${columns.map((c) => `"${c}"`).join(', ')} from "${table}" order by "${key}"`)
+          .raw(true)
+          .all() as unknown[][]
+      ).map((row) => row.map((v) => (v === null ? null : String(v))));
     } finally {
       db.close();
     }
@@ -168,11 +178,20 @@ describeEachDialect('db import from the original app', (target) => {
         expect(count(table.name).imported, table.name).toBe(table.rows.length);
         expect(count(table.name).targetRows, table.name).toBe(table.rows.length);
       }
-      const users = await rowsOf(target, url, 'select id, username, role, is_active, hashed_password, accessibility_settings, is_email_verified from users order by id');
+      const users = await rowsOf(
+        target,
+        url,
+        'select id, username, role, is_active, hashed_password, accessibility_settings, is_email_verified from users order by id',
+      );
       // the 2026 original's verification state; false for the 2025 one, which had no verification
       expect(users.map((u) => Boolean(u.is_email_verified))).toEqual(version === '2026-04' ? [true, true, true, false] : [false, false, false, false]);
       if (version === '2025-06') expect(report.tables.find((t) => t.table === 'users')!.missingColumns).toContain('is_email_verified');
-      expect(users.map((u) => [u.username, u.role])).toEqual([['obiwan', 'maitre'], ['luke', 'padawan'], ['rey', 'padawan'], ['finn', 'padawan']]);
+      expect(users.map((u) => [u.username, u.role])).toEqual([
+        ['obiwan', 'maitre'],
+        ['luke', 'padawan'],
+        ['rey', 'padawan'],
+        ['finn', 'padawan'],
+      ]);
       expect(users.map((u) => u.hashed_password)).toEqual(fixture.tables[0].rows.map((r) => r[3]));
       const challenges = await rowsOf(target, url, 'select id, age_group, difficulty from logic_challenges order by id');
       expect(Object.fromEntries(challenges.map((c) => [c.id, c.age_group]))).toEqual(CHALLENGE_AGE_GROUPS[version]);
@@ -189,17 +208,29 @@ describeEachDialect('db import from the original app', (target) => {
       expect(attempt.time_spent).toBe(4.25);
 
       // the legacy area: every table and column we do not model, values identical to the source's
-      const legacyTables = report.legacy.filter((t) => t.holds === 'table').map((t) => t.sourceTable).sort();
+      const legacyTables = report.legacy
+        .filter((t) => t.holds === 'table')
+        .map((t) => t.sourceTable)
+        .sort();
       expect(legacyTables).toEqual(version === '2025-06' ? ORIGINAL_TABLES_2025 : ORIGINAL_TABLES_2026);
       // but the original's sessions: dropped, counted and said why, in the report and its text
-      expect(report.dropped).toEqual([{ sourceTable: 'user_sessions', rows: fixture.tables.find((t) => t.name === 'user_sessions')!.rows.length, reason: expect.stringMatching(/signs in once again/) }]);
+      expect(report.dropped).toEqual([
+        {
+          sourceTable: 'user_sessions',
+          rows: fixture.tables.find((t) => t.name === 'user_sessions')!.rows.length,
+          reason: expect.stringMatching(/signs in once again/),
+        },
+      ]);
       expect(formatImportReport(report)).toMatch(/Left out on purpose:\n  table user_sessions, 1 rows: the original app's sessions/);
       if (version === '2026-04') {
         const usersLegacy = report.legacy.find((t) => t.sourceTable === 'users')!;
         expect(usersLegacy.target).toBe(target === 'postgres' ? 'legacy.users' : 'legacy_users');
         // is_email_verified has a home now; the original's mailed links are dropped, and the report says why
         expect(usersLegacy.columns).toEqual(['id', 'password_changed_at', 'grade_system', 'age_group', 'onboarding_completed_at', 'learning_goal']);
-        expect(report.tables.find((t) => t.table === 'users')!.droppedColumns.map((d) => d.column)).toEqual(['email_verification_token', 'password_reset_token']);
+        expect(report.tables.find((t) => t.table === 'users')!.droppedColumns.map((d) => d.column)).toEqual([
+          'email_verification_token',
+          'password_reset_token',
+        ]);
         expect(formatImportReport(report)).toContain("users.password_reset_token not imported: the original app's reset link: dropped");
         expect(report.legacy.find((t) => t.sourceTable === 'logic_challenges')!.columns).toEqual(['id', 'difficulty_tier']);
         expect(report.tables.find((t) => t.table === 'results')!.imported).toBe(1);
@@ -231,22 +262,36 @@ describeEachDialect('db import from the original app', (target) => {
         expect(maitre.statusCode, maitre.body).toBe(200);
         const headers = { authorization: `Bearer ${maitre.json().access_token}` };
         const exercise = await app.inject({
-          method: 'POST', url: '/api/exercises', headers,
+          method: 'POST',
+          url: '/api/exercises',
+          headers,
           payload: { title: 'Trou noir', exercise_type: 'division', difficulty: 'grand_maitre', question: '1000 ÷ 8 ?', correct_answer: '125' },
         });
         expect(exercise.statusCode, exercise.body).toBe(201);
         expect(exercise.json().difficulty).toBe('grand_maitre');
         for (const ageGroup of ['6-8', '15-17']) {
           const challenge = await app.inject({
-            method: 'POST', url: '/api/challenges', headers,
-            payload: { title: `Défi ${ageGroup}`, challenge_type: 'sequence', age_group: ageGroup, difficulty: 'grand_maitre', question: '1, 1, 2, 3, 5, ?', correct_answer: '8' },
+            method: 'POST',
+            url: '/api/challenges',
+            headers,
+            payload: {
+              title: `Défi ${ageGroup}`,
+              challenge_type: 'sequence',
+              age_group: ageGroup,
+              difficulty: 'grand_maitre',
+              question: '1, 1, 2, 3, 5, ?',
+              correct_answer: '8',
+            },
           });
           expect(challenge.statusCode, challenge.body).toBe(201);
           expect(challenge.json().age_group).toBe(ageGroup);
         }
         if (version === '2026-04') {
           // the imported rows that hold them are served as they are
-          for (const [id, ageGroup, difficulty] of [[2, '6-8', 'initie'], [4, '15-17', 'maitre']]) {
+          for (const [id, ageGroup, difficulty] of [
+            [2, '6-8', 'initie'],
+            [4, '15-17', 'maitre'],
+          ]) {
             const imported = await app.inject({ method: 'GET', url: `/api/challenges/${id}`, headers });
             expect(imported.statusCode, imported.body).toBe(200);
             expect([imported.json().age_group, imported.json().difficulty]).toEqual([ageGroup, difficulty]);
@@ -305,7 +350,10 @@ describeEachDialect('db import from the original app', (target) => {
     ]);
     const [exercise] = await legacyTableAsText(target, url, 'exercises_rejected', ['id', 'title', 'difficulty', 'question']);
     expect(exercise).toEqual(['2', 'Sabres laser', 'SUPREME_LEADER', '6 × 7 ?']);
-    expect(await legacyTableAsText(target, url, 'attempts_rejected', ['id', 'exercise_id', 'user_answer'])).toEqual([['2', '2', '41'], ['3', '2', '42']]);
+    expect(await legacyTableAsText(target, url, 'attempts_rejected', ['id', 'exercise_id', 'user_answer'])).toEqual([
+      ['2', '2', '41'],
+      ['3', '2', '42'],
+    ]);
   });
 });
 
@@ -377,15 +425,28 @@ describeEachDialect('db import: a NULL keeps the meaning the original gave it', 
       const report = await importDatabase({ source: await sourceFrom(format, fixture, 'nulls'), target: url });
       expectImported(report, '2026-04');
 
-      const users = await rowsOf(target, url, 'select id, role, is_active, total_points, experience_points, current_level, jedi_rank, created_at, updated_at from users order by id');
-      expect(users.map((u) => [u.id, u.role, Boolean(u.is_active)])).toEqual([[1, 'maitre', true], [2, 'padawan', true], [3, 'padawan', false], [4, 'padawan', true]]);
+      const users = await rowsOf(
+        target,
+        url,
+        'select id, role, is_active, total_points, experience_points, current_level, jedi_rank, created_at, updated_at from users order by id',
+      );
+      expect(users.map((u) => [u.id, u.role, Boolean(u.is_active)])).toEqual([
+        [1, 'maitre', true],
+        [2, 'padawan', true],
+        [3, 'padawan', false],
+        [4, 'padawan', true],
+      ]);
       expect(users[1].total_points).toBe(0);
       expect(users[3]).toMatchObject({ total_points: 250, experience_points: 250, current_level: 3, jedi_rank: 'padawan' });
       // the original's users were never updated here: their last change is their creation
       for (const user of users) expect(millis(user.updated_at)).toBe(millis(user.created_at));
       expect(millis(users[0].created_at)).toBe(Date.parse('2025-06-01T09:00:00.123Z'));
 
-      const exercises = await rowsOf(target, url, 'select id, complexity, ai_generated, is_active, is_archived, view_count, created_at, updated_at from exercises order by id');
+      const exercises = await rowsOf(
+        target,
+        url,
+        'select id, complexity, ai_generated, is_active, is_archived, view_count, created_at, updated_at from exercises order by id',
+      );
       expect(exercises.map((e) => [e.id, e.complexity, Boolean(e.ai_generated), Boolean(e.is_active), Boolean(e.is_archived), e.view_count])).toEqual([
         [1, null, false, true, false, 0],
         [2, 3, true, true, true, 0],
@@ -409,7 +470,18 @@ describeEachDialect('db import: a NULL keeps the meaning the original gave it', 
         url,
         'select id, estimated_time_minutes, difficulty_rating, success_rate, is_active, is_archived, is_template, view_count, created_at, updated_at from logic_challenges order by id',
       );
-      expect(challenges.map((c) => [c.id, c.estimated_time_minutes, c.difficulty_rating, c.success_rate, Boolean(c.is_active), Boolean(c.is_archived), Boolean(c.is_template), c.view_count])).toEqual([
+      expect(
+        challenges.map((c) => [
+          c.id,
+          c.estimated_time_minutes,
+          c.difficulty_rating,
+          c.success_rate,
+          Boolean(c.is_active),
+          Boolean(c.is_archived),
+          Boolean(c.is_template),
+          c.view_count,
+        ]),
+      ).toEqual([
         [1, null, 2.5, 0.4, true, false, false, 2],
         [2, 15, null, null, true, false, false, 0],
         [3, 20, 4, 0, false, false, false, 0],
@@ -483,7 +555,10 @@ describeEachDialect('db import: a NULL keeps the meaning the original gave it', 
       expect(kept.error).toBeNull();
       const [exercise] = await rowsOf(target, url, 'select created_at, updated_at from exercises where id = 2');
       expect(millis(exercise.created_at)).toBe(Date.parse('2025-06-03T08:00:00Z'));
-      expect(await legacyTableAsText(target, url, 'attempts_rejected', ['id', 'created_at'])).toEqual([['1', expect.any(String)], ['3', null]]);
+      expect(await legacyTableAsText(target, url, 'attempts_rejected', ['id', 'created_at'])).toEqual([
+        ['1', expect.any(String)],
+        ['3', null],
+      ]);
     });
   }
 });
@@ -500,9 +575,7 @@ describe('db import between our own databases', () => {
     expect(report.source).toMatchObject({ format: 'postgres', kind: 'mathakine', alembicRevision: '20260416_feedback_context' });
     expect(report.tables.every((t) => t.verified && t.legacyColumns.length === 0)).toBe(true);
     // the legacy area keeps its names and rows: legacy.users → legacy_users, not legacy_legacy_users
-    expect(report.legacy.map((t) => t.target).sort()).toEqual(
-      [...ORIGINAL_TABLES_2026, 'logic_challenges', 'users'].map((t) => `legacy_${t}`).sort(),
-    );
+    expect(report.legacy.map((t) => t.target).sort()).toEqual([...ORIGINAL_TABLES_2026, 'logic_challenges', 'users'].map((t) => `legacy_${t}`).sort());
     expect(report.legacy.every((t) => t.verified)).toBe(true);
     for (const legacy of report.legacy) {
       const name = legacy.target.slice('legacy_'.length);
@@ -516,8 +589,16 @@ describe('db import between our own databases', () => {
 async function snapshot(target: Dialect, url: string): Promise<Record<string, string>> {
   const tables =
     target === 'sqlite'
-      ? (await rowsOf(target, url, `select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%' order by name`)).map((r) => `"${r.name as string}"`)
-      : (await rowsOf(target, url, `select format('%I.%I', schemaname, tablename) as name from pg_tables where schemaname in ('public', 'legacy') order by 1`)).map((r) => r.name as string);
+      ? (
+          await rowsOf(
+            target,
+            url,
+            `select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%' order by name`,
+          )
+        ).map((r) => `"${r.name as string}"`)
+      : (
+          await rowsOf(target, url, `select format('%I.%I', schemaname, tablename) as name from pg_tables where schemaname in ('public', 'legacy') order by 1`)
+        ).map((r) => r.name as string);
   const result: Record<string, string> = {};
   for (const table of tables) result[table] = JSON.stringify(await rowsOf(target, url, `select * from ${table} order by 1`));
   return result;

@@ -108,9 +108,7 @@ function* manyAttempts(count: number): Generator<LegacyRow> {
 }
 
 const BAD_ROWS: Record<string, LegacyRow[]> = {
-  exercises: [
-    { id: 10, title: 'cassé', exercise_type: 'ADDITION', difficulty: 'INITIE', question: '?', correct_answer: '1', choices: '{"broken": ' },
-  ],
+  exercises: [{ id: 10, title: 'cassé', exercise_type: 'ADDITION', difficulty: 'INITIE', question: '?', correct_answer: '1', choices: '{"broken": ' }],
   logic_challenges: [{ id: 20, title: 'télépathie', challenge_type: 'TELEPATHY', age_group: 'ALL_AGES' }],
   attempts: [
     { id: 30, user_id: 999, exercise_id: 1, user_answer: '4', is_correct: 1 },
@@ -137,7 +135,10 @@ suite('db import-sqlite', () => {
       expect(table.targetRows, table.table).toBe(AWKWARD_ROWS[table.table]?.length ?? 0);
       expect(table.targetChecksum, table.table).toBe(table.sourceChecksum);
     }
-    expect(report.legacy.map((t) => [t.target, t.rows])).toEqual([['legacy.users', 4], ['legacy.alembic_version', 1]]);
+    expect(report.legacy.map((t) => [t.target, t.rows])).toEqual([
+      ['legacy.users', 4],
+      ['legacy.alembic_version', 1],
+    ]);
     expect(report.tables.find((t) => t.table === 'users')!.legacyColumns).toEqual(['legacy_session_token']);
     expect(report.tables.find((t) => t.table === 'progress')!.missingColumns).toEqual(['timed_attempts']);
     // drizzle's bookkeeping is the target's own, not copied
@@ -352,7 +353,18 @@ suite('db import-sqlite', () => {
       { challenge_type: 'spatial', age_group: '9-12', difficulty: 'padawan', is_active: false, estimated_time_minutes: null, difficulty_rating: 2.25 },
     ]);
     expect(await query(target, 'select hints, visual_data, generation_parameters, success_rate from logic_challenges where id = 1')).toEqual([
-      { hints: ['Regarde bien', 'Encore 😀'], visual_data: { grille: [[1, 2], [3, null]], couleur: '#ff0000' }, generation_parameters: null, success_rate: 0.333 },
+      {
+        hints: ['Regarde bien', 'Encore 😀'],
+        visual_data: {
+          grille: [
+            [1, 2],
+            [3, null],
+          ],
+          couleur: '#ff0000',
+        },
+        generation_parameters: null,
+        success_rate: 0.333,
+      },
     ]);
     expect(await query(target, 'select notes, hints_used, attempt_number, created_at::text as created_at from logic_challenge_attempts order by id')).toEqual([
       { notes: 'première\ttentative', hints_used: 1, attempt_number: 1, created_at: '2023-05-10 10:10:10.10101+00' },
@@ -360,7 +372,9 @@ suite('db import-sqlite', () => {
     ]);
 
     // protected legacy tables: copied as they are (their NULLs kept where the column allows them)
-    expect(await query(target, 'select id, exercise_id, is_correct, attempt_count, time_spent, created_at::text as created_at from results order by id')).toEqual([
+    expect(
+      await query(target, 'select id, exercise_id, is_correct, attempt_count, time_spent, created_at::text as created_at from results order by id'),
+    ).toEqual([
       { id: 1, exercise_id: 999, is_correct: true, attempt_count: null, time_spent: 1.5, created_at: null },
       { id: 2, exercise_id: 1, is_correct: false, attempt_count: 3, time_spent: null, created_at: '2022-01-01 00:00:00+00' },
     ]);
@@ -392,25 +406,85 @@ suite('db import-sqlite', () => {
     const sourceUrl = `sqlite:${tempFile('ours.db')}`;
     const sqlite = openDatabase(sourceUrl);
     await applyMigrations(sqlite);
-    const { users, exercises, attempts, progress, logicChallenges, logicChallengeAttempts, refreshTokens, results, statistics, userStats, schemaVersion, dashboardSnapshots, maintenanceRuns, signInFailures } =
-      sqlite.tables;
+    const {
+      users,
+      exercises,
+      attempts,
+      progress,
+      logicChallenges,
+      logicChallengeAttempts,
+      refreshTokens,
+      results,
+      statistics,
+      userStats,
+      schemaVersion,
+      dashboardSnapshots,
+      maintenanceRuns,
+      signInFailures,
+    } = sqlite.tables;
     const { sessions, accountTokens, erasedAccounts, achievements, userAchievements, pointEvents, recommendations } = sqlite.tables;
     const at = (iso: string) => new Date(iso);
     await sqlite.transaction(async (tx) => {
       await tx.insert(users).values([
-        { username: 'Anakin 😀', email: 'a@x.org', hashed_password: 'h', full_name: 'tab\there "q" \\ n\nl', role: 'archiviste', accessibility_settings: { dys: true, taille: [1, 2.5] }, created_at: at('2020-02-29T23:59:59.999Z'), updated_at: at('1970-01-01T00:00:00.001Z'), total_points: 2147483647 },
+        {
+          username: 'Anakin 😀',
+          email: 'a@x.org',
+          hashed_password: 'h',
+          full_name: 'tab\there "q" \\ n\nl',
+          role: 'archiviste',
+          accessibility_settings: { dys: true, taille: [1, 2.5] },
+          created_at: at('2020-02-29T23:59:59.999Z'),
+          updated_at: at('1970-01-01T00:00:00.001Z'),
+          total_points: 2147483647,
+        },
         { username: 'obi', email: 'o@x.org', hashed_password: 'h', is_active: false, grade_level: -1 },
       ]);
       await tx.insert(exercises).values([
-        { title: 'É1', exercise_type: 'fractions', difficulty: 'chevalier', question: 'q\\N', correct_answer: '1/2', choices: ['1/2', { nested: ['ü', null] }], creator_id: 1, complexity: 5, ai_generated: true },
+        {
+          title: 'É1',
+          exercise_type: 'fractions',
+          difficulty: 'chevalier',
+          question: 'q\\N',
+          correct_answer: '1/2',
+          choices: ['1/2', { nested: ['ü', null] }],
+          creator_id: 1,
+          complexity: 5,
+          ai_generated: true,
+        },
         { title: 'É2', exercise_type: 'texte', difficulty: 'initie', question: '', correct_answer: '', choices: null, creator_id: null },
       ]);
       await tx.insert(attempts).values([
         { user_id: 1, exercise_id: 1, user_answer: '1/2', is_correct: true, time_spent: 0.30000000000000004, created_at: at('2024-05-05T05:05:05.005Z') },
         { user_id: 2, exercise_id: 2, user_answer: '', is_correct: false, time_spent: null, hints_used: 3 },
       ]);
-      await tx.insert(progress).values({ user_id: 1, exercise_type: 'fractions', difficulty: 'chevalier', total_attempts: 1, correct_attempts: 1, timed_attempts: 1, average_time: 0.3, completion_rate: 100, concept_mastery: { a: 1 }, learning_curve: [], awards: null, last_active_date: at('2024-05-05T05:05:05.005Z') });
-      await tx.insert(logicChallenges).values({ title: 'L', challenge_type: 'chess', age_group: '13-15', difficulty: null, hints: ['un', 'deux'], visual_data: { x: [1, { y: 'z' }] }, creator_id: 2, difficulty_rating: 4.75 });
+      await tx
+        .insert(progress)
+        .values({
+          user_id: 1,
+          exercise_type: 'fractions',
+          difficulty: 'chevalier',
+          total_attempts: 1,
+          correct_attempts: 1,
+          timed_attempts: 1,
+          average_time: 0.3,
+          completion_rate: 100,
+          concept_mastery: { a: 1 },
+          learning_curve: [],
+          awards: null,
+          last_active_date: at('2024-05-05T05:05:05.005Z'),
+        });
+      await tx
+        .insert(logicChallenges)
+        .values({
+          title: 'L',
+          challenge_type: 'chess',
+          age_group: '13-15',
+          difficulty: null,
+          hints: ['un', 'deux'],
+          visual_data: { x: [1, { y: 'z' }] },
+          creator_id: 2,
+          difficulty_rating: 4.75,
+        });
       await tx.insert(logicChallengeAttempts).values({ user_id: 2, challenge_id: 1, user_solution: 'e4', is_correct: true, time_spent: 1e-9, notes: '\r\n' });
       await tx.insert(refreshTokens).values({ user_id: 1, family_id: 'f', token_hash: 'abc', expires_at: at('2030-01-01T00:00:00Z'), used_at: null });
       await tx.insert(results).values({ exercise_id: 1, is_correct: true, attempt_count: null, time_spent: 2.5, created_at: null });
@@ -418,15 +492,45 @@ suite('db import-sqlite', () => {
       await tx.insert(userStats).values({ difficulty: 'y', total_attempts: 2 });
       await tx.insert(schemaVersion).values({ version: 7 });
       await tx.insert(dashboardSnapshots).values({ source: 'maintenance', created_at: at('2024-06-06T06:06:06.006Z'), data: { relations: { users: 8192 } } });
-      await tx.insert(maintenanceRuns).values({ started_at: at('2024-06-06T06:06:00.000Z'), finished_at: at('2024-06-06T06:06:06.006Z'), ok: false, steps: [{ name: 'backup', ok: false, summary: 'disk full', duration_ms: 12 }] });
-      await tx.insert(signInFailures).values({ identifier_hash: 'ab12', client_key: '2001:db8:1:2::/64', failures: 3, window_start: at('2024-06-06T06:00:00.000Z'), last_failure_at: at('2024-06-06T06:05:05.005Z') });
-      await tx.insert(sessions).values({ user_id: 1, family_id: 'f', expires_at: at('2030-01-01T00:00:00Z'), user_agent: 'Mozilla/5.0 😀', ip_address: '2001:db8::1' });
-      await tx.insert(accountTokens).values({ user_id: 1, purpose: 'password_reset', token_hash: 'cafe', email: 'a@x.org', expires_at: at('2030-01-01T00:00:00Z') });
+      await tx
+        .insert(maintenanceRuns)
+        .values({
+          started_at: at('2024-06-06T06:06:00.000Z'),
+          finished_at: at('2024-06-06T06:06:06.006Z'),
+          ok: false,
+          steps: [{ name: 'backup', ok: false, summary: 'disk full', duration_ms: 12 }],
+        });
+      await tx
+        .insert(signInFailures)
+        .values({
+          identifier_hash: 'ab12',
+          client_key: '2001:db8:1:2::/64',
+          failures: 3,
+          window_start: at('2024-06-06T06:00:00.000Z'),
+          last_failure_at: at('2024-06-06T06:05:05.005Z'),
+        });
+      await tx
+        .insert(sessions)
+        .values({ user_id: 1, family_id: 'f', expires_at: at('2030-01-01T00:00:00Z'), user_agent: 'Mozilla/5.0 😀', ip_address: '2001:db8::1' });
+      await tx
+        .insert(accountTokens)
+        .values({ user_id: 1, purpose: 'password_reset', token_hash: 'cafe', email: 'a@x.org', expires_at: at('2030-01-01T00:00:00Z') });
       await tx.insert(erasedAccounts).values({ user_id: 99, fingerprint: 'f1' });
       await tx.insert(achievements).values({ code: 'first_step', name: 'Premier pas', requirements: { attempts_count: 1 }, points_reward: 10 });
       await tx.insert(userAchievements).values({ user_id: 1, achievement_id: 1, progress_data: { done: 1 } });
-      await tx.insert(pointEvents).values({ user_id: 1, source_type: 'badge_awarded', source_id: 1, points_delta: 2147483647, balance_after: 2147483647, details: { code: 'first_step' } }); // total_points == the ledger, as this service keeps it
-      await tx.insert(recommendations).values({ user_id: 1, exercise_id: 1, exercise_type: 'fractions', difficulty: 'chevalier', reason_code: 'weakest_type', shown_count: 2 });
+      await tx
+        .insert(pointEvents)
+        .values({
+          user_id: 1,
+          source_type: 'badge_awarded',
+          source_id: 1,
+          points_delta: 2147483647,
+          balance_after: 2147483647,
+          details: { code: 'first_step' },
+        }); // total_points == the ledger, as this service keeps it
+      await tx
+        .insert(recommendations)
+        .values({ user_id: 1, exercise_id: 1, exercise_type: 'fractions', difficulty: 'chevalier', reason_code: 'weakest_type', shown_count: 2 });
     });
 
     const target = await scratchTarget();
@@ -443,7 +547,10 @@ suite('db import-sqlite', () => {
       for (const { name, key } of SCHEMA_TABLES) {
         const read = async (database: Database) => {
           const table = (Object.values(database.tables) as unknown[]).find((t) => is(t, Table) && getTableName(t as Table) === name) as PgTable;
-          return database.db.select().from(table).orderBy((table as unknown as Record<string, never>)[key]);
+          return database.db
+            .select()
+            .from(table)
+            .orderBy((table as unknown as Record<string, never>)[key]);
         };
         const fromSqlite = await read(reopenedSqlite);
         expect(fromSqlite.length, name).toBeGreaterThan(0);
@@ -472,7 +579,10 @@ suite('db import-sqlite', () => {
       const { users, exercises, attempts, results, userStats } = database.tables;
       const inserted = await database.transaction(async (tx) => {
         const [user] = await tx.insert(users).values({ username: 'nouveau', email: 'nouveau@example.com', hashed_password: 'h' }).returning();
-        const [exercise] = await tx.insert(exercises).values({ title: 'n', exercise_type: 'addition', difficulty: 'initie', question: '1+1', correct_answer: '2' }).returning();
+        const [exercise] = await tx
+          .insert(exercises)
+          .values({ title: 'n', exercise_type: 'addition', difficulty: 'initie', question: '1+1', correct_answer: '2' })
+          .returning();
         const [attempt] = await tx.insert(attempts).values({ user_id: user.id, exercise_id: exercise.id, user_answer: '2', is_correct: true }).returning();
         const [result] = await tx.insert(results).values({ exercise_id: exercise.id, is_correct: true }).returning();
         const [stat] = await tx.insert(userStats).values({ difficulty: 'initie' }).returning();
@@ -482,7 +592,11 @@ suite('db import-sqlite', () => {
 
       // through the learning API too, when it is there: an imported exercise can be read and attempted
       if (app.hasRoute({ method: 'GET', url: '/api/exercises/:id' }) && app.hasRoute({ method: 'POST', url: '/api/exercises/:id/attempts' })) {
-        const register = await app.inject({ method: 'POST', url: '/api/auth/register', payload: { username: 'apprenti', email: 'apprenti@example.com', password: 'motdepasse-123' } });
+        const register = await app.inject({
+          method: 'POST',
+          url: '/api/auth/register',
+          payload: { username: 'apprenti', email: 'apprenti@example.com', password: 'motdepasse-123' },
+        });
         expect(register.statusCode).toBe(201);
         const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'apprenti', password: 'motdepasse-123' } });
         const headers = { authorization: `Bearer ${login.json().access_token}` };
@@ -512,7 +626,7 @@ suite('db import-sqlite', () => {
       { table: 'exercises', id: 10, column: 'choices', reason: expect.stringMatching(/^invalid JSON/) },
       { table: 'attempts', id: 30, column: 'user_id', reason: 'references users id 999, which does not exist' },
       { table: 'attempts', id: 31, column: 'exercise_id', reason: 'references exercises id 10, a bad row left out' },
-      { table: 'logic_challenges', id: 20, column: 'challenge_type', reason: expect.stringContaining("unknown value \"TELEPATHY\"") },
+      { table: 'logic_challenges', id: 20, column: 'challenge_type', reason: expect.stringContaining('unknown value "TELEPATHY"') },
     ]);
     for (const { rows } of Object.values(await snapshot(target))) expect(rows).toBe(0);
   });
@@ -568,7 +682,7 @@ suite('db import-sqlite', () => {
   it('keeps random doubles, instants and text exactly, and its checksums agree with PostgreSQL on them', async () => {
     const random = (() => {
       let state = 20240601;
-      return () => ((state = (Math.imul(state ^ (state >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+      return () => (state = (Math.imul(state ^ (state >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32;
     })();
     const bits = new DataView(new ArrayBuffer(8));
     const doubles: number[] = [0, -0, 1e-320, -5e-324, 2 ** 53, 2 ** 54 + 4, 1e21, 1e300, Infinity, -Infinity, 0.1 + 0.2, 1e-5, 123456789012345.6];
@@ -628,7 +742,12 @@ suite('db import-sqlite', () => {
     expect(report.tables.every((t) => t.verified)).toBe(true);
     const attempts = report.tables.find((t) => t.table === 'attempts')!;
     expect([attempts.sourceRows, attempts.skipped, attempts.imported, attempts.targetRows]).toEqual([8, 2, 6, 6]);
-    expect(await query(target, 'select id from exercises where id = 10 union all select id from attempts where id in (30, 31) union all select id from logic_challenges where id = 20')).toEqual([]);
+    expect(
+      await query(
+        target,
+        'select id from exercises where id = 10 union all select id from attempts where id in (30, 31) union all select id from logic_challenges where id = 20',
+      ),
+    ).toEqual([]);
   });
 
   it('refuses a target that is not empty unless told to truncate it, then replaces its rows', async () => {
@@ -773,7 +892,9 @@ suite('db import-sqlite', () => {
       const big = legacyFixture({ attempts: manyAttempts(200_000) });
 
       for (const signal of ['SIGINT', 'SIGKILL'] as const) {
-        const child = spawn(process.execPath, ['bin/mathakine.js', 'db', 'import-sqlite', big, '--to', target, '--truncate'], { stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, ['bin/mathakine.js', 'db', 'import-sqlite', big, '--to', target, '--truncate'], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let stdout = '';
         child.stdout.on('data', (data: Buffer) => (stdout += data));
         const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

@@ -36,49 +36,44 @@ describeEachDialect('migrations at start', (dialect) => {
     fs.writeFileSync(journalFile, JSON.stringify(journal));
     return migratedScratch(dialect, { migrationsFolder: folder });
   }
-  const pendingTags = listMigrations(dialect).slice(1).map((m) => m.tag);
+  const pendingTags = listMigrations(dialect)
+    .slice(1)
+    .map((m) => m.tag);
 
-  it(
-    dialect === 'sqlite'
-      ? 'applies pending migrations through the safe migrate: a verified backup first'
-      : 'MIGRATE_ON_START=false: applies nothing, logs the pending migrations, full health fails',
-    async () => {
-      expect(pendingTags.length).toBeGreaterThan(0);
-      scratch = await databaseWithPending();
-      const backupDir = path.join(root, 'backups');
-      server = await startServer(
-        { DATABASE_URL: scratch.url, BACKUP_DIR: backupDir, MIGRATE_ON_START: 'false', ADMIN_TOKEN },
-        { startTimeoutMs: 60_000 },
-      );
-      const messages = server.logs.map((l) => l.msg);
-      if (dialect === 'sqlite') {
-        const applied = server.logs.find((l) => l.msg === 'migrations applied (safe migrate)');
-        expect(applied, messages.join('\n')).toMatchObject({ applied: pendingTags });
-        expect(path.basename(String(applied?.backup))).toMatch(/^mathakine-sqlite-pre-migrate-/);
-        expect(fs.existsSync(String(applied?.backup))).toBe(true);
-        const [row] = await execSql(scratch.url, [`select count(*) as n from __drizzle_migrations`]);
-        expect(Number(row.n)).toBe(pendingTags.length + 1);
-      } else {
-        const loud = server.logs.find((l) => l.msg.startsWith('PENDING MIGRATIONS'));
-        expect(loud, messages.join('\n')).toMatchObject({ level: 50, pending: pendingTags });
-        expect(loud?.msg).toMatch(/MIGRATE_ON_START=false: run `mathakine db migrate`/);
-        expect(fs.existsSync(backupDir)).toBe(false);
-      }
-      const health = await httpRequest(agent, server.baseUrl, {
-        method: 'GET',
-        path: '/admin/health?full=true',
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-      });
-      const report = JSON.parse(health.body ?? '{}');
-      const pending = report.checks['migrations:pending'][0];
-      if (dialect === 'sqlite') {
-        expect(pending).toMatchObject({ status: 'pass', observedValue: 0 });
-      } else {
-        expect(health.status).toBe(503);
-        expect(pending).toMatchObject({ status: 'fail', observedValue: pendingTags.length });
-        expect(pending.output).toMatch(/run `mathakine db migrate`/);
-      }
-    },
-    120_000,
-  );
+  it(dialect === 'sqlite'
+    ? 'applies pending migrations through the safe migrate: a verified backup first'
+    : 'MIGRATE_ON_START=false: applies nothing, logs the pending migrations, full health fails', async () => {
+    expect(pendingTags.length).toBeGreaterThan(0);
+    scratch = await databaseWithPending();
+    const backupDir = path.join(root, 'backups');
+    server = await startServer({ DATABASE_URL: scratch.url, BACKUP_DIR: backupDir, MIGRATE_ON_START: 'false', ADMIN_TOKEN }, { startTimeoutMs: 60_000 });
+    const messages = server.logs.map((l) => l.msg);
+    if (dialect === 'sqlite') {
+      const applied = server.logs.find((l) => l.msg === 'migrations applied (safe migrate)');
+      expect(applied, messages.join('\n')).toMatchObject({ applied: pendingTags });
+      expect(path.basename(String(applied?.backup))).toMatch(/^mathakine-sqlite-pre-migrate-/);
+      expect(fs.existsSync(String(applied?.backup))).toBe(true);
+      const [row] = await execSql(scratch.url, [`select count(*) as n from __drizzle_migrations`]);
+      expect(Number(row.n)).toBe(pendingTags.length + 1);
+    } else {
+      const loud = server.logs.find((l) => l.msg.startsWith('PENDING MIGRATIONS'));
+      expect(loud, messages.join('\n')).toMatchObject({ level: 50, pending: pendingTags });
+      expect(loud?.msg).toMatch(/MIGRATE_ON_START=false: run `mathakine db migrate`/);
+      expect(fs.existsSync(backupDir)).toBe(false);
+    }
+    const health = await httpRequest(agent, server.baseUrl, {
+      method: 'GET',
+      path: '/admin/health?full=true',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    const report = JSON.parse(health.body ?? '{}');
+    const pending = report.checks['migrations:pending'][0];
+    if (dialect === 'sqlite') {
+      expect(pending).toMatchObject({ status: 'pass', observedValue: 0 });
+    } else {
+      expect(health.status).toBe(503);
+      expect(pending).toMatchObject({ status: 'fail', observedValue: pendingTags.length });
+      expect(pending.output).toMatch(/run `mathakine db migrate`/);
+    }
+  }, 120_000);
 });

@@ -33,7 +33,9 @@ describeEachDialect('seed', (dialect) => {
     expect(exercises.total).toBe(first.exercises);
     for (const type of EXERCISE_TYPES) {
       for (const difficulty of DIFFICULTIES) {
-        const page = (await ctx.app.inject({ method: 'GET', url: `/api/exercises?exercise_type=${type}&difficulty=${difficulty}&limit=1`, headers: maitre.headers })).json();
+        const page = (
+          await ctx.app.inject({ method: 'GET', url: `/api/exercises?exercise_type=${type}&difficulty=${difficulty}&limit=1`, headers: maitre.headers })
+        ).json();
         expect(page.total, `${type}/${difficulty}`).toBeGreaterThan(0);
       }
     }

@@ -140,7 +140,12 @@ runOnReplica('read replicas [postgres]', () => {
     await waitFor(async () => (await titles(other, learner)).includes('Lecture de ses propres écritures'), 10_000);
     await pauseReplay();
     try {
-      const attempt = await one.inject({ method: 'POST', url: `/api/exercises/${exercise.id}/attempts`, headers: learner.headers, payload: { user_answer: '4' } });
+      const attempt = await one.inject({
+        method: 'POST',
+        url: `/api/exercises/${exercise.id}/attempts`,
+        headers: learner.headers,
+        payload: { user_answer: '4' },
+      });
       expect(attempt.statusCode, attempt.body).toBe(201);
       for (const app of [one, other]) {
         const attempts = (await app.inject({ method: 'GET', url: '/api/attempts', headers: learner.headers })).json();
@@ -193,14 +198,22 @@ runOnReplica('read replicas [postgres]', () => {
         // the replica still holds the old hash…
         const [{ hashed_password: onReplica }] = (await replica.query('select hashed_password from users where id = $1', [child.id])).rows;
         const { users } = app.database.tables;
-        const [{ hashed_password: onPrimary }] = await app.database.db.select({ hashed_password: users.hashed_password }).from(users).where(eq(users.id, child.id));
+        const [{ hashed_password: onPrimary }] = await app.database.db
+          .select({ hashed_password: users.hashed_password })
+          .from(users)
+          .where(eq(users.id, child.id));
         expect(onReplica).not.toBe(onPrimary);
         // …but the sign-in reads the primary: the old password fails, the new one works
         const old = await signIn(TEST_PASSWORD);
         expect(old.statusCode, old.body).toBe(401);
         expect((await signIn('a-new-password-after-the-leak')).statusCode).toBe(200);
         // and the refresh token from before the change is dead
-        const refreshed = await app.inject({ method: 'POST', url: '/api/auth/refresh', headers: stranger.headers, payload: { refresh_token: before.json().refresh_token } });
+        const refreshed = await app.inject({
+          method: 'POST',
+          url: '/api/auth/refresh',
+          headers: stranger.headers,
+          payload: { refresh_token: before.json().refresh_token },
+        });
         expect(refreshed.statusCode).toBe(401);
       } finally {
         await resumeReplay();
@@ -225,7 +238,10 @@ runOnReplica('read replicas [postgres]', () => {
       expect(await titles(app, learner)).toContain('Pendant le retard');
       // the dashboard's overview says the same
       const overview = (await app.inject({ method: 'GET', url: '/admin/dashboard/overview', headers: maitre.headers })).json();
-      expect(overview.checks.find((c: { id: string }) => c.id === 'replication')).toMatchObject({ status: 'amber', reason: expect.stringContaining('lagging') });
+      expect(overview.checks.find((c: { id: string }) => c.id === 'replication')).toMatchObject({
+        status: 'amber',
+        reason: expect.stringContaining('lagging'),
+      });
     } finally {
       await resumeReplay();
     }
@@ -242,7 +258,9 @@ runOnReplica('read replicas [postgres]', () => {
       const app = await appWithReplicas({}, throughProxy(replicaUrl, proxy));
       expect(await waitFor(streaming(app), 10_000)).not.toBeNull();
       proxy.setMode('reset'); // the replica vanishes between two checks: reads in flight fall back
-      const answers = await Promise.all(Array.from({ length: 20 }, () => app.inject({ method: 'GET', url: '/api/exercises?limit=5', headers: learner.headers })));
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () => app.inject({ method: 'GET', url: '/api/exercises?limit=5', headers: learner.headers })),
+      );
       expect(answers.map((a) => a.statusCode)).toEqual(Array(20).fill(200));
       const [check] = await fullHealth(app, maitre);
       expect(check.status).toBe('warn');

@@ -86,7 +86,12 @@ describeEachDialect('fuzz over the OpenAPI document', (dialect) => {
     const send = async (method: string, url: string, payload: unknown, label: string) => {
       for (const headers of [archiviste.headers, {}]) {
         const json = payload === undefined ? undefined : JSON.stringify(payload);
-        const res = await ctx.app.inject({ method: method as 'GET', url, headers: { ...headers, ...(json === undefined ? {} : { 'content-type': 'application/json' }) }, payload: json });
+        const res = await ctx.app.inject({
+          method: method as 'GET',
+          url,
+          headers: { ...headers, ...(json === undefined ? {} : { 'content-type': 'application/json' }) },
+          payload: json,
+        });
         sent++;
         if (headers === archiviste.headers) signedInStatuses.set(res.statusCode, (signedInStatuses.get(res.statusCode) ?? 0) + 1);
         if (res.statusCode >= 500) failures.push(`${method} ${url.slice(0, 120)} ${label} → ${res.statusCode} ${res.body.slice(0, 200)}`);
@@ -103,10 +108,12 @@ describeEachDialect('fuzz over the OpenAPI document', (dialect) => {
         const body = bodySchema ? plausible(bodySchema) : undefined;
 
         for (const p of params.filter((q) => q.in === 'path')) {
-          for (const value of HOSTILE_IN_URL) await send(method, fillPath(template, params, { name: p.name, value }), body, `path ${p.name}=${value.slice(0, 20)}`);
+          for (const value of HOSTILE_IN_URL)
+            await send(method, fillPath(template, params, { name: p.name, value }), body, `path ${p.name}=${value.slice(0, 20)}`);
         }
         for (const p of params.filter((q) => q.in === 'query')) {
-          for (const value of HOSTILE_IN_URL) await send(method, `${fillPath(template, params)}?${p.name}=${value}`, body, `query ${p.name}=${value.slice(0, 20)}`);
+          for (const value of HOSTILE_IN_URL)
+            await send(method, `${fillPath(template, params)}?${p.name}=${value}`, body, `query ${p.name}=${value.slice(0, 20)}`);
         }
         if (bodySchema && body && typeof body === 'object' && !Array.isArray(body)) {
           for (const field of Object.keys(body)) {

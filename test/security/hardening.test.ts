@@ -69,7 +69,12 @@ describeEachDialect('hardening', (dialect) => {
     expect(big.statusCode).toBe(413);
     expect(big.json()).toEqual({ error: { code: 'PAYLOAD_TOO_LARGE', message: expect.any(String) } });
 
-    const malformed = await ctx.app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: '{"username": "x",' });
+    const malformed = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"username": "x",',
+    });
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json()).toMatchObject({ error: { code: 'BAD_REQUEST' } });
     expect(malformed.body).not.toMatch(/at \w+ \(|node_modules|\.ts:\d+/);

@@ -64,7 +64,12 @@ describeEachDialect('hostile input', (dialect) => {
   });
 
   it('accepts an https avatar', async () => {
-    const res = await ctx.app.inject({ method: 'PATCH', url: '/api/users/me', headers: learner.headers, payload: { avatar_url: 'https://cdn.example.org/me.png' } });
+    const res = await ctx.app.inject({
+      method: 'PATCH',
+      url: '/api/users/me',
+      headers: learner.headers,
+      payload: { avatar_url: 'https://cdn.example.org/me.png' },
+    });
     expect(res.statusCode).toBe(200);
   });
 
@@ -91,7 +96,9 @@ describeEachDialect('hostile input', (dialect) => {
     [{ long: 'x'.repeat(101) }],
     [['a', 'b']],
   ])('bounds accessibility_settings: refuses %j', async (settings) => {
-    expectValidationError(await ctx.app.inject({ method: 'PATCH', url: '/api/users/me', headers: learner.headers, payload: { accessibility_settings: settings } }));
+    expectValidationError(
+      await ctx.app.inject({ method: 'PATCH', url: '/api/users/me', headers: learner.headers, payload: { accessibility_settings: settings } }),
+    );
   });
 
   it('keeps a short, plain x-request-id and replaces anything else', async () => {

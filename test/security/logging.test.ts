@@ -59,9 +59,13 @@ describeEachDialect('logs', (dialect) => {
     expect(refreshed.statusCode).toBe(200);
     const newRefreshToken = refreshed.json<{ refresh_token: string }>().refresh_token;
     // failures: wrong password, reused refresh token, malformed body carrying a password
-    expect((await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'logged_padawan', password: `${password}!` } })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'logged_padawan', password: `${password}!` } })).statusCode).toBe(
+      401,
+    );
     expect((await app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refresh_token: refreshToken } })).statusCode).toBe(401);
-    expect((await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'logged_padawan', password, extra: password } })).statusCode).toBe(400);
+    expect((await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'logged_padawan', password, extra: password } })).statusCode).toBe(
+      400,
+    );
     const [stored] = await database.db.select({ hash: database.tables.users.hashed_password }).from(database.tables.users);
 
     // The database goes away: the failed queries are logged (warn) with the request.

@@ -50,8 +50,9 @@ describe('the OpenAPI document', () => {
   }, 60_000);
 
   it('publishes the limits the server applies to an answer', () => {
-    const body = (document.paths['/api/exercises/{id}/attempts'].post.requestBody as { content: Record<string, { schema: { properties: Record<string, unknown> } }> })
-      .content['application/json'].schema.properties;
+    const body = (
+      document.paths['/api/exercises/{id}/attempts'].post.requestBody as { content: Record<string, { schema: { properties: Record<string, unknown> } }> }
+    ).content['application/json'].schema.properties;
     expect(body.user_answer).toEqual({
       anyOf: [
         { type: 'string', maxLength: 500, pattern: '^[^\\u0000]*$' },

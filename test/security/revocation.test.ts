@@ -8,102 +8,111 @@ import { parseConfig } from '../../src/config.js';
 import { buildTestApp, describeEachDialect, type TestContext } from '../helpers/app.js';
 import { createUser, TEST_PASSWORD } from '../helpers/users.js';
 
-describeEachDialect('revocation', (dialect) => {
-  let ctx: TestContext;
-  let other: App; // a second instance on the same database
-  beforeAll(async () => {
-    ctx = await buildTestApp(dialect);
-    other = await buildApp({ config: ctx.config, database: openConfiguredDatabase(ctx.config) });
-    await other.ready();
-  });
-  afterAll(async () => {
-    await other.close();
-    await ctx.close();
-  });
-
-  const signIn = async (username: string) => {
-    const res = await ctx.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: TEST_PASSWORD } });
-    expect(res.statusCode).toBe(200);
-    return { authorization: `Bearer ${res.json().access_token}` };
-  };
-  const me = (app: App, headers: { authorization: string }) => app.inject({ method: 'GET', url: '/api/auth/me', headers });
-
-  it('a demoted archiviste loses the role at once and cannot restore it', async () => {
-    const boss = await createUser(ctx, 'archiviste');
-    const victim = await createUser(ctx, 'archiviste');
-    const headers = await signIn(victim.username);
-    expect((await other.inject({ method: 'GET', url: '/api/users', headers })).statusCode).toBe(200);
-    const demote = await ctx.app.inject({ method: 'PATCH', url: `/api/users/${victim.id}`, headers: boss.headers, payload: { role: 'padawan' } });
-    expect(demote.statusCode).toBe(200);
-    for (const app of [ctx.app, other]) {
-      expect((await app.inject({ method: 'GET', url: '/api/users', headers })).statusCode).toBe(403);
-      const restore = await app.inject({ method: 'PATCH', url: `/api/users/${victim.id}`, headers, payload: { role: 'archiviste', is_active: true } });
-      expect(restore.statusCode).toBe(403);
-      expect((await me(app, headers)).json().role).toBe('padawan');
-    }
-  });
-
-  it('a deactivated learner is refused on the next request, on every instance', async () => {
-    const boss = await createUser(ctx, 'archiviste');
-    const learner = await createUser(ctx, 'padawan');
-    const headers = await signIn(learner.username);
-    expect((await me(other, headers)).statusCode).toBe(200);
-    await ctx.app.inject({ method: 'PATCH', url: `/api/users/${learner.id}`, headers: boss.headers, payload: { is_active: false } });
-    for (const app of [ctx.app, other]) {
-      const res = await me(app, headers);
-      expect(res.statusCode).toBe(401);
-      expect(res.json().error.code).toBe('UNAUTHORIZED');
-    }
-    // reactivation does not bring the old token back
-    await ctx.app.inject({ method: 'PATCH', url: `/api/users/${learner.id}`, headers: boss.headers, payload: { is_active: true } });
-    expect((await me(other, headers)).statusCode).toBe(401);
-    expect((await me(other, await signIn(learner.username))).statusCode).toBe(200);
-  });
-
-  it('a deleted account is refused on the next request', async () => {
-    const learner = await createUser(ctx, 'padawan');
-    const headers = await signIn(learner.username);
-    expect((await ctx.app.inject({ method: 'DELETE', url: `/api/users/${learner.id}`, headers })).statusCode).toBe(204);
-    expect((await me(other, headers)).statusCode).toBe(401);
-  });
-
-  it('a password change voids every access token issued before it', async () => {
-    const learner = await createUser(ctx, 'padawan');
-    const stolen = await signIn(learner.username);
-    const mine = await signIn(learner.username);
-    const change = await ctx.app.inject({
-      method: 'PUT',
-      url: '/api/users/me/password',
-      headers: mine,
-      payload: { current_password: TEST_PASSWORD, new_password: 'a brand new password' },
+describeEachDialect(
+  'revocation',
+  (dialect) => {
+    let ctx: TestContext;
+    let other: App; // a second instance on the same database
+    beforeAll(async () => {
+      ctx = await buildTestApp(dialect);
+      other = await buildApp({ config: ctx.config, database: openConfiguredDatabase(ctx.config) });
+      await other.ready();
     });
-    expect(change.statusCode).toBe(204);
-    expect((await me(other, stolen)).statusCode).toBe(401);
-    expect((await me(ctx.app, mine)).statusCode).toBe(401);
-    const fresh = await ctx.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: learner.username, password: 'a brand new password' } });
-    expect((await me(other, { authorization: `Bearer ${fresh.json().access_token}` })).statusCode).toBe(200);
-  });
+    afterAll(async () => {
+      await other.close();
+      await ctx.close();
+    });
 
-  it('a refresh token issued before a password change or deactivation dies with it, even one its revocation missed', async () => {
-    // A sign-in that read the account just before a change and stored its token just after it:
-    // the change's revocation did not see that token. Made here by raising token_version alone.
-    const user = await createUser(ctx, 'padawan');
-    const res = await ctx.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: user.username, password: TEST_PASSWORD } });
-    expect(res.statusCode).toBe(200);
-    const refresh = (token: string) => other.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refresh_token: token } });
-    const next = await refresh(res.json().refresh_token);
-    expect(next.statusCode).toBe(200);
-    const { users } = ctx.database.tables;
-    await ctx.database.transaction((tx) => tx.update(users).set({ token_version: sql`${users.token_version} + 1` }).where(eq(users.id, user.id)));
-    expect((await refresh(next.json().refresh_token)).statusCode).toBe(401);
-    // a sign-in after the change opens a family that refreshes
-    const again = await ctx.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: user.username, password: TEST_PASSWORD } });
-    expect((await refresh(again.json().refresh_token)).statusCode).toBe(200);
-  });
+    const signIn = async (username: string) => {
+      const res = await ctx.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: TEST_PASSWORD } });
+      expect(res.statusCode).toBe(200);
+      return { authorization: `Bearer ${res.json().access_token}` };
+    };
+    const me = (app: App, headers: { authorization: string }) => app.inject({ method: 'GET', url: '/api/auth/me', headers });
 
-  it('caps JWT_ACCESS_TTL_SECONDS at one hour', () => {
-    const base = { DATABASE_URL: 'sqlite::memory:' };
-    expect(parseConfig({ ...base, JWT_ACCESS_TTL_SECONDS: '3600' }).JWT_ACCESS_TTL_SECONDS).toBe(3600);
-    expect(() => parseConfig({ ...base, JWT_ACCESS_TTL_SECONDS: '86400' })).toThrow(/JWT_ACCESS_TTL_SECONDS/);
-  });
-}, { pooler: true });
+    it('a demoted archiviste loses the role at once and cannot restore it', async () => {
+      const boss = await createUser(ctx, 'archiviste');
+      const victim = await createUser(ctx, 'archiviste');
+      const headers = await signIn(victim.username);
+      expect((await other.inject({ method: 'GET', url: '/api/users', headers })).statusCode).toBe(200);
+      const demote = await ctx.app.inject({ method: 'PATCH', url: `/api/users/${victim.id}`, headers: boss.headers, payload: { role: 'padawan' } });
+      expect(demote.statusCode).toBe(200);
+      for (const app of [ctx.app, other]) {
+        expect((await app.inject({ method: 'GET', url: '/api/users', headers })).statusCode).toBe(403);
+        const restore = await app.inject({ method: 'PATCH', url: `/api/users/${victim.id}`, headers, payload: { role: 'archiviste', is_active: true } });
+        expect(restore.statusCode).toBe(403);
+        expect((await me(app, headers)).json().role).toBe('padawan');
+      }
+    });
+
+    it('a deactivated learner is refused on the next request, on every instance', async () => {
+      const boss = await createUser(ctx, 'archiviste');
+      const learner = await createUser(ctx, 'padawan');
+      const headers = await signIn(learner.username);
+      expect((await me(other, headers)).statusCode).toBe(200);
+      await ctx.app.inject({ method: 'PATCH', url: `/api/users/${learner.id}`, headers: boss.headers, payload: { is_active: false } });
+      for (const app of [ctx.app, other]) {
+        const res = await me(app, headers);
+        expect(res.statusCode).toBe(401);
+        expect(res.json().error.code).toBe('UNAUTHORIZED');
+      }
+      // reactivation does not bring the old token back
+      await ctx.app.inject({ method: 'PATCH', url: `/api/users/${learner.id}`, headers: boss.headers, payload: { is_active: true } });
+      expect((await me(other, headers)).statusCode).toBe(401);
+      expect((await me(other, await signIn(learner.username))).statusCode).toBe(200);
+    });
+
+    it('a deleted account is refused on the next request', async () => {
+      const learner = await createUser(ctx, 'padawan');
+      const headers = await signIn(learner.username);
+      expect((await ctx.app.inject({ method: 'DELETE', url: `/api/users/${learner.id}`, headers })).statusCode).toBe(204);
+      expect((await me(other, headers)).statusCode).toBe(401);
+    });
+
+    it('a password change voids every access token issued before it', async () => {
+      const learner = await createUser(ctx, 'padawan');
+      const stolen = await signIn(learner.username);
+      const mine = await signIn(learner.username);
+      const change = await ctx.app.inject({
+        method: 'PUT',
+        url: '/api/users/me/password',
+        headers: mine,
+        payload: { current_password: TEST_PASSWORD, new_password: 'a brand new password' },
+      });
+      expect(change.statusCode).toBe(204);
+      expect((await me(other, stolen)).statusCode).toBe(401);
+      expect((await me(ctx.app, mine)).statusCode).toBe(401);
+      const fresh = await ctx.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: learner.username, password: 'a brand new password' } });
+      expect((await me(other, { authorization: `Bearer ${fresh.json().access_token}` })).statusCode).toBe(200);
+    });
+
+    it('a refresh token issued before a password change or deactivation dies with it, even one its revocation missed', async () => {
+      // A sign-in that read the account just before a change and stored its token just after it:
+      // the change's revocation did not see that token. Made here by raising token_version alone.
+      const user = await createUser(ctx, 'padawan');
+      const res = await ctx.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: user.username, password: TEST_PASSWORD } });
+      expect(res.statusCode).toBe(200);
+      const refresh = (token: string) => other.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refresh_token: token } });
+      const next = await refresh(res.json().refresh_token);
+      expect(next.statusCode).toBe(200);
+      const { users } = ctx.database.tables;
+      await ctx.database.transaction((tx) =>
+        tx
+          .update(users)
+          .set({ token_version: sql`${users.token_version} + 1` })
+          .where(eq(users.id, user.id)),
+      );
+      expect((await refresh(next.json().refresh_token)).statusCode).toBe(401);
+      // a sign-in after the change opens a family that refreshes
+      const again = await ctx.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: user.username, password: TEST_PASSWORD } });
+      expect((await refresh(again.json().refresh_token)).statusCode).toBe(200);
+    });
+
+    it('caps JWT_ACCESS_TTL_SECONDS at one hour', () => {
+      const base = { DATABASE_URL: 'sqlite::memory:' };
+      expect(parseConfig({ ...base, JWT_ACCESS_TTL_SECONDS: '3600' }).JWT_ACCESS_TTL_SECONDS).toBe(3600);
+      expect(() => parseConfig({ ...base, JWT_ACCESS_TTL_SECONDS: '86400' })).toThrow(/JWT_ACCESS_TTL_SECONDS/);
+    });
+  },
+  { pooler: true },
+);

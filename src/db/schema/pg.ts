@@ -2,19 +2,7 @@
 // table definitions (below the marker) built on its own helpers; test/db/schema-parity.test.ts
 // fails when the copy is stale. Column names are the frontend's field names (snake_case).
 import { sql } from 'drizzle-orm';
-import {
-  bigint,
-  boolean,
-  check,
-  doublePrecision,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-} from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { ACCOUNT_TOKEN_PURPOSES, AGE_GROUPS, CHALLENGE_TYPES, DIFFICULTIES, EXERCISE_TYPES, ROLES, sqlInList } from '../enums.js';
 
 const id = () => integer('id').primaryKey().generatedByDefaultAsIdentity();
@@ -29,8 +17,7 @@ const json = (name: string) => jsonb(name).$type<unknown>();
 const real = doublePrecision;
 /** a 64-bit integer read as a JS number (exact below 2^53) */
 const bigNumber = (name: string) => bigint(name, { mode: 'number' });
-const oneOf = (name: string, column: unknown, values: readonly string[]) =>
-  check(name, sql`${column} in (${sql.raw(sqlInList(values))})`);
+const oneOf = (name: string, column: unknown, values: readonly string[]) => check(name, sql`${column} in (${sql.raw(sqlInList(values))})`);
 
 // ---- The tables. sqlite.ts copies everything below this line (npm run db:schema). To add a column:
 // write it here with the helpers above, then `npm run db:schema` and `npm run db:generate`. ----
@@ -345,10 +332,7 @@ export const logicChallengeAttempts = pgTable(
     notes: text('notes'),
     created_at: createdAt(),
   },
-  (t) => [
-    index('idx_logic_challenge_attempts_user_id').on(t.user_id),
-    index('idx_logic_challenge_attempts_challenge_id').on(t.challenge_id),
-  ],
+  (t) => [index('idx_logic_challenge_attempts_user_id').on(t.user_id), index('idx_logic_challenge_attempts_challenge_id').on(t.challenge_id)],
 );
 
 // Protected legacy tables: created here so a fresh database has them; nothing in the API reads
@@ -514,12 +498,16 @@ export const recommendations = pgTable(
 // Erased accounts (src/domain/accounts/erase.ts), so that `db restore` of an older backup erases them
 // again (src/ops/backup-restore/erasures-after-restore.ts). No personal data: the id and a keyed fingerprint of the
 // id with the account's creation time, which tells the erased person from a later one given the same id.
-export const erasedAccounts = pgTable('erased_accounts', {
-  id: id(),
-  user_id: integer('user_id').notNull(),
-  fingerprint: text('fingerprint').notNull(),
-  erased_at: ts('erased_at').notNull().defaultNow(),
-}, (t) => [uniqueIndex('erased_accounts_user_fingerprint_key').on(t.user_id, t.fingerprint)]);
+export const erasedAccounts = pgTable(
+  'erased_accounts',
+  {
+    id: id(),
+    user_id: integer('user_id').notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    erased_at: ts('erased_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('erased_accounts_user_fingerprint_key').on(t.user_id, t.fingerprint)],
+);
 
 // A version per catalogue ('exercises', 'challenges'), raised by database triggers in the transaction
 // of every write to its content (not by the view counts or challenge statistics): the catalogue

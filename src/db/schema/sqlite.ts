@@ -18,8 +18,7 @@ const json = (name: string) => text(name, { mode: 'json' }).$type<unknown>();
 const boolean = (name: string) => integer(name, { mode: 'boolean' });
 const real = sqliteReal;
 const bigNumber = (name: string) => integer(name);
-const oneOf = (name: string, column: unknown, values: readonly string[]) =>
-  check(name, sql`${column} in (${sql.raw(sqlInList(values))})`);
+const oneOf = (name: string, column: unknown, values: readonly string[]) => check(name, sql`${column} in (${sql.raw(sqlInList(values))})`);
 
 // ---- Everything below is generated from pg.ts by `npm run db:schema` (src/db/schema/copy-tables.ts):
 // edit pg.ts, never this part. ----
@@ -334,10 +333,7 @@ export const logicChallengeAttempts = sqliteTable(
     notes: text('notes'),
     created_at: createdAt(),
   },
-  (t) => [
-    index('idx_logic_challenge_attempts_user_id').on(t.user_id),
-    index('idx_logic_challenge_attempts_challenge_id').on(t.challenge_id),
-  ],
+  (t) => [index('idx_logic_challenge_attempts_user_id').on(t.user_id), index('idx_logic_challenge_attempts_challenge_id').on(t.challenge_id)],
 );
 
 // Protected legacy tables: created here so a fresh database has them; nothing in the API reads
@@ -503,12 +499,16 @@ export const recommendations = sqliteTable(
 // Erased accounts (src/domain/accounts/erase.ts), so that `db restore` of an older backup erases them
 // again (src/ops/backup-restore/erasures-after-restore.ts). No personal data: the id and a keyed fingerprint of the
 // id with the account's creation time, which tells the erased person from a later one given the same id.
-export const erasedAccounts = sqliteTable('erased_accounts', {
-  id: id(),
-  user_id: integer('user_id').notNull(),
-  fingerprint: text('fingerprint').notNull(),
-  erased_at: ts('erased_at').notNull().default(NOW_MS),
-}, (t) => [uniqueIndex('erased_accounts_user_fingerprint_key').on(t.user_id, t.fingerprint)]);
+export const erasedAccounts = sqliteTable(
+  'erased_accounts',
+  {
+    id: id(),
+    user_id: integer('user_id').notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    erased_at: ts('erased_at').notNull().default(NOW_MS),
+  },
+  (t) => [uniqueIndex('erased_accounts_user_fingerprint_key').on(t.user_id, t.fingerprint)],
+);
 
 // A version per catalogue ('exercises', 'challenges'), raised by database triggers in the transaction
 // of every write to its content (not by the view counts or challenge statistics): the catalogue

@@ -24,7 +24,9 @@ const UNKEYED = 'mathakine-erasure-fingerprint';
  * highest id; a restore rewinds PostgreSQL's sequence), and reveals neither without the key.
  */
 export function accountFingerprint(key: string | undefined, userId: number, createdAt: Date): string {
-  return createHmac('sha256', key ?? UNKEYED).update(`${userId}:${createdAt.toISOString()}`).digest('hex');
+  return createHmac('sha256', key ?? UNKEYED)
+    .update(`${userId}:${createdAt.toISOString()}`)
+    .digest('hex');
 }
 
 export interface ErasedAccount {
@@ -56,7 +58,10 @@ export async function eraseAccount(tx: Tx, dialect: Dialect, userId: number, opt
   await tx.db.delete(exercises).where(and(eq(exercises.creator_id, userId), eq(exercises.is_private, true)));
   await tx.db.delete(users).where(eq(users.id, userId));
   if (options.tombstone !== false) {
-    await tx.db.insert(erasedAccounts).values({ user_id: userId, fingerprint: accountFingerprint(options.key, userId, user.created_at) }).onConflictDoNothing();
+    await tx.db
+      .insert(erasedAccounts)
+      .values({ user_id: userId, fingerprint: accountFingerprint(options.key, userId, user.created_at) })
+      .onConflictDoNothing();
   }
   return { user_id: userId, legacy_rows: legacyRows };
 }

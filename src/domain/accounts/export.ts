@@ -44,7 +44,11 @@ export const EXPORT_SECTIONS: ExportSection[] = [
   { name: 'progress', of: (t) => ({ table: t.progress, id: t.progress.id, owner: t.progress.user_id }) },
   { name: 'challenge_attempts', of: (t) => ({ table: t.logicChallengeAttempts, id: t.logicChallengeAttempts.id, owner: t.logicChallengeAttempts.user_id }) },
   { name: 'exercises_created', of: (t) => ({ table: t.exercises, id: t.exercises.id, owner: t.exercises.creator_id }), only: CONTENT_SUMMARY },
-  { name: 'challenges_created', of: (t) => ({ table: t.logicChallenges, id: t.logicChallenges.id, owner: t.logicChallenges.creator_id }), only: CONTENT_SUMMARY },
+  {
+    name: 'challenges_created',
+    of: (t) => ({ table: t.logicChallenges, id: t.logicChallenges.id, owner: t.logicChallenges.creator_id }),
+    only: CONTENT_SUMMARY,
+  },
   // the protected legacy table of the original with a user_id
   { name: 'legacy_statistics', of: (t) => ({ table: t.statistics, id: t.statistics.id, owner: t.statistics.user_id }) },
 ];

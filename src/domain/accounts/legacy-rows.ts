@@ -36,7 +36,13 @@ export async function learnerLegacyRows(reads: Reads, dialect: Dialect, userId: 
     else if (links.length > 0) where = or(...links.map((c) => eq(table.column(c), id)));
     else if ((PER_USER_TABLES as readonly string[]).includes(info.name) && info.columns.includes('id')) {
       const own = ours[info.name as (typeof PER_USER_TABLES)[number]];
-      where = inArray(table.column('id'), reads.db.select({ id: sql<string>`cast(${own.id} as text)` }).from(own).where(eq(own.user_id, userId)));
+      where = inArray(
+        table.column('id'),
+        reads.db
+          .select({ id: sql<string>`cast(${own.id} as text)` })
+          .from(own)
+          .where(eq(own.user_id, userId)),
+      );
     }
     if (where) found.push({ name: info.name, table, where });
   }

@@ -26,7 +26,10 @@ export const addition: Maker = (rng, difficulty) => {
     question: `Sur ${planet}, ${hero} rassemble ${count(a, item)}, puis en trouve ${b} de plus. Combien de ${item.many} y a-t-il en tout ? Calcule ${a} + ${b}.`,
     answer: int(sum),
     explanation: `On ajoute ce qui a été trouvé à ce qu'il y avait au départ : ${a} + ${b} = ${sum}.`,
-    hint: difficulty === 'initie' ? `Pars de ${a} et compte encore ${b}.` : 'Additionne les unités, puis les dizaines, puis les centaines, sans oublier les retenues.',
+    hint:
+      difficulty === 'initie'
+        ? `Pars de ${a} et compte encore ${b}.`
+        : 'Additionne les unités, puis les dizaines, puis les centaines, sans oublier les retenues.',
     mistakes: [int(sum + 1), int(sum - 1), int(sum + 10), int(sum - 10), int(Math.abs(a - b)), swapDigits(sum)],
     nearby: nearInteger(sum),
   };

@@ -1,6 +1,18 @@
 // Fractions: same-denominator sums (initié) to any operation on larger denominators (grand maître).
 import type { Maker } from './draft.js';
-import { addFractions, compareFractions, divideFractions, fraction, type Fraction, gcd, int, multiplyFractions, properFraction, showFraction, subtractFractions } from './numbers.js';
+import {
+  addFractions,
+  compareFractions,
+  divideFractions,
+  fraction,
+  type Fraction,
+  gcd,
+  int,
+  multiplyFractions,
+  properFraction,
+  showFraction,
+  subtractFractions,
+} from './numbers.js';
 import { HEROES, ofName } from './theme.js';
 
 export const fractions: Maker = (rng, difficulty) => {
@@ -57,8 +69,11 @@ export const fractions: Maker = (rng, difficulty) => {
     '÷': fraction(left.n * right.n, left.d * right.d), // multiplies without inverting
   };
   const explanations: Record<typeof operator, string> = {
-    '+': left.d === right.d ? `Même dénominateur : on additionne les numérateurs. ${expression} = ${left.n + right.n}/${left.d}` : `On met au même dénominateur ${left.d * right.d / gcd(left.d, right.d)}, puis on additionne les numérateurs : ${expression}`,
-    '-': `On met au même dénominateur ${left.d * right.d / gcd(left.d, right.d)}, puis on soustrait les numérateurs : ${expression}`,
+    '+':
+      left.d === right.d
+        ? `Même dénominateur : on additionne les numérateurs. ${expression} = ${left.n + right.n}/${left.d}`
+        : `On met au même dénominateur ${(left.d * right.d) / gcd(left.d, right.d)}, puis on additionne les numérateurs : ${expression}`,
+    '-': `On met au même dénominateur ${(left.d * right.d) / gcd(left.d, right.d)}, puis on soustrait les numérateurs : ${expression}`,
     '×': `On multiplie les numérateurs entre eux et les dénominateurs entre eux : ${expression} = ${left.n * right.n}/${left.d * right.d}`,
     '÷': `Diviser par une fraction, c'est multiplier par son inverse : ${a} × ${right.d}/${right.n} = ${left.n * right.d}/${left.d * right.n}`,
   };

@@ -50,7 +50,14 @@ export const geometry: Maker = (rng, difficulty) => {
   if (difficulty === 'grand_maitre') {
     if (rng.chance(0.5)) {
       // Pythagoras on a whole-number triangle: a known triple, enlarged
-      const [a0, b0, c0] = rng.pick([[3, 4, 5], [5, 12, 13], [8, 15, 17], [7, 24, 25], [20, 21, 29], [9, 40, 41]] as const);
+      const [a0, b0, c0] = rng.pick([
+        [3, 4, 5],
+        [5, 12, 13],
+        [8, 15, 17],
+        [7, 24, 25],
+        [20, 21, 29],
+        [9, 40, 41],
+      ] as const);
       const k = rng.int(2, 9);
       const [a, b, c] = [a0 * k, b0 * k, c0 * k];
       return {

@@ -59,7 +59,8 @@ export const miscellaneous: Maker = (rng, difficulty) => {
         question: `L'escadron Rogue compte ${whole} pilotes. ${percent} % d'entre eux viennent ${ofName(planet)}. Combien de pilotes viennent ${ofName(planet)} ?`,
         answer: int(part),
         explanation: `${percent} % de ${whole} = ${whole} × ${percent} ÷ 100 = ${part}.`,
-        hint: percent === 50 ? '50 %, c’est la moitié.' : percent === 25 ? '25 %, c’est le quart.' : `${percent} % de ${whole}, c'est ${whole} × ${percent} ÷ 100.`,
+        hint:
+          percent === 50 ? '50 %, c’est la moitié.' : percent === 25 ? '25 %, c’est le quart.' : `${percent} % de ${whole}, c'est ${whole} × ${percent} ÷ 100.`,
         mistakes: [int(whole - part), int(percent), int(part + 10), int(Math.round(whole / percent))],
         nearby: nearInteger(part),
       };

@@ -32,11 +32,15 @@ export const multiplication: Maker = (rng, difficulty) => {
     question: `L'Alliance rebelle prépare ${count(squads, { one: 'escadrille', many: 'escadrilles' })}. Chaque escadrille emporte ${count(perSquad, item)}. Combien de ${item.many} cela fait-il en tout ? Calcule ${squads} × ${perSquad}.`,
     answer: int(total),
     explanation: `${squads} groupes de ${perSquad}, c'est ${squads} × ${perSquad} = ${total}.`,
-    hint:
-      difficulty === 'initie' || difficulty === 'padawan'
-        ? `Récite la table de ${Math.max(squads, perSquad)}.`
-        : decompositionHint(squads, perSquad),
-    mistakes: [int(squads * (perSquad + 1)), int(squads * (perSquad - 1)), int((squads + 1) * perSquad), int(squads + perSquad), int(total + 10), swapDigits(total)],
+    hint: difficulty === 'initie' || difficulty === 'padawan' ? `Récite la table de ${Math.max(squads, perSquad)}.` : decompositionHint(squads, perSquad),
+    mistakes: [
+      int(squads * (perSquad + 1)),
+      int(squads * (perSquad - 1)),
+      int((squads + 1) * perSquad),
+      int(squads + perSquad),
+      int(total + 10),
+      swapDigits(total),
+    ],
     nearby: nearInteger(total),
   };
 };

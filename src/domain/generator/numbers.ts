@@ -7,7 +7,9 @@ export const int = (n: number) => String(n);
 export function hundredths(n: number): string {
   const sign = n < 0 ? '-' : '';
   const abs = Math.abs(n);
-  const cents = String(abs % 100).padStart(2, '0').replace(/0+$/, '');
+  const cents = String(abs % 100)
+    .padStart(2, '0')
+    .replace(/0+$/, '');
   return `${sign}${Math.floor(abs / 100)}${cents ? `,${cents}` : ''}`;
 }
 

@@ -45,7 +45,8 @@ export const subtraction: Maker = (rng, difficulty) => {
     question: `${droid} transporte ${count(a, item)}. Pendant une tempête de sable, il en perd ${b}. Combien lui en reste-t-il ? Calcule ${a} - ${b}.`,
     answer: int(rest),
     explanation: `On enlève ce qui est perdu : ${a} - ${b} = ${rest}.`,
-    hint: difficulty === 'initie' ? `Pars de ${a} et recule de ${b}.` : 'Vérifie ton résultat : ajoute-le au nombre retiré, tu dois retrouver le nombre de départ.',
+    hint:
+      difficulty === 'initie' ? `Pars de ${a} et recule de ${b}.` : 'Vérifie ton résultat : ajoute-le au nombre retiré, tu dois retrouver le nombre de départ.',
     mistakes: [int(a + b), int(rest + 1), int(rest - 1), int(rest + 10), int(rest - 10), swapDigits(rest)],
     nearby: nearInteger(rest),
   };

@@ -23,7 +23,12 @@ const metricsRoutes: FastifyPluginAsync = async (app) => {
   let judged: { at: number; checks: Promise<JudgedCheck[]> } | null = null;
   const judgedChecks = () => {
     if (!judged || Date.now() - judged.at > CHECKS_MAX_AGE_MS) {
-      const checks = runChecks(database, { timeoutMs: config.HEALTH_TIMEOUT_MS, diskLimitBytes: config.DB_DISK_LIMIT_BYTES, backupDir: config.BACKUP_DIR, only: (c) => !c.scansTables });
+      const checks = runChecks(database, {
+        timeoutMs: config.HEALTH_TIMEOUT_MS,
+        diskLimitBytes: config.DB_DISK_LIMIT_BYTES,
+        backupDir: config.BACKUP_DIR,
+        only: (c) => !c.scansTables,
+      });
       judged = { at: Date.now(), checks };
       checks.catch(() => (judged = null)); // runChecks answers failures as checks; this is belt and braces
     }

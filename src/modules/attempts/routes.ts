@@ -17,7 +17,7 @@ const attemptRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Answer an exercise',
         description:
           'The answer is checked on the server: case, accents and spaces do not matter, `3,5` = `3.5`, `4` = `4.0`, and for fractions `2/4` = `1/2`. ' +
-          'The attempt, the progress row of its type and difficulty, the points (and their ledger row), the day\'s streak and any badge it earns are written in one transaction. ' +
+          "The attempt, the progress row of its type and difficulty, the points (and their ledger row), the day's streak and any badge it earns are written in one transaction. " +
           'Answers 201 with the correct answer and its explanation, right or wrong. ' +
           'An archived or inactive exercise: 404 for a learner, 409 for staff.',
         params: idParams,

@@ -49,7 +49,9 @@ interface AttemptOutcome {
  * (100 × correct ≥ rate × total) so a rate of exactly 95 % is 95, not 94.99999.
  */
 function masteryLevelSql(correct: SQL, total: SQL): SQL {
-  const branches = MASTERY_THRESHOLDS.map(({ level, minRate }) => sql`when 100 * (${correct}) >= ${sql.raw(String(minRate))} * (${total}) then ${sql.raw(String(level))}`);
+  const branches = MASTERY_THRESHOLDS.map(
+    ({ level, minRate }) => sql`when 100 * (${correct}) >= ${sql.raw(String(minRate))} * (${total}) then ${sql.raw(String(level))}`,
+  );
   return sql`(case ${sql.join(branches, sql` `)} else 1 end)`;
 }
 
@@ -224,7 +226,10 @@ export async function listAttempts(store: Store, actor: Actor, query: ListAttemp
   const where = and(...conditions);
   const [items, [{ total }]] = await Promise.all([
     store.db.select().from(attempts).where(where).orderBy(desc(attempts.created_at), desc(attempts.id)).limit(query.limit).offset(query.offset),
-    store.db.select({ total: sql<number>`count(*)`.mapWith(Number) }).from(attempts).where(where),
+    store.db
+      .select({ total: sql<number>`count(*)`.mapWith(Number) })
+      .from(attempts)
+      .where(where),
   ]);
   return { items, total, limit: query.limit, offset: query.offset };
 }

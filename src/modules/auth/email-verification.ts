@@ -10,7 +10,10 @@ import { toPublicUser, type UserRow } from '../users/public-user.js';
 import type { PublicUser } from '../users/schemas.js';
 import { hashLinkToken, invalidLink, issueLinkToken, mailBudgetWait, type MailContext } from './account-tokens.js';
 
-export type VerificationMailOutcome = { sent: true } | { sent: false; reason: 'already verified' | 'no account' } | { sent: false; reason: 'over budget'; retryAfterSeconds: number };
+export type VerificationMailOutcome =
+  | { sent: true }
+  | { sent: false; reason: 'already verified' | 'no account' }
+  | { sent: false; reason: 'over budget'; retryAfterSeconds: number };
 
 /** Stores a link for the user's current address and (committed) mails it. Throws a MailError when the mail cannot leave. */
 export async function sendVerificationMail(store: Store, mail: MailContext, userId: number): Promise<VerificationMailOutcome> {
@@ -21,7 +24,12 @@ export async function sendVerificationMail(store: Store, mail: MailContext, user
     if (user.is_email_verified) return { sent: false, reason: 'already verified' };
     const wait = await mailBudgetWait(tx, user.id, 'email_verification', mail.perAccountPerHour);
     if (wait > 0) return { sent: false, reason: 'over budget', retryAfterSeconds: wait };
-    const token = await issueLinkToken(tx, { userId: user.id, purpose: 'email_verification', email: user.email.toLowerCase(), ttlMs: mail.verificationTtlHours * 3_600_000 });
+    const token = await issueLinkToken(tx, {
+      userId: user.id,
+      purpose: 'email_verification',
+      email: user.email.toLowerCase(),
+      ttlMs: mail.verificationTtlHours * 3_600_000,
+    });
     return { user, token };
   });
   if ('sent' in issued) return issued;
@@ -58,7 +66,10 @@ export async function verifyEmail(store: Store, token: string): Promise<PublicUs
     // opened twice (a double click, a reload): the same answer while the address is still that one
     if (link.used_at) return sameAddress && user.is_email_verified ? { ok: true, user } : { ok: false };
     if (link.expires_at <= now || !sameAddress) return { ok: false };
-    await tx.db.update(accountTokens).set({ used_at: now }).where(and(eq(accountTokens.id, link.id), isNull(accountTokens.used_at)));
+    await tx.db
+      .update(accountTokens)
+      .set({ used_at: now })
+      .where(and(eq(accountTokens.id, link.id), isNull(accountTokens.used_at)));
     const [verified] = await tx.db
       .update(users)
       .set({ is_email_verified: true })

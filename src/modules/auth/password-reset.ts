@@ -78,7 +78,9 @@ export async function resetPassword(store: Store, token: string, newPassword: st
     await tx.db
       .update(accountTokens)
       .set({ used_at: now })
-      .where(and(eq(accountTokens.user_id, user.id), eq(accountTokens.purpose, 'password_reset'), isNull(accountTokens.used_at), ne(accountTokens.id, link.id)));
+      .where(
+        and(eq(accountTokens.user_id, user.id), eq(accountTokens.purpose, 'password_reset'), isNull(accountTokens.used_at), ne(accountTokens.id, link.id)),
+      );
     await revokeAllSessions(tx, user.id);
     return { ok: true };
   });

@@ -102,10 +102,8 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.get(
-    '/api/auth/me',
-    { schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: userSchema, 404: errorBodySchema } } },
-    async (request) => getUser(request.store, actorOf(request), actorOf(request).id),
+  app.get('/api/auth/me', { schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: userSchema, 404: errorBodySchema } } }, async (request) =>
+    getUser(request.store, actorOf(request), actorOf(request).id),
   );
 };
 

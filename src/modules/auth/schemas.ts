@@ -21,7 +21,9 @@ export const loginBody = z
   .meta({ example: { username: 'luke', password: 'use-the-force' } });
 export type LoginInput = z.infer<typeof loginBody>;
 
-export const refreshBody = z.object({ refresh_token: z.string().min(1).max(200) }).strict()
+export const refreshBody = z
+  .object({ refresh_token: z.string().min(1).max(200) })
+  .strict()
   .meta({ example: { refresh_token: 'dGhlIGZvcmNlIGlzIHN0cm9uZyB3aXRoIHRoaXMgb25l' } });
 
 export const tokenPairSchema = z

@@ -31,12 +31,16 @@ const INVALID_REFRESH = 'Invalid or expired refresh token';
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export async function register(store: Store, input: RegisterInput): Promise<PublicUser> {
-  const row = await createUser(store, { ...input, role: 'padawan' }, {
-    username: 'This username is already taken',
-    email: 'An account already uses this email',
-    // two sign-ups with the same name at once: the unique index decides, the loser gets 409
-    either: 'This username or email is already taken',
-  });
+  const row = await createUser(
+    store,
+    { ...input, role: 'padawan' },
+    {
+      username: 'This username is already taken',
+      email: 'An account already uses this email',
+      // two sign-ups with the same name at once: the unique index decides, the loser gets 409
+      either: 'This username or email is already taken',
+    },
+  );
   return toPublicUser(row);
 }
 
@@ -134,7 +138,10 @@ export async function refresh(store: Store, settings: TokenSettings, presented: 
 
   // The outcome is returned, not thrown, so that a revocation commits even though we answer 401.
   const outcome = await store.transaction(async (tx): Promise<RefreshOutcome> => {
-    const [token] = await tx.db.select().from(refreshTokens).where(eq(refreshTokens.token_hash, hashToken(presented)));
+    const [token] = await tx.db
+      .select()
+      .from(refreshTokens)
+      .where(eq(refreshTokens.token_hash, hashToken(presented)));
     if (!token) return { ok: false };
     const justUsed = (usedAt: Date) => options.concurrentGraceMs !== undefined && now.getTime() - usedAt.getTime() < options.concurrentGraceMs;
     if (token.used_at && !token.revoked_at && justUsed(token.used_at)) return { ok: false, concurrent: true };
@@ -185,7 +192,10 @@ export async function refresh(store: Store, settings: TokenSettings, presented: 
 export async function logout(store: Store, userId: number | null, presented: string): Promise<void> {
   const { refreshTokens } = store.tables;
   await store.transaction(async (tx) => {
-    const [token] = await tx.db.select().from(refreshTokens).where(eq(refreshTokens.token_hash, hashToken(presented)));
+    const [token] = await tx.db
+      .select()
+      .from(refreshTokens)
+      .where(eq(refreshTokens.token_hash, hashToken(presented)));
     if (!token || (userId !== null && token.user_id !== userId)) return;
     await endFamily(tx, token.family_id);
   });
@@ -204,7 +214,10 @@ export async function revokeAllSessions(tx: Tx, userId: number, accessTokensVoid
   }
   const { refreshTokens, sessions } = tx.tables;
   const now = new Date();
-  await tx.db.update(refreshTokens).set({ revoked_at: now }).where(and(eq(refreshTokens.user_id, userId), isNull(refreshTokens.revoked_at)));
+  await tx.db
+    .update(refreshTokens)
+    .set({ revoked_at: now })
+    .where(and(eq(refreshTokens.user_id, userId), isNull(refreshTokens.revoked_at)));
   const lastAccess = new Date(now.getTime() + MAX_ACCESS_TOKEN_SECONDS * 1000);
   await tx.db
     .update(sessions)

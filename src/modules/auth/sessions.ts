@@ -56,8 +56,14 @@ export async function continueSession(
 /** Ends the session of a refresh-token family: its refresh tokens and its access tokens stop working. */
 export async function endFamily(tx: Tx, familyId: string, now = new Date()): Promise<void> {
   const { refreshTokens, sessions } = tx.tables;
-  await tx.db.update(sessions).set({ ended_at: now }).where(and(eq(sessions.family_id, familyId), isNull(sessions.ended_at)));
-  await tx.db.update(refreshTokens).set({ revoked_at: now }).where(and(eq(refreshTokens.family_id, familyId), isNull(refreshTokens.revoked_at)));
+  await tx.db
+    .update(sessions)
+    .set({ ended_at: now })
+    .where(and(eq(sessions.family_id, familyId), isNull(sessions.ended_at)));
+  await tx.db
+    .update(refreshTokens)
+    .set({ revoked_at: now })
+    .where(and(eq(refreshTokens.family_id, familyId), isNull(refreshTokens.revoked_at)));
 }
 
 /**
@@ -72,7 +78,10 @@ export async function endAllSessions(tx: Tx, userId: number, now = new Date()): 
     .set({ ended_at: now })
     .where(and(eq(sessions.user_id, userId), isNull(sessions.ended_at)))
     .returning({ id: sessions.id });
-  await tx.db.update(refreshTokens).set({ revoked_at: now }).where(and(eq(refreshTokens.user_id, userId), isNull(refreshTokens.revoked_at)));
+  await tx.db
+    .update(refreshTokens)
+    .set({ revoked_at: now })
+    .where(and(eq(refreshTokens.user_id, userId), isNull(refreshTokens.revoked_at)));
   return ended.length;
 }
 
@@ -122,9 +131,13 @@ export async function endOtherSessions(store: Store, userId: number, keepSession
   const { refreshTokens, sessions } = store.tables;
   return store.transaction(async (tx) => {
     const now = new Date();
-    const [kept] = keepSessionId === undefined
-      ? []
-      : await tx.db.select({ family_id: sessions.family_id }).from(sessions).where(and(eq(sessions.id, keepSessionId), eq(sessions.user_id, userId)));
+    const [kept] =
+      keepSessionId === undefined
+        ? []
+        : await tx.db
+            .select({ family_id: sessions.family_id })
+            .from(sessions)
+            .where(and(eq(sessions.id, keepSessionId), eq(sessions.user_id, userId)));
     const ended = await tx.db
       .update(sessions)
       .set({ ended_at: now })

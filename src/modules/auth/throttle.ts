@@ -102,7 +102,5 @@ export async function recordFailedSignIn(store: Store, identifier: string, clien
 /** A successful sign-in clears the address's failures; the count over every address runs out by itself. */
 export async function clearFailedSignIns(store: Store, identifier: string, clientKey: string): Promise<void> {
   const { signInFailures: t } = store.tables;
-  await store.transaction((tx) =>
-    tx.db.delete(t).where(and(eq(t.identifier_hash, identifierKey(identifier)), eq(t.client_key, clientKey))),
-  );
+  await store.transaction((tx) => tx.db.delete(t).where(and(eq(t.identifier_hash, identifierKey(identifier)), eq(t.client_key, clientKey))));
 }

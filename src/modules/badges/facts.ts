@@ -79,7 +79,10 @@ export async function loadFacts(
     }
   }
   if (needed.has('fastestCorrect')) {
-    const [row] = await on.db.select({ fastest: min(attempts.time_spent) }).from(attempts).where(and(mine, eq(attempts.is_correct, true)));
+    const [row] = await on.db
+      .select({ fastest: min(attempts.time_spent) })
+      .from(attempts)
+      .where(and(mine, eq(attempts.is_correct, true)));
     facts.fastestCorrect = row?.fastest ?? null;
   }
   if (needed.has('streakDays')) {

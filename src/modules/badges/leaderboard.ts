@@ -43,7 +43,10 @@ export async function leaderboard(store: Store, now: Date, actor: Actor, query: 
   const [mine] = await store.db.select().from(board).where(eq(board.id, actor.id));
   let me: Leaderboard['me'] = null;
   if (mine) {
-    const [ahead] = await store.db.select({ n: sql<number>`count(*)` }).from(board).where(sql`${board.points} > ${Number(mine.points)}`);
+    const [ahead] = await store.db
+      .select({ n: sql<number>`count(*)` })
+      .from(board)
+      .where(sql`${board.points} > ${Number(mine.points)}`);
     me = { rank: Number(ahead.n) + 1, username: mine.username, points: Number(mine.points) };
   }
 

@@ -46,7 +46,7 @@ export const badgeSchema = z
     requirement_kind: z.enum(REQUIREMENT_KINDS).nullable().describe('null: no rule this service knows, never awarded'),
     created_at: timestamp,
     rarity: raritySchema,
-    earned_at: timestamp.nullable().describe("when the caller earned it; null when they have not"),
+    earned_at: timestamp.nullable().describe('when the caller earned it; null when they have not'),
   })
   .meta({ id: 'Badge' });
 export type BadgeView = z.infer<typeof badgeSchema>;
@@ -92,7 +92,12 @@ const requirementsInput = z.record(z.string().max(50), z.union([z.number().min(0
 
 export const createBadgeBody = z
   .object({
-    code: z.string().trim().min(1).max(100).regex(/^[a-z0-9_]+$/, 'lower-case letters, digits and _'),
+    code: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .regex(/^[a-z0-9_]+$/, 'lower-case letters, digits and _'),
     name: z.string().trim().min(1).max(255),
     description: z.string().trim().max(2000).nullable().optional(),
     icon_url: webUrl(255).nullable().optional(),

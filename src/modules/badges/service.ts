@@ -170,4 +170,3 @@ export async function updateBadge(store: Store, actor: Actor, id: number, input:
     .where(and(eq(store.tables.userAchievements.user_id, actor.id), eq(store.tables.userAchievements.achievement_id, id)));
   return view(row, await badgeHolders(store), earned?.earned_at ?? null);
 }
-

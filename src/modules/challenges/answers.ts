@@ -62,7 +62,5 @@ export function answersMatch(expected: string, given: string): boolean {
 
   const wantItems = listItems(want);
   const gotItems = listItems(got);
-  return (
-    wantItems !== null && gotItems !== null && wantItems.length === gotItems.length && wantItems.every((item, i) => sameItem(item, gotItems[i]))
-  );
+  return wantItems !== null && gotItems !== null && wantItems.length === gotItems.length && wantItems.every((item, i) => sameItem(item, gotItems[i]));
 }

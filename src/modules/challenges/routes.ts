@@ -20,16 +20,7 @@ import {
   submitAttemptBody,
   updateChallengeBody,
 } from './schemas.js';
-import {
-  challengeHints,
-  challengeStats,
-  createChallenge,
-  deleteChallenge,
-  listChallenges,
-  submitAttempt,
-  updateChallenge,
-  viewChallenge,
-} from './service.js';
+import { challengeHints, challengeStats, createChallenge, deleteChallenge, listChallenges, submitAttempt, updateChallenge, viewChallenge } from './service.js';
 
 const TAGS = ['challenges'];
 
@@ -147,8 +138,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: attemptResultSchema, 400: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema },
       },
     },
-    async (request, reply) =>
-      reply.status(201).send(await submitAttempt(request.store, calendar, actorOf(request), request.params.id, request.body)),
+    async (request, reply) => reply.status(201).send(await submitAttempt(request.store, calendar, actorOf(request), request.params.id, request.body)),
   );
 
   app.get(

@@ -54,7 +54,8 @@ export const createChallengeBody = z
   .partial()
   .required({ title: true, challenge_type: true, age_group: true, difficulty: true, question: true, correct_answer: true })
   .strict()
-  .meta({ example: {
+  .meta({
+    example: {
       title: 'La suite des cristaux kyber',
       challenge_type: 'sequence',
       age_group: '10-12',
@@ -63,7 +64,8 @@ export const createChallengeBody = z
       correct_answer: '32',
       solution_explanation: 'Chaque nombre est le double du précédent.',
       hints: ['Compare chaque nombre au précédent.', 'On multiplie toujours par le même nombre.'],
-    } });
+    },
+  });
 export type CreateChallengeInput = z.infer<typeof createChallengeBody>;
 
 export const updateChallengeBody = z
@@ -121,7 +123,10 @@ export const challengeSchema = z
     updated_at: timestamp,
     difficulty_rating: z.number().nullable().describe('1–5, or null when not rated (an imported challenge)'),
     estimated_time_minutes: z.number().int().nullable().describe('minutes, or null when not given (an imported challenge)'),
-    success_rate: z.number().nullable().describe('percentage (0–100) of all attempts that were correct; null until the first attempt when the original had not computed it'),
+    success_rate: z
+      .number()
+      .nullable()
+      .describe('percentage (0–100) of all attempts that were correct; null until the first attempt when the original had not computed it'),
     image_url: z.string().nullable(),
     source_reference: z.string().nullable(),
     tags: z.string().nullable(),

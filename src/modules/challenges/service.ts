@@ -167,7 +167,7 @@ export async function createChallenge(store: Store, actor: Actor, input: CreateC
   const t = store.tables.logicChallenges;
   const [row] = await store.transaction((tx) =>
     tx.db
-.insert(t)
+      .insert(t)
       .values({ ...input, creator_id: actor.id })
       .returning(),
   );
@@ -209,13 +209,7 @@ export async function deleteChallenge(store: Store, actor: Actor, id: number, ha
 
 // ---------- attempts ----------
 
-export async function submitAttempt(
-  store: Store,
-  calendar: LearnerCalendar,
-  actor: Actor,
-  id: number,
-  input: SubmitAttemptInput,
-): Promise<AttemptResult> {
+export async function submitAttempt(store: Store, calendar: LearnerCalendar, actor: Actor, id: number, input: SubmitAttemptInput): Promise<AttemptResult> {
   const t = store.tables.logicChallenges;
   const a = store.tables.logicChallengeAttempts;
   return store.transaction(async (tx) => {
@@ -224,7 +218,7 @@ export async function submitAttempt(
     // challenge run one after another and the allowance and attempt_number are counted exactly
     // (SQLite already runs one write transaction at a time).
     const [challenge] = await tx.db
-.update(t)
+      .update(t)
       .set({ updated_at: sql`${t.updated_at}` })
       .where(eq(t.id, id))
       .returning();
@@ -247,7 +241,7 @@ export async function submitAttempt(
     const isCorrect = answersMatch(challenge.correct_answer, input.user_solution);
     const at = calendar.clock.now();
     const [attempt] = await tx.db
-.insert(a)
+      .insert(a)
       .values({
         user_id: actor.id,
         challenge_id: id,
@@ -266,7 +260,7 @@ export async function submitAttempt(
 
     // Recomputed from the attempts in the same transaction: exact, whatever ran concurrently.
     await tx.db
-.update(t)
+      .update(t)
       .set({
         success_rate: sql`(select coalesce(100.0 * sum(case when ${a.is_correct} then 1 else 0 end) / count(*), 0) from ${a} where ${a.challenge_id} = ${id})`,
         updated_at: sql`${t.updated_at}`,
@@ -280,9 +274,7 @@ export async function submitAttempt(
       attempt,
       is_correct: isCorrect,
       attempts_left: attemptsLeft(challenge, after),
-      ...(revealed
-        ? { solution: challenge.solution, correct_answer: challenge.correct_answer, solution_explanation: challenge.solution_explanation }
-        : {}),
+      ...(revealed ? { solution: challenge.solution, correct_answer: challenge.correct_answer, solution_explanation: challenge.solution_explanation } : {}),
       new_badges: newBadges,
     };
   });

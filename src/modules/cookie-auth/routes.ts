@@ -26,7 +26,8 @@ const cookieAuthRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['auth'],
         summary: 'A CSRF token for cookie-authenticated writes',
-        description: 'For a page that lost the token of its sign-in (a reload): the same browser gets a token valid with its CSRF cookie, created when missing.',
+        description:
+          'For a page that lost the token of its sign-in (a reload): the same browser gets a token valid with its CSRF cookie, created when missing.',
         response: { 200: csrfTokenSchema },
       },
     },

@@ -34,7 +34,6 @@ const VISIBILITY =
   'Archived or inactive exercises do not exist for learners (404).';
 
 const exerciseRoutes: FastifyPluginAsyncZod = async (app) => {
-
   app.get(
     '/api/exercises',
     {

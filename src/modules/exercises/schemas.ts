@@ -85,17 +85,21 @@ const exerciseFields = {
   is_active: z.boolean().optional(),
 };
 
-export const createExerciseBody = z.object(exerciseFields).strict()
-  .meta({ example: {
-    title: 'Les droïdes de Tatooine',
-    exercise_type: 'addition',
-    difficulty: 'initie',
-    question: 'R2-D2 répare 7 droïdes le matin et 5 l’après-midi. Combien en a-t-il réparé ?',
-    correct_answer: '12',
-    choices: ['11', '12', '13', '75'],
-    explanation: '7 + 5 = 12',
-    hint: 'Compte à partir de 7.',
-  } });
+export const createExerciseBody = z
+  .object(exerciseFields)
+  .strict()
+  .meta({
+    example: {
+      title: 'Les droïdes de Tatooine',
+      exercise_type: 'addition',
+      difficulty: 'initie',
+      question: 'R2-D2 répare 7 droïdes le matin et 5 l’après-midi. Combien en a-t-il réparé ?',
+      correct_answer: '12',
+      choices: ['11', '12', '13', '75'],
+      explanation: '7 + 5 = 12',
+      hint: 'Compte à partir de 7.',
+    },
+  });
 export type CreateExerciseInput = z.infer<typeof createExerciseBody>;
 
 export const updateExerciseBody = z
@@ -114,7 +118,10 @@ export const generateExerciseBody = z
   .object({
     exercise_type: exerciseTypeInput,
     difficulty: difficultyInput,
-    seed: z.union([z.number().int(), z.string().min(1).max(100)]).optional().describe('same seed, type and difficulty → same exercise'),
+    seed: z
+      .union([z.number().int(), z.string().min(1).max(100)])
+      .optional()
+      .describe('same seed, type and difficulty → same exercise'),
     preview: z.boolean().optional().describe('maitre and above: return the exercise with its answer, without saving it'),
   })
   .strict()

@@ -64,8 +64,7 @@ function shapeOf(key: string): ListShape {
 }
 
 /** The catalogue, plus the learner's own generated exercises (placeholder `user_id`); other learners' are private. */
-const visibleToLearner = (exercises: Tables['exercises']) =>
-  or(eq(exercises.is_private, false), eq(exercises.creator_id, sql.placeholder('user_id'))) as SQL;
+const visibleToLearner = (exercises: Tables['exercises']) => or(eq(exercises.is_private, false), eq(exercises.creator_id, sql.placeholder('user_id'))) as SQL;
 
 /** A private exercise exists only for its learner and staff. */
 const privateToOthers = (actor: Actor, row: ExerciseRow) => row.is_private && row.creator_id !== actor.id && !isStaff(actor);
@@ -145,7 +144,14 @@ export const ownCountQuery = preparedVariants('exercise_own_count', (db, tables,
   return db
     .select({ version: catalogueVersionOf(tables, 'exercises'), own: sql<number>`count(*)`.mapWith(Number).as('own') })
     .from(exercises)
-    .where(and(...filterConditions(tables, shapeOf(key)), ...inServiceConditions(exercises), eq(exercises.is_private, true), eq(exercises.creator_id, sql.placeholder('user_id'))));
+    .where(
+      and(
+        ...filterConditions(tables, shapeOf(key)),
+        ...inServiceConditions(exercises),
+        eq(exercises.is_private, true),
+        eq(exercises.creator_id, sql.placeholder('user_id')),
+      ),
+    );
 });
 
 /** Public counts by builder (each database, each replica) and listing: the last version counted. */
@@ -333,7 +339,10 @@ async function assertGenerationBudget(tx: Tx, actor: Actor, perHour: number): Pr
 }
 
 export const exerciseByIdQuery = preparedQuery('exercise_by_id', (db, { exercises }) =>
-  db.select().from(exercises).where(eq(exercises.id, sql.placeholder('id'))),
+  db
+    .select()
+    .from(exercises)
+    .where(eq(exercises.id, sql.placeholder('id'))),
 );
 
 /**
@@ -359,7 +368,13 @@ const TYPE_LABELS: Record<ExerciseType, string> = {
   mixte: 'Calcul mixte',
   divers: 'Divers',
 };
-const DIFFICULTY_LABELS: Record<Difficulty, string> = { initie: 'Initié', padawan: 'Padawan', chevalier: 'Chevalier', maitre: 'Maître', grand_maitre: 'Grand Maître' };
+const DIFFICULTY_LABELS: Record<Difficulty, string> = {
+  initie: 'Initié',
+  padawan: 'Padawan',
+  chevalier: 'Chevalier',
+  maitre: 'Maître',
+  grand_maitre: 'Grand Maître',
+};
 
 export const exerciseTypes = () => EXERCISE_TYPES.map((value) => ({ value, label: TYPE_LABELS[value] }));
 export const difficulties = () => DIFFICULTIES.map((value, index) => ({ value, label: DIFFICULTY_LABELS[value], rank: index + 1 }));

@@ -98,7 +98,7 @@ const mailLinkRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['auth'],
         summary: 'Verify an address with the token of a verification link',
-        description: 'Works for the address the link was sent to while it is still the account\'s; opening the same link again answers the same.',
+        description: "Works for the address the link was sent to while it is still the account's; opening the same link again answers the same.",
         body: verifyEmailBody,
         response: { 200: userSchema, 400: errorBodySchema, 429: errorBodySchema },
       },

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { emailInput, passwordInput } from '../users/schemas.js';
 
-export const forgotPasswordBody = z.object({ email: emailInput }).strict().meta({ example: { email: 'luke@tatooine.example' } });
+export const forgotPasswordBody = z
+  .object({ email: emailInput })
+  .strict()
+  .meta({ example: { email: 'luke@tatooine.example' } });
 
 const linkToken = z.string().min(1).max(200).describe('the `token` parameter of the mailed link');
 
@@ -10,7 +13,10 @@ export const resetPasswordBody = z
   .strict()
   .meta({ example: { token: 'q8Ue0mJf3sZ6cXl0yQd2hU1m7oW9rT5vKp4nB3gA1cE', new_password: 'a-new-long-password' } });
 
-export const verifyEmailBody = z.object({ token: linkToken }).strict().meta({ example: { token: 'q8Ue0mJf3sZ6cXl0yQd2hU1m7oW9rT5vKp4nB3gA1cE' } });
+export const verifyEmailBody = z
+  .object({ token: linkToken })
+  .strict()
+  .meta({ example: { token: 'q8Ue0mJf3sZ6cXl0yQd2hU1m7oW9rT5vKp4nB3gA1cE' } });
 
 export const mailAcceptedSchema = z
   .object({ message: z.string() })

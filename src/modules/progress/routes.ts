@@ -11,7 +11,6 @@ const SUMMARY =
   'mean time over the timed attempts, highest streak.';
 
 const progressRoutes: FastifyPluginAsyncZod = async (app) => {
-
   app.get(
     '/api/progress',
     {

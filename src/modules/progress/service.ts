@@ -13,8 +13,7 @@ import type { ProgressReport, ProgressRow } from './schemas.js';
 /** Types in the catalogue's order, then difficulties from initié to maître. */
 function byTypeAndDifficulty(a: ProgressRow, b: ProgressRow): number {
   return (
-    EXERCISE_TYPES.indexOf(a.exercise_type) - EXERCISE_TYPES.indexOf(b.exercise_type) ||
-    DIFFICULTIES.indexOf(a.difficulty) - DIFFICULTIES.indexOf(b.difficulty)
+    EXERCISE_TYPES.indexOf(a.exercise_type) - EXERCISE_TYPES.indexOf(b.exercise_type) || DIFFICULTIES.indexOf(a.difficulty) - DIFFICULTIES.indexOf(b.difficulty)
   );
 }
 

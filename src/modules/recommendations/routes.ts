@@ -33,7 +33,7 @@ const recommendationRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: TAGS,
         summary: 'I opened this recommendation',
-        description: 'Counts a click (each one, as the original does). Someone else\'s recommendation: 404.',
+        description: "Counts a click (each one, as the original does). Someone else's recommendation: 404.",
         params: idParams,
         response: { 200: recommendationClickSchema, 400: errorBodySchema, 404: errorBodySchema },
       },

@@ -150,13 +150,18 @@ async function choose(tx: Tx, userId: number, limit: number): Promise<Pick[]> {
 
   const stats = await pairStats(tx, userId);
   const counted = stats.filter((s) => s.attempts >= MIN_ATTEMPTS);
-  const byPair = (a: PairStats, b: PairStats) => typeRank(a.exercise_type) - typeRank(b.exercise_type) || difficultyRank(a.difficulty) - difficultyRank(b.difficulty);
+  const byPair = (a: PairStats, b: PairStats) =>
+    typeRank(a.exercise_type) - typeRank(b.exercise_type) || difficultyRank(a.difficulty) - difficultyRank(b.difficulty);
 
   // the weakest type and difficulty: lowest success rate, ties in the enums' order
   const weakest = counted.filter((s) => s.rate < WEAK_BELOW).sort((a, b) => a.rate - b.rate || byPair(a, b))[0];
   if (weakest && room(CAPS.improvement) > 0) {
     for (const exercise of await unsolvedOf(tx, userId, weakest.exercise_type, weakest.difficulty, room(CAPS.improvement), taken())) {
-      picks.push({ exercise, reason: 'improvement', params: { exercise_type: weakest.exercise_type, difficulty: weakest.difficulty, success_rate: weakest.rate } });
+      picks.push({
+        exercise,
+        reason: 'improvement',
+        params: { exercise_type: weakest.exercise_type, difficulty: weakest.difficulty, success_rate: weakest.rate },
+      });
     }
   }
 
@@ -166,9 +171,7 @@ async function choose(tx: Tx, userId: number, limit: number): Promise<Pick[]> {
     const best = mastered.get(s.exercise_type);
     if (!best || difficultyRank(s.difficulty) > difficultyRank(best.difficulty)) mastered.set(s.exercise_type, s);
   }
-  const steps = [...mastered.values()]
-    .filter((s) => difficultyRank(s.difficulty) < DIFFICULTIES.length - 1)
-    .sort((a, b) => b.rate - a.rate || byPair(a, b));
+  const steps = [...mastered.values()].filter((s) => difficultyRank(s.difficulty) < DIFFICULTIES.length - 1).sort((a, b) => b.rate - a.rate || byPair(a, b));
   let progressions = 0;
   for (const step of steps) {
     if (progressions >= CAPS.progression || room(CAPS.progression) <= 0) break;

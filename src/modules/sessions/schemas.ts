@@ -16,6 +16,4 @@ export const sessionSchema = z
 
 export const sessionList = z.object({ items: z.array(sessionSchema) }).meta({ id: 'SessionList' });
 
-export const endedSessions = z
-  .object({ ended: z.number().int().describe('how many sessions were ended') })
-  .meta({ id: 'EndedSessions' });
+export const endedSessions = z.object({ ended: z.number().int().describe('how many sessions were ended') }).meta({ id: 'EndedSessions' });

@@ -7,7 +7,18 @@ import { errorBodySchema } from '../../errors.js';
 import { idParams } from '../../http/schemas.js';
 import { authRateLimit } from '../../plugins/security.js';
 import { actorOf } from '../../plugins/auth.js';
-import { accountExportSchema, changePasswordBody, deleteMeBody, listUsersQuery, updateMeBody, updateUserBody, userPage, userSchema, userStatsSchema, type PublicUser } from './schemas.js';
+import {
+  accountExportSchema,
+  changePasswordBody,
+  deleteMeBody,
+  listUsersQuery,
+  updateMeBody,
+  updateUserBody,
+  userPage,
+  userSchema,
+  userStatsSchema,
+  type PublicUser,
+} from './schemas.js';
 import { changePassword, deleteMe, deleteUser, exportUser, getUser, listUsers, updateMe, updateUser, userStats } from './service.js';
 import { sendVerificationMail } from '../auth/email-verification.js';
 
@@ -31,10 +42,8 @@ const userRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => listUsers(request.store, request.query),
   );
 
-  app.get(
-    '/api/users/me',
-    { schema: { tags: ['users'], summary: 'My account', response: { 200: userSchema, ...errors } } },
-    async (request) => getUser(request.store, actorOf(request), actorOf(request).id),
+  app.get('/api/users/me', { schema: { tags: ['users'], summary: 'My account', response: { 200: userSchema, ...errors } } }, async (request) =>
+    getUser(request.store, actorOf(request), actorOf(request).id),
   );
 
   app.patch(
@@ -101,7 +110,10 @@ const userRoutes: FastifyPluginAsyncZod = async (app) => {
           'One JSON document (an attachment), streamed as it is read: the profile (never a password or token hash), sessions, ' +
           'attempts, progress, challenge attempts, content created, and what an import of the original kept in its legacy area. ' +
           'The body arrives in chunks (no Content-Length); a connection cut before the closing brace is an incomplete export.',
-        response: { 200: accountExportSchema.describe('The export: one JSON document sent as an attachment, streamed (chunked, no Content-Length)'), ...errors },
+        response: {
+          200: accountExportSchema.describe('The export: one JSON document sent as an attachment, streamed (chunked, no Content-Length)'),
+          ...errors,
+        },
       },
     },
     async (request, reply) => {
@@ -151,7 +163,7 @@ const userRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['users'],
         summary: 'Delete an account (yourself, or anyone as archiviste)',
         description:
-          "Erases the account as DELETE /api/users/me does (attempts, progress, sessions, legacy rows; a restore of an older backup " +
+          'Erases the account as DELETE /api/users/me does (attempts, progress, sessions, legacy rows; a restore of an older backup ' +
           'erases it again); exercises and challenges they wrote for others remain, without author.',
         params: idParams,
         response: { 204: z.null(), ...errors },

@@ -68,10 +68,14 @@ export const updateUserBody = z
   .meta({ example: { role: 'maitre', is_active: true } });
 export type UpdateUserInput = z.infer<typeof updateUserBody>;
 
-export const changePasswordBody = z.object({ current_password: z.string().min(1).max(128), new_password: passwordInput }).strict()
+export const changePasswordBody = z
+  .object({ current_password: z.string().min(1).max(128), new_password: passwordInput })
+  .strict()
   .meta({ example: { current_password: 'use-the-force', new_password: 'a-new-hope-1977' } });
 
-export const deleteMeBody = z.object({ current_password: z.string().min(1).max(128) }).strict()
+export const deleteMeBody = z
+  .object({ current_password: z.string().min(1).max(128) })
+  .strict()
   .meta({ example: { current_password: 'use-the-force' } });
 
 const exportedRows = (what: string) => z.array(z.record(z.string(), z.unknown())).describe(what);

@@ -64,7 +64,9 @@ export function checkBackupSignature(check: SignatureCheck): string {
   const verdict = verdictOf(check);
   if (verdict === null) return 'signature verified';
   if (check.allowUnsigned) return `${verdict}: accepted by --allow-unsigned`;
-  throw new BackupSignatureError(`${check.where}: ${verdict}; refusing a backup whose origin cannot be proven (pass --allow-unsigned if you know where it comes from)`);
+  throw new BackupSignatureError(
+    `${check.where}: ${verdict}; refusing a backup whose origin cannot be proven (pass --allow-unsigned if you know where it comes from)`,
+  );
 }
 
 /** null when the signature is good; otherwise why not. */

@@ -60,9 +60,7 @@ export function parseBackupName(name: string): { label: string; created_at: Date
   const match = BACKUP_NAME.exec(name);
   if (!match) return null;
   const [, label, day, time, ms] = match;
-  const created = new Date(
-    `${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}T${time.slice(0, 2)}:${time.slice(2, 4)}:${time.slice(4, 6)}.${ms}Z`,
-  );
+  const created = new Date(`${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}T${time.slice(0, 2)}:${time.slice(2, 4)}:${time.slice(4, 6)}.${ms}Z`);
   return { label, created_at: created };
 }
 

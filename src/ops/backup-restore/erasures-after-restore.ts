@@ -28,7 +28,10 @@ async function readTombstones(database: Database): Promise<Tombstone[]> {
  * Call before the restore replaces the database; call what it returns after. Returns how many
  * accounts were erased again.
  */
-export async function keepErasuresAcrossRestore(database: Database, options: { erasureKey?: string; progress?: Progress } = {}): Promise<() => Promise<number>> {
+export async function keepErasuresAcrossRestore(
+  database: Database,
+  options: { erasureKey?: string; progress?: Progress } = {},
+): Promise<() => Promise<number>> {
   const carried = await readTombstones(database);
   return async () => {
     // the restored database's own tombstones name accounts erased before its backup: already gone

@@ -76,7 +76,14 @@ export async function rightsBeyondDatabase(url: string): Promise<string[]> {
   const client = new pg.Client({ ...postgresConnectionConfig(url), application_name: 'mathakine-cli', connectionTimeoutMillis: 10_000 });
   await client.connect();
   try {
-    const { rows } = await client.query<{ role: string; superuser: boolean; createrole: boolean; program: boolean; read_files: boolean; write_files: boolean }>(`
+    const { rows } = await client.query<{
+      role: string;
+      superuser: boolean;
+      createrole: boolean;
+      program: boolean;
+      read_files: boolean;
+      write_files: boolean;
+    }>(`
       select r.rolname as role, r.rolsuper as superuser, r.rolcreaterole as createrole,
         pg_catalog.pg_has_role(r.oid, 'pg_execute_server_program', 'member') as program,
         pg_catalog.pg_has_role(r.oid, 'pg_read_server_files', 'member') as read_files,
@@ -162,7 +169,11 @@ export async function runDumpWithPsql(url: string, input: Readable, options: Run
   const feedError = await feed(input, child, exited);
   const code = await exited;
   if (feedError) {
-    throw new DumpFailedError(`could not read the dump ${options.name} (${feedError.message}); nothing was changed in the database (psql was stopped before the end of its input)`, null, true);
+    throw new DumpFailedError(
+      `could not read the dump ${options.name} (${feedError.message}); nothing was changed in the database (psql was stopped before the end of its input)`,
+      null,
+      true,
+    );
   }
   if (code === 0) return;
   // 2: the connection went bad mid-way (maybe during COMMIT): the outcome is not known
@@ -171,7 +182,10 @@ export async function runDumpWithPsql(url: string, input: Readable, options: Run
     // ON_ERROR_STOP in --single-transaction: psql leaves without committing
     const line = error[1] === undefined ? null : Number(error[1]);
     throw new DumpFailedError(
-      `the dump ${options.name} failed ${line === null ? '' : `at line ${line}`}: ${error[2].trim()}; nothing was changed in the database (one transaction, rolled back)`.replace(' failed :', ' failed:'),
+      `the dump ${options.name} failed ${line === null ? '' : `at line ${line}`}: ${error[2].trim()}; nothing was changed in the database (one transaction, rolled back)`.replace(
+        ' failed :',
+        ' failed:',
+      ),
       line,
       true,
     );

@@ -122,9 +122,7 @@ export async function restoreDatabase(database: Database, file: string, options:
 
   const nonEmpty = await tablesWithRows(database);
   if (nonEmpty.length > 0 && !options.force) {
-    throw new RestoreRefusedError(
-      `the database is not empty (rows in ${nonEmpty.join(', ')}): restoring replaces all of it; pass --yes to confirm`,
-    );
+    throw new RestoreRefusedError(`the database is not empty (rows in ${nonEmpty.join(', ')}): restoring replaces all of it; pass --yes to confirm`);
   }
 
   let built: { file: string; cleanup: () => void } | null = null;
@@ -177,7 +175,9 @@ function buildSqliteFromDump(source: string): { file: string; cleanup: () => voi
       fresh.exec(OPENS_TRANSACTION.test(text) ? text : `BEGIN;\n${text}\nCOMMIT;`);
     } catch (error) {
       // every ATTACH slot is taken (sqlite-untrusted.ts): say what was refused, not SQLite's words
-      const cause = /too many attached databases/.test(errorMessage(error)) ? 'it tries to ATTACH another database file, which a dump may not' : errorMessage(error);
+      const cause = /too many attached databases/.test(errorMessage(error))
+        ? 'it tries to ATTACH another database file, which a dump may not'
+        : errorMessage(error);
       throw new RestoreRefusedError(`the dump ${source} fails: ${cause}${shellCommandHint(text)}; the database was not touched`);
     }
     if (fresh.inTransaction) {
@@ -307,7 +307,9 @@ async function scanPlainDump(file: string): Promise<PlainDumpObjects> {
     else if (/^-- PostgreSQL database dump\s*$/.test(line)) banner = true;
     else if (/^-- PostgreSQL database dump complete\s*$/.test(line)) complete = true;
     else if (/^(\\connect|\\c |CREATE DATABASE )/.test(line)) {
-      throw new RestoreRefusedError(`${file} creates or switches databases at line ${number} (pg_dump -C or pg_dumpall): dump the one database without -C; nothing was changed`);
+      throw new RestoreRefusedError(
+        `${file} creates or switches databases at line ${number} (pg_dump -C or pg_dumpall): dump the one database without -C; nothing was changed`,
+      );
     } else {
       const match = PLAIN_CREATE.exec(line);
       if (match) lists[match[1]].push(match[2]);
@@ -315,7 +317,8 @@ async function scanPlainDump(file: string): Promise<PlainDumpObjects> {
   }
   if (inCopy) throw new RestoreRefusedError(`the dump ${file} ends inside a COPY block (truncated?); the database was not touched`);
   // pg_dump ends every dump with this line: without it the file was cut short, maybe between statements
-  if (banner && !complete) throw new RestoreRefusedError(`the dump ${file} lacks pg_dump's last line ("dump complete"): truncated?; the database was not touched`);
+  if (banner && !complete)
+    throw new RestoreRefusedError(`the dump ${file} lacks pg_dump's last line ("dump complete"): truncated?; the database was not touched`);
   if (found.tables.length === 0) throw new RestoreRefusedError(`the dump ${file} creates no table: refusing to replace the database with nothing`);
   return found;
 }

@@ -13,7 +13,17 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
 import type { Database, Dialect } from '../../db/client.js';
-import { backupDatabase, backupExtension, formatBackup, backupResultSchema, backupsToPrune, listBackups, newestFirst, parseBackupName, type BackupOptions } from './backup.js';
+import {
+  backupDatabase,
+  backupExtension,
+  formatBackup,
+  backupResultSchema,
+  backupsToPrune,
+  listBackups,
+  newestFirst,
+  parseBackupName,
+  type BackupOptions,
+} from './backup.js';
 import { backupSignature, checkBackupSignature, readSignatureFile, sha256OfFile } from './backup-signature.js';
 import { formatBytes } from '../format.js';
 import { silentProgress, type Progress } from '../progress.js';
@@ -72,9 +82,7 @@ async function s3Client(connection: S3Connection): Promise<S3Client> {
     region: connection.region,
     forcePathStyle: connection.forcePathStyle,
     credentials:
-      connection.accessKeyId && connection.secretAccessKey
-        ? { accessKeyId: connection.accessKeyId, secretAccessKey: connection.secretAccessKey }
-        : undefined,
+      connection.accessKeyId && connection.secretAccessKey ? { accessKeyId: connection.accessKeyId, secretAccessKey: connection.secretAccessKey } : undefined,
     // Checksum headers only where S3 requires them: several S3-compatible stores refuse the newer
     // default ones. Integrity is ours anyway (SHA-256 of the whole file, read back).
     requestChecksumCalculation: 'WHEN_REQUIRED',
@@ -317,7 +325,9 @@ export async function fetchRemoteBackup(
     const object = await atStore(`reading ${url}`, connection, () => client.send(new GetObjectCommand({ Bucket: bucket, Key: key })));
     const got = await atStore(`downloading ${url}`, connection, () => hashStream(object.Body as Readable, file));
     if (got.sha256 !== expected) {
-      throw new RemoteBackupError(`${url} is corrupt: its sha256 is ${got.sha256.slice(0, 12)}…, ${expected.slice(0, 12)}… when it was written (${got.bytes} bytes now)`);
+      throw new RemoteBackupError(
+        `${url} is corrupt: its sha256 is ${got.sha256.slice(0, 12)}…, ${expected.slice(0, 12)}… when it was written (${got.bytes} bytes now)`,
+      );
     }
     const signed = checkBackupSignature({ where: url, name: path.basename(key), sha256: got.sha256, signature: head.Metadata?.signature ?? null, ...trust });
     progress.finish(`downloaded ${url} (${formatBytes(got.bytes)}, sha256 matches, ${signed})`);
@@ -333,9 +343,7 @@ export async function fetchRemoteBackup(
 
 export const backupListingSchema = z.object({
   local: z.object({ dir: z.string(), backups: z.array(z.object({ file: z.string(), label: z.string(), created_at: z.date(), bytes: z.number() })) }),
-  remote: z
-    .object({ url: z.string(), backups: z.array(z.object({ url: z.string(), label: z.string(), created_at: z.date(), bytes: z.number() })) })
-    .nullable(),
+  remote: z.object({ url: z.string(), backups: z.array(z.object({ url: z.string(), label: z.string(), created_at: z.date(), bytes: z.number() })) }).nullable(),
 });
 export type BackupListing = z.infer<typeof backupListingSchema>;
 

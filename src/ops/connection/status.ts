@@ -19,9 +19,7 @@ export const statusReportSchema = z.object({
   source: z.enum(['environment', '.env', 'default']),
   reachable: z.boolean(),
   error: z.string().optional(),
-  migrations: z
-    .object({ folder: z.string(), applied: z.array(migrationSchema), pending: z.array(migrationSchema) })
-    .nullable(),
+  migrations: z.object({ folder: z.string(), applied: z.array(migrationSchema), pending: z.array(migrationSchema) }).nullable(),
 });
 export type StatusReport = z.infer<typeof statusReportSchema>;
 

@@ -24,15 +24,17 @@ export const learningPageSchema = z.object({
     last_week: z.number().int(),
     period: z.number().int(),
   }),
-  by_type: z.array(
-    z.object({
-      exercise_type: z.enum(EXERCISE_TYPES),
-      difficulty: z.enum(DIFFICULTIES),
-      attempts: z.number().int(),
-      correct: z.number().int(),
-      success_rate: z.number().min(0).max(1).describe('correct / attempts, 0–1'),
-    }),
-  ).describe('in exercise type order, then difficulty rank'),
+  by_type: z
+    .array(
+      z.object({
+        exercise_type: z.enum(EXERCISE_TYPES),
+        difficulty: z.enum(DIFFICULTIES),
+        attempts: z.number().int(),
+        correct: z.number().int(),
+        success_rate: z.number().min(0).max(1).describe('correct / attempts, 0–1'),
+      }),
+    )
+    .describe('in exercise type order, then difficulty rank'),
   unknown_requirement_badges: z
     .array(z.object({ id: z.number().int(), code: z.string(), name: z.string(), is_active: z.boolean(), requirements: z.unknown() }))
     .describe('badges that can never be earned: their requirements use no known rule (fix them with PATCH /api/badges/{id})'),

@@ -47,7 +47,12 @@ export const connectionsPageSchema = z.object({
 });
 export type ConnectionsPage = z.infer<typeof connectionsPageSchema>;
 
-type LiveRow = Omit<LiveQuery, 'query_start' | 'xact_start'> & { query_start: string | null; xact_start: string | null; xact_ms: number | null; lock: string | null };
+type LiveRow = Omit<LiveQuery, 'query_start' | 'xact_start'> & {
+  query_start: string | null;
+  xact_start: string | null;
+  xact_ms: number | null;
+  lock: string | null;
+};
 
 const LIVE_SQL = sql`
   select a.pid, a.usename as user, a.application_name as application, a.client_addr::text as client, a.state,
@@ -74,7 +79,9 @@ export async function connectionsPage(database: Database): Promise<ConnectionsPa
       queries: [],
       locks: [],
       sqlite_write_lock: probeSqliteWriteLock(database.target.path),
-      notes: ['SQLite runs in this process: no server connections or live queries to list. One writer at a time; the probe tells whether another connection holds the write lock.'],
+      notes: [
+        'SQLite runs in this process: no server connections or live queries to list. One writer at a time; the probe tells whether another connection holds the write lock.',
+      ],
     };
   }
   const [server] = await database.query<{ max_connections: number; connections: number }>(sql`

@@ -33,7 +33,14 @@ export async function overviewPage(database: Database, options: { backupDir: str
 export function overviewView(dialect: Database['dialect'], judged: JudgedCheck[]): OverviewPage {
   const checks: OverviewCheck[] = judged
     .filter((c) => c.overview)
-    .map((c) => ({ id: c.id, label: c.label, status: LIGHTS[c.status], value: c.value, reason: c.reason, action: c.status === 'pass' || c.status === 'n/a' ? null : c.action }));
+    .map((c) => ({
+      id: c.id,
+      label: c.label,
+      status: LIGHTS[c.status],
+      value: c.value,
+      reason: c.reason,
+      action: c.status === 'pass' || c.status === 'n/a' ? null : c.action,
+    }));
   const order: Light[] = ['red', 'amber', 'green'];
   const status = order.find((s) => checks.some((c) => c.status === s)) ?? 'green';
   return { dialect, status, checks };

@@ -73,7 +73,12 @@ export async function captureSnapshot(database: Database, source: 'maintenance' 
   const [row] = await database.transaction(async (tx) => {
     const inserted = await tx.insert(table).values({ source, data }).returning();
     await tx.delete(table).where(lt(table.created_at, new Date(Date.now() - SNAPSHOT_RETENTION_DAYS * 86_400_000)));
-    const [cutoff] = await tx.select({ id: table.id }).from(table).orderBy(desc(table.id)).offset(MAX_SNAPSHOTS - 1).limit(1);
+    const [cutoff] = await tx
+      .select({ id: table.id })
+      .from(table)
+      .orderBy(desc(table.id))
+      .offset(MAX_SNAPSHOTS - 1)
+      .limit(1);
     if (cutoff) await tx.delete(table).where(lt(table.id, cutoff.id));
     return inserted;
   });

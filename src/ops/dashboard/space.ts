@@ -66,7 +66,14 @@ export async function spacePage(database: Database, days = 30): Promise<SpacePag
     database_bytes: stats.database.file_bytes,
     wal_bytes: stats.database.wal_bytes,
     tables: bySize(
-      stats.tables.map((t) => ({ name: t.table_name, rows: t.rows, bytes: t.bytes, table_bytes: t.bytes, index_bytes: null, growth_bytes: growth(t.table_name, t.bytes) })),
+      stats.tables.map((t) => ({
+        name: t.table_name,
+        rows: t.rows,
+        bytes: t.bytes,
+        table_bytes: t.bytes,
+        index_bytes: null,
+        growth_bytes: growth(t.table_name, t.bytes),
+      })),
     ),
     indexes: bySize(stats.indexes.map((i) => ({ name: i.index_name, table: i.table_name, bytes: i.bytes }))),
     history,

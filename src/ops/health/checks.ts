@@ -147,7 +147,13 @@ export const CHECKS: CheckDefinition[] = [
       const latest = status.applied.at(-1);
       const applied = `${status.applied.length} applied${latest ? ` (latest ${latest.tag})` : ''}`;
       return status.pending.length
-        ? { status: 'fail', value: status.pending.length, unit: 'migrations', reason: `${applied}; pending: ${status.pending.map((p) => p.tag).join(', ')}`, action: 'run `mathakine db migrate`' }
+        ? {
+            status: 'fail',
+            value: status.pending.length,
+            unit: 'migrations',
+            reason: `${applied}; pending: ${status.pending.map((p) => p.tag).join(', ')}`,
+            action: 'run `mathakine db migrate`',
+          }
         : pass(0, applied, 'migrations');
     },
   },
@@ -159,17 +165,35 @@ export const CHECKS: CheckDefinition[] = [
     async judge({ schema }) {
       const s = await schema();
       const app: VerdictPart = s.missingAppTables.length
-        ? { status: 'fail', value: s.missingAppTables.length, unit: 'missing', reason: s.missingAppTables.map((t) => `missing: ${t}`).join(', '), action: 'restore from the last backup (`mathakine db restore`)' }
+        ? {
+            status: 'fail',
+            value: s.missingAppTables.length,
+            unit: 'missing',
+            reason: s.missingAppTables.map((t) => `missing: ${t}`).join(', '),
+            action: 'restore from the last backup (`mathakine db restore`)',
+          }
         : { ...pass(0, `all ${APP_TABLES.length} tables present`, 'missing') };
       // a protected table is intact when it still has every column it was created with
       const problems = [...s.missingProtectedTables.map((t) => `missing: ${t}`), ...s.lostProtectedColumns.map((c) => `column gone: ${c}`)];
       const legacy = s.legacyTables.length ? `; legacy import area: ${s.legacyTables.length} table(s), never touched by the API` : '';
       const protectedPart: VerdictPart = problems.length
-        ? { healthKey: 'tables:protected', status: 'fail', value: problems.length, unit: 'missing', reason: problems.join(', '), action: 'restore from the last backup (`mathakine db restore`)' }
+        ? {
+            healthKey: 'tables:protected',
+            status: 'fail',
+            value: problems.length,
+            unit: 'missing',
+            reason: problems.join(', '),
+            action: 'restore from the last backup (`mathakine db restore`)',
+          }
         : { healthKey: 'tables:protected', ...pass(0, `the protected ${PROTECTED_TABLES.join(', ')} with all their columns${legacy}`, 'missing') };
       const failing = [app, protectedPart].filter((p) => p.status === 'fail');
       const whole: Verdict = failing.length
-        ? { status: 'fail', value: failing.reduce((n, p) => n + Number(p.value), 0), reason: failing.map((p) => p.reason).join(', '), action: 'restore from the last backup (`mathakine db restore`)' }
+        ? {
+            status: 'fail',
+            value: failing.reduce((n, p) => n + Number(p.value), 0),
+            reason: failing.map((p) => p.reason).join(', '),
+            action: 'restore from the last backup (`mathakine db restore`)',
+          }
         : pass(0, `${app.reason}; ${protectedPart.reason}`);
       return { ...whole, parts: [app, protectedPart] };
     },
@@ -196,7 +220,12 @@ export const CHECKS: CheckDefinition[] = [
       if (!pg) return notOnSqlite('transactions live in this process');
       const pids = await idleInTransaction(pg);
       return pids.length
-        ? { status: 'warn', value: pids.length, reason: `pids ${pids.join(', ')} hold a transaction open`, action: 'see Connections: terminate them if they block others; set idle_in_transaction_session_timeout' }
+        ? {
+            status: 'warn',
+            value: pids.length,
+            reason: `pids ${pids.join(', ')} hold a transaction open`,
+            action: 'see Connections: terminate them if they block others; set idle_in_transaction_session_timeout',
+          }
         : pass(0, 'none');
     },
   },
@@ -210,10 +239,17 @@ export const CHECKS: CheckDefinition[] = [
       const near = all.filter((s) => s.used > thresholds.sequenceFailRatio);
       if (near.length) {
         return pg
-          ? { status: 'fail', value: near.length, reason: near.map((s) => `${s.name} at ${(s.used * 100).toFixed(1)} %`).join(', '), action: 'widen the column and its sequence to bigint before inserts fail' }
+          ? {
+              status: 'fail',
+              value: near.length,
+              reason: near.map((s) => `${s.name} at ${(s.used * 100).toFixed(1)} %`).join(', '),
+              action: 'widen the column and its sequence to bigint before inserts fail',
+            }
           : { status: 'fail', value: near.length, reason: `near 2^63: ${near.map((s) => s.name).join(', ')}`, action: 'renumber the table' };
       }
-      return pg ? pass(0, `${all.length} sequences, the fullest at ${((all[0]?.used ?? 0) * 100).toFixed(2)} %`) : pass(0, 'AUTOINCREMENT counters are 64-bit and far from full');
+      return pg
+        ? pass(0, `${all.length} sequences, the fullest at ${((all[0]?.used ?? 0) * 100).toFixed(2)} %`)
+        : pass(0, 'AUTOINCREMENT counters are 64-bit and far from full');
     },
   },
   {
@@ -240,7 +276,12 @@ export const CHECKS: CheckDefinition[] = [
       if (!pg) return notOnSqlite('SQLite indexes are never left invalid');
       const { invalid } = await indexHealth(database, (await schema()).liveTables);
       return invalid.length
-        ? { status: 'fail', value: invalid.length, reason: invalid.map((i) => i.name).join(', '), action: 'drop and recreate them (a failed CREATE INDEX CONCURRENTLY leaves them)' }
+        ? {
+            status: 'fail',
+            value: invalid.length,
+            reason: invalid.map((i) => i.name).join(', '),
+            action: 'drop and recreate them (a failed CREATE INDEX CONCURRENTLY leaves them)',
+          }
         : pass(0, 'none');
     },
   },
@@ -252,7 +293,12 @@ export const CHECKS: CheckDefinition[] = [
     async judge({ database, schema }) {
       const { duplicates } = await indexHealth(database, (await schema()).liveTables);
       return duplicates.length
-        ? { status: 'warn', value: duplicates.length, reason: duplicates.map((d) => `${d.index} (covered by ${d.covered_by})`).join(', '), action: 'drop the covered index: it costs writes and space for nothing' }
+        ? {
+            status: 'warn',
+            value: duplicates.length,
+            reason: duplicates.map((d) => `${d.index} (covered by ${d.covered_by})`).join(', '),
+            action: 'drop the covered index: it costs writes and space for nothing',
+          }
         : pass(0, 'none');
     },
   },
@@ -265,7 +311,12 @@ export const CHECKS: CheckDefinition[] = [
       if (!pg) return notOnSqlite('SQLite keeps no index usage statistics');
       const names = await unusedIndexes(pg);
       return names.length
-        ? { status: 'warn', value: names.length, reason: `never scanned since the statistics were reset: ${names.join(', ')}`, action: 'confirm on production traffic, then drop the ones no query needs' }
+        ? {
+            status: 'warn',
+            value: names.length,
+            reason: `never scanned since the statistics were reset: ${names.join(', ')}`,
+            action: 'confirm on production traffic, then drop the ones no query needs',
+          }
         : pass(0, 'none');
     },
   },
@@ -277,7 +328,13 @@ export const CHECKS: CheckDefinition[] = [
     async judge({ database, schema }) {
       const { missing } = await indexHealth(database, (await schema()).liveTables);
       return missing.length
-        ? { status: 'warn', value: missing.length, unit: 'missing', reason: `missing: ${missing.map((m) => m.name).join(', ')}`, action: 'run `mathakine db optimize` (or press Optimize)' }
+        ? {
+            status: 'warn',
+            value: missing.length,
+            unit: 'missing',
+            reason: `missing: ${missing.map((m) => m.name).join(', ')}`,
+            action: 'run `mathakine db optimize` (or press Optimize)',
+          }
         : pass(0, 'all present', 'missing');
     },
   },
@@ -291,7 +348,9 @@ export const CHECKS: CheckDefinition[] = [
       const { tables: rate } = await cacheHitRate(pg);
       if (rate === null) return pass(null, 'no table read yet');
       const reason = `${(rate * 100).toFixed(1)} % of table reads served from memory`;
-      return rate < thresholds.cacheHitWarnRatio ? { status: 'warn', value: rate, reason, action: 'raise shared_buffers or the instance memory' } : pass(rate, reason);
+      return rate < thresholds.cacheHitWarnRatio
+        ? { status: 'warn', value: rate, reason, action: 'raise shared_buffers or the instance memory' }
+        : pass(rate, reason);
     },
   },
   {
@@ -305,7 +364,13 @@ export const CHECKS: CheckDefinition[] = [
       const poolText = `pool ${inUse}/${p.max} in use, ${p.idle} idle, ${p.waiting} waiting`;
       const poolPart: VerdictPart =
         p.waiting > 0 || inUse >= p.max
-          ? { status: 'warn', value: inUse, unit: 'connections', reason: poolText, action: pg ? 'raise PG_POOL_MAX, or find what holds connections (see Connections)' : 'writes queue behind the single writer' }
+          ? {
+              status: 'warn',
+              value: inUse,
+              unit: 'connections',
+              reason: poolText,
+              action: pg ? 'raise PG_POOL_MAX, or find what holds connections (see Connections)' : 'writes queue behind the single writer',
+            }
           : pass(inUse, poolText, 'connections');
       if (!pg) return { ...poolPart, parts: [poolPart] };
       const server = await serverConnections(pg);
@@ -313,9 +378,23 @@ export const CHECKS: CheckDefinition[] = [
       const ratio = server.used / server.max;
       const serverPart: VerdictPart =
         ratio > thresholds.connectionsFailRatio
-          ? { healthKey: null, status: 'fail', value: server.used, unit: 'connections', reason, action: 'lower PG_POOL_MAX per instance or put PgBouncer in front' }
+          ? {
+              healthKey: null,
+              status: 'fail',
+              value: server.used,
+              unit: 'connections',
+              reason,
+              action: 'lower PG_POOL_MAX per instance or put PgBouncer in front',
+            }
           : ratio > thresholds.connectionsWarnRatio
-            ? { healthKey: null, status: 'warn', value: server.used, unit: 'connections', reason, action: 'watch it: raise max_connections or pool with PgBouncer' }
+            ? {
+                healthKey: null,
+                status: 'warn',
+                value: server.used,
+                unit: 'connections',
+                reason,
+                action: 'watch it: raise max_connections or pool with PgBouncer',
+              }
             : { healthKey: null, ...pass(server.used, reason, 'connections') };
       const worst = worstStatus([poolPart.status, serverPart.status]);
       const action = worst === 'pass' ? null : serverPart.status === worst ? serverPart.action : poolPart.action;
@@ -339,13 +418,23 @@ export const CHECKS: CheckDefinition[] = [
           // a replica out of use costs the primary its reads, not the service its answers
           ...(r.state === 'streaming'
             ? { status: 'pass' as const, reason: 'streaming, serving reads', action: null }
-            : { status: 'warn' as const, reason: `${r.state}: ${r.reason ?? 'not checked yet'}; its reads go to the primary`, action: 'check the replica and the network (REPLICA_MAX_LAG_SECONDS)' }),
+            : {
+                status: 'warn' as const,
+                reason: `${r.state}: ${r.reason ?? 'not checked yet'}; its reads go to the primary`,
+                action: 'check the replica and the network (REPLICA_MAX_LAG_SECONDS)',
+              }),
         }));
         const worst = Math.max(...state.replicas.map((r) => r.lag_seconds ?? 0));
         const reason = state.replicas.map((r) => `${r.name} ${r.state}${r.lag_seconds === null ? '' : ` ${r.lag_seconds.toFixed(1)} s`}`).join(', ');
         const out = parts.filter((p) => p.status !== 'pass');
         return out.length
-          ? { status: 'warn', value: worst, reason: `${reason}; reads go to the primary instead`, action: 'check the replica and the network (REPLICA_MAX_LAG_SECONDS)', parts }
+          ? {
+              status: 'warn',
+              value: worst,
+              reason: `${reason}; reads go to the primary instead`,
+              action: 'check the replica and the network (REPLICA_MAX_LAG_SECONDS)',
+              parts,
+            }
           : { ...pass(worst, reason), parts };
       }
       // replicas this app does not read from: the server's own view, not in the health report
@@ -372,7 +461,8 @@ export const CHECKS: CheckDefinition[] = [
     async judge({ backupDir, thresholds }) {
       const dir = backupDir ?? '';
       const last = newestBackup(dir);
-      if (!last) return { status: 'fail', value: null, reason: `no backup in ${dir}`, action: 'press Backup (or `mathakine db backup`), and schedule `db maintenance`' };
+      if (!last)
+        return { status: 'fail', value: null, reason: `no backup in ${dir}`, action: 'press Backup (or `mathakine db backup`), and schedule `db maintenance`' };
       const ageHours = (Date.now() - last.at.getTime()) / 3_600_000;
       const reason = `${last.at.toISOString()} (${Math.round(ageHours)} h ago)`;
       return ageHours > thresholds.backupStaleHours
@@ -388,7 +478,8 @@ export const CHECKS: CheckDefinition[] = [
     healthKey: 'maintenance:last_run',
     overview: true,
     async judge({ database, schema, thresholds }) {
-      if (!(await schema()).liveTables.includes('maintenance_runs')) return { status: 'n/a', value: null, reason: 'no maintenance_runs table (run `mathakine db migrate`)', action: null };
+      if (!(await schema()).liveTables.includes('maintenance_runs'))
+        return { status: 'n/a', value: null, reason: 'no maintenance_runs table (run `mathakine db migrate`)', action: null };
       const last = await lastMaintenance(database);
       if (!last) return pass(null, 'never run here (schedule `mathakine db maintenance` daily: README "Maintenance")');
       const ageHours = hoursSince(last.started_at);
@@ -397,7 +488,8 @@ export const CHECKS: CheckDefinition[] = [
         `${last.ok ? 'ok' : 'FAILED'} ${ageHours} h ago, ${last.steps.map((s) => `${s.name} ${s.ok ? 'ok' : 'FAILED'} ${Math.round(s.duration_ms)} ms`).join(', ')}` +
         (failed.length ? `; ${failed.map((s) => `${s.name}: ${s.summary}`).join('; ')}` : '');
       const value = last.started_at.toISOString();
-      if (!last.ok) return { status: 'warn', value, reason, action: 'read the failed step in `mathakine db health --full` and run `mathakine db maintenance` again' };
+      if (!last.ok)
+        return { status: 'warn', value, reason, action: 'read the failed step in `mathakine db health --full` and run `mathakine db maintenance` again' };
       return ageHours > thresholds.maintenanceStaleHours
         ? { status: 'warn', value, reason, action: 'is the daily job still scheduled? schedule `mathakine db maintenance` daily' }
         : pass(value, reason);
@@ -415,12 +507,20 @@ export const CHECKS: CheckDefinition[] = [
       const parts: VerdictPart[] = [];
       for (const fk of FOREIGN_KEYS.filter((f) => live.includes(f.table) && live.includes(f.references.table))) {
         const componentId = `${fk.table}.${fk.column} -> ${fk.references.table}.${fk.references.column}`;
-        parts.push(await part(componentId, async () => {
-          const orphans = await orphanRows(database, fk);
-          return orphans > 0
-            ? { status: 'fail', value: orphans, unit: 'rows', reason: `${orphans} ${fk.table} row(s) point to a missing ${fk.references.table}`, action: 'delete or repair them (an import with foreign keys off left them)' }
-            : pass(0, '', 'rows');
-        }));
+        parts.push(
+          await part(componentId, async () => {
+            const orphans = await orphanRows(database, fk);
+            return orphans > 0
+              ? {
+                  status: 'fail',
+                  value: orphans,
+                  unit: 'rows',
+                  reason: `${orphans} ${fk.table} row(s) point to a missing ${fk.references.table}`,
+                  action: 'delete or repair them (an import with foreign keys off left them)',
+                }
+              : pass(0, '', 'rows');
+          }),
+        );
       }
       return summarise(parts, 'rows');
     },
@@ -435,12 +535,20 @@ export const CHECKS: CheckDefinition[] = [
       const live = (await schema()).liveTables;
       const parts: VerdictPart[] = [];
       for (const column of ENUM_COLUMNS.filter((c) => live.includes(c.table))) {
-        parts.push(await part(`${column.table}.${column.column}`, async () => {
-          const violations = await enumViolations(database, column);
-          return violations > 0
-            ? { status: 'fail', value: violations, unit: 'rows', reason: `${violations} row(s) outside ${column.values.join('|')}`, action: 'correct the values (an import from the original can carry them)' }
-            : pass(0, '', 'rows');
-        }));
+        parts.push(
+          await part(`${column.table}.${column.column}`, async () => {
+            const violations = await enumViolations(database, column);
+            return violations > 0
+              ? {
+                  status: 'fail',
+                  value: violations,
+                  unit: 'rows',
+                  reason: `${violations} row(s) outside ${column.values.join('|')}`,
+                  action: 'correct the values (an import from the original can carry them)',
+                }
+              : pass(0, '', 'rows');
+          }),
+        );
       }
       return summarise(parts, 'rows');
     },

@@ -59,7 +59,11 @@ export function healthView(dialect: Database['dialect'], judged: JudgedCheck[]):
       const output = entry.action && entry.status !== 'pass' ? `${entry.reason} (${entry.action})` : entry.reason;
       (checks[key] ??= []).push({
         ...('componentId' in entry && entry.componentId ? { componentId: entry.componentId } : {}),
-        ...('componentType' in entry && entry.componentType ? { componentType: entry.componentType } : key === 'database:connection' ? { componentType: 'datastore' } : {}),
+        ...('componentType' in entry && entry.componentType
+          ? { componentType: entry.componentType }
+          : key === 'database:connection'
+            ? { componentType: 'datastore' }
+            : {}),
         ...(entry.value !== null ? { observedValue: entry.value } : {}),
         ...(entry.unit && entry.value !== null ? { observedUnit: entry.unit } : {}),
         status: entry.status,
@@ -74,7 +78,6 @@ export function healthView(dialect: Database['dialect'], judged: JudgedCheck[]):
     checks,
   };
 }
-
 
 /** The report for people (the CLI without --json). */
 export function formatHealth(r: FullHealthReport): string {

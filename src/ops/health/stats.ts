@@ -61,9 +61,7 @@ export const postgresStatsSchema = z.object({
   slow_queries: z.object({
     available: z.boolean(),
     message: z.string().optional(),
-    queries: z.array(
-      z.object({ query: z.string(), calls: z.number(), total_ms: z.number(), mean_ms: z.number(), rows: z.number() }),
-    ),
+    queries: z.array(z.object({ query: z.string(), calls: z.number(), total_ms: z.number(), mean_ms: z.number(), rows: z.number() })),
   }),
   cache_hit_rate: z.object({
     tables: z.number().nullable().describe('share of table block reads served from shared buffers, 0–1; null before any read'),
@@ -121,7 +119,6 @@ async function recommendedButMissing(database: Database) {
     reason: m.reason === 'schema' ? 'declared in the schema but missing: run optimize' : 'unindexed foreign key: run optimize',
   }));
 }
-
 
 // ---- PostgreSQL -------------------------------------------------------------------------------
 
@@ -203,9 +200,7 @@ async function postgresStats(database: PostgresDatabase): Promise<PostgresStats>
     last_autoanalyze: toDate(t.last_autoanalyze),
   }));
   const indexes = await database.query<PostgresStats['indexes'][number]>(PG_INDEX_USAGE_SQL);
-  const seqHeavy = await database.query<{ table_name: string; seq_scans: number; index_scans: number; estimated_rows: number }>(
-    PG_SEQ_SCAN_HEAVY_SQL,
-  );
+  const seqHeavy = await database.query<{ table_name: string; seq_scans: number; index_scans: number; estimated_rows: number }>(PG_SEQ_SCAN_HEAVY_SQL);
   const cache = await cacheHitRate(database);
   const byState = await database.query<{ state: string; connections: number }>(PG_CONNECTIONS_SQL);
 

@@ -33,7 +33,6 @@ export interface ImportOptions {
 
 export class ImportFailure extends Error {}
 
-
 export const elapsed = (since: number) => (performance.now() - since) / 1000;
 
 /** Records how long each phase took, ending the previous one when the next begins. */
@@ -44,7 +43,6 @@ export function phaseTimer(report: ImportReport): (name: string | null) => void 
     current = name ? { name, started: performance.now() } : null;
   };
 }
-
 
 export interface RunContext {
   options: ImportOptions;
@@ -107,7 +105,6 @@ export async function scan(chunks: Iterable<Buffer>): Promise<void> {
   }
 }
 
-
 export function badRowsMessage(run: RunContext): string {
   const first = run.ledger.badRows[0];
   return (
@@ -120,7 +117,6 @@ export function finishBadRows(run: RunContext) {
   run.report.badRowCount = run.ledger.badRowCount;
   run.report.badRows = run.ledger.badRows;
 }
-
 
 export function tableSummary(table: TableReport): string {
   const rows = (n: number) => n.toLocaleString('en-US');

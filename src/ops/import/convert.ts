@@ -153,8 +153,7 @@ export function toText(value: unknown): string {
 
 const MIN_TIMESTAMP_MS = Date.parse('0001-01-01T00:00:00.000Z');
 const MAX_TIMESTAMP_MS = Date.parse('9999-12-31T23:59:59.999Z');
-const DATETIME_TEXT =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(?:(Z|UTC)|([+-])(\d{2})(?::?(\d{2}))?)?$/i;
+const DATETIME_TEXT = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(?:(Z|UTC)|([+-])(\d{2})(?::?(\d{2}))?)?$/i;
 const MS_PER_DAY = 86_400_000;
 const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
 

@@ -8,7 +8,7 @@ export const DROPPED_TABLES: Readonly<Record<string, string>> = {
   // the original's server-side sessions (one row per sign-in, with the device's address and user agent)
   user_sessions:
     "the original app's sessions: their tokens cannot sign anyone in here, so every session ends at the move " +
-    '(each learner signs in once again, and a new session is listed then); the old devices\' addresses and ' +
+    "(each learner signs in once again, and a new session is listed then); the old devices' addresses and " +
     'user agents are personal data with no use left, so they are not kept',
 };
 
@@ -29,7 +29,12 @@ export function splitDroppedTables(source: BetterSqlite3.Database, unknownTables
       kept.push(table);
       continue;
     }
-    const rows = Number(source.prepare(`select count(*) from ${quoteSqlite(table)}`).pluck().get() ?? 0);
+    const rows = Number(
+      source
+        .prepare(`select count(*) from ${quoteSqlite(table)}`)
+        .pluck()
+        .get() ?? 0,
+    );
     dropped.push({ sourceTable: table, rows, reason });
   }
   return { kept, dropped };

@@ -13,7 +13,12 @@ const TARGET_STATES: Record<TargetState, string> = {
 
 function table(rows: string[][]): string[] {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 export function formatImportReport(report: ImportReport, maxBadRows = 20): string {
@@ -49,7 +54,10 @@ export function formatImportReport(report: ImportReport, maxBadRows = 20): strin
   const notes: string[] = [];
   for (const t of report.tables) {
     for (const d of t.droppedColumns) notes.push(`${t.table}.${d.column} not imported: ${d.reason}`);
-    if (t.missingColumns.length) notes.push(`${t.table}: columns the source lacks (NULL where allowed, else read from the row or, newer than the source, their default): ${t.missingColumns.join(', ')}`);
+    if (t.missingColumns.length)
+      notes.push(
+        `${t.table}: columns the source lacks (NULL where allowed, else read from the row or, newer than the source, their default): ${t.missingColumns.join(', ')}`,
+      );
   }
   if (notes.length) lines.push('', 'Notes:', ...notes.map((n) => `  ${n}`));
 
@@ -74,10 +82,13 @@ export function formatImportReport(report: ImportReport, maxBadRows = 20): strin
   }
   if (report.rewards) {
     const r = report.rewards;
-    lines.push('', 'Points ledger and badges (achievements, user_achievements, point_events, the users\' streaks and pinned badges are in our tables above):');
-    lines.push(`  ${count(r.ledgerRowsImported)} ledger rows imported; ${count(r.openingRows)} learner(s) given an opening row (source "import") of ${count(r.openingPoints)} points in all, so total_points equals the ledger`);
+    lines.push('', "Points ledger and badges (achievements, user_achievements, point_events, the users' streaks and pinned badges are in our tables above):");
+    lines.push(
+      `  ${count(r.ledgerRowsImported)} ledger rows imported; ${count(r.openingRows)} learner(s) given an opening row (source "import") of ${count(r.openingPoints)} points in all, so total_points equals the ledger`,
+    );
     if (r.ledgerAboveTotal.length > 0) lines.push(`  ledger ABOVE total_points, left as the source has them: user id(s) ${r.ledgerAboveTotal.join(', ')}`);
-    if (r.unknownRequirementBadges.length > 0) lines.push(`  badges whose requirements use no known rule (imported, never awarded): ${r.unknownRequirementBadges.join(', ')}`);
+    if (r.unknownRequirementBadges.length > 0)
+      lines.push(`  badges whose requirements use no known rule (imported, never awarded): ${r.unknownRequirementBadges.join(', ')}`);
   }
 
   if (report.badRowCount > 0) {

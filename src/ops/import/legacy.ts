@@ -48,7 +48,13 @@ export function legacyPlans(source: BetterSqlite3.Database, mapped: TablePlan[],
   for (const table of mapped) {
     if (!table.source || table.source.ignoredColumns.length === 0) continue;
     const key = table.columns[table.primaryKeyIndex].sourceName!;
-    plans.push({ name: table.source.name, sourceTable: table.source.name, holds: 'columns', columns: [key, ...table.source.ignoredColumns], orderBy: quoteSqlite(key) });
+    plans.push({
+      name: table.source.name,
+      sourceTable: table.source.name,
+      holds: 'columns',
+      columns: [key, ...table.source.ignoredColumns],
+      orderBy: quoteSqlite(key),
+    });
   }
   for (const table of unknownTables) {
     const columns = sourceColumns(source, table);
@@ -144,11 +150,19 @@ export function alembicRevision(source: BetterSqlite3.Database, tables: string[]
   // the original's own table, or the copy a database of ours keeps in its legacy area
   const table = tables.find((t) => t.toLowerCase() === 'alembic_version') ?? tables.find((t) => t.toLowerCase() === `${LEGACY_TABLE_PREFIX}alembic_version`);
   if (!table) return null;
-  const rows = source.prepare(`select version_num from ${quoteSqlite(table)}`).pluck().all() as string[];
+  const rows = source
+    .prepare(`select version_num from ${quoteSqlite(table)}`)
+    .pluck()
+    .all() as string[];
   return rows.length ? rows.join(', ') : null;
 }
 
 export function countLegacyRows(source: BetterSqlite3.Database, plan: LegacyTablePlan): number {
   if (plan.only) return plan.only.values.length;
-  return (source.prepare(`select count(*) from ${quoteSqlite(plan.sourceTable)}`).pluck().get() as number) ?? 0;
+  return (
+    (source
+      .prepare(`select count(*) from ${quoteSqlite(plan.sourceTable)}`)
+      .pluck()
+      .get() as number) ?? 0
+  );
 }

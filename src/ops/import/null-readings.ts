@@ -22,7 +22,10 @@ export type NullReading = ConstantReading | FromRowReading;
 
 const sameAs = (column: string, why: string): FromRowReading => ({ from: [column], derive: ([value]) => value, why });
 
-const whenKnown = (derive: (n: number) => unknown) => ([value]: unknown[]) => (value === null ? null : derive(value as number));
+const whenKnown =
+  (derive: (n: number) => unknown) =>
+  ([value]: unknown[]) =>
+    value === null ? null : derive(value as number);
 
 // the original never numbers attempts: every one it records gets its model's default, 1
 const ATTEMPT_NUMBER: ConstantReading = { constant: 1, why: 'the original numbers no attempt: every one it records holds 1' };
@@ -73,7 +76,7 @@ export const NULL_READINGS: Record<string, Record<string, NullReading>> = {
   logic_challenges: {
     is_active: { constant: false, why: 'every query wants `is_active IS TRUE`: neither listed nor served' },
     // unlike exercises, the original's challenge listings do not look at is_archived
-    is_archived: { constant: false, why: 'the learners\' listings ignore it; only `is_archived IS TRUE` filters (admin) skip NULL' },
+    is_archived: { constant: false, why: "the learners' listings ignore it; only `is_archived IS TRUE` filters (admin) skip NULL" },
     is_template: { constant: false, why: 'nothing reads it as true' },
     view_count: { constant: 0, why: 'no view counted' },
     created_at: CREATED_FROM_UPDATED,

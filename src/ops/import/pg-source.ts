@@ -64,9 +64,7 @@ export async function snapshotPostgres(url: string, file: string, signal?: Abort
       const staged = table.schema === LEGACY_SCHEMA ? `legacy_${table.name}` : table.name;
       const columns = (await client.query<{ name: string; type: string; category: string; is_key: boolean; key_size: number }>(COLUMNS_SQL, [table.oid])).rows;
       const singleKey = columns.find((c) => c.is_key && c.key_size === 1);
-      const definitions = columns.map(
-        (c) => `${quoteSqlite(c.name)} ${AFFINITY[c.type] ?? 'TEXT'}${c === singleKey ? ' PRIMARY KEY' : ''}`,
-      );
+      const definitions = columns.map((c) => `${quoteSqlite(c.name)} ${AFFINITY[c.type] ?? 'TEXT'}${c === singleKey ? ' PRIMARY KEY' : ''}`);
       target.exec(`create table ${quoteSqlite(staged)} (${definitions.join(', ')})`);
       const insert = target.prepare(`insert into ${quoteSqlite(staged)} values (${columns.map(() => '?').join(', ')})`);
       const output = client.query(copyTo(`copy ${quoteIdent(table.schema)}.${quoteIdent(table.name)} to stdout`));

@@ -214,9 +214,7 @@ export class TargetTransaction {
     const resets: SequenceReset[] = [];
     for (const { table, column, sequence } of identities) {
       // an empty table starts at 1; otherwise the next id follows the largest imported one
-      const { rows } = await this.client.query<{ max: number | null }>(
-        `select max(${quoteIdent(column)}) as max from ${quoteIdent(table)}`,
-      );
+      const { rows } = await this.client.query<{ max: number | null }>(`select max(${quoteIdent(column)}) as max from ${quoteIdent(table)}`);
       const max = rows[0].max === null ? 0 : Number(rows[0].max);
       await this.client.query('select setval($1, $2, $3)', [sequence, Math.max(max, 1), max >= 1]);
       resets.push({ table, column, nextValue: Math.max(max, 0) + 1 });
@@ -234,9 +232,7 @@ export class TargetTransaction {
         then ${column}::text else encode(float8send(${column}), 'hex') end`;
     });
     const primaryKey = quoteIdent(plan.columns[plan.primaryKeyIndex].name);
-    const output = this.client.query(
-      copyTo(`copy (select ${expressions.join(', ')} from ${quoteIdent(plan.name)} order by ${primaryKey}) to stdout`),
-    );
+    const output = this.client.query(copyTo(`copy (select ${expressions.join(', ')} from ${quoteIdent(plan.name)} order by ${primaryKey}) to stdout`));
     const hash = createHash(CHECKSUM_ALGORITHM);
     let rows = 0;
     const jsonIndexes = plan.columns.flatMap((c, i) => (c.kind === 'json' ? [i] : []));
@@ -298,8 +294,12 @@ export class TargetTransaction {
     const table = `${LEGACY_SCHEMA}.${quoteIdent(plan.name)}`;
     const definitions = plan.columns.map((c) => `${quoteIdent(c)} text`).join(', ');
     await this.client.query(`create table ${table} (${quoteIdent(LEGACY_ROW_COLUMN)} bigint primary key, ${definitions})`);
-    const holds = { table: 'the whole table', columns: 'its key and the columns our schema lacks', 'rejected rows': 'the rows our tables could not take' }[plan.holds];
-    await this.client.query(`comment on table ${table} is ${pg.escapeLiteral(`verbatim copy of source table ${plan.sourceTable}: ${holds}; never read by the API`)}`);
+    const holds = { table: 'the whole table', columns: 'its key and the columns our schema lacks', 'rejected rows': 'the rows our tables could not take' }[
+      plan.holds
+    ];
+    await this.client.query(
+      `comment on table ${table} is ${pg.escapeLiteral(`verbatim copy of source table ${plan.sourceTable}: ${holds}; never read by the API`)}`,
+    );
     const columns = [LEGACY_ROW_COLUMN, ...plan.columns].map(quoteIdent).join(', ');
     const copy = this.client.query(copyFrom(`copy ${LEGACY_SCHEMA}.${quoteIdent(plan.name)} (${columns}) from stdin`));
     function* chunks() {

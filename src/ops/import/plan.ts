@@ -51,7 +51,7 @@ export const DROPPED_SOURCE_COLUMNS: Record<string, Record<string, string>> = {
     password_reset_token: "the original app's reset link: dropped (a user asks for a new one with forgot-password)",
     password_reset_expires_at: "that link's expiry: dropped with it",
     email_verification_token: "the original app's verification link: dropped (is_email_verified is imported; resend-verification mails a new one)",
-    email_verification_sent_at: "when that link was mailed: dropped with it",
+    email_verification_sent_at: 'when that link was mailed: dropped with it',
   },
 };
 const dropped = (table: string) => (column: string) => Boolean(DROPPED_SOURCE_COLUMNS[table]?.[column.toLowerCase()]);
@@ -195,15 +195,17 @@ export function schemaTablePlans(): TablePlan[] {
 
     const uniqueKeys = config.indexes
       .filter((i) => i.config.unique)
-      .map((i): UniqueKeyPlan => ({
-        name: i.config.name ?? `${table} unique index`,
-        parts: i.config.columns.map((part) => {
-          if (is(part, IndexedColumn) && part.name) return { index: indexOf(part.name), lower: false };
-          const lower = is(part, SQL) ? /^lower\("[^"]+"\."([^"]+)"\)$/.exec(renderSql(part)) : null;
-          if (!lower) throw new ImportPlanError(`the importer cannot check unique index ${i.config.name} of ${table}`);
-          return { index: indexOf(lower[1]), lower: true };
+      .map(
+        (i): UniqueKeyPlan => ({
+          name: i.config.name ?? `${table} unique index`,
+          parts: i.config.columns.map((part) => {
+            if (is(part, IndexedColumn) && part.name) return { index: indexOf(part.name), lower: false };
+            const lower = is(part, SQL) ? /^lower\("[^"]+"\."([^"]+)"\)$/.exec(renderSql(part)) : null;
+            if (!lower) throw new ImportPlanError(`the importer cannot check unique index ${i.config.name} of ${table}`);
+            return { index: indexOf(lower[1]), lower: true };
+          }),
         }),
-      }));
+      );
 
     return {
       name: table,
@@ -253,9 +255,7 @@ function inForeignKeyOrder(plans: TablePlan[]): TablePlan[] {
   const ordered: TablePlan[] = [];
   const placed = new Set<string>();
   while (ordered.length < plans.length) {
-    const next = byName.find(
-      (p) => !placed.has(p.name) && p.foreignKeys.every((fk) => fk.parentTable === p.name || placed.has(fk.parentTable)),
-    );
+    const next = byName.find((p) => !placed.has(p.name) && p.foreignKeys.every((fk) => fk.parentTable === p.name || placed.has(fk.parentTable)));
     if (!next) throw new ImportPlanError('the schema has a cycle of foreign keys');
     ordered.push(next);
     placed.add(next.name);

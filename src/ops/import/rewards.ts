@@ -29,12 +29,8 @@ function openingRowsSql(dialect: 'postgres' | 'sqlite'): string {
 export async function settleRewards(dialect: 'postgres' | 'sqlite', run: RunStatement): Promise<RewardsReport> {
   const [before] = await run(`select count(*) as n from point_events`);
   await run(openingRowsSql(dialect));
-  const [opened] = await run(
-    `select count(*) as n, coalesce(sum(points_delta), 0) as points from point_events where source_type = 'import'`,
-  );
-  const above = await run(
-    `select u.id from users u join ${LEDGER_SUMS} l on l.user_id = u.id where l.total > u.total_points order by u.id`,
-  );
+  const [opened] = await run(`select count(*) as n, coalesce(sum(points_delta), 0) as points from point_events where source_type = 'import'`);
+  const above = await run(`select u.id from users u join ${LEDGER_SUMS} l on l.user_id = u.id where l.total > u.total_points order by u.id`);
   const badges = await run(`select code, requirements from achievements order by id`);
   return {
     ledgerRowsImported: Number(before.n),

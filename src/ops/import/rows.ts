@@ -446,9 +446,7 @@ export function* convertTableRows({ source, plan, ledger, stats, onChunk, millis
       const unique = plan.uniqueKeys[k];
       const parts = unique.parts.map((p) => values[p.index]);
       // NULLs never collide in a PostgreSQL unique index
-      const key = parts.includes(null)
-        ? undefined
-        : unique.parts.map((p, j) => (p.lower ? String(parts[j]).toLowerCase() : String(parts[j]))).join('\u0000');
+      const key = parts.includes(null) ? undefined : unique.parts.map((p, j) => (p.lower ? String(parts[j]).toLowerCase() : String(parts[j]))).join('\u0000');
       const existing = key === undefined ? undefined : uniqueSeen[k].get(key);
       if (existing !== undefined) {
         return {

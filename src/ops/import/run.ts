@@ -3,7 +3,22 @@
 // the legacy area, all verified by counts and checksums in one transaction before it commits.
 import { describeTarget, parseDatabaseUrl } from '../../db/url.js';
 import { silentProgress } from '../progress.js';
-import { badRowsMessage, describeError, elapsed, finishBadRows, ImportFailure, legacyReport, newStats, notEmptyMessage, rowsOf, scan, tableReport, tableSummary, type ImportOptions, type RunContext } from './context.js';
+import {
+  badRowsMessage,
+  describeError,
+  elapsed,
+  finishBadRows,
+  ImportFailure,
+  legacyReport,
+  newStats,
+  notEmptyMessage,
+  rowsOf,
+  scan,
+  tableReport,
+  tableSummary,
+  type ImportOptions,
+  type RunContext,
+} from './context.js';
 import { formatTimestamp } from './convert.js';
 import { alembicRevision, legacyPlans, readLegacyRows } from './legacy.js';
 import { splitDroppedTables } from './dropped.js';

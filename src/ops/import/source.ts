@@ -112,7 +112,9 @@ export async function openImportSource(spec: string, options: OpenSourceOptions 
   const format = dumpFormat(file);
   if (!format) throw new SourceError(`${spec} is neither a SQLite database nor a PostgreSQL dump (.sql, .sql.gz, pg_dump -Fc)`);
   if (!options.scratchServer) {
-    throw new SourceError('a dump is loaded into a scratch PostgreSQL database first: pass --scratch postgres://… (any server where this role may create a database)');
+    throw new SourceError(
+      'a dump is loaded into a scratch PostgreSQL database first: pass --scratch postgres://… (any server where this role may create a database)',
+    );
   }
   options.onStep?.(`loading the dump into a scratch database`);
   const scratch = await loadDumpIntoScratch(file, options.scratchServer, format, options.trustDump);

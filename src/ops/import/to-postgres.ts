@@ -82,7 +82,10 @@ export async function importIntoPostgres(run: RunContext, url: string): Promise<
       });
 
       phase('legacy');
-      await loadLegacyArea(run, { load: (plan, batches, signal) => transaction.copyLegacy(plan, batches, signal), checksum: (plan) => transaction.legacyChecksum(plan) });
+      await loadLegacyArea(run, {
+        load: (plan, batches, signal) => transaction.copyLegacy(plan, batches, signal),
+        checksum: (plan) => transaction.legacyChecksum(plan),
+      });
 
       phase('indexes');
       progress.start('adding foreign keys back, resetting sequences, committing');

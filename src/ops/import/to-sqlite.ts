@@ -59,7 +59,9 @@ export async function importIntoSqlite(run: RunContext, file: string): Promise<v
     if (nonEmpty.length > 0 && !options.truncate) throw new ImportFailure(notEmptyMessage(nonEmpty));
     transaction.truncate(tableNames);
     transaction.clearLegacyArea(legacyArea.names);
-    progress.finish(`${report.target.description} ready${report.target.created ? ' (created)' : ''}, ${report.target.migrationsApplied.length} migration(s) applied`);
+    progress.finish(
+      `${report.target.description} ready${report.target.created ? ' (created)' : ''}, ${report.target.migrationsApplied.length} migration(s) applied`,
+    );
 
     await loadTables(run, phase, {
       rows: (plan) => {
@@ -71,7 +73,10 @@ export async function importIntoSqlite(run: RunContext, file: string): Promise<v
     });
 
     phase('legacy');
-    await loadLegacyArea(run, { load: (plan, batches, signal) => transaction.loadLegacy(plan, batches, signal), checksum: (plan) => transaction.legacyChecksum(plan) });
+    await loadLegacyArea(run, {
+      load: (plan, batches, signal) => transaction.loadLegacy(plan, batches, signal),
+      checksum: (plan) => transaction.legacyChecksum(plan),
+    });
 
     report.rewards = await settleRewards('sqlite', async (sql) =>
       /^\s*select/i.test(sql) ? (db.prepare(sql).all() as Record<string, unknown>[]) : (db.prepare(sql).run(), []),
@@ -81,7 +86,9 @@ export async function importIntoSqlite(run: RunContext, file: string): Promise<v
     progress.start('checking foreign keys, committing');
     const broken = transaction.foreignKeyViolations();
     if (broken.length > 0) {
-      throw new ImportFailure(`${broken.length} row(s) reference missing rows (first: ${broken[0].table} rowid ${broken[0].rowid} → ${broken[0].parent}): nothing was imported`);
+      throw new ImportFailure(
+        `${broken.length} row(s) reference missing rows (first: ${broken[0].table} rowid ${broken[0].rowid} → ${broken[0].parent}): nothing was imported`,
+      );
     }
     options.signal?.throwIfAborted();
     transaction.commit();

@@ -28,9 +28,7 @@ export interface RecommendedIndex {
 }
 
 const schemaExports: unknown[] = Object.values(schema);
-const tableConfigs = schemaExports
-  .filter((value): value is PgTable => is(value, PgTable))
-  .map((table) => getTableConfig(table));
+const tableConfigs = schemaExports.filter((value): value is PgTable => is(value, PgTable)).map((table) => getTableConfig(table));
 
 /** Every table the schema declares (protected legacy tables included), in declaration order. */
 export const SCHEMA_TABLES: string[] = tableConfigs.map((t) => t.name);
@@ -87,9 +85,12 @@ export const RECOMMENDED_INDEXES: RecommendedIndex[] = [
   ...DECLARED_INDEXES.flatMap((i) =>
     !i.unique && i.columns !== null ? [{ name: i.name, table: i.table, columns: i.columns, reason: 'schema' as const }] : [],
   ),
-  ...FOREIGN_KEYS.filter(
-    (fk) => !DECLARED_INDEXES.some((i) => i.table === fk.table && i.columns !== null && startsWith(i.columns, [fk.column])),
-  ).map((fk) => ({ name: `idx_${fk.table}_${fk.column}`, table: fk.table, columns: [fk.column], reason: 'foreign key' as const })),
+  ...FOREIGN_KEYS.filter((fk) => !DECLARED_INDEXES.some((i) => i.table === fk.table && i.columns !== null && startsWith(i.columns, [fk.column]))).map((fk) => ({
+    name: `idx_${fk.table}_${fk.column}`,
+    table: fk.table,
+    columns: [fk.column],
+    reason: 'foreign key' as const,
+  })),
 ];
 
 /** An index that exists in the database, with its key columns (null for an expression). */
@@ -97,7 +98,5 @@ export type { LiveIndex } from '../../db/catalogue.js';
 
 /** An index serves a recommendation when it is valid and leads with the same columns. */
 export function coveringIndex(recommended: RecommendedIndex, live: LiveIndex[]): LiveIndex | undefined {
-  return live.find(
-    (i) => i.valid && i.table === recommended.table && recommended.columns.every((c, n) => i.columns[n] === c),
-  );
+  return live.find((i) => i.valid && i.table === recommended.table && recommended.columns.every((c, n) => i.columns[n] === c));
 }

@@ -29,7 +29,12 @@ export function duplicateIndexes(indexes: LiveIndex[]): { index: string; covered
   for (const a of indexes) {
     if (a.unique || a.columns.some((c) => c === null)) continue;
     const other = indexes.find(
-      (b) => b !== a && b.table === a.table && b.valid && b.columns.length >= a.columns.length && a.columns.every((c, i) => b.columns[i] === c) &&
+      (b) =>
+        b !== a &&
+        b.table === a.table &&
+        b.valid &&
+        b.columns.length >= a.columns.length &&
+        a.columns.every((c, i) => b.columns[i] === c) &&
         (b.columns.length > a.columns.length || b.unique || b.name < a.name),
     );
     if (other) found.push({ index: a.name, covered_by: other.name });

@@ -16,7 +16,10 @@ export async function orphanRows(database: Database, fk: ForeignKeyDefinition): 
 
 /** Rows whose enum column holds a value outside its list. */
 export async function enumViolations(database: Database, column: EnumColumnDefinition): Promise<number> {
-  const allowed = sql.join(column.values.map((v) => sql`${v}`), sql`, `);
+  const allowed = sql.join(
+    column.values.map((v) => sql`${v}`),
+    sql`, `,
+  );
   const [row] = await database.query<{ n: number }>(sql`
     select count(*) as n from ${sql.identifier(column.table)}
     where ${sql.identifier(column.column)} is not null and ${sql.identifier(column.column)} not in (${allowed})`);

@@ -21,7 +21,11 @@ export class StartMigrationError extends Error {
 }
 
 /** Brings the schema up to date for `npm start`, or says why not; throws when the server must not start. */
-export async function migrateOnStart(database: Database, config: Pick<Config, 'MIGRATE_ON_START' | 'BACKUP_DIR' | 'BACKUP_SIGNING_KEY'>, log: StartLogger): Promise<void> {
+export async function migrateOnStart(
+  database: Database,
+  config: Pick<Config, 'MIGRATE_ON_START' | 'BACKUP_DIR' | 'BACKUP_SIGNING_KEY'>,
+  log: StartLogger,
+): Promise<void> {
   if (database.dialect === 'sqlite') {
     const report = await safeMigrate(database, { backupDir: config.BACKUP_DIR, signingKey: config.BACKUP_SIGNING_KEY });
     if (!report.ok) {

@@ -67,8 +67,7 @@ export async function safeMigrate(database: Database, options: SafeMigrateOption
     restored: false,
     steps,
   };
-  const pendingNow = async () =>
-    (await migrationStatus(database, { migrationsFolder: folder })).pending.map((p) => ({ tag: p.tag, created_at: p.createdAt }));
+  const pendingNow = async () => (await migrationStatus(database, { migrationsFolder: folder })).pending.map((p) => ({ tag: p.tag, created_at: p.createdAt }));
 
   const step = <T>(name: string, run: () => Promise<{ value: T; detail: string }>) => runStep(steps, progress, name, run);
   const skip = (name: string, detail: string) => steps.push({ name, status: 'skipped', duration_ms: 0, detail });
@@ -109,7 +108,12 @@ export async function safeMigrate(database: Database, options: SafeMigrateOption
   let backupFile: string;
   try {
     backupFile = await step('backup', async () => {
-      const backup = await backupDatabase(database, { dir: options.backupDir, label: `${database.dialect}-pre-migrate`, signingKey: options.signingKey, progress });
+      const backup = await backupDatabase(database, {
+        dir: options.backupDir,
+        label: `${database.dialect}-pre-migrate`,
+        signingKey: options.signingKey,
+        progress,
+      });
       return { value: backup.file, detail: `${backup.file} (${backup.verification})` };
     });
     report.backup = backupFile;

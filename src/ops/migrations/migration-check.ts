@@ -11,7 +11,7 @@ import { validateOnScratchDatabase } from './generate.js';
 import { errorMessage } from '../progress.js';
 
 const REGENERATE =
-  'keep the migrations that are already on main, delete the other branch\'s migration (its .sql, its meta/NNNN_snapshot.json and its _journal.json entry), ' +
+  "keep the migrations that are already on main, delete the other branch's migration (its .sql, its meta/NNNN_snapshot.json and its _journal.json entry), " +
   'then run `mathakine db generate` to regenerate it on top';
 
 export const migrationCheckSchema = z.object({
@@ -63,7 +63,8 @@ export function folderProblems(folder: string): string[] {
     if (e.idx !== i) problems.push(`journal entry ${e.tag} has idx ${e.idx}, expected ${i}`);
     if (i > 0 && e.when <= entries[i - 1].when) problems.push(`${e.tag} is not newer than ${entries[i - 1].tag}: drizzle would skip one of them`);
     const file = path.join(folder, `${e.tag}.sql`);
-    if (fs.existsSync(file) && fs.readFileSync(file, 'utf8').trim() === '') problems.push(`${e.tag}.sql is empty: write its SQL (a --custom migration) or delete it`);
+    if (fs.existsSync(file) && fs.readFileSync(file, 'utf8').trim() === '')
+      problems.push(`${e.tag}.sql is empty: write its SQL (a --custom migration) or delete it`);
   });
 
   // drizzle-kit diffs the schema against the last snapshot: each must point at the one before.
@@ -78,7 +79,9 @@ export function folderProblems(folder: string): string[] {
       return problems.push(`meta/${path.basename(file)} cannot be read (${errorMessage(error)}): a merge conflict left in it?`);
     }
     if (previousId !== null && snapshot.prevId !== previousId)
-      problems.push(`meta/${path.basename(file)} (${e.tag}) follows snapshot ${String(snapshot.prevId)}, not the previous one ${previousId}: two branches generated from the same parent`);
+      problems.push(
+        `meta/${path.basename(file)} (${e.tag}) follows snapshot ${String(snapshot.prevId)}, not the previous one ${previousId}: two branches generated from the same parent`,
+      );
     previousId = String(snapshot.id);
   });
   const snapshots = fs.readdirSync(path.join(folder, 'meta')).filter((f) => /^\d+_snapshot\.json$/.test(f));

@@ -30,7 +30,9 @@ export function demoBadges(): DemoBadge[] {
     badge('voie_du_padawan', 'La voie du Padawan', '10 exercices tentés.', 'progression', 'bronze', 25, 'Padawan', { attempts_count: 10 }),
     badge('chevalier_jedi', 'Chevalier Jedi', '50 exercices tentés.', 'progression', 'silver', 50, 'Chevalier', { attempts_count: 50 }),
     badge('maitre_jedi', 'Maître Jedi', '100 exercices tentés.', 'progression', 'gold', 100, 'Maître du Conseil', { attempts_count: 100 }),
-    badge('esprit_logique', 'Esprit logique', '5 épreuves du Conseil résolues.', 'logique', 'silver', 40, 'Stratège de la Rébellion', { logic_attempts_count: 5 }),
+    badge('esprit_logique', 'Esprit logique', '5 épreuves du Conseil résolues.', 'logique', 'silver', 40, 'Stratège de la Rébellion', {
+      logic_attempts_count: 5,
+    }),
     badge('double_maitrise', 'Double maîtrise', '30 exercices tentés et 10 épreuves résolues.', 'logique', 'gold', 80, 'Gardien de l’équilibre', {
       attempts_count: 30,
       logic_attempts_count: 10,
@@ -49,14 +51,27 @@ export function demoBadges(): DemoBadge[] {
     }),
     badge('eclair', 'Éclair de l’hyperespace', 'Une bonne réponse en moins de 5 secondes.', 'vitesse', 'bronze', 15, 'Faucon Millenium', { max_time: 5 }),
     badge('regularite', 'Régularité du Jedi', '3 jours d’activité d’affilée.', 'regularite', 'bronze', 20, 'Sentinelle', { consecutive_days: 3 }),
-    badge('semaine_de_la_force', 'Semaine de la Force', '7 jours d’activité d’affilée.', 'regularite', 'gold', 70, 'Gardien du Temple', { consecutive_days: 7 }),
-    badge('journee_parfaite', 'Journée parfaite', 'Au moins 3 exercices dans la journée, tous justes.', 'maitrise', 'silver', 30, 'Maître de la concentration', {
-      perfect_day: true,
+    badge('semaine_de_la_force', 'Semaine de la Force', '7 jours d’activité d’affilée.', 'regularite', 'gold', 70, 'Gardien du Temple', {
+      consecutive_days: 7,
     }),
+    badge(
+      'journee_parfaite',
+      'Journée parfaite',
+      'Au moins 3 exercices dans la journée, tous justes.',
+      'maitrise',
+      'silver',
+      30,
+      'Maître de la concentration',
+      {
+        perfect_day: true,
+      },
+    ),
     badge('explorateur', 'Explorateur de la galaxie', 'Un exercice de chaque type tenté.', 'exploration', 'silver', 40, 'Éclaireur de la Bordure extérieure', {
       all_types: true,
     }),
-    badge('polyvalent', 'Jedi polyvalent', '5 bonnes réponses dans chaque type d’exercice.', 'exploration', 'legendary', 150, 'Grand Maître', { min_per_type: 5 }),
+    badge('polyvalent', 'Jedi polyvalent', '5 bonnes réponses dans chaque type d’exercice.', 'exploration', 'legendary', 150, 'Grand Maître', {
+      min_per_type: 5,
+    }),
     badge('retour_du_jedi', 'Le retour du Jedi', 'De retour après 7 jours d’absence.', 'secret', 'gold', 30, 'Le retour du Jedi', { comeback_days: 7 }, true),
   ];
 }

@@ -31,7 +31,11 @@ export function demoChallenges(): NewLogicChallenge[] {
       question: 'Les impulsions valent 3, 6, 12, 24… Donne les deux valeurs suivantes, séparées par une virgule.',
       correct_answer: '48, 96',
       solution_explanation: 'Chaque valeur est le double de la précédente : 24 × 2 = 48, puis 48 × 2 = 96.',
-      hints: ['Compare chaque valeur à la précédente : ce n’est pas une addition.', 'Chaque valeur est multipliée par le même nombre.', 'On double à chaque fois : 24 × 2 = 48.'],
+      hints: [
+        'Compare chaque valeur à la précédente : ce n’est pas une addition.',
+        'Chaque valeur est multipliée par le même nombre.',
+        'On double à chaque fois : 24 × 2 = 48.',
+      ],
       difficulty_rating: 2,
       estimated_time_minutes: 3,
       tags: 'suite,multiplication',
@@ -60,9 +64,12 @@ export function demoChallenges(): NewLogicChallenge[] {
       question: 'Les balises s’allument dans cet ordre : rouge, bleu, bleu, rouge, bleu, bleu, rouge… De quelle couleur est la 10e balise ?',
       correct_answer: 'rouge',
       choices: ['rouge', 'bleu'],
-      solution_explanation:
-        'Le motif « rouge, bleu, bleu » se répète tous les 3 balises : les balises 1, 4, 7 et 10 sont rouges. La 10e est donc rouge.',
-      hints: ['Trouve le petit groupe de couleurs qui se répète.', 'Le motif fait 3 balises : rouge, bleu, bleu.', 'Les balises rouges sont les numéros 1, 4, 7…'],
+      solution_explanation: 'Le motif « rouge, bleu, bleu » se répète tous les 3 balises : les balises 1, 4, 7 et 10 sont rouges. La 10e est donc rouge.',
+      hints: [
+        'Trouve le petit groupe de couleurs qui se répète.',
+        'Le motif fait 3 balises : rouge, bleu, bleu.',
+        'Les balises rouges sont les numéros 1, 4, 7…',
+      ],
       difficulty_rating: 1,
       estimated_time_minutes: 3,
       tags: 'motif,couleurs',
@@ -100,7 +107,13 @@ export function demoChallenges(): NewLogicChallenge[] {
       difficulty_rating: 2.5,
       estimated_time_minutes: 5,
       tags: 'carré magique,addition',
-      visual_data: { grid: [[null, null, null], [null, 5, null], [null, null, null]] },
+      visual_data: {
+        grid: [
+          [null, null, null],
+          [null, 5, null],
+          [null, null, null],
+        ],
+      },
     },
     {
       title: 'Le cristal kyber trop lourd',
@@ -155,8 +168,7 @@ export function demoChallenges(): NewLogicChallenge[] {
       challenge_type: 'deduction',
       age_group: '10-12',
       difficulty: 'padawan',
-      question:
-        'R2, C3 et BB sont l’un bleu, l’un doré et l’un orange. C3 est doré. BB n’est pas bleu. De quelle couleur est R2 ?',
+      question: 'R2, C3 et BB sont l’un bleu, l’un doré et l’un orange. C3 est doré. BB n’est pas bleu. De quelle couleur est R2 ?',
       correct_answer: 'bleu',
       choices: ['bleu', 'doré', 'orange'],
       solution_explanation: 'C3 est doré. BB n’est pas bleu et n’est pas doré : il est orange. Il reste le bleu pour R2.',
@@ -178,7 +190,11 @@ export function demoChallenges(): NewLogicChallenge[] {
       choices: ['Poe', 'Rey', 'Finn'],
       solution_explanation:
         'Si c’était Rey, Rey et Finn mentiraient (deux menteurs). Si c’était Finn, Poe et Finn mentiraient. Si c’est Poe, seul Poe ment : Rey et Finn disent vrai. C’est donc Poe.',
-      hints: ['Essaie chaque suspect comme pilote, un par un.', 'Pour chaque cas, compte combien de phrases sont fausses.', 'Une seule hypothèse donne exactement un menteur.'],
+      hints: [
+        'Essaie chaque suspect comme pilote, un par un.',
+        'Pour chaque cas, compte combien de phrases sont fausses.',
+        'Une seule hypothèse donne exactement un menteur.',
+      ],
       difficulty_rating: 3.5,
       estimated_time_minutes: 8,
       tags: 'logique,menteurs',
@@ -195,7 +211,11 @@ export function demoChallenges(): NewLogicChallenge[] {
       choices: ['Ana', 'Bel', 'Les deux', 'Aucun des deux'],
       solution_explanation:
         'Si Ana était Jedi, sa phrase serait vraie et elle serait Sith : impossible. Ana est donc Sith et sa phrase est fausse : ils ne sont pas tous les deux Sith, donc Bel est Jedi.',
-      hints: ['Suppose qu’Ana dit la vérité : que se passe-t-il ?', 'Ana ne peut pas être Jedi. Sa phrase est donc fausse.', 'Si « tous les deux Sith » est faux, l’un des deux est Jedi.'],
+      hints: [
+        'Suppose qu’Ana dit la vérité : que se passe-t-il ?',
+        'Ana ne peut pas être Jedi. Sa phrase est donc fausse.',
+        'Si « tous les deux Sith » est faux, l’un des deux est Jedi.',
+      ],
       difficulty_rating: 4,
       estimated_time_minutes: 8,
       tags: 'logique,menteurs',
@@ -319,7 +339,11 @@ export function demoChallenges(): NewLogicChallenge[] {
       correct_answer: '8',
       solution_explanation:
         'Coruscant → Alderaan (2) → Naboo (1) → Tatooine (5) = 8 parsecs. Les autres trajets sont plus longs : par Naboo directement 9, par Kessel 9, par Alderaan puis Tatooine 10.',
-      hints: ['Calcule d’abord la plus courte distance de Coruscant à chaque planète voisine.', 'Passer par Alderaan rapproche Naboo : 2 + 1 = 3 au lieu de 4.', 'Depuis Naboo (3), il reste 5 jusqu’à Tatooine.'],
+      hints: [
+        'Calcule d’abord la plus courte distance de Coruscant à chaque planète voisine.',
+        'Passer par Alderaan rapproche Naboo : 2 + 1 = 3 au lieu de 4.',
+        'Depuis Naboo (3), il reste 5 jusqu’à Tatooine.',
+      ],
       difficulty_rating: 4,
       estimated_time_minutes: 10,
       tags: 'graphe,plus court chemin',

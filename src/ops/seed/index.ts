@@ -41,20 +41,50 @@ export async function seedDemoContent(database: Database, options: SeedOptions):
 
   return database.transaction(async (tx) => {
     const existingExercises = new Set(
-      (await tx.select({ title: exercises.title }).from(exercises).where(inArray(exercises.title, exerciseDrafts.map((e) => e.title)))).map((r) => r.title),
+      (
+        await tx
+          .select({ title: exercises.title })
+          .from(exercises)
+          .where(
+            inArray(
+              exercises.title,
+              exerciseDrafts.map((e) => e.title),
+            ),
+          )
+      ).map((r) => r.title),
     );
     const newExercises = exerciseDrafts.filter((e) => !existingExercises.has(e.title));
     if (newExercises.length) await tx.insert(exercises).values(newExercises);
 
     const existingChallenges = new Set(
-      (await tx.select({ title: logicChallenges.title }).from(logicChallenges).where(inArray(logicChallenges.title, challengeDrafts.map((c) => c.title)))).map((r) => r.title),
+      (
+        await tx
+          .select({ title: logicChallenges.title })
+          .from(logicChallenges)
+          .where(
+            inArray(
+              logicChallenges.title,
+              challengeDrafts.map((c) => c.title),
+            ),
+          )
+      ).map((r) => r.title),
     );
     const newChallenges = challengeDrafts.filter((c) => !existingChallenges.has(c.title));
     if (newChallenges.length) await tx.insert(logicChallenges).values(newChallenges);
 
     const badgeDrafts = demoBadges();
     const existingBadges = new Set(
-      (await tx.select({ code: achievements.code }).from(achievements).where(inArray(achievements.code, badgeDrafts.map((b) => b.code)))).map((r) => r.code),
+      (
+        await tx
+          .select({ code: achievements.code })
+          .from(achievements)
+          .where(
+            inArray(
+              achievements.code,
+              badgeDrafts.map((b) => b.code),
+            ),
+          )
+      ).map((r) => r.code),
     );
     const newBadges = badgeDrafts.filter((b) => !existingBadges.has(b.code));
     if (newBadges.length) await tx.insert(achievements).values(newBadges);
@@ -62,7 +92,17 @@ export async function seedDemoContent(database: Database, options: SeedOptions):
     let newUsers = 0;
     if (options.demoUsers) {
       const existingUsers = new Set(
-        (await tx.select({ username: users.username }).from(users).where(inArray(users.username, DEMO_USERS.map((u) => u.username)))).map((r) => r.username),
+        (
+          await tx
+            .select({ username: users.username })
+            .from(users)
+            .where(
+              inArray(
+                users.username,
+                DEMO_USERS.map((u) => u.username),
+              ),
+            )
+        ).map((r) => r.username),
       );
       const missing = DEMO_USERS.filter((u) => !existingUsers.has(u.username));
       if (missing.length) await tx.insert(users).values(missing.map((u) => ({ ...u, hashed_password: hashed })));

@@ -99,7 +99,10 @@ export async function runMaintenance(database: Database, options: MaintenanceOpt
     const purged = await purgeSessions(database, options.now);
     return { ok: true, summary: `${purged.sessions} ended or expired session(s) and ${purged.refreshTokens} refresh token(s) deleted` };
   });
-  await step('purge links', async () => ({ ok: true, summary: `${await purgeExpiredLinks(database, options.now)} expired reset or verification link(s) deleted` }));
+  await step('purge links', async () => ({
+    ok: true,
+    summary: `${await purgeExpiredLinks(database, options.now)} expired reset or verification link(s) deleted`,
+  }));
   if (options.inactiveAccounts) await step('inactive accounts', () => inactiveAccountsStep(database, options.inactiveAccounts!, options.now));
   await step('optimize', async () => {
     const report = await optimizeDatabase(database);
@@ -114,7 +117,14 @@ export async function runMaintenance(database: Database, options: MaintenanceOpt
   });
   await step('backup', async () => {
     // a failed upload fails the step (and the job) even though the local copy was written
-    const backup = await backupAndShip(database, { dir: options.backupDir, keep: options.keep, maxAgeDays: options.days, signingKey: options.signingKey, remote: options.remote, progress });
+    const backup = await backupAndShip(database, {
+      dir: options.backupDir,
+      keep: options.keep,
+      maxAgeDays: options.days,
+      signingKey: options.signingKey,
+      remote: options.remote,
+      progress,
+    });
     const local = `${backup.file} (${backup.bytes} bytes; ${backup.verification})`;
     if (!backup.remote) return { ok: true, summary: local };
     const pruned = backup.remote.pruned.length ? `; ${backup.remote.pruned.length} pruned in the bucket` : '';
@@ -132,7 +142,10 @@ export async function runMaintenance(database: Database, options: MaintenanceOpt
   await step('dashboard snapshot', async () => {
     const snapshot = await captureSnapshot(database, 'maintenance');
     const statements = snapshot.data.statements ? `, ${snapshot.data.statements.length} statements` : '';
-    return { ok: true, summary: `#${snapshot.id}: ${snapshot.data.database_bytes} bytes, ${Object.keys(snapshot.data.relations).length} relations${statements}` };
+    return {
+      ok: true,
+      summary: `#${snapshot.id}: ${snapshot.data.database_bytes} bytes, ${Object.keys(snapshot.data.relations).length} relations${statements}`,
+    };
   });
   const report = { ok: steps.every((s) => s.ok), steps, duration_ms: elapsedMs(startedAt) };
   // health and the admin pages show the last run; a run that cannot be recorded fails the job

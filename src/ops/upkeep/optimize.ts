@@ -12,7 +12,6 @@ import { withMaintenanceSession } from '../connection/pg-session.js';
 import { elapsedMs, silentProgress, type Progress } from '../progress.js';
 import { runStep, stepSchema, type Step } from '../steps.js';
 
-
 export const optimizeReportSchema = z.object({
   dialect: z.enum(['sqlite', 'postgres']),
   ok: z.boolean().describe('false when a step failed'),

@@ -147,7 +147,10 @@ async function tunePostgres(database: PostgresDatabase, options: TuneOptions): P
   let settings = await readSettings(database, wanted);
   const differing = settings.filter((s) => !s.matches);
   const statements = differing.length ? [...differing.map((s) => s.statement), 'SELECT pg_reload_conf();'] : [];
-  const allowed = await mayAlterSystem(database, wanted.map((w) => w.name));
+  const allowed = await mayAlterSystem(
+    database,
+    wanted.map((w) => w.name),
+  );
 
   const report: TuneReport = {
     dialect: 'postgres',

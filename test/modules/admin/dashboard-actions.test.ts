@@ -37,12 +37,25 @@ describeEachDialect('admin dashboard actions: limits, retention, reach', (dialec
       expect(res.json().verification).toMatch(/signed/);
       files.push(res.json().file);
     }
-    const refused = await ctx.app.inject({ method: 'POST', url: '/admin/dashboard/backup', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, remoteAddress: '10.0.1.1' });
+    const refused = await ctx.app.inject({
+      method: 'POST',
+      url: '/admin/dashboard/backup',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      remoteAddress: '10.0.1.1',
+    });
     expect(refused.statusCode).toBe(429);
     expect(refused.json().error.code).toBe('RATE_LIMITED');
 
-    const kept = fs.readdirSync(backupDir).filter((f) => !f.endsWith('.sig')).sort();
-    expect(kept).toEqual(files.slice(-DASHBOARD_BACKUPS_KEPT).map((f) => path.basename(f)).sort());
+    const kept = fs
+      .readdirSync(backupDir)
+      .filter((f) => !f.endsWith('.sig'))
+      .sort();
+    expect(kept).toEqual(
+      files
+        .slice(-DASHBOARD_BACKUPS_KEPT)
+        .map((f) => path.basename(f))
+        .sort(),
+    );
     expect(fs.readdirSync(backupDir).filter((f) => f.endsWith('.sig'))).toHaveLength(DASHBOARD_BACKUPS_KEPT);
     for (const file of kept) {
       expect(fs.statSync(path.join(backupDir, file)).mode & 0o777).toBe(0o600);
@@ -62,43 +75,59 @@ describeEachDialect('admin dashboard actions: limits, retention, reach', (dialec
     expect(count).toBe(30);
   }, 120_000);
 
-  it.skipIf(dialect !== 'postgres')("cancel/terminate: another role's session and background workers are out of reach", async () => {
-    const url = ctx.url;
-    const role = `dash_other_${process.pid}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    try {
-      await admin.query(`create role ${role} login`);
-      const otherUrl = new URL(url);
-      otherUrl.username = role;
-      const other = new pg.Client({ connectionString: otherUrl.toString() });
-      await other.connect();
+  it.skipIf(dialect !== 'postgres')(
+    "cancel/terminate: another role's session and background workers are out of reach",
+    async () => {
+      const url = ctx.url;
+      const role = `dash_other_${process.pid}`;
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
       try {
-        const otherPid = (await other.query('select pg_backend_pid() as pid')).rows[0].pid as number;
-        const background = (await admin.query(`select pid from pg_stat_activity where backend_type <> 'client backend' order by pid limit 1`)).rows[0]?.pid as number | undefined;
-        for (const pid of [otherPid, ...(background ? [background] : [])]) {
-          for (const action of ['cancel', 'terminate']) {
-            const res = await ctx.app.inject({ method: 'POST', url: `/admin/dashboard/connections/${pid}/${action}`, headers: archiviste.headers, payload: { confirm: true } });
-            expect(res.statusCode, `${action} ${pid}`).toBe(404);
+        await admin.query(`create role ${role} login`);
+        const otherUrl = new URL(url);
+        otherUrl.username = role;
+        const other = new pg.Client({ connectionString: otherUrl.toString() });
+        await other.connect();
+        try {
+          const otherPid = (await other.query('select pg_backend_pid() as pid')).rows[0].pid as number;
+          const background = (await admin.query(`select pid from pg_stat_activity where backend_type <> 'client backend' order by pid limit 1`)).rows[0]?.pid as
+            | number
+            | undefined;
+          for (const pid of [otherPid, ...(background ? [background] : [])]) {
+            for (const action of ['cancel', 'terminate']) {
+              const res = await ctx.app.inject({
+                method: 'POST',
+                url: `/admin/dashboard/connections/${pid}/${action}`,
+                headers: archiviste.headers,
+                payload: { confirm: true },
+              });
+              expect(res.statusCode, `${action} ${pid}`).toBe(404);
+            }
           }
+          // still alive
+          expect((await other.query('select 1 as one')).rows).toEqual([{ one: 1 }]);
+        } finally {
+          await other.end();
         }
-        // still alive
-        expect((await other.query('select 1 as one')).rows).toEqual([{ one: 1 }]);
+        // one of our own role's sessions can be terminated
+        const mine = new pg.Client({ connectionString: url });
+        await mine.connect();
+        mine.on('error', () => {});
+        const minePid = (await mine.query('select pg_backend_pid() as pid')).rows[0].pid as number;
+        const res = await ctx.app.inject({
+          method: 'POST',
+          url: `/admin/dashboard/connections/${minePid}/terminate`,
+          headers: archiviste.headers,
+          payload: { confirm: true },
+        });
+        expect(res.statusCode, res.body).toBe(200);
+        expect(res.json()).toMatchObject({ pid: minePid, signalled: true });
+        await mine.end().catch(() => {});
       } finally {
-        await other.end();
+        await admin.query(`drop role if exists ${role}`).catch(() => {});
+        await admin.end();
       }
-      // one of our own role's sessions can be terminated
-      const mine = new pg.Client({ connectionString: url });
-      await mine.connect();
-      mine.on('error', () => {});
-      const minePid = (await mine.query('select pg_backend_pid() as pid')).rows[0].pid as number;
-      const res = await ctx.app.inject({ method: 'POST', url: `/admin/dashboard/connections/${minePid}/terminate`, headers: archiviste.headers, payload: { confirm: true } });
-      expect(res.statusCode, res.body).toBe(200);
-      expect(res.json()).toMatchObject({ pid: minePid, signalled: true });
-      await mine.end().catch(() => {});
-    } finally {
-      await admin.query(`drop role if exists ${role}`).catch(() => {});
-      await admin.end();
-    }
-  }, 60_000);
+    },
+    60_000,
+  );
 });

@@ -41,7 +41,10 @@ describeEachDialect('dashboard learning page: badges', (dialect) => {
         .values({ code: unknownCode, name: 'Imported', requirements: { jedi_mind_tricks: 3 } })
         .returning({ id: achievements.id });
       unknownId = row.id;
-      const old = await tx.insert(achievements).values({ code: badgeCode('old'), name: 'Old', requirements: { attempts_count: 500 } }).returning({ id: achievements.id });
+      const old = await tx
+        .insert(achievements)
+        .values({ code: badgeCode('old'), name: 'Old', requirements: { attempts_count: 500 } })
+        .returning({ id: achievements.id });
       await tx.insert(userAchievements).values([
         { user_id: other.id, achievement_id: unknownId, earned_at: new Date(Date.now() - 3 * DAY) },
         { user_id: other.id, achievement_id: old[0].id, earned_at: new Date(Date.now() - 40 * DAY) },

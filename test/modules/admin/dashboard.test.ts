@@ -61,7 +61,8 @@ describeEachDialect('admin dashboard', (dialect) => {
 
   it('every page: 401 without auth, 403 for a learner, 200 for an archiviste and the ADMIN_TOKEN', async () => {
     for (const page of PAGES) {
-      const call = (authorization?: string) => ctx.app.inject({ method: 'GET', url: `/admin/dashboard/${page}`, headers: authorization ? { authorization } : {} });
+      const call = (authorization?: string) =>
+        ctx.app.inject({ method: 'GET', url: `/admin/dashboard/${page}`, headers: authorization ? { authorization } : {} });
       expect((await call()).statusCode, page).toBe(401);
       expect((await call(padawan.headers.authorization)).statusCode, page).toBe(403);
       expect((await call(archiviste.headers.authorization)).statusCode, page).toBe(200);
@@ -89,8 +90,22 @@ describeEachDialect('admin dashboard', (dialect) => {
     const before = await get('overview');
     const ids = before.checks.map((c: { id: string }) => c.id);
     expect(ids).toEqual([
-      'database', 'migrations', 'tables', 'long_queries', 'idle_in_transaction', 'sequences', 'wraparound', 'invalid_indexes',
-      'duplicate_indexes', 'unused_indexes', 'missing_indexes', 'cache_hit_rate', 'connections', 'replication', 'backup', 'maintenance',
+      'database',
+      'migrations',
+      'tables',
+      'long_queries',
+      'idle_in_transaction',
+      'sequences',
+      'wraparound',
+      'invalid_indexes',
+      'duplicate_indexes',
+      'unused_indexes',
+      'missing_indexes',
+      'cache_hit_rate',
+      'connections',
+      'replication',
+      'backup',
+      'maintenance',
     ]);
     for (const c of before.checks) {
       expect(['green', 'amber', 'red', 'n/a']).toContain(c.status);
@@ -123,7 +138,9 @@ describeEachDialect('admin dashboard', (dialect) => {
     await execSql(ctx.url, [
       'alter table statistics drop column avg_time',
       dialect === 'postgres' ? 'create schema legacy' : 'select 1',
-      dialect === 'postgres' ? 'create table legacy.achievements (source_row integer primary key)' : 'create table legacy_achievements (source_row integer primary key)',
+      dialect === 'postgres'
+        ? 'create table legacy.achievements (source_row integer primary key)'
+        : 'create table legacy_achievements (source_row integer primary key)',
       'create index idx_dup_attempts_user on attempts (user_id)',
       dialect === 'postgres'
         ? "select setval(pg_get_serial_sequence('users', 'id'), 2000000000)"
@@ -135,7 +152,12 @@ describeEachDialect('admin dashboard', (dialect) => {
       expect(check(after, 'duplicate_indexes').reason).toContain('idx_dup_attempts_user (covered by idx_attempts_user_exercise)');
       expect(check(after, 'sequences').status).toBe('red');
       expect(check(after, 'sequences').reason).toMatch(/users/);
-      expect(check(after, 'tables')).toMatchObject({ status: 'red', value: 1, reason: 'column gone: statistics.avg_time', action: expect.stringMatching(/db restore/) });
+      expect(check(after, 'tables')).toMatchObject({
+        status: 'red',
+        value: 1,
+        reason: 'column gone: statistics.avg_time',
+        action: expect.stringMatching(/db restore/),
+      });
       expect(after.status).toBe('red');
     } finally {
       await execSql(ctx.url, [
@@ -147,7 +169,10 @@ describeEachDialect('admin dashboard', (dialect) => {
   });
 
   it('overview: the legacy import area is counted, not judged', async () => {
-    expect(check(await get('overview'), 'tables')).toMatchObject({ status: 'green', reason: expect.stringMatching(/; legacy import area: 1 table\(s\), never touched by the API$/) });
+    expect(check(await get('overview'), 'tables')).toMatchObject({
+      status: 'green',
+      reason: expect.stringMatching(/; legacy import area: 1 table\(s\), never touched by the API$/),
+    });
   });
 
   it('queries: a real slow query by mean time, history from diffed snapshots (never a reset); SQLite says it has none', async () => {
@@ -201,7 +226,12 @@ describeEachDialect('admin dashboard', (dialect) => {
         other.close();
       }
       expect((await get('connections')).sqlite_write_lock.held).toBe(false);
-      const refused = await ctx.app.inject({ method: 'POST', url: '/admin/dashboard/connections/1/cancel', headers: archiviste.headers, payload: { confirm: true } });
+      const refused = await ctx.app.inject({
+        method: 'POST',
+        url: '/admin/dashboard/connections/1/cancel',
+        headers: archiviste.headers,
+        payload: { confirm: true },
+      });
       expect(refused.statusCode).toBe(400);
       return;
     }
@@ -220,14 +250,34 @@ describeEachDialect('admin dashboard', (dialect) => {
       expect(page.queries.map((q: { pid: number }) => q.pid)).toEqual(expect.arrayContaining([holderPid, waiterPid]));
       expect(check(await get('overview'), 'idle_in_transaction').status).toBe('amber');
 
-      const unconfirmed = await ctx.app.inject({ method: 'POST', url: `/admin/dashboard/connections/${holderPid}/terminate`, headers: archiviste.headers, payload: {} });
+      const unconfirmed = await ctx.app.inject({
+        method: 'POST',
+        url: `/admin/dashboard/connections/${holderPid}/terminate`,
+        headers: archiviste.headers,
+        payload: {},
+      });
       expect(unconfirmed.statusCode).toBe(400);
-      const unknown = await ctx.app.inject({ method: 'POST', url: '/admin/dashboard/connections/999999/cancel', headers: archiviste.headers, payload: { confirm: true } });
+      const unknown = await ctx.app.inject({
+        method: 'POST',
+        url: '/admin/dashboard/connections/999999/cancel',
+        headers: archiviste.headers,
+        payload: { confirm: true },
+      });
       expect(unknown.statusCode).toBe(404);
-      const learner = await ctx.app.inject({ method: 'POST', url: `/admin/dashboard/connections/${holderPid}/terminate`, headers: padawan.headers, payload: { confirm: true } });
+      const learner = await ctx.app.inject({
+        method: 'POST',
+        url: `/admin/dashboard/connections/${holderPid}/terminate`,
+        headers: padawan.headers,
+        payload: { confirm: true },
+      });
       expect(learner.statusCode).toBe(403);
 
-      const terminated = await ctx.app.inject({ method: 'POST', url: `/admin/dashboard/connections/${holderPid}/terminate`, headers: archiviste.headers, payload: { confirm: true } });
+      const terminated = await ctx.app.inject({
+        method: 'POST',
+        url: `/admin/dashboard/connections/${holderPid}/terminate`,
+        headers: archiviste.headers,
+        payload: { confirm: true },
+      });
       expect(terminated.statusCode).toBe(200);
       expect(terminated.json()).toMatchObject({ pid: holderPid, action: 'terminate', signalled: true });
       expect((await blocked).rows[0].count).toBe('2');
@@ -239,7 +289,12 @@ describeEachDialect('admin dashboard', (dialect) => {
   it('space and maintenance: sizes, growth from snapshots, a backup from the button, the last maintenance run', async () => {
     await captureSnapshot(ctx.database, 'maintenance');
     const started = new Date(Date.now() - 5_000);
-    await recordMaintenanceRun(ctx.database, { started_at: started, finished_at: new Date(), ok: true, steps: [{ name: 'backup', ok: true, summary: 'x', duration_ms: 12 }] });
+    await recordMaintenanceRun(ctx.database, {
+      started_at: started,
+      finished_at: new Date(),
+      ok: true,
+      steps: [{ name: 'backup', ok: true, summary: 'x', duration_ms: 12 }],
+    });
     const space = await get('space');
     expect(space.database_bytes).toBeGreaterThan(0);
     expect(space.tables.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['users', 'attempts', 'dashboard_snapshots']));
@@ -304,7 +359,9 @@ describeEachDialect('admin dashboard', (dialect) => {
       expect(audits()).toEqual([expect.objectContaining({ level: 40, audit: 'backup', actor: archiviste.username, file: backup.json().file })]);
       if (dialect === 'sqlite') return;
 
-      expect((await app.inject({ method: 'POST', url: '/admin/dashboard/queries/enable', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).statusCode).toBe(200);
+      expect(
+        (await app.inject({ method: 'POST', url: '/admin/dashboard/queries/enable', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).statusCode,
+      ).toBe(200);
       expect(audits()[1]).toMatchObject({ level: 40, audit: 'enable pg_stat_statements', actor: 'ADMIN_TOKEN', result: { installed: true } });
 
       const sleeper = new pg.Client({ connectionString: ctx.url, application_name: 'audited-sleeper' });
@@ -315,14 +372,37 @@ describeEachDialect('admin dashboard', (dialect) => {
           () => 'finished',
           (error: { code?: string }) => error.code,
         );
-        await waitFor(async () => ((await get('connections')).queries.find((q: { pid: number; query: string }) => q.pid === pid && q.query.includes('audited_sleep')) ? true : undefined), 'the sleep to start');
-        const refused = await app.inject({ method: 'POST', url: `/admin/dashboard/connections/${pid}/cancel`, headers: archiviste.headers, payload: { confirm: false } });
+        await waitFor(
+          async () =>
+            (await get('connections')).queries.find((q: { pid: number; query: string }) => q.pid === pid && q.query.includes('audited_sleep'))
+              ? true
+              : undefined,
+          'the sleep to start',
+        );
+        const refused = await app.inject({
+          method: 'POST',
+          url: `/admin/dashboard/connections/${pid}/cancel`,
+          headers: archiviste.headers,
+          payload: { confirm: false },
+        });
         expect(refused.statusCode).toBe(400);
         expect(audits()).toHaveLength(2); // nothing done, nothing audited
-        const cancel = await app.inject({ method: 'POST', url: `/admin/dashboard/connections/${pid}/cancel`, headers: archiviste.headers, payload: { confirm: true } });
+        const cancel = await app.inject({
+          method: 'POST',
+          url: `/admin/dashboard/connections/${pid}/cancel`,
+          headers: archiviste.headers,
+          payload: { confirm: true },
+        });
         expect(cancel.json()).toMatchObject({ pid, action: 'cancel', signalled: true });
         expect(await sleeping).toBe('57014'); // query_canceled
-        expect(audits()[2]).toMatchObject({ level: 40, audit: 'cancel backend', actor: archiviste.username, pid, signalled: true, query: 'select pg_sleep(30) as audited_sleep' });
+        expect(audits()[2]).toMatchObject({
+          level: 40,
+          audit: 'cancel backend',
+          actor: archiviste.username,
+          pid,
+          signalled: true,
+          query: 'select pg_sleep(30) as audited_sleep',
+        });
         expect((await sleeper.query('select 1 as alive')).rows[0].alive).toBe(1); // cancel leaves the connection
       } finally {
         await sleeper.end();

@@ -47,7 +47,12 @@ describeEachDialect('GET /admin/health', (dialect) => {
     // someone guessing the admin token: three tries a minute, then 429
     const guesses = [];
     for (let i = 0; i < 4; i++) {
-      const res = await ctx.app.inject({ method: 'GET', url: '/admin/health?full=true', remoteAddress: '198.51.100.11', headers: { authorization: `Bearer guess-${i}` } });
+      const res = await ctx.app.inject({
+        method: 'GET',
+        url: '/admin/health?full=true',
+        remoteAddress: '198.51.100.11',
+        headers: { authorization: `Bearer guess-${i}` },
+      });
       guesses.push(res.statusCode);
     }
     expect(guesses).toEqual([401, 401, 401, 429]);

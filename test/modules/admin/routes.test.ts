@@ -127,7 +127,8 @@ describeEachDialect('admin routes', (dialect) => {
     expect(res.json().checks['maintenance:last_run'][0]).toMatchObject({
       status: 'warn',
       observedValue: started.toISOString(),
-      output: 'FAILED 0 h ago, optimize ok 40 ms, backup FAILED 12 ms; backup: pg_dump: connection refused (read the failed step in `mathakine db health --full` and run `mathakine db maintenance` again)',
+      output:
+        'FAILED 0 h ago, optimize ok 40 ms, backup FAILED 12 ms; backup: pg_dump: connection refused (read the failed step in `mathakine db health --full` and run `mathakine db maintenance` again)',
     });
     await execSql(ctx.url, ['delete from maintenance_runs']);
   });

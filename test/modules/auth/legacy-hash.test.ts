@@ -52,12 +52,25 @@ describeEachDialect('imported bcrypt hashes', (dialect) => {
     expect(signin.statusCode).toBe(200);
     const { users } = ctx.database.tables;
     await ctx.database.transaction((tx) =>
-      tx.update(users).set({ hashed_password: bcrypt.hashSync(PASSWORD, 4) }).where(eq(users.username, 'legacy_change')),
+      tx
+        .update(users)
+        .set({ hashed_password: bcrypt.hashSync(PASSWORD, 4) })
+        .where(eq(users.username, 'legacy_change')),
     );
     const headers = { authorization: `Bearer ${signin.json().access_token}` };
-    const wrong = await ctx.app.inject({ method: 'PUT', url: '/api/users/me/password', headers, payload: { current_password: 'nope-nope-nope', new_password: 'a-brand-new-secret' } });
+    const wrong = await ctx.app.inject({
+      method: 'PUT',
+      url: '/api/users/me/password',
+      headers,
+      payload: { current_password: 'nope-nope-nope', new_password: 'a-brand-new-secret' },
+    });
     expect(wrong.statusCode).toBe(400);
-    const change = await ctx.app.inject({ method: 'PUT', url: '/api/users/me/password', headers, payload: { current_password: PASSWORD, new_password: 'a-brand-new-secret' } });
+    const change = await ctx.app.inject({
+      method: 'PUT',
+      url: '/api/users/me/password',
+      headers,
+      payload: { current_password: PASSWORD, new_password: 'a-brand-new-secret' },
+    });
     expect(change.statusCode).toBe(204);
     expect(await storedHash('legacy_change')).toMatch(/^\$argon2id\$/);
     expect((await login('legacy_change', 'a-brand-new-secret')).statusCode).toBe(200);

@@ -58,7 +58,11 @@ describeEachDialect(
 
       // each badge reported by exactly one attempt, except the one nobody reaches
       const reported = responses.flatMap((r) => (r.json().new_badges as { code: string }[]).map((b) => b.code));
-      for (const badge of badges.slice(0, -1)) expect(reported.filter((code) => code === badge.code), badge.code).toHaveLength(1);
+      for (const badge of badges.slice(0, -1))
+        expect(
+          reported.filter((code) => code === badge.code),
+          badge.code,
+        ).toHaveLength(1);
       expect(reported).not.toContain(badges.at(-1)?.code);
 
       const { userAchievements, pointEvents } = ctx.database.tables;

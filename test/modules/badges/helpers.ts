@@ -13,7 +13,13 @@ export function badgeCode(prefix: string): string {
   return `${prefix}_${process.pid}_${++counter}`;
 }
 
-export async function postBadge(ctx: TestContext, gardien: TestUser, code: string, requirements: Record<string, unknown>, fields: Record<string, unknown> = {}) {
+export async function postBadge(
+  ctx: TestContext,
+  gardien: TestUser,
+  code: string,
+  requirements: Record<string, unknown>,
+  fields: Record<string, unknown> = {},
+) {
   const res = await ctx.app.inject({
     method: 'POST',
     url: '/api/badges',
@@ -42,7 +48,12 @@ export async function answerExercise(ctx: TestContext, learner: TestUser, exerci
 
 /** Answers a logic challenge; returns the codes of the badges the attempt earned. */
 export async function answerChallenge(ctx: TestContext, learner: TestUser, challengeId: number, solution: string): Promise<string[]> {
-  const res = await ctx.app.inject({ method: 'POST', url: `/api/challenges/${challengeId}/attempts`, headers: learner.headers, payload: { user_solution: solution } });
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: `/api/challenges/${challengeId}/attempts`,
+    headers: learner.headers,
+    payload: { user_solution: solution },
+  });
   expect(res.statusCode, res.body).toBe(201);
   return (res.json() as AttemptReply).new_badges.map((badge) => badge.code);
 }

@@ -21,7 +21,12 @@ describeEachDialect('leaderboards', (dialect) => {
     for (let i = 0; i < count; i++) {
       const exercise = exercises.find((e) => !solved.get(learner.id)?.has(e.id))!;
       solved.set(learner.id, new Set([...(solved.get(learner.id) ?? []), exercise.id]));
-      const res = await ctx.app.inject({ method: 'POST', url: `/api/exercises/${exercise.id}/attempts`, headers: learner.headers, payload: { user_answer: exercise.correct_answer } });
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: `/api/exercises/${exercise.id}/attempts`,
+        headers: learner.headers,
+        payload: { user_answer: exercise.correct_answer },
+      });
       expect(res.statusCode, res.body).toBe(201);
     }
   }

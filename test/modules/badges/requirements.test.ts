@@ -33,12 +33,20 @@ describeEachDialect('badge requirements', (dialect) => {
     learner = await createUser(ctx, 'padawan');
   });
 
-  const right = (exercise = addition, time?: number) => () => answerExercise(ctx, learner, exercise, true, time);
-  const wrong = (exercise = addition, time?: number) => () => answerExercise(ctx, learner, exercise, false, time);
-  const tomorrow = (step: () => Promise<string[]>, days = 1) => () => {
-    clock.advanceDays(days);
-    return step();
-  };
+  const right =
+    (exercise = addition, time?: number) =>
+    () =>
+      answerExercise(ctx, learner, exercise, true, time);
+  const wrong =
+    (exercise = addition, time?: number) =>
+    () =>
+      answerExercise(ctx, learner, exercise, false, time);
+  const tomorrow =
+    (step: () => Promise<string[]>, days = 1) =>
+    () => {
+      clock.advanceDays(days);
+      return step();
+    };
 
   async function expectLedgerHolds() {
     const { total_points, ledger } = await pointsAndLedger(ctx, learner.id);
@@ -91,7 +99,16 @@ describeEachDialect('badge requirements', (dialect) => {
   it('exercise_type + consecutive_correct: 3 right in a row at multiplication (other types neither count nor break it)', async () => {
     const code = badgeCode('consecutive');
     await postBadge(ctx, gardien, code, { exercise_type: 'multiplication', consecutive_correct: 3 });
-    const steps = [right(multiplication), right(multiplication), wrong(multiplication), right(multiplication), right(addition), wrong(addition), right(multiplication), right(multiplication)];
+    const steps = [
+      right(multiplication),
+      right(multiplication),
+      wrong(multiplication),
+      right(multiplication),
+      right(addition),
+      wrong(addition),
+      right(multiplication),
+      right(multiplication),
+    ];
     expect(await stepsEarning(code, steps)).toEqual([7]);
   });
 

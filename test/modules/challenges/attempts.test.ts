@@ -34,7 +34,16 @@ describeEachDialect('challenge attempts', (dialect) => {
       expect(wrongBody).toMatchObject({
         is_correct: false,
         attempts_left: 2,
-        attempt: { user_id: user.id, challenge_id: challenge.id, user_solution: '12', is_correct: false, attempt_number: 1, time_spent: 14.5, hints_used: 0, notes: 'trop vite' },
+        attempt: {
+          user_id: user.id,
+          challenge_id: challenge.id,
+          user_solution: '12',
+          is_correct: false,
+          attempt_number: 1,
+          time_spent: 14.5,
+          hints_used: 0,
+          notes: 'trop vite',
+        },
       });
       for (const field of ANSWER_FIELDS) expect(wrongBody).not.toHaveProperty(field);
       expect(await view(user, challenge.id)).toMatchObject({ attempts_made: 1, attempts_left: 2, solved: false, answers_revealed: false });
@@ -156,8 +165,7 @@ describeEachDialect('challenge attempts', (dialect) => {
     it('returns hints 1..level, any level directly, and 404 beyond the last', async () => {
       const challenge = await postChallenge(ctx, author);
       const user = await learner();
-      const hint = (level: unknown, id = challenge.id) =>
-        ctx.app.inject({ method: 'GET', url: `/api/challenges/${id}/hints/${level}`, headers: user.headers });
+      const hint = (level: unknown, id = challenge.id) => ctx.app.inject({ method: 'GET', url: `/api/challenges/${id}/hints/${level}`, headers: user.headers });
 
       expect((await hint(1)).json()).toEqual({ challenge_id: challenge.id, level: 1, total_hints: 3, hints: ['Regarde les écarts.'], has_more: true });
       expect((await hint(2)).json()).toMatchObject({ hints: ['Regarde les écarts.', 'On ajoute toujours le même nombre.'], has_more: true });

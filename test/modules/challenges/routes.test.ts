@@ -64,7 +64,13 @@ describeEachDialect('challenges routes', (dialect) => {
         difficulty: 'Initié',
         age_group: 'ALL',
         choices: ['8', '10', '12'],
-        visual_data: { grid: [[1, 2], [3, 4]], colour: 'bleu' },
+        visual_data: {
+          grid: [
+            [1, 2],
+            [3, 4],
+          ],
+          colour: 'bleu',
+        },
         generation_parameters: { max_attempts: 5, seed: 42 },
       }),
     });
@@ -79,7 +85,13 @@ describeEachDialect('challenges routes', (dialect) => {
       hints: ['Regarde les écarts.', 'On ajoute toujours le même nombre.', 'On ajoute 2.'],
       hint_count: 3,
       choices: ['8', '10', '12'],
-      visual_data: { grid: [[1, 2], [3, 4]], colour: 'bleu' },
+      visual_data: {
+        grid: [
+          [1, 2],
+          [3, 4],
+        ],
+        colour: 'bleu',
+      },
       attempts_allowed: 5,
       answers_revealed: true,
       is_archived: false,
@@ -253,7 +265,12 @@ describeEachDialect('challenges routes', (dialect) => {
     // archiving twice is harmless
     expect((await del(author)).statusCode).toBe(204);
 
-    const restored = await ctx.app.inject({ method: 'PATCH', url: `/api/challenges/${challenge.id}`, headers: author.headers, payload: { is_archived: false } });
+    const restored = await ctx.app.inject({
+      method: 'PATCH',
+      url: `/api/challenges/${challenge.id}`,
+      headers: author.headers,
+      payload: { is_archived: false },
+    });
     expect(restored.statusCode).toBe(200);
     expect((await get(`/api/challenges/${challenge.id}`, padawan)).statusCode).toBe(200);
   });

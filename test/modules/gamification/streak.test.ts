@@ -55,7 +55,12 @@ describeEachDialect('a streak across midnight in APP_TIMEZONE', (dialect) => {
 
   async function attemptAt(iso: string) {
     clock.set(iso);
-    const res = await ctx.app.inject({ method: 'POST', url: `/api/exercises/${exercise.id}/attempts`, headers: learner.headers, payload: { user_answer: 'x' } });
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/exercises/${exercise.id}/attempts`,
+      headers: learner.headers,
+      payload: { user_answer: 'x' },
+    });
     expect(res.statusCode, res.body).toBe(201);
     const mine = await ctx.app.inject({ method: 'GET', url: '/api/users/me/badges', headers: learner.headers });
     expect(mine.statusCode, mine.body).toBe(200);

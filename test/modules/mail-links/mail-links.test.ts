@@ -16,7 +16,12 @@ describeEachDialect(
     let ctx: TestContext;
     beforeAll(async () => {
       smtp = await startSmtpServer();
-      ctx = await buildTestApp(dialect, { SMTP_URL: smtp.url, MAIL_FROM: 'Mathakine <jedi@mathakine.example>', FRONTEND_URL: FRONTEND, MAIL_PER_ACCOUNT_PER_HOUR: '3' });
+      ctx = await buildTestApp(dialect, {
+        SMTP_URL: smtp.url,
+        MAIL_FROM: 'Mathakine <jedi@mathakine.example>',
+        FRONTEND_URL: FRONTEND,
+        MAIL_PER_ACCOUNT_PER_HOUR: '3',
+      });
     });
     afterAll(async () => {
       await ctx?.close();
@@ -100,7 +105,12 @@ describeEachDialect(
 
       // the second one expires
       const { accountTokens } = ctx.database.tables;
-      await ctx.database.transaction((tx) => tx.update(accountTokens).set({ expires_at: new Date(Date.now() - 1000) }).where(eqHash(ctx, second)));
+      await ctx.database.transaction((tx) =>
+        tx
+          .update(accountTokens)
+          .set({ expires_at: new Date(Date.now() - 1000) })
+          .where(eqHash(ctx, second)),
+      );
       const expired = await post('/api/auth/reset-password', { token: second, new_password: 'another-password-9' });
       expect(expired.statusCode).toBe(400);
 
@@ -193,12 +203,18 @@ describeEachDialect('mail links: an SMTP server that is down or hangs', (dialect
           payload: { username: 'offline', email: 'offline@family.example', password: 'offline-password' },
         });
         expect(res.statusCode).toBe(201);
-        const session = (await ctx.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'offline', password: 'offline-password' } })).json();
+        const session = (
+          await ctx.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'offline', password: 'offline-password' } })
+        ).json();
         const started = Date.now();
         const forgot = await ctx.app.inject({ method: 'POST', url: '/api/auth/forgot-password', payload: { email: 'offline@family.example' } });
         expect(forgot.statusCode).toBe(202);
         expect(Date.now() - started).toBeLessThan(250); // answered before the mail (which waits for the timeout)
-        const resent = await ctx.app.inject({ method: 'POST', url: '/api/auth/resend-verification', headers: { authorization: `Bearer ${session.access_token}` } });
+        const resent = await ctx.app.inject({
+          method: 'POST',
+          url: '/api/auth/resend-verification',
+          headers: { authorization: `Bearer ${session.access_token}` },
+        });
         expect(resent.statusCode, resent.body).toBe(503);
         expect(resent.json().error).toMatchObject({ code: 'MAIL_UNAVAILABLE' });
         expect(resent.headers['retry-after']).toBe('60');

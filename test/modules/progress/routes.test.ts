@@ -4,7 +4,6 @@ import { httpClient } from '../../helpers/http.js';
 import { createUser, type TestUser } from '../../helpers/users.js';
 import { answer, createExercise, type ExerciseJson, type ProgressJson } from '../exercises/fixtures.js';
 
-
 describeEachDialect('progress', (dialect) => {
   let ctx: TestContext;
   let maitre: TestUser;

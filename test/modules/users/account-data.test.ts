@@ -30,7 +30,15 @@ describeEachDialect(
           .insert(t.exercises)
           .values([
             { title: 'Cristaux de Kyber', creator_id: learner.id, exercise_type: 'addition', difficulty: 'initie', question: '2 + 2 ?', correct_answer: '4' },
-            { title: 'Généré pour moi', creator_id: learner.id, exercise_type: 'addition', difficulty: 'initie', question: '3 + 3 ?', correct_answer: '6', is_private: true },
+            {
+              title: 'Généré pour moi',
+              creator_id: learner.id,
+              exercise_type: 'addition',
+              difficulty: 'initie',
+              question: '3 + 3 ?',
+              correct_answer: '6',
+              is_private: true,
+            },
           ])
           .returning();
         publicExercise = shared.id;
@@ -46,9 +54,14 @@ describeEachDialect(
         const [theirs] = await tx.insert(t.attempts).values({ user_id: other.id, exercise_id: shared.id, user_answer: '4', is_correct: true }).returning();
         otherAttempt = theirs.id;
         await tx.insert(t.progress).values({ user_id: learner.id, exercise_type: 'addition', difficulty: 'initie', total_attempts: 2, correct_attempts: 1 });
-        const [challenge] = await tx.insert(t.logicChallenges).values({ title: 'Suite', challenge_type: 'sequence', age_group: '9-12', correct_answer: '8' }).returning();
+        const [challenge] = await tx
+          .insert(t.logicChallenges)
+          .values({ title: 'Suite', challenge_type: 'sequence', age_group: '9-12', correct_answer: '8' })
+          .returning();
         await tx.insert(t.logicChallengeAttempts).values({ user_id: learner.id, challenge_id: challenge.id, user_solution: '8', is_correct: true });
-        await tx.insert(t.refreshTokens).values({ user_id: learner.id, family_id: 'famille-1', token_hash: 'secret-refresh-hash', expires_at: new Date(Date.now() + 86_400_000) });
+        await tx
+          .insert(t.refreshTokens)
+          .values({ user_id: learner.id, family_id: 'famille-1', token_hash: 'secret-refresh-hash', expires_at: new Date(Date.now() + 86_400_000) });
         await tx.insert(t.statistics).values([
           { user_id: learner.id, session_id: 'session-a', difficulty: 'EASY', total_attempts: 3 },
           { user_id: other.id, session_id: 'session-b', difficulty: 'EASY', total_attempts: 1 },
@@ -98,8 +111,14 @@ describeEachDialect(
       expect(doc.exercises_created.map((e: { id: number }) => e.id)).toEqual([publicExercise, privateExercise]);
       // what they made, not its answer: a learner sees an answer only after attempting the exercise
       expect(doc.exercises_created[1]).toEqual({
-        id: privateExercise, title: 'Généré pour moi', exercise_type: 'addition', difficulty: 'initie', is_private: true, is_archived: false,
-        created_at: expect.any(String), updated_at: expect.any(String),
+        id: privateExercise,
+        title: 'Généré pour moi',
+        exercise_type: 'addition',
+        difficulty: 'initie',
+        is_private: true,
+        is_archived: false,
+        created_at: expect.any(String),
+        updated_at: expect.any(String),
       });
       expect(doc.challenges_created).toEqual([]);
       expect(doc.legacy_statistics).toEqual([expect.objectContaining({ session_id: 'session-a', total_attempts: 3 })]);
@@ -156,7 +175,9 @@ describeEachDialect(
 
       // the tombstone: the id and a fingerprint, nothing that names the person
       const tombstones = await db.select().from(t.erasedAccounts);
-      expect(tombstones).toEqual([{ id: expect.any(Number), user_id: learner.id, fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/), erased_at: expect.any(Date) }]);
+      expect(tombstones).toEqual([
+        { id: expect.any(Number), user_id: learner.id, fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/), erased_at: expect.any(Date) },
+      ]);
       expect(JSON.stringify(tombstones)).not.toContain(learner.username);
     });
 

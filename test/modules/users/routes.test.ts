@@ -69,7 +69,12 @@ describeEachDialect('users', (dialect) => {
     });
 
     it('refuses a username that is taken (409)', async () => {
-      const res = await ctx.app.inject({ method: 'PATCH', url: '/api/users/me', headers: padawan.headers, payload: { username: other.username.toUpperCase() } });
+      const res = await ctx.app.inject({
+        method: 'PATCH',
+        url: '/api/users/me',
+        headers: padawan.headers,
+        payload: { username: other.username.toUpperCase() },
+      });
       expect(res.statusCode).toBe(409);
     });
 
@@ -114,7 +119,9 @@ describeEachDialect('users', (dialect) => {
       expect(refreshed.statusCode).toBe(401);
       const relogin = await ctx.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: user.username, password: TEST_PASSWORD } });
       expect(relogin.statusCode).toBe(401);
-      expect((await ctx.app.inject({ method: 'PATCH', url: '/api/users/999999', headers: archiviste.headers, payload: { is_active: true } })).statusCode).toBe(404);
+      expect((await ctx.app.inject({ method: 'PATCH', url: '/api/users/999999', headers: archiviste.headers, payload: { is_active: true } })).statusCode).toBe(
+        404,
+      );
     });
   });
 

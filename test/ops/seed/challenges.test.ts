@@ -43,11 +43,19 @@ describeEachDialect('demo challenges', (dialect) => {
   it('each one is valid for POST /api/challenges (choices contain the answer, strict fields)', async () => {
     const demos = demoChallenges();
     for (const demo of demos) {
-      const res = await ctx.app.inject({ method: 'POST', url: '/api/challenges', headers: maitre.headers, payload: { ...demo, title: `${demo.title} (copie)` } });
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/challenges',
+        headers: maitre.headers,
+        payload: { ...demo, title: `${demo.title} (copie)` },
+      });
       expect(res.statusCode, `${demo.title}: ${res.body}`).toBe(201);
     }
     const { logicChallenges } = ctx.database.tables;
-    const copies = await ctx.database.db.select({ id: logicChallenges.id }).from(logicChallenges).where(inArray(logicChallenges.creator_id, [maitre.id]));
+    const copies = await ctx.database.db
+      .select({ id: logicChallenges.id })
+      .from(logicChallenges)
+      .where(inArray(logicChallenges.creator_id, [maitre.id]));
     expect(copies).toHaveLength(demos.length);
   });
 
