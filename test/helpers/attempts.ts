@@ -18,16 +18,14 @@ export async function insertActivity(ctx: TestContext, entries: ActivityEntry[])
         .values({ title: `exercise ${i}`, exercise_type: entry.exercise_type, difficulty: entry.difficulty, question: `${i}+1`, correct_answer: String(i + 1) })
         .returning();
       if (entry.answers.length === 0) continue;
-      await tx
-        .insert(attempts)
-        .values(
-          entry.answers.map((correct) => ({
-            user_id: entry.user_id,
-            exercise_id: exercise.id,
-            user_answer: correct ? String(i + 1) : 'wrong',
-            is_correct: correct,
-          })),
-        );
+      await tx.insert(attempts).values(
+        entry.answers.map((correct) => ({
+          user_id: entry.user_id,
+          exercise_id: exercise.id,
+          user_answer: correct ? String(i + 1) : 'wrong',
+          is_correct: correct,
+        })),
+      );
     }
   });
 }

@@ -457,34 +457,30 @@ suite('db import-sqlite', () => {
         { user_id: 1, exercise_id: 1, user_answer: '1/2', is_correct: true, time_spent: 0.30000000000000004, created_at: at('2024-05-05T05:05:05.005Z') },
         { user_id: 2, exercise_id: 2, user_answer: '', is_correct: false, time_spent: null, hints_used: 3 },
       ]);
-      await tx
-        .insert(progress)
-        .values({
-          user_id: 1,
-          exercise_type: 'fractions',
-          difficulty: 'chevalier',
-          total_attempts: 1,
-          correct_attempts: 1,
-          timed_attempts: 1,
-          average_time: 0.3,
-          completion_rate: 100,
-          concept_mastery: { a: 1 },
-          learning_curve: [],
-          awards: null,
-          last_active_date: at('2024-05-05T05:05:05.005Z'),
-        });
-      await tx
-        .insert(logicChallenges)
-        .values({
-          title: 'L',
-          challenge_type: 'chess',
-          age_group: '13-15',
-          difficulty: null,
-          hints: ['un', 'deux'],
-          visual_data: { x: [1, { y: 'z' }] },
-          creator_id: 2,
-          difficulty_rating: 4.75,
-        });
+      await tx.insert(progress).values({
+        user_id: 1,
+        exercise_type: 'fractions',
+        difficulty: 'chevalier',
+        total_attempts: 1,
+        correct_attempts: 1,
+        timed_attempts: 1,
+        average_time: 0.3,
+        completion_rate: 100,
+        concept_mastery: { a: 1 },
+        learning_curve: [],
+        awards: null,
+        last_active_date: at('2024-05-05T05:05:05.005Z'),
+      });
+      await tx.insert(logicChallenges).values({
+        title: 'L',
+        challenge_type: 'chess',
+        age_group: '13-15',
+        difficulty: null,
+        hints: ['un', 'deux'],
+        visual_data: { x: [1, { y: 'z' }] },
+        creator_id: 2,
+        difficulty_rating: 4.75,
+      });
       await tx.insert(logicChallengeAttempts).values({ user_id: 2, challenge_id: 1, user_solution: 'e4', is_correct: true, time_spent: 1e-9, notes: '\r\n' });
       await tx.insert(refreshTokens).values({ user_id: 1, family_id: 'f', token_hash: 'abc', expires_at: at('2030-01-01T00:00:00Z'), used_at: null });
       await tx.insert(results).values({ exercise_id: 1, is_correct: true, attempt_count: null, time_spent: 2.5, created_at: null });
@@ -492,23 +488,19 @@ suite('db import-sqlite', () => {
       await tx.insert(userStats).values({ difficulty: 'y', total_attempts: 2 });
       await tx.insert(schemaVersion).values({ version: 7 });
       await tx.insert(dashboardSnapshots).values({ source: 'maintenance', created_at: at('2024-06-06T06:06:06.006Z'), data: { relations: { users: 8192 } } });
-      await tx
-        .insert(maintenanceRuns)
-        .values({
-          started_at: at('2024-06-06T06:06:00.000Z'),
-          finished_at: at('2024-06-06T06:06:06.006Z'),
-          ok: false,
-          steps: [{ name: 'backup', ok: false, summary: 'disk full', duration_ms: 12 }],
-        });
-      await tx
-        .insert(signInFailures)
-        .values({
-          identifier_hash: 'ab12',
-          client_key: '2001:db8:1:2::/64',
-          failures: 3,
-          window_start: at('2024-06-06T06:00:00.000Z'),
-          last_failure_at: at('2024-06-06T06:05:05.005Z'),
-        });
+      await tx.insert(maintenanceRuns).values({
+        started_at: at('2024-06-06T06:06:00.000Z'),
+        finished_at: at('2024-06-06T06:06:06.006Z'),
+        ok: false,
+        steps: [{ name: 'backup', ok: false, summary: 'disk full', duration_ms: 12 }],
+      });
+      await tx.insert(signInFailures).values({
+        identifier_hash: 'ab12',
+        client_key: '2001:db8:1:2::/64',
+        failures: 3,
+        window_start: at('2024-06-06T06:00:00.000Z'),
+        last_failure_at: at('2024-06-06T06:05:05.005Z'),
+      });
       await tx
         .insert(sessions)
         .values({ user_id: 1, family_id: 'f', expires_at: at('2030-01-01T00:00:00Z'), user_agent: 'Mozilla/5.0 😀', ip_address: '2001:db8::1' });
@@ -518,16 +510,14 @@ suite('db import-sqlite', () => {
       await tx.insert(erasedAccounts).values({ user_id: 99, fingerprint: 'f1' });
       await tx.insert(achievements).values({ code: 'first_step', name: 'Premier pas', requirements: { attempts_count: 1 }, points_reward: 10 });
       await tx.insert(userAchievements).values({ user_id: 1, achievement_id: 1, progress_data: { done: 1 } });
-      await tx
-        .insert(pointEvents)
-        .values({
-          user_id: 1,
-          source_type: 'badge_awarded',
-          source_id: 1,
-          points_delta: 2147483647,
-          balance_after: 2147483647,
-          details: { code: 'first_step' },
-        }); // total_points == the ledger, as this service keeps it
+      await tx.insert(pointEvents).values({
+        user_id: 1,
+        source_type: 'badge_awarded',
+        source_id: 1,
+        points_delta: 2147483647,
+        balance_after: 2147483647,
+        details: { code: 'first_step' },
+      }); // total_points == the ledger, as this service keeps it
       await tx
         .insert(recommendations)
         .values({ user_id: 1, exercise_id: 1, exercise_type: 'fractions', difficulty: 'chevalier', reason_code: 'weakest_type', shown_count: 2 });
