@@ -276,20 +276,23 @@ interface PlainDumpObjects {
   types: string[];
   views: string[];
   materializedViews: string[];
+  /** ours: the catalogue-version trigger function (migration 0017) */
+  functions: string[];
   schemas: string[];
 }
 
 const QUALIFIED_NAME = String.raw`((?:"(?:[^"]|"")+"|[^\s."(;]+)(?:\.(?:"(?:[^"]|"")+"|[^\s."(;]+))?)`;
-const PLAIN_CREATE = new RegExp(String.raw`^CREATE (?:UNLOGGED )?(TABLE|SEQUENCE|TYPE|VIEW|MATERIALIZED VIEW|SCHEMA) (?:IF NOT EXISTS )?${QUALIFIED_NAME}`);
+const PLAIN_CREATE = new RegExp(String.raw`^CREATE (?:UNLOGGED )?(TABLE|SEQUENCE|TYPE|VIEW|MATERIALIZED VIEW|FUNCTION|SCHEMA) (?:IF NOT EXISTS )?${QUALIFIED_NAME}`);
 
 async function scanPlainDump(file: string): Promise<PlainDumpObjects> {
-  const found: PlainDumpObjects = { tables: [], sequences: [], types: [], views: [], materializedViews: [], schemas: [] };
+  const found: PlainDumpObjects = { tables: [], sequences: [], types: [], views: [], materializedViews: [], functions: [], schemas: [] };
   const lists: Record<string, string[]> = {
     TABLE: found.tables,
     SEQUENCE: found.sequences,
     TYPE: found.types,
     VIEW: found.views,
     'MATERIALIZED VIEW': found.materializedViews,
+    FUNCTION: found.functions,
     SCHEMA: found.schemas,
   };
   let inCopy = false;
@@ -343,6 +346,7 @@ async function restorePostgresSql(database: PostgresDatabase, source: string, du
     ...dump.tables.map((t) => `drop table if exists ${t} cascade`),
     ...dump.sequences.map((q) => `drop sequence if exists ${q} cascade`),
     ...dump.types.map((t) => `drop type if exists ${t} cascade`),
+    ...dump.functions.map((f) => `drop function if exists ${f} cascade`),
     ...dump.schemas.map((s) => `drop schema if exists ${s} cascade`),
   ].join(';\n');
   progress.start('restore (psql, one transaction)');
