@@ -282,7 +282,9 @@ interface PlainDumpObjects {
 }
 
 const QUALIFIED_NAME = String.raw`((?:"(?:[^"]|"")+"|[^\s."(;]+)(?:\.(?:"(?:[^"]|"")+"|[^\s."(;]+))?)`;
-const PLAIN_CREATE = new RegExp(String.raw`^CREATE (?:UNLOGGED )?(TABLE|SEQUENCE|TYPE|VIEW|MATERIALIZED VIEW|FUNCTION|SCHEMA) (?:IF NOT EXISTS )?${QUALIFIED_NAME}`);
+const PLAIN_CREATE = new RegExp(
+  String.raw`^CREATE (?:UNLOGGED )?(TABLE|SEQUENCE|TYPE|VIEW|MATERIALIZED VIEW|FUNCTION|SCHEMA) (?:IF NOT EXISTS )?${QUALIFIED_NAME}`,
+);
 
 async function scanPlainDump(file: string): Promise<PlainDumpObjects> {
   const found: PlainDumpObjects = { tables: [], sequences: [], types: [], views: [], materializedViews: [], functions: [], schemas: [] };
