@@ -52,9 +52,10 @@ describeEachDialect('mathakine db dashboard', (dialect) => {
       expect(learning.code, learning.stderr).toBe(0);
       expect(learning.json()).toEqual({
         days: 30,
-        per_day: [{ day: new Date().toISOString().slice(0, 10), attempts: 1, correct: 1, learners: 1 }],
+        per_day: [{ day: new Date().toISOString().slice(0, 10), attempts: 1, correct: 1, learners: 1, badges: 0 }],
         active_learners: { last_day: 1, last_week: 1, period: 1 },
         by_type: [{ exercise_type: 'addition', difficulty: 'initie', attempts: 1, correct: 1, success_rate: 1 }],
+        unknown_requirement_badges: [],
       });
       // an attempt 10 days ago counts in a 30-day period, not in a 7-day one
       const tenDaysAgo = Date.now() - 10 * 86_400_000;
