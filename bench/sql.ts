@@ -14,6 +14,7 @@
 import { Param, Placeholder } from 'drizzle-orm';
 import type { Database } from '../src/db/client.js';
 import type { PreparedSql } from '../src/db/prepared.js';
+import { sqliteStatementText } from '../src/db/sqlite.js';
 import { awardPointsQuery, insertAttemptQuery, recordProgressQuery, answerShownQuery } from '../src/modules/attempts/service.js';
 import { learnerCatalogueChangedQuery } from '../src/db/catalogue-versions.js';
 import { lastActiveDayQuery } from '../src/modules/badges/activity.js';
@@ -46,7 +47,9 @@ function statement(dialect: Database['dialect'], query: PreparedSql): Statement 
     const name = placeholder.name as string;
     return (values) => driverValue(dialect, values[name]);
   });
-  return { text: query.sql, bind: (values) => binders.map((bindOne) => bindOne(values)) };
+  // the text as the app's SQLite connection prepares it (src/db/sqlite.ts)
+  const text = dialect === 'sqlite' ? sqliteStatementText(query.sql) : query.sql;
+  return { text, bind: (values) => binders.map((bindOne) => bindOne(values)) };
 }
 
 export function benchStatements(database: Database) {

@@ -4,6 +4,7 @@
 import { expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { preparedQuery, preparedVariants } from '../../src/db/prepared.js';
+import { sqliteStatementText } from '../../src/db/sqlite.js';
 import { describeEachDialect, useDatabasePerTest } from '../helpers/app.js';
 
 const insertUser = preparedQuery('test_insert_user', (db, { users }) =>
@@ -18,6 +19,10 @@ const usersNamed = preparedVariants('test_users_named', (db, { users }, match: '
     .from(users)
     .where(match === 'exact' ? eq(users.username, sql.placeholder('name')) : sql`${users.username} like ${sql.placeholder('name')}`)
     .orderBy(users.username),
+);
+
+const usersPage = preparedQuery('test_users_page', (db, { users }) =>
+  db.select({ username: users.username }).from(users).orderBy(users.username).limit(sql.placeholder('limit')).offset(sql.placeholder('offset')),
 );
 
 describeEachDialect('prepared queries', (dialect) => {
@@ -50,7 +55,24 @@ describeEachDialect('prepared queries', (dialect) => {
     const exact = await Promise.all(names.map((name) => usersNamed(db.db, db.tables, 'exact', { name })));
     expect(exact.map((rows) => rows.map((row) => row.username))).toEqual(names.map((name) => [name]));
     expect((await usersNamed(db.db, db.tables, 'prefix', { name: 'user_1%' })).map((row) => row.username)).toEqual(names.filter((n) => n.startsWith('user_1')));
+    // limit and offset bound per run (on SQLite as `limit (? + 0)`: see the test below)
+    for (const [limit, offset] of [
+      [3, 0],
+      [2, 37],
+      [5, 39],
+      [1, 40],
+    ]) {
+      const page = await usersPage(db.db, db.tables, { limit, offset });
+      expect(page.map((row) => row.username)).toEqual(names.slice(offset, offset + limit));
+    }
   });
+});
+
+it('sends SQLite a bound LIMIT/OFFSET as an expression (a bare `limit ?` makes SQLite prepare the statement again on each run)', () => {
+  expect(sqliteStatementText('select "a" from "t" where "b" = ? limit ? offset ?')).toBe('select "a" from "t" where "b" = ? limit (? + 0) offset (? + 0)');
+  expect(sqliteStatementText('select (select 1 from "t" limit ?) from "u" limit ?')).toBe('select (select 1 from "t" limit (? + 0)) from "u" limit (? + 0)');
+  // constants and other text stay as they are
+  expect(sqliteStatementText('select "limit" from "t" limit 1')).toBe('select "limit" from "t" limit 1');
 });
 
 describeEachDialect('prepared queries on PostgreSQL', (dialect) => {
