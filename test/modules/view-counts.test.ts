@@ -63,6 +63,15 @@ describeEachDialect('view counts off the request path', (dialect) => {
     expect((await view(ctx.app, `/api/exercises/${exercise.id}`, padawan)).json().view_count).toBe(31);
   });
 
+  it('stops a count at the integer maximum', async () => {
+    const exercise = await createExercise(ctx, maitre);
+    const { exercises } = ctx.database.tables;
+    await ctx.database.transaction((tx) => tx.update(exercises).set({ view_count: 2_147_483_646 }).where(eq(exercises.id, exercise.id)));
+    await Promise.all(Array.from({ length: 3 }, () => view(ctx.app, `/api/exercises/${exercise.id}`, padawan)));
+    await viewCountsOf(ctx.database).flush();
+    expect((await storedViews(exercise.id)).views).toBe(2_147_483_647);
+  });
+
   it('loses no view across two instances counting at once, each flushing at its close', async () => {
     const exercise = await createExercise(ctx, maitre);
     const challenge = await postChallenge(ctx, maitre);
