@@ -31,6 +31,8 @@ interface AccessTokenClaims {
   ver: number;
   /** the session (sessions.id) it belongs to: ending the session refuses it (0: none, always refused) */
   sid: number;
+  /** expiry, in seconds since the epoch (set at signing) */
+  exp?: number;
 }
 
 declare module 'fastify' {
@@ -61,6 +63,36 @@ export function defaultRequirement(url: string): AuthRequirement {
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
+/** How many verified access tokens a process remembers (about 300 bytes each). */
+const VERIFIED_TOKENS_KEPT = 10_000;
+
+/**
+ * Remembers the tokens verified recently, by their exact text, until their `exp`: a learner's next
+ * request skips the HMAC check. Per process and derived from the token alone, so instances stay
+ * independent; what a token may still do (revocation, role) is the account check's, on every
+ * request. fast-jwt's own cache keys its entries by a SHA-256 of the token: hashing each request's
+ * token cost more than the HMAC it saves (5 % of a GET in the benchmark's profile). Refused tokens
+ * are not kept: they throw again each time.
+ */
+function verifiedTokenCache<C extends { exp?: number }>(verify: (token: string) => C) {
+  const kept = new Map<string, { claims: C; expiresAt: number }>();
+  return {
+    verify(token: string): C {
+      const hit = kept.get(token);
+      const now = Date.now();
+      if (hit && now < hit.expiresAt) return hit.claims;
+      if (hit) kept.delete(token);
+      const claims = verify(token);
+      if (typeof claims.exp === 'number') {
+        // the oldest entry goes first (a Map iterates in insertion order)
+        if (kept.size >= VERIFIED_TOKENS_KEPT) kept.delete(kept.keys().next().value!);
+        kept.set(token, { claims, expiresAt: claims.exp * 1000 });
+      }
+      return claims;
+    },
+  };
+}
+
 export default fp(
   async (app) => {
     const config = app.config;
@@ -72,10 +104,9 @@ export default fp(
     await app.register(fastifyJwt, {
       secret,
       sign: { algorithm: 'HS256', expiresIn: config.JWT_ACCESS_TTL_SECONDS },
-      // Remembers recently verified tokens (never past their `exp`): a learner's next request skips
-      // the HMAC check. Per process and derived from the token alone, so instances stay independent.
-      verify: { algorithms: ['HS256'], cache: 10_000 },
+      verify: { algorithms: ['HS256'] },
     });
+    const verifiedTokens = verifiedTokenCache((token) => app.jwt.verify<AccessTokenClaims>(token));
     const adminTokenDigest = config.ADMIN_TOKEN ? digest(config.ADMIN_TOKEN) : null;
 
     app.decorateRequest('actor', null);
@@ -103,7 +134,7 @@ export default fp(
       } else if (bearer) {
         let claims: AccessTokenClaims | undefined;
         try {
-          claims = app.jwt.verify<AccessTokenClaims>(bearer);
+          claims = verifiedTokens.verify(bearer);
         } catch {
           if (requirement !== 'public') throw unauthorized('Invalid or expired access token');
         }

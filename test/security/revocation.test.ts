@@ -30,6 +30,20 @@ describeEachDialect(
     };
     const me = (app: App, headers: { authorization: string }) => app.inject({ method: 'GET', url: '/api/auth/me', headers });
 
+    it('an access token is refused once expired, though it was accepted (and remembered as verified) a moment before', async () => {
+      const user = await createUser(ctx, 'padawan');
+      const { authorization } = await signIn(user.username);
+      const { exp: _exp, iat: _iat, ...claims } = ctx.app.jwt.decode<Record<string, unknown>>(authorization.slice(7))!;
+      const shortLived = ctx.app.jwt.sign(claims, { expiresIn: '1s' });
+      const exp = ctx.app.jwt.decode<{ exp: number }>(shortLived)!.exp;
+      expect((await me(ctx.app, { authorization: `Bearer ${shortLived}` })).statusCode).toBe(200);
+      expect((await me(ctx.app, { authorization: `Bearer ${shortLived}` })).statusCode).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 20));
+      const late = await me(ctx.app, { authorization: `Bearer ${shortLived}` });
+      expect(late.statusCode).toBe(401);
+      expect(late.json().error.code).toBe('UNAUTHORIZED');
+    });
+
     it('a demoted archiviste loses the role at once and cannot restore it', async () => {
       const boss = await createUser(ctx, 'archiviste');
       const victim = await createUser(ctx, 'archiviste');
