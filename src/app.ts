@@ -5,7 +5,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { createSerializerCompiler } from './http/serializer.js';
-import { loggerOptions } from './logger.js';
+import { lazyRequestLogger, loggerOptions } from './logger.js';
 import databasePlugin from './plugins/database.js';
 import drainPlugin from './plugins/drain.js';
 import errorsPlugin from './plugins/errors.js';
@@ -44,6 +44,7 @@ export interface BuildAppOptions {
 export async function buildApp({ config, database, logger, clock }: BuildAppOptions) {
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: loggerOptions(config) }),
+    childLoggerFactory: lazyRequestLogger,
     bodyLimit: config.BODY_LIMIT_BYTES,
     requestTimeout: config.REQUEST_TIMEOUT_MS,
     ...httpServerOptions(config),

@@ -1,5 +1,5 @@
 // pino options: JSON in production, readable in development; secrets never reach the logs.
-import type { FastifyServerOptions } from 'fastify';
+import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import pino from 'pino';
 import type { Config } from './config.js';
 
@@ -52,4 +52,71 @@ export function loggerOptions(config: Pick<Config, 'NODE_ENV' | 'LOG_LEVEL'>): F
     return { ...base, transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } } };
   }
   return base;
+}
+
+type Bindings = Record<string, unknown>;
+type ChildOptions = Parameters<FastifyBaseLogger['child']>[1];
+type LogArgs = Parameters<FastifyBaseLogger['info']>;
+type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+
+/** A request's logger, made from its parent at the first line written at an enabled level. */
+class LazyChildLogger implements FastifyBaseLogger {
+  #child: FastifyBaseLogger | undefined;
+  constructor(
+    private readonly parent: FastifyBaseLogger,
+    private readonly bindings: Bindings,
+  ) {}
+
+  #real(): FastifyBaseLogger {
+    this.#child ??= this.parent.child(this.bindings);
+    return this.#child;
+  }
+
+  #write(level: Level, args: LogArgs): void {
+    const logger = this.#child ?? this.parent;
+    // pino's loggers say which levels write; another logger is asked every time
+    const enabled = (logger as { isLevelEnabled?(level: string): boolean }).isLevelEnabled?.(level) ?? true;
+    if (enabled) (this.#real()[level] as (...args: LogArgs) => void)(...args);
+  }
+
+  get level(): string {
+    return (this.#child ?? this.parent).level;
+  }
+  set level(level: string) {
+    this.#real().level = level;
+  }
+  child(bindings: Bindings, options?: ChildOptions): FastifyBaseLogger {
+    return this.#real().child(bindings, options);
+  }
+  silent(): void {}
+  fatal(...args: LogArgs): void {
+    this.#write('fatal', args);
+  }
+  error(...args: LogArgs): void {
+    this.#write('error', args);
+  }
+  warn(...args: LogArgs): void {
+    this.#write('warn', args);
+  }
+  info(...args: LogArgs): void {
+    this.#write('info', args);
+  }
+  debug(...args: LogArgs): void {
+    this.#write('debug', args);
+  }
+  trace(...args: LogArgs): void {
+    this.#write('trace', args);
+  }
+}
+
+/**
+ * Fastify's childLoggerFactory: each request's logger (`request.log`, bound to its reqId) is made
+ * only when the request writes a line at an enabled level. Making a pino child runs every binding
+ * through the redaction (the wildcard paths above): 8 µs of a 200 µs GET in the benchmark's
+ * profile, for a logger that at LOG_LEVEL=warn almost never writes. The lines are the child's.
+ */
+export function lazyRequestLogger(parent: FastifyBaseLogger, bindings: Bindings, options: ChildOptions): FastifyBaseLogger {
+  // a route's own level or serializers change what the child writes: made now, as Fastify would
+  for (const _ in options) return parent.child(bindings, options);
+  return new LazyChildLogger(parent, bindings);
 }

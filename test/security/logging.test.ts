@@ -94,4 +94,38 @@ describeEachDialect('logs', (dialect) => {
     if (dialect === 'postgres') expect(failedQueries.length).toBeGreaterThan(0);
     for (const match of failedQueries) expect(match[1]).toBe('[redacted]');
   });
+
+  it("bind each request's lines to its request id, and write nothing below the level (the request's logger is made at its first line)", async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    const options = loggerOptions({ NODE_ENV: 'production', LOG_LEVEL: 'warn' });
+    if (typeof options !== 'object' || options === null) throw new Error('expected pino options');
+    scratch = await createScratchDatabase(dialect);
+    const config = testConfig(scratch.url);
+    const database: Database = openConfiguredDatabase(config);
+    await applyMigrations(database);
+    app = await buildApp({ config, database, logger: pino(options, sink) });
+    const registered = await app.inject({
+      method: 'POST',
+      url: '/api/auth/register',
+      payload: { username: 'quiet_padawan', email: 'quiet@example.org', password: 'Sup3r-Secret-Kyber-Crystal' },
+    });
+    expect(registered.statusCode).toBe(201);
+    const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'quiet_padawan', password: 'Sup3r-Secret-Kyber-Crystal' } });
+    const bearer = { authorization: `Bearer ${login.json().access_token}` };
+    expect((await app.inject({ method: 'GET', url: '/api/auth/me', headers: bearer })).statusCode).toBe(200);
+    expect(lines).toEqual([]); // info lines (incoming request, request completed) are below warn
+
+    await database.close();
+    const failed = await app.inject({ method: 'GET', url: '/api/auth/me', headers: { ...bearer, 'x-request-id': 'req-lazy-logger-1' } });
+    expect(failed.statusCode).toBe(503);
+    const logged = lines.map((line) => JSON.parse(line) as { level: number; reqId?: string; msg: string });
+    expect(logged.length).toBeGreaterThan(0);
+    expect(logged.every((line) => line.level >= 40 && line.reqId === 'req-lazy-logger-1')).toBe(true);
+  });
 });
