@@ -169,6 +169,7 @@ app.post<{ Params: { id: string }; Body: { user_answer: string; time_spent?: num
       device_info: null,
       at,
     });
+    await all(sql.completeRecommendations, { ...which, at });
     if (attempt.attempt_number === 1) await all(sql.catalogueChanged, { user_id: userId });
     const today = dayOf(at);
     await all(sql.lastActiveDay, { user_id: userId });

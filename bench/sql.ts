@@ -6,7 +6,8 @@
 //   the catalogue's version with the learner's own private exercises counted, and the public count
 //   only when that version is not the one last counted (listExercises);
 // - POST /api/exercises/:id/attempts: in one transaction, the exercise, the progress upsert, the
-//   "solved before?", the attempt with its attempt_number, on a first attempt the learner's catalogue
+//   "solved before?", the attempt with its attempt_number, the learner's open recommendations of the
+//   exercise marked completed (an UPDATE that finds none in the benchmark), on a first attempt the learner's catalogue
 //   version, then the day's streak, the points and their ledger row, the badges still to earn
 //   (src/modules/attempts/service.ts submitAttempt, src/modules/badges/activity.ts);
 // - GET /api/progress: the learner's progress rows (src/modules/progress/service.ts).
@@ -23,6 +24,7 @@ import { exerciseByIdQuery, exerciseViewQuery, listShapeKey, ownCountQuery, page
 import { insertPointEventQuery } from '../src/modules/gamification/ledger.js';
 import { recordActiveDayQuery } from '../src/modules/gamification/streak.js';
 import { progressQuery } from '../src/modules/progress/service.js';
+import { completeRecommendationsQuery } from '../src/modules/recommendations/service.js';
 
 type Values = Record<string, unknown>;
 
@@ -67,6 +69,7 @@ export function benchStatements(database: Database) {
     insertAttempt: of(insertAttemptQuery.toSQL(db, tables)),
     awardPoints: of(awardPointsQuery.toSQL(db, tables)),
     ledger: of(insertPointEventQuery.toSQL(db, tables)),
+    completeRecommendations: of(completeRecommendationsQuery.toSQL(db, tables)),
     catalogueChanged: of(learnerCatalogueChangedQuery.toSQL(db, tables)),
     lastActiveDay: of(lastActiveDayQuery.toSQL(db, tables)),
     recordActiveDay: of(recordActiveDayQuery.toSQL(db, tables, 'lock_row')),
