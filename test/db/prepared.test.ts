@@ -2,7 +2,7 @@
 // the connection they are given: inside a transaction its own, so a rollback takes their work
 // back; and the same query prepared on several pooled connections at once stays correct.
 import { expect, it } from 'vitest';
-import { eq, sql } from 'drizzle-orm';
+import { eq, getTableColumns, sql } from 'drizzle-orm';
 import { preparedQuery, preparedVariants } from '../../src/db/prepared.js';
 import { sqliteStatementText } from '../../src/db/sqlite.js';
 import { describeEachDialect, useDatabasePerTest } from '../helpers/app.js';
@@ -25,6 +25,18 @@ const usersPage = preparedQuery('test_users_page', (db, { users }) =>
   db.select({ username: users.username }).from(users).orderBy(users.username).limit(sql.placeholder('limit')).offset(sql.placeholder('offset')),
 );
 
+const exerciseWithExtras = preparedQuery('test_exercise_extras', (db, { exercises }) =>
+  db
+    .select({
+      ...getTableColumns(exercises),
+      twice: sql<number>`${exercises.view_count} * 2`.mapWith(Number).as('twice'),
+      flag: sql<boolean>`${exercises.is_active}`.mapWith(Boolean),
+      nothing: sql<string | null>`null`,
+    })
+    .from(exercises)
+    .where(eq(exercises.id, sql.placeholder('id'))),
+);
+
 describeEachDialect('prepared queries', (dialect) => {
   const open = useDatabasePerTest(dialect);
 
@@ -43,6 +55,38 @@ describeEachDialect('prepared queries', (dialect) => {
       }),
     ).rejects.toThrow('boom');
     expect(await usersNamed(db.db, db.tables, 'prefix', { name: '%' })).toEqual([{ username: 'luke' }]);
+  });
+
+  it('give the same rows as the query builder: every column decoded (dates, booleans, JSON, mapWith), nulls as null', async () => {
+    const db = await open();
+    const { exercises } = db.tables;
+    const [{ id }] = await db.transaction((tx) =>
+      tx
+        .insert(exercises)
+        .values({
+          title: 'Addition',
+          exercise_type: 'addition',
+          difficulty: 'initie',
+          question: '2 + 2 = ?',
+          correct_answer: '4',
+          choices: ['4', '5'],
+          view_count: 21,
+          tags: null,
+        })
+        .returning({ id: exercises.id }),
+    );
+    const built = await db.db
+      .select({
+        ...getTableColumns(exercises),
+        twice: sql<number>`${exercises.view_count} * 2`.mapWith(Number).as('twice'),
+        flag: sql<boolean>`${exercises.is_active}`.mapWith(Boolean),
+        nothing: sql<string | null>`null`,
+      })
+      .from(exercises)
+      .where(eq(exercises.id, id));
+    const [row] = await exerciseWithExtras(db.db, db.tables, { id });
+    expect(row).toEqual(built[0]);
+    expect(row).toMatchObject({ choices: ['4', '5'], is_active: true, created_at: expect.any(Date), twice: 42, flag: true, nothing: null, tags: null });
   });
 
   it('give each variant its own statement, and stay correct when run concurrently', async () => {
