@@ -76,27 +76,33 @@ export function preparedQuery<B extends Preparable & { toSQL(): PreparedSql }>(n
 interface Decoder {
   mapFromDriverValue(value: unknown): unknown;
 }
-/** What drizzle's better-sqlite3 prepared query holds (drizzle-orm/better-sqlite3/session.js). */
-interface SqlitePrepared {
+/** What drizzle's prepared queries hold (drizzle-orm/better-sqlite3/session.js, node-postgres/session.js). */
+interface DrizzlePrepared {
   fields?: { path: string[]; field: unknown }[];
-  customResultMapper?: unknown;
+  customResultMapper?: (rows: unknown[][]) => unknown;
+  /** better-sqlite3's statement (SQLite) */
   stmt?: unknown;
-  values(placeholderValues?: Record<string, unknown>): unknown[][];
+  /** the query sent in array row mode (PostgreSQL) */
+  queryConfig?: { rowMode?: string };
+  values?(placeholderValues?: Record<string, unknown>): unknown[][];
   all(placeholderValues?: Record<string, unknown>): unknown;
 }
 
 /**
- * On SQLite, the rows of a prepared query that selects plain fields (no nested objects: no joined
- * tables selected as objects) are made by a mapper built once: each column's decoder is found when
- * the query is prepared. drizzle's mapResultRow finds it again for every cell (`is()` walks the
- * field's class chain three times per cell), which was a fifth of a 20-item list request in the
- * benchmark's profile. The values are the same: the same decoders, null as null.
+ * The rows of a prepared query that selects plain fields (no nested objects: no joined tables
+ * selected as objects) are made by a mapper built once: each column's decoder is found when the
+ * query is prepared. drizzle's mapResultRow finds it again for every cell (`is()` walks the field's
+ * class chain up to three times per cell), which was a fifth of a 20-item list request on SQLite in
+ * the benchmark's profile. The values are the same: the same decoders, null as null. SQLite: the
+ * query's all() (the one its execute() calls); PostgreSQL: drizzle's own hook for a result mapper.
  */
 function mapRowsDirectly(prepared: unknown): void {
-  const query = prepared as SqlitePrepared;
+  const query = prepared as DrizzlePrepared;
   const fields = query.fields;
-  if (!query.stmt || typeof query.values !== 'function' || !Array.isArray(fields) || query.customResultMapper) return;
-  if (!fields.every(({ path }) => path.length === 1)) return;
+  if (!Array.isArray(fields) || query.customResultMapper || !fields.every(({ path }) => path.length === 1)) return;
+  const sqlite = query.stmt !== undefined && typeof query.values === 'function';
+  const postgres = query.queryConfig?.rowMode === 'array';
+  if (!sqlite && !postgres) return;
   const names = fields.map(({ path }) => path[0]);
   const decoders = fields.map(({ field }): Decoder => {
     if (is(field, Column)) return field;
@@ -107,8 +113,7 @@ function mapRowsDirectly(prepared: unknown): void {
     return decoderOf((field as { _: { sql: SQL } })._.sql); // a subquery
   });
   const width = names.length;
-  query.all = (placeholderValues) => {
-    const rows = query.values(placeholderValues);
+  const mapRows = (rows: unknown[][]) => {
     const out = new Array<Record<string, unknown>>(rows.length);
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r];
@@ -121,4 +126,6 @@ function mapRowsDirectly(prepared: unknown): void {
     }
     return out;
   };
+  if (sqlite) query.all = (placeholderValues) => mapRows(query.values!(placeholderValues));
+  else query.customResultMapper = mapRows;
 }
