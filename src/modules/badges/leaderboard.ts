@@ -2,41 +2,31 @@
 // last 7 or 30 days) or all time (total_points), top N and the caller's own rank. Children's
 // privacy first: username only; staff and inactive accounts are left out, and a learner who opted
 // out (leaderboard_visible = false) is neither shown nor ranked.
-import { and, asc, desc, eq, gt, gte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Store } from '../../db/store.js';
 import type { Actor } from '../auth/actor.js';
+import { DAY_MS, utcDay } from '../gamification/ledger.js';
 import type { Leaderboard, LeaderboardQuery } from './schemas.js';
 
 const PERIOD_DAYS = { week: 7, month: 30 } as const;
 
 export async function leaderboard(store: Store, now: Date, actor: Actor, query: LeaderboardQuery): Promise<Leaderboard> {
-  const { users, pointEvents } = store.tables;
+  const { users } = store.tables;
   const ranked = and(eq(users.role, 'padawan'), eq(users.is_active, true), eq(users.leaderboard_visible, true)) as SQL;
+  return query.period === 'all' ? allTime(store, actor, query, ranked) : rolling(store, now, actor, query, ranked);
+}
 
-  // per learner, their points in the period: total_points for all time, else the ledger's rows
-  // since the start of the period (the (created_at, user_id) index), summed
-  let board;
-  if (query.period === 'all') {
-    board = store.db
-      .select({ id: users.id, username: users.username, points: sql<number>`${users.total_points}`.as('points') })
-      .from(users)
-      .where(and(ranked, gt(users.total_points, 0)))
-      .as('board');
-  } else {
-    const since = new Date(now.getTime() - PERIOD_DAYS[query.period] * 86_400_000);
-    const sums = store.db
-      .select({ user_id: pointEvents.user_id, total: sql<number>`sum(${pointEvents.points_delta})`.as('total') })
-      .from(pointEvents)
-      .where(gte(pointEvents.created_at, since))
-      .groupBy(pointEvents.user_id)
-      .as('period_points');
-    board = store.db
-      .select({ id: users.id, username: users.username, points: sql<number>`${sums.total}`.as('points') })
-      .from(sums)
-      .innerJoin(users, eq(users.id, sums.user_id))
-      .where(and(ranked, sql`${sums.total} > 0`))
-      .as('board');
-  }
+/**
+ * All time: total_points, read in its index's order (idx_users_total_points): the top N, then the
+ * caller's row and the learners ahead of them.
+ */
+async function allTime(store: Store, actor: Actor, query: LeaderboardQuery, ranked: SQL): Promise<Leaderboard> {
+  const { users } = store.tables;
+  const board = store.db
+    .select({ id: users.id, username: users.username, points: sql<number>`${users.total_points}`.as('points') })
+    .from(users)
+    .where(and(ranked, gt(users.total_points, 0)))
+    .as('board');
   const rows = await store.db.select().from(board).orderBy(desc(board.points), asc(board.username)).limit(query.limit);
 
   // the caller's rank: 1 + learners with more points (ties share a rank); null when not ranked
@@ -58,5 +48,53 @@ export async function leaderboard(store: Store, now: Date, actor: Actor, query: 
     previous = value;
     return { rank, username: row.username, points: value, is_me: row.id === actor.id };
   });
+  return { period: query.period, entries, me };
+}
+
+/**
+ * A rolling week or month, exactly the last N×24 h: the whole UTC days after the period's first
+ * (partial) day from point_days (index ix_point_days_day_user), plus the ledger's rows of that first
+ * day from its start on (index ix_point_events_created_user). Summed per learner once, ranked in the
+ * same statement (rank(): 1 + learners with more points, ties share a rank; row_number() in the
+ * board's order): the top N rows and the caller's.
+ */
+async function rolling(store: Store, now: Date, actor: Actor, query: LeaderboardQuery, ranked: SQL): Promise<Leaderboard> {
+  const { users, pointEvents, pointDays } = store.tables;
+  const since = new Date(now.getTime() - PERIOD_DAYS[query.period as keyof typeof PERIOD_DAYS] * DAY_MS);
+  const firstDay = utcDay(since);
+  const wholeDays = store.db.select({ user_id: pointDays.user_id, points: pointDays.points }).from(pointDays).where(gt(pointDays.day, firstDay));
+  const firstDayRows = store.db
+    .select({ user_id: pointEvents.user_id, points: pointEvents.points_delta })
+    .from(pointEvents)
+    .where(and(gte(pointEvents.created_at, since), lt(pointEvents.created_at, new Date((firstDay + 1) * DAY_MS))));
+  const periodRows = wholeDays.unionAll(firstDayRows).as('period_rows');
+  const sums = store.db
+    .select({ user_id: periodRows.user_id, total: sql<number>`sum(${periodRows.points})`.as('total') })
+    .from(periodRows)
+    .groupBy(periodRows.user_id)
+    .as('period_points');
+  const board = store.db
+    .select({
+      id: users.id,
+      username: users.username,
+      points: sql<number>`${sums.total}`.as('points'),
+      rank: sql<number>`rank() over (order by ${sums.total} desc)`.as('rank'),
+      position: sql<number>`row_number() over (order by ${sums.total} desc, ${users.username} asc)`.as('position'),
+    })
+    .from(sums)
+    .innerJoin(users, eq(users.id, sums.user_id))
+    .where(and(ranked, sql`${sums.total} > 0`))
+    .as('board');
+  const rows = await store.db
+    .select()
+    .from(board)
+    .where(or(lte(board.position, query.limit), eq(board.id, actor.id)))
+    .orderBy(asc(board.position));
+
+  const entries = rows
+    .filter((row) => Number(row.position) <= query.limit)
+    .map((row) => ({ rank: Number(row.rank), username: row.username, points: Number(row.points), is_me: row.id === actor.id }));
+  const mine = rows.find((row) => row.id === actor.id);
+  const me = mine ? { rank: Number(mine.rank), username: mine.username, points: Number(mine.points) } : null;
   return { period: query.period, entries, me };
 }
