@@ -2,7 +2,7 @@
 // last 7 or 30 days) or all time (total_points), top N and the caller's own rank. Children's
 // privacy first: username only; staff and inactive accounts are left out, and a learner who opted
 // out (leaderboard_visible = false) is neither shown nor ranked.
-import { and, asc, desc, eq, gt, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type { Store } from '../../db/store.js';
 import type { Actor } from '../auth/actor.js';
 import { DAY_MS, utcDay } from '../gamification/ledger.js';
@@ -54,9 +54,11 @@ async function allTime(store: Store, actor: Actor, query: LeaderboardQuery, rank
 /**
  * A rolling week or month, exactly the last N×24 h: the whole UTC days after the period's first
  * (partial) day from point_days (index ix_point_days_day_user), plus the ledger's rows of that first
- * day from its start on (index ix_point_events_created_user). Summed per learner once, ranked in the
- * same statement (rank(): 1 + learners with more points, ties share a rank; row_number() in the
- * board's order): the top N rows and the caller's.
+ * day from its start on (index ix_point_events_created_user). The board (ranked learners and their
+ * sums) is computed once, in a MATERIALIZED common table expression (PostgreSQL 12+, SQLite 3.35+)
+ * that one statement reads twice: its top N (a top-N sort, no full ranking) and the caller's row
+ * with the learners ahead of them (rank = 1 + that count: ties share a rank). BENCHMARKS.md,
+ * "Leaderboards at scale", has the plans and what a window-function ranking cost instead.
  */
 async function rolling(store: Store, now: Date, actor: Actor, query: LeaderboardQuery, ranked: SQL): Promise<Leaderboard> {
   const { users, pointEvents, pointDays } = store.tables;
@@ -74,27 +76,41 @@ async function rolling(store: Store, now: Date, actor: Actor, query: Leaderboard
     .groupBy(periodRows.user_id)
     .as('period_points');
   const board = store.db
-    .select({
-      id: users.id,
-      username: users.username,
-      points: sql<number>`${sums.total}`.as('points'),
-      rank: sql<number>`rank() over (order by ${sums.total} desc)`.as('rank'),
-      position: sql<number>`row_number() over (order by ${sums.total} desc, ${users.username} asc)`.as('position'),
-    })
+    .select({ id: users.id, username: users.username, points: sql<number>`${sums.total}`.as('points') })
     .from(sums)
     .innerJoin(users, eq(users.id, sums.user_id))
-    .where(and(ranked, sql`${sums.total} > 0`))
-    .as('board');
+    .where(and(ranked, sql`${sums.total} > 0`));
+  // mine = 0: the top N in the board's order; mine = 1: the caller's row, with the learners ahead
+  // (drizzle puts the embedded query in parentheses itself: SQLite refuses a second pair)
   const rows = await store.db
-    .select()
-    .from(board)
-    .where(or(lte(board.position, query.limit), eq(board.id, actor.id)))
-    .orderBy(asc(board.position));
+    .select({
+      id: sql<number>`id`,
+      username: sql<string>`username`,
+      points: sql<number>`points`,
+      ahead: sql<number | null>`ahead`,
+      mine: sql<number>`mine`,
+    })
+    .from(
+      sql`(with board as materialized ${board}
+        select id, username, points, null as ahead, 0 as mine
+          from (select id, username, points from board order by points desc, username asc limit ${query.limit}) as top_rows
+        union all
+        select id, username, points, (select count(*) from board as ahead where ahead.points > mine.points) as ahead, 1 as mine
+          from board as mine where mine.id = ${actor.id}) as ranked_board`,
+    )
+    .orderBy(sql`mine`, sql`points desc`, sql`username asc`);
 
+  let rank = 0;
+  let previous: number | null = null;
   const entries = rows
-    .filter((row) => Number(row.position) <= query.limit)
-    .map((row) => ({ rank: Number(row.rank), username: row.username, points: Number(row.points), is_me: row.id === actor.id }));
-  const mine = rows.find((row) => row.id === actor.id);
-  const me = mine ? { rank: Number(mine.rank), username: mine.username, points: Number(mine.points) } : null;
+    .filter((row) => Number(row.mine) === 0)
+    .map((row, i) => {
+      const value = Number(row.points);
+      if (value !== previous) rank = i + 1;
+      previous = value;
+      return { rank, username: row.username, points: value, is_me: Number(row.id) === actor.id };
+    });
+  const mine = rows.find((row) => Number(row.mine) === 1);
+  const me = mine ? { rank: Number(mine.ahead) + 1, username: mine.username, points: Number(mine.points) } : null;
   return { period: query.period, entries, me };
 }
