@@ -177,7 +177,7 @@ function boardStatements(period: keyof typeof PERIOD_DAYS, nowMs: number, me: { 
   const rows =
     `select user_id, points from point_days where day > ${firstDay} union all ` +
     `select user_id, points_delta from point_events where created_at >= ${literal(sinceMs)} and created_at < ${literal((firstDay + 1) * DAY_MS)}`;
-  const board = `select u.id, u.username, p.total as points from (select user_id, sum(points) as total from (${rows}) as period_rows group by user_id) as p join users u on u.id = p.user_id where ${ranked} and p.total > 0`;
+  const board = `select u.id, u.username, sum(period_rows.points) as points from (${rows}) as period_rows join users u on u.id = period_rows.user_id where ${ranked} group by u.id, u.username having sum(period_rows.points) > 0`;
   return {
     before: [
       `select * from (${raw}) as board order by points desc, username asc limit 10`,
