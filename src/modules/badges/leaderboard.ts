@@ -54,9 +54,9 @@ async function allTime(store: Store, actor: Actor, query: LeaderboardQuery, rank
 /**
  * A rolling week or month, exactly the last N×24 h: the whole UTC days after the period's first
  * (partial) day from point_days (index ix_point_days_day_user), plus the ledger's rows of that first
- * day from its start on (index ix_point_events_created_user). The board (ranked learners and their
- * sums) is computed once, in a MATERIALIZED common table expression (PostgreSQL 12+, SQLite 3.35+)
- * that one statement reads twice: its top N (a top-N sort, no full ranking) and the caller's row
+ * day from its start on (index ix_point_events_created_user). The board (those rows joined to the
+ * ranked learners, summed per learner) is computed once, in a MATERIALIZED common table expression
+ * (PostgreSQL 12+, SQLite 3.35+) that one statement reads twice: its top N (a top-N sort, no full ranking) and the caller's row
  * with the learners ahead of them (rank = 1 + that count: ties share a rank). BENCHMARKS.md,
  * "Leaderboards at scale", has the plans and what a window-function ranking cost instead.
  */
