@@ -2,7 +2,7 @@
 // table definitions (below the marker) built on its own helpers; test/db/schema-parity.test.ts
 // fails when the copy is stale. Column names are the frontend's field names (snake_case).
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { ACCOUNT_TOKEN_PURPOSES, AGE_GROUPS, CHALLENGE_TYPES, DIFFICULTIES, EXERCISE_TYPES, ROLES, sqlInList } from '../enums.js';
 
 const id = () => integer('id').primaryKey().generatedByDefaultAsIdentity();
@@ -457,6 +457,26 @@ export const pointEvents = pgTable(
     // leaderboards of a rolling period: the rows since a date, summed per learner, read from the
     // index alone (points_delta in it: no visit to the table's rows, measured in BENCHMARKS.md)
     index('ix_point_events_created_user').on(t.created_at, t.user_id, t.points_delta),
+  ],
+);
+
+// The ledger's points per learner per UTC day (day: whole days since 1970-01-01 UTC, an integer on
+// both dialects), kept equal to point_events in the transaction of each of its rows (creditPoints;
+// the import and the migration that made it fill it in bulk): the rolling leaderboards sum whole days from here
+// and only the partial first day from the ledger (src/modules/badges/leaderboard.ts).
+export const pointDays = pgTable(
+  'point_days',
+  {
+    user_id: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    day: integer('day').notNull(),
+    points: integer('points').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'point_days_pkey', columns: [t.user_id, t.day] }),
+    // a period's days summed per learner from the index alone
+    index('ix_point_days_day_user').on(t.day, t.user_id, t.points),
   ],
 );
 

@@ -2,7 +2,7 @@
 // Timestamps are integers (milliseconds since the epoch, UTC), which
 // drizzle maps to Date, so the API's JSON is the same ISO-8601 text on both dialects.
 import { sql } from 'drizzle-orm';
-import { check, index, integer, real as sqliteReal, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, primaryKey, real as sqliteReal, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { ACCOUNT_TOKEN_PURPOSES, AGE_GROUPS, CHALLENGE_TYPES, DIFFICULTIES, EXERCISE_TYPES, ROLES, sqlInList } from '../enums.js';
 
 const NOW_MS = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
@@ -458,6 +458,26 @@ export const pointEvents = sqliteTable(
     // leaderboards of a rolling period: the rows since a date, summed per learner, read from the
     // index alone (points_delta in it: no visit to the table's rows, measured in BENCHMARKS.md)
     index('ix_point_events_created_user').on(t.created_at, t.user_id, t.points_delta),
+  ],
+);
+
+// The ledger's points per learner per UTC day (day: whole days since 1970-01-01 UTC, an integer on
+// both dialects), kept equal to point_events in the transaction of each of its rows (creditPoints;
+// the import and the migration that made it fill it in bulk): the rolling leaderboards sum whole days from here
+// and only the partial first day from the ledger (src/modules/badges/leaderboard.ts).
+export const pointDays = sqliteTable(
+  'point_days',
+  {
+    user_id: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    day: integer('day').notNull(),
+    points: integer('points').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'point_days_pkey', columns: [t.user_id, t.day] }),
+    // a period's days summed per learner from the index alone
+    index('ix_point_days_day_user').on(t.day, t.user_id, t.points),
   ],
 );
 
