@@ -10,6 +10,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
 import { openConfiguredDatabase } from '../../src/db/configured.js';
+import { importDatabase } from '../../src/ops/import/run.js';
 import { recordMaintenanceRun } from '../../src/ops/upkeep/maintenance-runs.js';
 import {
   buildTestApp,
@@ -20,6 +21,7 @@ import {
   type ScratchDatabase,
   type TestContext,
 } from '../helpers/app.js';
+import { originalFixture, writeOriginalSqlite } from '../helpers/legacy-fixture-original.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 import { runCli } from '../cli/run-cli.js';
 import { waitFor } from '../faults/fixtures.js';
@@ -185,6 +187,37 @@ describeEachDialect('health, dashboard, CLI, stats and /metrics agree', (dialect
       await limited.close();
     }
   });
+
+  // last: the import replaces this database's rows
+  it('/metrics: the last `db import` that committed into this database, not one that was refused', async () => {
+    const lastImport = async () => {
+      const answer = await get('/metrics', { authorization: `Bearer ${METRICS_TOKEN}` });
+      expect(answer.statusCode).toBe(200);
+      return samples(answer.body).get('mathakine_last_success_timestamp_seconds{job="import"}');
+    };
+    expect(await lastImport()).toBeUndefined();
+    const source = path.join(cwd, 'original-2025.db');
+    writeOriginalSqlite(source, originalFixture('2025-06'));
+    const target = ctx.url.replace(/^sqlite:/, '');
+
+    // the database holds this suite's users: refused without --truncate, nothing written
+    const refused = await importDatabase({ source, target });
+    expect(refused.error).toMatch(/not empty/);
+    expect(await lastImport()).toBeUndefined();
+    const dryRun = await importDatabase({ source, target, truncate: true, dryRun: true });
+    expect(dryRun.error).toBeNull();
+    expect(await lastImport()).toBeUndefined();
+
+    const before = Date.now();
+    const report = await importDatabase({ source, target, truncate: true });
+    expect(report.error).toBeNull();
+    expect(report.targetState).toBe('imported');
+    const at = (await lastImport())! * 1000;
+    expect(at).toBeGreaterThanOrEqual(before);
+    expect(at).toBeLessThanOrEqual(Date.now());
+    const [row] = await execSql(ctx.url, ['select source, rows from import_runs']);
+    expect(row).toEqual({ source, rows: report.tables.reduce((sum, t) => sum + t.imported, 0) });
+  }, 60_000);
 });
 
 const runOnReplica = inject('pgAvailable') && inject('replicaAvailable') ? describe : describe.skip;
