@@ -321,6 +321,29 @@ export type DashboardConnections = {
         max: number;
     };
     /**
+     * the connections check judged on these figures: the overview's Connections line
+     */
+    check: {
+        /**
+         * stable key: database, migrations, tables, long_queries, sequences, replication, backup…
+         */
+        id: string;
+        label: string;
+        /**
+         * green: fine; amber: look at it soon; red: act now; n/a: does not apply here
+         */
+        status: 'green' | 'amber' | 'red' | 'n/a';
+        /**
+         * the measured value (a count, milliseconds, a rate, a date)
+         */
+        value: string | number | null;
+        reason: string;
+        /**
+         * what to do; set when amber or red
+         */
+        action: string | null;
+    };
+    /**
      * this database's client backends but the dashboard's own
      */
     queries: Array<{
