@@ -6,7 +6,7 @@ import { errorBodySchema } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
 import { authRateLimit, rateLimitKey } from '../../plugins/security.js';
 import { getUser } from '../users/service.js';
-import { userSchema } from '../users/schemas.js';
+import { userSchema } from '../../http/user.js';
 import { loginBody, refreshBody, registerBody, tokenPairSchema } from './schemas.js';
 import { login, logout, refresh, register, type TokenSettings } from './service.js';
 import { sendVerificationMail } from './email-verification.js';
