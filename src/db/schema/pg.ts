@@ -538,3 +538,15 @@ export const contentVersions = pgTable('content_versions', {
   name: text('name').primaryKey(),
   version: integer('version').notNull(),
 });
+
+// One row per `db import` that committed, written in the import's own transaction (a failed or
+// interrupted run leaves none): when it ran, from where (a path, or a URL without its password), how
+// many rows went into our tables. Describes this database, not the data: never imported itself
+// (src/ops/import/plan.ts NOT_IMPORTED_TABLES). /metrics reads the last one (src/ops/measure/upkeep.ts).
+export const importRuns = pgTable('import_runs', {
+  id: id(),
+  started_at: ts('started_at').notNull(),
+  finished_at: ts('finished_at').notNull(),
+  source: text('source').notNull(),
+  rows: integer('rows').notNull(),
+});

@@ -37,8 +37,10 @@ export const NOT_IMPORTED: Record<string, string[]> = { users: ['last_write_lsn'
  * is not legacy data. content_versions is raised by the target's own triggers as the import writes
  * the catalogue (src/db/catalogue-versions.ts): the ETags served before the import all change.
  * point_days is the ledger summed per learner and UTC day: rebuilt from point_events (REBUILT_TABLES).
+ * import_runs is the target's own record of the imports it received (ImportRunRecord): a source's
+ * list of its own imports says nothing about the target.
  */
-export const NOT_IMPORTED_TABLES: readonly string[] = ['content_versions', 'point_days'];
+export const NOT_IMPORTED_TABLES: readonly string[] = ['content_versions', 'point_days', 'import_runs'];
 
 /**
  * Of those, the tables the app keeps equal to an imported one: emptied with the imported tables,

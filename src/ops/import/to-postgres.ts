@@ -4,7 +4,7 @@
 import { openDatabase, type PostgresDatabase } from '../../db/client.js';
 import { applyMigrations, migrationStatus } from '../../db/migrate.js';
 import { ConversionAhead } from './ahead.js';
-import { finishBadRows, ImportFailure, loadLegacyArea, loadTables, notEmptyMessage, phaseTimer, type RunContext } from './context.js';
+import { finishBadRows, ImportFailure, importRunRecord, loadLegacyArea, loadTables, notEmptyMessage, phaseTimer, type RunContext } from './context.js';
 import { ensureTargetDatabase, IMPORT_APPLICATION_NAME, LEGACY_SCHEMA, nonEmptyTables, TargetTransaction } from './pg-target.js';
 import type { TargetInspection } from './report.js';
 import { REBUILT_TABLES } from './plan.js';
@@ -96,6 +96,7 @@ export async function importIntoPostgres(run: RunContext, url: string): Promise<
       report.rewards = await settleRewards('postgres', async (sql) => (await client.query(sql)).rows);
       options.signal?.throwIfAborted();
       phase('commit');
+      await transaction.recordRun(importRunRecord(run));
       await transaction.commit();
       report.targetState = 'imported';
       progress.finish('committed');

@@ -6,7 +6,18 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { openDatabase } from '../../db/client.js';
 import { applyMigrations, migrationStatus } from '../../db/migrate.js';
-import { finishBadRows, ImportFailure, loadLegacyArea, loadTables, newStats, notEmptyMessage, phaseTimer, rowsOf, type RunContext } from './context.js';
+import {
+  finishBadRows,
+  ImportFailure,
+  importRunRecord,
+  loadLegacyArea,
+  loadTables,
+  newStats,
+  notEmptyMessage,
+  phaseTimer,
+  rowsOf,
+  type RunContext,
+} from './context.js';
 import type { TargetInspection } from './report.js';
 import { REBUILT_TABLES } from './plan.js';
 import { settleRewards } from './rewards.js';
@@ -92,6 +103,7 @@ export async function importIntoSqlite(run: RunContext, file: string): Promise<v
       );
     }
     options.signal?.throwIfAborted();
+    transaction.recordRun(importRunRecord(run));
     transaction.commit();
     report.targetState = 'imported';
     progress.finish('committed');
