@@ -55,6 +55,13 @@ module.exports = {
       to: { path: '^src/plugins/' },
     },
     {
+      name: 'routes-are-registered',
+      comment: "A module's routes.ts is registered by app.ts, never imported: what two routes files share lives in a file of its own.",
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/app\\.ts$' },
+      to: { path: '^src/modules/.+/routes\\.ts$' },
+    },
+    {
       name: 'modules-below-cli-and-entry-points',
       comment: 'Modules never import the CLI or the entry points.',
       severity: 'error',

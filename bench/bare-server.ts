@@ -186,6 +186,8 @@ app.post<{ Params: { id: string }; Body: { user_answer: string; time_spent?: num
         details: null,
         at,
       });
+      // the learner's UTC day, whole days since 1970-01-01 (the ledger's utcDay)
+      await all(sql.pointDay, { user_id: userId, day: Math.floor(at.getTime() / 86_400_000), points });
     }
     await all(sql.badgesToEarn, { user_id: userId });
     return { attempt, is_correct: isCorrect, correct_answer: exercise.correct_answer, explanation: exercise.explanation, progress, points_earned: points };

@@ -1,14 +1,18 @@
 // `npx tsx bench/leaderboard.ts`: GET /api/leaderboard?period=week|month|all on a large learner base
-// (default 100,000 learners and 10 M ledger rows spread over a year), generated in bulk by SQL
-// (generate_series on PostgreSQL, a recursive CTE on SQLite). Measured twice: without the
-// leaderboards' indexes (point_events only has its (user_id, created_at) one), then with
-// ix_point_events_created_user and idx_users_total_points. Prints EXPLAIN of the board's queries and
-// the route's median latency (in-process requests, one at a time) as Markdown for BENCHMARKS.md.
+// (default 100,000 learners and 10 M ledger rows spread over a year, in sessions of 3–8 rows a
+// minute apart, as a session of attempts credits them), generated in bulk by SQL (generate_series on
+// PostgreSQL, a recursive CTE on SQLite), point_days filled from it as the migration fills it, every
+// index the migrations create. Measures, on the same database and in the same run:
+// - before: the previous route's three statements over the raw ledger (the top N of the period,
+//   the caller's row, the learners ahead of them), run one after another, as it ran them;
+// - after: the route as it is (in-process requests, one at a time): whole days from point_days plus
+//   the first, partial day's ledger rows, summed once in a materialized CTE read twice (top N, the caller's rank).
+// Prints EXPLAIN of both and the medians as Markdown for BENCHMARKS.md.
 //
 //   npx tsx bench/leaderboard.ts --dialect postgres|sqlite [--learners 100000] [--events 10000000] [--runs 7]
 //
-// The EXPLAINed statements mirror src/modules/badges/leaderboard.ts (the top N of a period, the
-// caller's rank: learners with more points); the latencies are the route's own.
+// The statements timed as "before" and the EXPLAINed ones mirror src/modules/badges/leaderboard.ts
+// (now and before this change), with literal values; the "after" latencies are the route's own.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,11 +41,10 @@ const RUNS = Number(args.runs);
 const YEAR_SECONDS = 365 * 86_400;
 const PERIODS = ['week', 'month', 'all'] as const;
 
-/** The indexes the leaderboards need, as the migrations create them. */
-const LEADERBOARD_INDEXES = {
-  ix_point_events_created_user: 'create index ix_point_events_created_user on point_events (created_at, user_id, points_delta)',
-  idx_users_total_points: 'create index idx_users_total_points on users (total_points)',
-};
+const DAY_MS = 86_400_000;
+const PERIOD_DAYS = { week: 7, month: 30 } as const;
+/** A session credits 3 to 8 rows: SESSION_ROWS(s) = 3 + s % 6, 5.5 on average. */
+const SESSIONS = Math.round(EVENTS / 5.5);
 
 const log = (message: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
@@ -100,9 +103,11 @@ async function rows(database: Database, url: string, statement: string): Promise
 }
 
 /**
- * Learners 1..N (every 100th opted out, every 500th inactive, every 997th staff), then the ledger:
- * row g goes to a learner spread by a multiplicative hash, 5–50 points, at a time spread over the
- * last year; total_points set to each learner's sum. Indexes of point_events built after the rows.
+ * Learners 1..N (every 100th opted out, every 500th inactive, every 997th staff), then the ledger in
+ * sessions: session s goes to a learner spread by a multiplicative hash, starts at a time spread
+ * over the last year and credits 3 + s % 6 rows a minute apart, 5–50 points each; total_points set
+ * to each learner's sum; point_days filled from the ledger by the migration's statement. The
+ * ledger's indexes (all the migrations create) built after its rows.
  */
 function generation(): string[] {
   const learner = (n: string) =>
@@ -110,54 +115,80 @@ function generation(): string[] {
     `${DIALECT === 'sqlite' ? `(${n} % 500 <> 0), (${n} % 100 <> 0)` : `${n} % 500 <> 0, ${n} % 100 <> 0`}`;
   const userColumns = 'username, email, hashed_password, role, is_active, leaderboard_visible';
   const ledgerColumns = 'user_id, source_type, points_delta, balance_after, created_at';
-  // user ids are 1..N: the scratch database has no other user
-  const ledgerRow = (g: string, at: string) => `1 + (${g} * 48271) % ${LEARNERS}, 'exercise_completed', 5 + ${g} % 46, 0, ${at}`;
-  const dropLedgerIndexes = [
+  // user ids are 1..N: the scratch database has no other user; a session ends at least 2 minutes ago
+  const ledgerRow = (s: string, r: string, at: string) => `1 + (${s} * 48271) % ${LEARNERS}, 'exercise_completed', 5 + (${s} * 31 + ${r}) % 46, 0, ${at}`;
+  const secondsAgo = (s: string, r: string) => `(((${s} * 7919) % ${YEAR_SECONDS}) + 600 - 60 * ${r})`;
+  const ledgerIndexes = [
     'drop index if exists ix_point_events_user_created',
     'drop index if exists ix_point_events_created_user',
     'drop index if exists idx_users_total_points',
   ];
   const sums = `update users set total_points = s.total from (select user_id, sum(points_delta) as total from point_events group by user_id) as s where users.id = s.user_id`;
+  // as the migration point_days_fill does (drizzle/*/0019_point_days_fill.sql)
+  const day = DIALECT === 'postgres' ? 'floor(extract(epoch from created_at) / 86400)::integer' : 'cast(created_at / 86400000 as integer)';
+  const fillDays = `insert into point_days (user_id, day, points) select user_id, ${day}, sum(points_delta) from point_events group by 1, 2`;
+  const createIndexes = [
+    'create index ix_point_events_user_created on point_events (user_id, created_at)',
+    'create index ix_point_events_created_user on point_events (created_at, user_id, points_delta)',
+    'create index idx_users_total_points on users (total_points)',
+  ];
   if (DIALECT === 'postgres') {
     return [
-      ...dropLedgerIndexes,
+      ...ledgerIndexes,
       `insert into users (${userColumns}) select ${learner('g')} from generate_series(1, ${LEARNERS}) as g`,
       // no per-row foreign key check while generating (every user_id exists by construction)
       'set session_replication_role = replica',
-      `insert into point_events (${ledgerColumns}) select ${ledgerRow('g::bigint', `now() - ((g::bigint * 7919) % ${YEAR_SECONDS}) * interval '1 second'`)} from generate_series(1, ${EVENTS}) as g`,
+      `insert into point_events (${ledgerColumns}) select ${ledgerRow('s', 'r', `now() - ${secondsAgo('s', 'r')} * interval '1 second'`)} from generate_series(1, ${SESSIONS}::bigint) as s, generate_series(0, 7) as r where r < 3 + s % 6`,
+      fillDays,
       'set session_replication_role = origin',
       sums,
-      'create index ix_point_events_user_created on point_events (user_id, created_at)',
+      ...createIndexes,
       'vacuum analyze users',
       'vacuum analyze point_events',
+      'vacuum analyze point_days',
     ];
   }
   const now = Date.now();
   return [
-    ...dropLedgerIndexes,
+    ...ledgerIndexes,
     'pragma foreign_keys = off',
     `with recursive g(n) as (select 1 union all select n + 1 from g where n < ${LEARNERS}) insert into users (${userColumns}) select ${learner('n')} from g`,
-    `with recursive g(n) as (select 1 union all select n + 1 from g where n < ${EVENTS}) insert into point_events (${ledgerColumns}) select ${ledgerRow('n', `${now} - ((n * 7919) % ${YEAR_SECONDS}) * 1000`)} from g`,
+    `with recursive g(n) as (select 1 union all select n + 1 from g where n < ${SESSIONS}), r(k) as (values (0), (1), (2), (3), (4), (5), (6), (7)) insert into point_events (${ledgerColumns}) select ${ledgerRow('n', 'k', `${now} - ${secondsAgo('n', 'k')} * 1000`)} from g join r on r.k < 3 + n % 6`,
+    fillDays,
     sums,
     'pragma foreign_keys = on',
-    'create index ix_point_events_user_created on point_events (user_id, created_at)',
+    ...createIndexes,
     'analyze',
   ];
 }
 
 // ---------- what is measured ----------
 
-/** The board's statements as src/modules/badges/leaderboard.ts builds them, with literal values. */
-function boardStatements(sinceMs: number, mine: number): Record<string, string> {
-  const since = DIALECT === 'sqlite' ? String(sinceMs) : `'${new Date(sinceMs).toISOString()}'`;
+/**
+ * The board's statements with literal values: `before`, the previous route's three over the raw
+ * ledger (top N, the caller's row, the learners ahead); `after`, the route's one statement now.
+ */
+function boardStatements(period: keyof typeof PERIOD_DAYS, nowMs: number, me: { id: number; points: number }): { before: string[]; after: string } {
+  const sinceMs = nowMs - PERIOD_DAYS[period] * DAY_MS;
+  const literal = (ms: number) => (DIALECT === 'sqlite' ? String(ms) : `'${new Date(ms).toISOString()}'`);
+  const firstDay = Math.floor(sinceMs / DAY_MS);
   const ranked = `u.role = 'padawan' and u.is_active = ${DIALECT === 'sqlite' ? 1 : 'true'} and u.leaderboard_visible = ${DIALECT === 'sqlite' ? 1 : 'true'}`;
-  const period = `select u.id, u.username, p.total as points from (select user_id, sum(points_delta) as total from point_events where created_at >= ${since} group by user_id) as p join users u on u.id = p.user_id where ${ranked} and p.total > 0`;
-  const all = `select u.id, u.username, u.total_points as points from users u where ${ranked} and u.total_points > 0`;
+  const raw = `select u.id, u.username, p.total as points from (select user_id, sum(points_delta) as total from point_events where created_at >= ${literal(sinceMs)} group by user_id) as p join users u on u.id = p.user_id where ${ranked} and p.total > 0`;
+  const rows =
+    `select user_id, points from point_days where day > ${firstDay} union all ` +
+    `select user_id, points_delta from point_events where created_at >= ${literal(sinceMs)} and created_at < ${literal((firstDay + 1) * DAY_MS)}`;
+  const board = `select u.id, u.username, sum(period_rows.points) as points from (${rows}) as period_rows join users u on u.id = period_rows.user_id where ${ranked} group by u.id, u.username having sum(period_rows.points) > 0`;
   return {
-    'week: top 10': `select * from (${period}) as board order by points desc, username asc limit 10`,
-    'week: my rank': `select count(*) from (${period}) as board where points > ${mine}`,
-    'all: top 10': `select * from (${all}) as board order by points desc, username asc limit 10`,
-    'all: my rank': `select count(*) from (${all}) as board where points > ${mine}`,
+    before: [
+      `select * from (${raw}) as board order by points desc, username asc limit 10`,
+      `select * from (${raw}) as board where id = ${me.id}`,
+      `select count(*) from (${raw}) as board where points > ${me.points}`,
+    ],
+    after:
+      `select * from (with board as materialized (${board}) ` +
+      `select id, username, points, null as ahead, 0 as mine from (select id, username, points from board order by points desc, username asc limit 10) as top_rows ` +
+      `union all select id, username, points, (select count(*) from board as ahead where ahead.points > mine.points) as ahead, 1 as mine from board as mine where mine.id = ${me.id}) as ranked_board ` +
+      `order by mine, points desc, username asc`,
   };
 }
 
@@ -184,9 +215,34 @@ async function latencies(app: Awaited<ReturnType<typeof buildApp>>, token: strin
       if (res.statusCode !== 200) throw new Error(`${period}: ${res.statusCode}`);
     }
     out[period] = { median: median(all), all };
-    log(`${period}: median ${median(all)} ms (${all.join(', ')})`);
+    log(`after, ${period}: median ${median(all)} ms (${all.join(', ')})`);
   }
   return out;
+}
+
+/** The previous route's three statements, one after another on one connection: median of RUNS after one warm-up. */
+async function rawLedgerLatency(database: Database, url: string, statements: string[], label: string): Promise<{ median: number; all: number[] }> {
+  const client = database.dialect === 'postgres' ? new pg.Client({ connectionString: url }) : null;
+  await client?.connect();
+  const runAll = async () => {
+    for (const statement of statements) {
+      if (client) await client.query(statement);
+      else if (database.dialect === 'sqlite') database.reader.prepare(statement).all();
+    }
+  };
+  try {
+    await runAll();
+    const all: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const started = performance.now();
+      await runAll();
+      all.push(Math.round((performance.now() - started) * 10) / 10);
+    }
+    log(`before, ${label}: median ${median(all)} ms (${all.join(', ')})`);
+    return { median: median(all), all };
+  } finally {
+    await client?.end();
+  }
 }
 
 // ---------- the run ----------
@@ -196,39 +252,81 @@ const config = parseConfig({ NODE_ENV: 'test', DATABASE_URL: url, JWT_SECRET, SE
 const database = openConfiguredDatabase(config);
 try {
   await applyMigrations(database);
-  let started = performance.now();
-  log(`${DIALECT}: generating ${LEARNERS} learners and ${EVENTS} ledger rows…`);
+  const started = performance.now();
+  log(`${DIALECT}: generating ${LEARNERS} learners and ~${EVENTS} ledger rows in ${SESSIONS} sessions…`);
   await exec(database, url, generation());
   const generated = seconds(started);
-  log(`generated in ${generated}`);
+  const [counts] = await rows(
+    database,
+    url,
+    `select (select count(*) from point_events) as ledger, (select count(*) from point_days) as days, (select count(*) from (select distinct user_id from point_events) as l) as learners`,
+  );
+  log(`generated in ${generated}: ${JSON.stringify(counts)}`);
 
   const app = await buildApp({ config, database });
-  // a learner in the middle of the board: their rank is counted, not read from the top N
-  const [me] = (await rows(database, url, `select id, username, total_points from users where id = ${Math.floor(LEARNERS / 2) + 1}`)) as {
+  // a ranked learner credited in the last day (so on every board), the first such from the middle of
+  // the ids: their rank is counted, not read from the top N
+  const recent = DIALECT === 'sqlite' ? String(Date.now() - DAY_MS) : `now() - interval '1 day'`;
+  const [me] = (await rows(
+    database,
+    url,
+    `select u.id, u.username, u.total_points from users u where u.id >= ${Math.floor(LEARNERS / 2)} and u.role = 'padawan' and u.is_active = ${DIALECT === 'sqlite' ? 1 : 'true'} and u.leaderboard_visible = ${DIALECT === 'sqlite' ? 1 : 'true'} and exists (select 1 from point_events p where p.user_id = u.id and p.created_at >= ${recent}) order by u.id limit 1`,
+  )) as {
     id: number;
     username: string;
     total_points: number;
   }[];
-  const token = app.signAccessToken({ id: Number(me.id), role: 'padawan', username: me.username });
-  const statements = boardStatements(Date.now() - 7 * 86_400_000, Math.round(Number(me.total_points) / 50));
+  // a signed-in session, as a sign-in makes (access tokens of no session are refused)
+  await exec(database, url, [
+    `insert into sessions (user_id, family_id, expires_at) values (${Number(me.id)}, 'bench-leaderboard', ${DIALECT === 'sqlite' ? Date.now() + DAY_MS : "now() + interval '1 day'"})`,
+  ]);
+  const [session] = await rows(database, url, `select id from sessions where user_id = ${Number(me.id)}`);
+  const token = app.signAccessToken({ id: Number(me.id), role: 'padawan', username: me.username }, 0, Number(session.id));
+  const uptime = () =>
+    os
+      .loadavg()
+      .map((n) => n.toFixed(1))
+      .join(' ');
+  const loadBefore = uptime();
 
   const report: string[] = [];
-  for (const stage of ['without the leaderboard indexes', 'with the leaderboard indexes'] as const) {
-    if (stage === 'with the leaderboard indexes') {
-      started = performance.now();
-      await exec(database, url, [...Object.values(LEADERBOARD_INDEXES), DIALECT === 'sqlite' ? 'analyze' : 'analyze users, point_events']);
-      log(`indexes built in ${seconds(started)}`);
-    }
-    log(stage);
-    const measured = await latencies(app, token);
-    report.push(`#### ${DIALECT}, ${stage}`, '', '| period | median | runs (ms) |', '|---|---|---|');
-    for (const period of PERIODS) report.push(`| ${period} | ${measured[period].median} ms | ${measured[period].all.join(', ')} |`);
-    report.push('');
-    for (const [what, statement] of Object.entries(statements)) report.push(`${what}:`, '```', await explain(database, url, statement), '```');
-    report.push('');
+  const windowRows: string[] = [];
+  const before: Record<string, { median: number; all: number[] }> = {};
+  for (const period of ['week', 'month'] as const) {
+    const nowMs = Date.now();
+    const sinceMs = nowMs - PERIOD_DAYS[period] * DAY_MS;
+    const mine = (await rows(database, url, boardStatements(period, nowMs, { id: Number(me.id), points: 0 }).before[1]))[0];
+    const statements = boardStatements(period, nowMs, { id: Number(me.id), points: Number(mine?.points ?? 0) });
+    before[period] = await rawLedgerLatency(database, url, statements.before, period);
+    const literal = DIALECT === 'sqlite' ? String(sinceMs) : `'${new Date(sinceMs).toISOString()}'`;
+    const [window] = await rows(
+      database,
+      url,
+      `select (select count(*) from point_events where created_at >= ${literal}) as ledger, (select count(*) from point_days where day > ${Math.floor(sinceMs / DAY_MS)}) as days`,
+    );
+    windowRows.push(`${period}: ${Number(window.ledger).toLocaleString('en-US')} ledger rows, ${Number(window.days).toLocaleString('en-US')} point_days rows`);
   }
+  const after = await latencies(app, token);
+  const loadAfter = uptime();
+
+  report.push(`Load average before / after the timings: ${loadBefore} / ${loadAfter}`, '');
+  report.push(`Rows in the window: ${windowRows.join('; ')}`, '');
+  report.push('| period | before: raw ledger, 3 statements | after: the route (point_days + first day) |', '|---|---|---|');
+  for (const period of PERIODS) {
+    const was = before[period] ? `${before[period].median} ms (${before[period].all.join(', ')})` : 'unchanged';
+    report.push(`| ${period} | ${was} | ${after[period].median} ms (${after[period].all.join(', ')}) |`);
+  }
+  report.push('');
+  for (const period of ['week', 'month'] as const) {
+    const statements = boardStatements(period, Date.now(), { id: Number(me.id), points: 0 });
+    report.push(`${period}, after (the route's statement):`, '```', await explain(database, url, statements.after), '```');
+  }
+  const previous = boardStatements('month', Date.now(), { id: Number(me.id), points: 0 });
+  report.push(`month, before (the top N over the raw ledger):`, '```', await explain(database, url, previous.before[0]), '```', '');
   await app.close();
-  process.stdout.write(`\n${DIALECT}: ${LEARNERS} learners, ${EVENTS} ledger rows (generated in ${generated})\n\n${report.join('\n')}\n`);
+  process.stdout.write(
+    `\n${DIALECT}: ${LEARNERS} learners, ${Number(counts.ledger).toLocaleString('en-US')} ledger rows, ${Number(counts.days).toLocaleString('en-US')} point_days rows (generated in ${generated})\n\n${report.join('\n')}\n`,
+  );
 } finally {
   await database.close().catch(() => {});
   await drop();

@@ -8,7 +8,7 @@
 // - POST /api/exercises/:id/attempts: in one transaction, the exercise, the progress upsert, the
 //   "solved before?", the attempt with its attempt_number, the learner's open recommendations of the
 //   exercise marked completed (an UPDATE that finds none in the benchmark), on a first attempt the learner's catalogue
-//   version, then the day's streak, the points and their ledger row, the badges still to earn
+//   version, then the day's streak, the points, their ledger row and their UTC day (point_days), the badges still to earn
 //   (src/modules/attempts/service.ts submitAttempt, src/modules/badges/activity.ts);
 // - GET /api/progress: the learner's progress rows (src/modules/progress/service.ts).
 // Turning the text into SQL happens once; per request the bare server only binds values.
@@ -21,7 +21,7 @@ import { learnerCatalogueChangedQuery } from '../src/db/catalogue-versions.js';
 import { lastActiveDayQuery } from '../src/modules/badges/activity.js';
 import { badgesToEarnQuery } from '../src/modules/badges/award.js';
 import { exerciseByIdQuery, exerciseViewQuery, listShapeKey, ownCountQuery, pageQuery, publicCountQuery } from '../src/modules/exercises/service.js';
-import { insertPointEventQuery } from '../src/modules/gamification/ledger.js';
+import { addPointDayQuery, insertPointEventQuery } from '../src/modules/gamification/ledger.js';
 import { recordActiveDayQuery } from '../src/modules/gamification/streak.js';
 import { progressQuery } from '../src/modules/progress/service.js';
 import { completeRecommendationsQuery } from '../src/modules/recommendations/service.js';
@@ -69,6 +69,7 @@ export function benchStatements(database: Database) {
     insertAttempt: of(insertAttemptQuery.toSQL(db, tables)),
     awardPoints: of(awardPointsQuery.toSQL(db, tables)),
     ledger: of(insertPointEventQuery.toSQL(db, tables)),
+    pointDay: of(addPointDayQuery.toSQL(db, tables)),
     completeRecommendations: of(completeRecommendationsQuery.toSQL(db, tables)),
     catalogueChanged: of(learnerCatalogueChangedQuery.toSQL(db, tables)),
     lastActiveDay: of(lastActiveDayQuery.toSQL(db, tables)),

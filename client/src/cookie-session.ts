@@ -7,6 +7,7 @@
 import { createClient, createConfig, type Client } from './generated/client/index.js';
 import { cookieLogin, cookieLogout, cookieRefresh, getCsrfToken } from './generated/sdk.gen.js';
 import type { CookieSession as CookieSignIn } from './generated/types.gen.js';
+import { oneAtATime, sendWithRetry } from './retry.js';
 
 export interface CookieSessionOptions {
   /** The API's origin, e.g. `https://mathakine-api.onrender.com` (list the page's origin in its CORS_ORIGINS). */
@@ -26,7 +27,7 @@ export class CookieSession {
   /** Pass as `client` to any generated function: `listExercises({ client: session.client })`. */
   readonly client: Client;
   private csrf: string | null = null;
-  private refreshing: Promise<boolean> | null = null;
+  private readonly sharedRefresh = oneAtATime(() => this.rotate());
   // the same API without the retries, for the sign-in calls themselves
   private readonly plain: Client;
 
@@ -53,10 +54,7 @@ export class CookieSession {
 
   /** Trades the refresh cookie for new cookies now; false when it was refused (sign in again). */
   refresh(): Promise<boolean> {
-    this.refreshing ??= this.rotate().finally(() => {
-      this.refreshing = null;
-    });
-    return this.refreshing;
+    return this.sharedRefresh();
   }
 
   /** Signs out on the server (the session ends, its cookies are cleared) and forgets the CSRF token. */
@@ -88,20 +86,17 @@ export class CookieSession {
     if (data) this.csrf = data.csrf_token;
   }
 
-  private async fetchWithRetries(send: (request: Request) => Promise<Response>, request: Request): Promise<Response> {
-    const retry = request.clone(); // the body can be read once
+  private fetchWithRetries(send: (request: Request) => Promise<Response>, request: Request): Promise<Response> {
     const sentCsrf = this.csrf;
-    const response = await send(request);
-    if (NO_REFRESH.includes(new URL(request.url).pathname)) return response;
-    if (response.status === 401) {
-      if (!(await this.refresh())) return response;
-      return send(retry);
-    }
-    if (response.status === 403 && UNSAFE_METHODS.has(request.method) && /csrf/i.test(await response.clone().text())) {
-      // another call may have renewed the token meanwhile; otherwise ask for one
-      if (this.csrf === sentCsrf) this.csrf = null;
-      return send(retry);
-    }
-    return response;
+    return sendWithRetry(send, request, {
+      noRetry: NO_REFRESH,
+      renew: () => this.refresh(),
+      retryAlso: async (response) => {
+        if (response.status !== 403 || !UNSAFE_METHODS.has(request.method) || !/csrf/i.test(await response.clone().text())) return false;
+        // another call may have renewed the token meanwhile; otherwise ask for one
+        if (this.csrf === sentCsrf) this.csrf = null;
+        return true;
+      },
+    });
   }
 }

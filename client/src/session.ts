@@ -6,6 +6,7 @@
 import { createClient, createConfig, type Client } from './generated/client/index.js';
 import { login as signIn, logout as signOut, refreshTokens } from './generated/sdk.gen.js';
 import type { TokenPair } from './generated/types.gen.js';
+import { oneAtATime, sendWithRetry } from './retry.js';
 
 export interface SessionOptions {
   /** The API's origin, e.g. `https://mathakine-api.onrender.com`. */
@@ -36,7 +37,7 @@ export class Session {
   /** Pass as `client` to any generated function: `listExercises({ client: session.client })`. */
   readonly client: Client;
   private tokens: TokenPair | null;
-  private refreshing: Promise<boolean> | null = null;
+  private readonly sharedRefresh = oneAtATime(() => this.rotate());
   // the same API without the retry, for the refresh call itself
   private readonly plain: Client;
   // GET answers with an ETag, by URL, oldest first; for this signed-in user only
@@ -69,10 +70,7 @@ export class Session {
 
   /** Trades the refresh token for a new pair now; false when there is none or it was refused. */
   refresh(): Promise<boolean> {
-    this.refreshing ??= this.rotate().finally(() => {
-      this.refreshing = null;
-    });
-    return this.refreshing;
+    return this.sharedRefresh();
   }
 
   /** Signs out on the server (revokes the refresh tokens) and forgets the pair. */
@@ -120,15 +118,13 @@ export class Session {
     return response;
   }
 
-  private async fetchWithRefresh(baseFetch: typeof fetch, request: Request): Promise<Response> {
-    const retry = request.clone(); // the body can be read once
+  private fetchWithRefresh(baseFetch: typeof fetch, request: Request): Promise<Response> {
     const sentToken = this.tokens?.access_token;
-    const response = await baseFetch(request);
-    if (response.status !== 401 || NO_REFRESH.includes(new URL(request.url).pathname) || !this.tokens) return response;
-    // another call may already have rotated the pair while this one was in flight
-    const renewed = this.tokens.access_token !== sentToken || (await this.refresh());
-    if (!renewed || !this.tokens) return response;
-    retry.headers.set('Authorization', `Bearer ${this.tokens.access_token}`);
-    return baseFetch(retry);
+    return sendWithRetry(baseFetch, request, {
+      noRetry: NO_REFRESH,
+      // another call may already have rotated the pair while this one was in flight
+      renew: async () => this.tokens !== null && (this.tokens.access_token !== sentToken || (await this.refresh())) && this.tokens !== null,
+      beforeRetry: (retry) => retry.headers.set('Authorization', `Bearer ${this.tokens!.access_token}`),
+    });
   }
 }

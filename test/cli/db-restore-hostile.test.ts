@@ -200,6 +200,31 @@ describeEachDialect('a hostile .sql dump never runs a command nor reaches outsid
     expect(await snapshot(ctx.scratch.url)).toEqual(before);
   }, 60_000);
 
+  it('PostgreSQL: a character cut between two reads of the dump is restored whole', async () => {
+    if (dialect !== 'postgres') return;
+    const name = 'Maître Yoda, né à Dagobah';
+    await execSql(ctx.scratch.url, [`update users set full_name = '${name}' where id = (select min(id) from users)`]);
+    const before = await snapshot(ctx.scratch.url);
+    let text = (await dumpLines()).join('\n');
+    // a comment line first, so that the two bytes of "î" fall on both sides of a 64 KiB read
+    const at = Buffer.byteLength(text.slice(0, text.indexOf(name) + 'Ma'.length));
+    const CHUNK = 64 * 1024;
+    let pad = (CHUNK - 1 - at) % CHUNK;
+    if (pad < 4) pad += CHUNK;
+    text = `--${'x'.repeat(pad - 3)}\n${text}`;
+    expect(
+      Buffer.from(text)
+        .subarray(CHUNK - 1, CHUNK + 1)
+        .toString(),
+    ).toBe('î');
+    const file = path.join(ctx.cwd, 'cut.sql');
+    fs.writeFileSync(file, text);
+    await execSql(ctx.scratch.url, [`update users set full_name = null`]);
+    const res = await runCli(['db', 'restore', file, '--yes', '--allow-unsigned', '--json'], { env: ctx.env, cwd: ctx.cwd });
+    expect(res.code, res.stderr).toBe(0);
+    expect(await snapshot(ctx.scratch.url)).toEqual(before);
+  }, 60_000);
+
   it('SQLite: a dump runs only after the confirmation, never into the live file (ATTACH, VACUUM INTO)', async () => {
     if (dialect !== 'sqlite') return;
     const live = parseDatabaseUrl(ctx.scratch.url);

@@ -1,5 +1,8 @@
 // Every command of the ops CLI explains itself with --help and offers --json for scripts.
+import { execFile } from 'node:child_process';
 import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
 
@@ -37,6 +40,12 @@ describe('mathakine --help', () => {
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(/^Usage: mathakine /);
     expect(res.stdout).toMatch(/--json/);
+  });
+
+  // the other CLI tests run the compiled tree; `npm run cli` and a checkout without dist/ go through bin/ and tsx
+  it('runs through bin/mathakine.js (from the TypeScript source, through tsx, when there is no dist/ build)', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [path.resolve('bin/mathakine.js'), 'db', '--help'], { cwd: os.tmpdir() });
+    expect(stdout).toMatch(/^Usage: mathakine db /);
   });
 
   it('rejects an unknown command with a hint and a non-zero exit code', async () => {

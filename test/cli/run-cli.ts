@@ -1,8 +1,7 @@
-// Runs the real `mathakine` command in a child process, as a script or cron job would.
+// Runs the real `mathakine` command in a child process, as a script or cron job would: compiled,
+// as bin/mathakine.js runs it in the Docker image (test/helpers/compiled.ts).
 import { execFile } from 'node:child_process';
-import path from 'node:path';
-
-const BIN = path.resolve('bin/mathakine.js');
+import { compiledEntry } from '../helpers/compiled.js';
 
 export interface CliResult {
   code: number;
@@ -13,13 +12,13 @@ export interface CliResult {
 }
 
 /**
- * `node bin/mathakine.js …args` with only the given variables (plus PATH/HOME), in `cwd`, so that
+ * `mathakine …args` (the compiled CLI) with only the given variables (plus PATH/HOME), in `cwd`, so that
  * neither the project's .env nor the test runner's environment leaks in.
  */
 export function runCli(args: string[], options: { env?: Record<string, string>; cwd: string; input?: string }): Promise<CliResult> {
   const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TMPDIR: process.env.TMPDIR ?? '/tmp', ...options.env };
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [BIN, ...args], { cwd: options.cwd, env, timeout: 60_000 }, (error, stdout, stderr) => {
+    const child = execFile(process.execPath, [compiledEntry('cli'), ...args], { cwd: options.cwd, env, timeout: 60_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({
         code,

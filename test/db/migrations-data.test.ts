@@ -96,4 +96,39 @@ describeEachDialect('migrations on a database with data', (dialect) => {
       [2, 0],
     ]);
   });
+
+  it('fills point_days from the ledger already there: per learner and UTC day, as creditPoints counts a day', async () => {
+    // the migration before the fill (whatever number the journal gives it)
+    const journal = JSON.parse(fs.readFileSync(path.join(migrationsFolder(dialect), 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
+    const tableTag = journal.entries.map((e) => e.tag).find((tag) => /^\d+_point_days$/.test(tag));
+    expect(tableTag).toBeDefined();
+    scratch = await createScratchDatabase(dialect);
+    database = openDatabase(scratch.url);
+    folder = folderUpTo(dialect, tableTag!);
+    await applyMigrations(database, { migrationsFolder: folder });
+    const write = (statement: ReturnType<typeof sql>) => database.query(sql`${statement} returning id`, { write: true });
+    await write(sql`insert into users (username, email, hashed_password) values ('rey', 'rey@jakku.example', 'x'), ('finn', 'finn@jakku.example', 'x')`);
+    const rows: [number, number, string][] = [
+      [1, 10, '2026-03-01T00:00:00.000Z'],
+      [1, 15, '2026-03-01T23:59:59.999Z'],
+      [1, 20, '2026-03-02T00:00:00.000Z'],
+      [2, 5, '2026-02-28T23:30:00.000Z'],
+      [2, 7, '2026-03-01T00:30:00.000Z'],
+    ];
+    for (const [user, points, at] of rows) {
+      const when = dialect === 'postgres' ? sql`${at}::timestamptz` : sql`${Date.parse(at)}`;
+      await write(
+        sql`insert into point_events (user_id, source_type, points_delta, balance_after, created_at) values (${user}, 'exercise_completed', ${points}, 0, ${when})`,
+      );
+    }
+    await applyMigrations(database);
+    const days = await database.query<{ user_id: number; day: number; points: number }>(sql`select user_id, day, points from point_days order by user_id, day`);
+    const day = (iso: string) => Math.floor(Date.parse(iso) / 86_400_000);
+    expect(days.map((r) => [Number(r.user_id), Number(r.day), Number(r.points)])).toEqual([
+      [1, day('2026-03-01T12:00:00Z'), 25],
+      [1, day('2026-03-02T12:00:00Z'), 20],
+      [2, day('2026-02-28T12:00:00Z'), 5],
+      [2, day('2026-03-01T12:00:00Z'), 7],
+    ]);
+  });
 });

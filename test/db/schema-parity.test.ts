@@ -165,10 +165,10 @@ describe('schema parity between PostgreSQL and SQLite', () => {
     });
   }
 
-  it('indexes every foreign key (as the leading column of some index)', () => {
+  it('indexes every foreign key (as the leading column of some index, a composite primary key included)', () => {
     for (const table of pgTables) {
       const config = pgTableConfig(table);
-      const leading = config.indexes.map((i) => (i.config.columns[0] as { name?: string }).name);
+      const leading = [...config.indexes.map((i) => (i.config.columns[0] as { name?: string }).name), ...config.primaryKeys.map((key) => key.columns[0].name)];
       for (const fk of config.foreignKeys) {
         const column = fk.reference().columns[0].name;
         expect(leading, `${config.name}.${column} has no index`).toContain(column);

@@ -1,9 +1,10 @@
-// The real server (`node --import tsx src/server.ts`) in a child process, on loopback, with its
+// The real server (src/server.ts compiled, as the image runs it: test/helpers/compiled.ts) in a child process, on loopback, with its
 // JSON log lines collected so a test can see which requests the server accepted and answered.
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compiledEntry } from '../helpers/compiled.js';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -31,16 +32,16 @@ export interface ServerProcess {
 }
 
 export interface StartOptions {
-  /** Node arguments: the TypeScript entry by default, `['dist/server.js']` for a build. */
+  /** Node arguments: the compiled entry by default, `['dist/server.js']` for a build. */
   args?: string[];
   cwd?: string;
   startTimeoutMs?: number;
 }
 
-/** Starts src/server.ts with `env` (on 127.0.0.1, a free port) and resolves once it listens. */
+/** Starts the server (compiled src/server.ts) with `env` (on 127.0.0.1, a free port) and resolves once it listens. */
 export async function startServer(env: Record<string, string>, options: StartOptions = {}): Promise<ServerProcess> {
   const startTimeoutMs = options.startTimeoutMs ?? 20_000;
-  const child = spawn(process.execPath, options.args ?? ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, options.args ?? [compiledEntry('server')], {
     cwd: options.cwd ?? PROJECT_ROOT,
     env: {
       PATH: process.env.PATH ?? '',

@@ -10,8 +10,7 @@ import { afterEach, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
 import type { Database } from '../../src/db/client.js';
 import { openConfiguredDatabase } from '../../src/db/configured.js';
-import { applyMigrations } from '../../src/db/migrate.js';
-import { createScratchDatabase, describeEachDialect, testConfig, type ScratchDatabase } from '../helpers/app.js';
+import { createMigratedScratchDatabase, describeEachDialect, testConfig, type ScratchDatabase } from '../helpers/app.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 import {
   createExercise,
@@ -42,10 +41,7 @@ describeEachDialect('database outage under load', (dialect) => {
   });
 
   it('answers 503 quickly while the database is gone and recovers by itself, losing no acknowledged write', async () => {
-    scratch = await createScratchDatabase(dialect);
-    const migrator = openConfiguredDatabase(testConfig(scratch.url));
-    await applyMigrations(migrator);
-    await migrator.close();
+    scratch = await createMigratedScratchDatabase(dialect);
 
     let url = scratch.url;
     if (dialect === 'postgres') {

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterEach, describe, inject } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
@@ -13,7 +13,7 @@ import type { Clock } from '../../src/clock.js';
 import { parseConfig, type Config } from '../../src/config.js';
 import type { Database, Dialect } from '../../src/db/client.js';
 import { openConfiguredDatabase } from '../../src/db/configured.js';
-import { applyMigrations } from '../../src/db/migrate.js';
+import { applyMigrations, migrationsFolder } from '../../src/db/migrate.js';
 import { postgresUrlFor } from '../../src/db/url.js';
 
 export const DIALECTS: Dialect[] = ['sqlite', 'postgres'];
@@ -56,8 +56,8 @@ export interface ScratchDatabase {
   env?: Record<string, string>;
 }
 
-/** An empty database of the dialect: a temp SQLite file, or a new PostgreSQL database (reached through PgBouncer for `postgres+pgbouncer`). */
-export async function createScratchDatabase(dialect: TestDialect): Promise<ScratchDatabase> {
+/** An empty database of the dialect (or a copy of a PostgreSQL `template`): a temp SQLite file, or a new PostgreSQL database (reached through PgBouncer for `postgres+pgbouncer`). */
+export async function createScratchDatabase(dialect: TestDialect, template?: string): Promise<ScratchDatabase> {
   if (dialect === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mathakine-test-'));
     return {
@@ -70,7 +70,7 @@ export async function createScratchDatabase(dialect: TestDialect): Promise<Scrat
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    await admin.query(`create database ${name}`);
+    await admin.query(`create database ${name}${template ? ` template ${template}` : ''}`);
     if (dialect === 'postgres+pgbouncer') await admin.query(`alter database ${name} set statement_timeout = '${PGBOUNCER_DATABASE_STATEMENT_TIMEOUT}'`);
   } finally {
     await admin.end();
@@ -89,6 +89,87 @@ export async function createScratchDatabase(dialect: TestDialect): Promise<Scrat
       }
     },
   };
+}
+
+/**
+ * A migrated copy of the dialect's template: a database (SQLite file) migrated once per set of
+ * migrations and copied for each test — copying costs a fraction of applying every migration
+ * (PostgreSQL: ~0.2 s against ~0.5 s; SQLite: a file copy against ~70 ms). The template's name
+ * carries a hash of drizzle/<dialect>, so a changed migration gets a new template.
+ */
+export async function createMigratedScratchDatabase(dialect: TestDialect): Promise<ScratchDatabase> {
+  const base: Dialect = dialect === 'sqlite' ? 'sqlite' : 'postgres';
+  const template = await migratedTemplate(base);
+  if (dialect === 'sqlite') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mathakine-test-'));
+    fs.copyFileSync(template, path.join(dir, 'test.db'));
+    return { url: `sqlite:${path.join(dir, 'test.db')}`, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+  }
+  return createScratchDatabase(dialect, template);
+}
+
+const templates = new Map<Dialect, Promise<string>>();
+
+/** The migrated template of the dialect: made by the first worker that needs it (under a lock), reused by the others and by later runs. */
+function migratedTemplate(dialect: Dialect): Promise<string> {
+  let template = templates.get(dialect);
+  if (!template) {
+    template = dialect === 'sqlite' ? sqliteTemplate() : postgresTemplate();
+    templates.set(dialect, template);
+  }
+  return template;
+}
+
+function migrationsHash(dialect: Dialect): string {
+  const hash = createHash('sha256');
+  const folder = migrationsFolder(dialect);
+  for (const file of fs.readdirSync(folder, { recursive: true, encoding: 'utf8' }).sort()) {
+    const full = path.join(folder, file);
+    if (fs.statSync(full).isFile()) hash.update(file).update(fs.readFileSync(full));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+async function sqliteTemplate(): Promise<string> {
+  const file = path.join(os.tmpdir(), `mathakine-template-${migrationsHash('sqlite')}.db`);
+  if (fs.existsSync(file)) return file;
+  // migrated under a private name, then renamed: a concurrent worker sees the whole file or none
+  const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  const database = openConfiguredDatabase(testConfig(`sqlite:${partial}`));
+  try {
+    await applyMigrations(database);
+  } finally {
+    await database.close();
+  }
+  fs.renameSync(partial, file);
+  for (const leftover of ['-wal', '-shm']) fs.rmSync(`${partial}${leftover}`, { force: true });
+  return file;
+}
+
+async function postgresTemplate(): Promise<string> {
+  const name = `mathakine_template_${migrationsHash('postgres')}`;
+  const admin = new pg.Client({ connectionString: inject('testDatabaseUrl') });
+  await admin.connect();
+  try {
+    // one maker at a time across workers (and concurrent runs); the others wait, then reuse it
+    await admin.query("select pg_advisory_lock(hashtext('mathakine test template'))");
+    const { rowCount } = await admin.query('select 1 from pg_database where datname = $1', [name]);
+    if (!rowCount) {
+      const partial = `${name}_partial`;
+      await admin.query(`drop database if exists ${partial} with (force)`);
+      await admin.query(`create database ${partial}`);
+      const database = openConfiguredDatabase(testConfig(postgresUrlFor(inject('testDatabaseUrl'), partial)));
+      try {
+        await applyMigrations(database);
+      } finally {
+        await database.close();
+      }
+      await admin.query(`alter database ${partial} rename to ${name}`);
+    }
+  } finally {
+    await admin.end();
+  }
+  return name;
 }
 
 export function testConfig(url: string, overrides: Record<string, string> = {}): Config {
@@ -132,9 +213,8 @@ export function useDatabasePerTest(dialect: Dialect): (overrides?: Record<string
     database = scratch = undefined;
   });
   return async (overrides = {}) => {
-    scratch = await createScratchDatabase(dialect);
+    scratch = await createMigratedScratchDatabase(dialect);
     database = openConfiguredDatabase(testConfig(scratch.url, overrides));
-    await applyMigrations(database);
     return database;
   };
 }
@@ -149,11 +229,9 @@ export interface TestContext {
 
 /** A migrated scratch database and an app on it. close() closes the app and drops the database. */
 export async function buildTestApp(dialect: TestDialect, overrides: Record<string, string> = {}, options: { clock?: Clock } = {}): Promise<TestContext> {
-  const scratch = await createScratchDatabase(dialect);
+  const scratch = await createMigratedScratchDatabase(dialect);
   const config = scratchConfig(scratch, overrides);
   const database = openConfiguredDatabase(config);
-  if (scratch.directUrl) await migrateScratchDatabase(scratch);
-  else await applyMigrations(database);
   const app = await buildApp({ config, database, clock: options.clock });
   await app.ready();
   return {

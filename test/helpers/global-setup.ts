@@ -2,6 +2,7 @@
 // CI a missing one is reported loudly and its part of the suite is skipped; with CI=true it fails the run.
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { compileTestTree } from './compiled.js';
 
 export const DEFAULT_TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 export const DEFAULT_TEST_PGBOUNCER_URL = 'postgres://postgres@127.0.0.1:6432/test';
@@ -16,6 +17,8 @@ declare module 'vitest' {
     testPgbouncerUrl: string;
     replicaAvailable: boolean;
     testReplicaUrl: string;
+    /** src/ compiled to JavaScript (test/helpers/compiled.ts): the CLI and server processes tests start */
+    compiledRoot: string;
   }
 }
 
@@ -88,6 +91,8 @@ export default async function setup(project: TestProject) {
     ));
   project.provide('replicaAvailable', replicaAvailable);
   project.provide('testReplicaUrl', replicaUrl);
+
+  project.provide('compiledRoot', compileTestTree());
 }
 
 /** The server answers as a standby (in recovery): the replica tests pause its replay. */

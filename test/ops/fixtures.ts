@@ -7,9 +7,11 @@ import type { Dialect } from '../../src/db/client.js';
 import { openDatabase } from '../../src/db/client.js';
 import { applyMigrations } from '../../src/db/migrate.js';
 import { parseDatabaseUrl } from '../../src/db/url.js';
-import { createScratchDatabase, type ScratchDatabase } from '../helpers/app.js';
+import { createMigratedScratchDatabase, createScratchDatabase, type ScratchDatabase } from '../helpers/app.js';
 
+/** A scratch database with the project's migrations (a copy of the migrated template), or those of `options.migrationsFolder`. */
 export async function migratedScratch(dialect: Dialect, options: { migrationsFolder?: string } = {}): Promise<ScratchDatabase> {
+  if (!options.migrationsFolder) return createMigratedScratchDatabase(dialect);
   const scratch = await createScratchDatabase(dialect);
   const database = openDatabase(scratch.url);
   try {

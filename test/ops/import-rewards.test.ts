@@ -59,6 +59,8 @@ describeEachDialect('importing what learners had in the original', (dialect) => 
         ledgerRowsImported: version === '2025-06' ? 0 : 2,
         openingRows: 4,
         openingPoints: openings.reduce((a, b) => a + b, 0),
+        // a learner-day per opening row (each dated at sign-up), and luke's two 2026 rows on 2026-04-01
+        pointDays: version === '2025-06' ? 4 : 5,
         ledgerAboveTotal: [],
         unknownRequirementBadges: ['holocron'],
       });
@@ -121,6 +123,13 @@ describeEachDialect('importing what learners had in the original', (dialect) => 
           ),
         );
         expect(mismatches).toEqual([]);
+        // point_days (what the rolling leaderboards read) sums to the ledger too, per learner and in all
+        const dayMismatches = await database.query<{ id: number }>(
+          (await import('drizzle-orm')).sql.raw(
+            `select u.id from users u left join (select user_id, sum(points) as total from point_days group by user_id) d on d.user_id = u.id where u.total_points <> coalesce(d.total, 0)`,
+          ),
+        );
+        expect(dayMismatches).toEqual([]);
       } finally {
         await database.close();
       }

@@ -7,8 +7,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { openConfiguredDatabase } from '../../src/db/configured.js';
 import {
-  createScratchDatabase,
-  migrateScratchDatabase,
+  createMigratedScratchDatabase,
   PGBOUNCER_DATABASE_STATEMENT_TIMEOUT,
   scratchConfig,
   testConfig,
@@ -40,9 +39,8 @@ run('PostgreSQL behind PgBouncer in transaction mode', () => {
   });
 
   async function scratchBehindPooler(): Promise<ScratchDatabase> {
-    const scratch = await createScratchDatabase('postgres+pgbouncer');
+    const scratch = await createMigratedScratchDatabase('postgres+pgbouncer');
     cleanups.push(() => scratch.drop());
-    await migrateScratchDatabase(scratch);
     return scratch;
   }
 

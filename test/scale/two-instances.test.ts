@@ -9,7 +9,7 @@ import { afterEach, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
 import type { Database } from '../../src/db/client.js';
 import { openConfiguredDatabase } from '../../src/db/configured.js';
-import { createScratchDatabase, describeEachDialect, migrateScratchDatabase, scratchConfig, type ScratchDatabase } from '../helpers/app.js';
+import { createMigratedScratchDatabase, describeEachDialect, scratchConfig, type ScratchDatabase } from '../helpers/app.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -43,9 +43,8 @@ describeEachDialect(
     });
 
     async function twoInstances(overrides: Record<string, string> = {}) {
-      scratch = await createScratchDatabase(dialect);
+      scratch = await createMigratedScratchDatabase(dialect);
       const config = scratchConfig(scratch, overrides);
-      await migrateScratchDatabase(scratch);
       const instances: { app: App; database: Database }[] = [];
       for (let i = 0; i < 2; i++) {
         const database = openConfiguredDatabase(config);

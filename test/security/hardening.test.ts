@@ -5,8 +5,7 @@ import http from 'node:http';
 import { afterEach, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
 import { openConfiguredDatabase } from '../../src/db/configured.js';
-import { applyMigrations } from '../../src/db/migrate.js';
-import { buildTestApp, createScratchDatabase, describeEachDialect, testConfig, type ScratchDatabase, type TestContext } from '../helpers/app.js';
+import { buildTestApp, createMigratedScratchDatabase, describeEachDialect, testConfig, type ScratchDatabase, type TestContext } from '../helpers/app.js';
 import { createUser } from '../helpers/users.js';
 
 const FRONTEND = 'https://mathakine.example';
@@ -139,10 +138,9 @@ describeEachDialect('hardening', (dialect) => {
   });
 
   it('answers a bug with a bare 500: no message, no stack, no SQL', async () => {
-    scratch = await createScratchDatabase(dialect);
+    scratch = await createMigratedScratchDatabase(dialect);
     const config = testConfig(scratch.url);
     const database = openConfiguredDatabase(config);
-    await applyMigrations(database);
     app = await buildApp({ config, database });
     // A route with a bug, added the way a module would be.
     app.get('/api/broken', async () => {

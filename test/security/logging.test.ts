@@ -9,9 +9,8 @@ import { afterEach, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
 import type { Database } from '../../src/db/client.js';
 import { openConfiguredDatabase } from '../../src/db/configured.js';
-import { applyMigrations } from '../../src/db/migrate.js';
 import { loggerOptions } from '../../src/logger.js';
-import { createScratchDatabase, describeEachDialect, testConfig, type ScratchDatabase } from '../helpers/app.js';
+import { createMigratedScratchDatabase, describeEachDialect, testConfig, type ScratchDatabase } from '../helpers/app.js';
 
 describeEachDialect('logs', (dialect) => {
   let scratch: ScratchDatabase | undefined;
@@ -35,10 +34,9 @@ describeEachDialect('logs', (dialect) => {
     if (typeof options !== 'object' || options === null) throw new Error('expected pino options');
     const logger = pino(options, sink);
 
-    scratch = await createScratchDatabase(dialect);
+    scratch = await createMigratedScratchDatabase(dialect);
     const config = testConfig(scratch.url);
     const database: Database = openConfiguredDatabase(config);
-    await applyMigrations(database);
     app = await buildApp({ config, database, logger });
     await app.ready();
 
@@ -105,10 +103,9 @@ describeEachDialect('logs', (dialect) => {
     });
     const options = loggerOptions({ NODE_ENV: 'production', LOG_LEVEL: 'warn' });
     if (typeof options !== 'object' || options === null) throw new Error('expected pino options');
-    scratch = await createScratchDatabase(dialect);
+    scratch = await createMigratedScratchDatabase(dialect);
     const config = testConfig(scratch.url);
     const database: Database = openConfiguredDatabase(config);
-    await applyMigrations(database);
     app = await buildApp({ config, database, logger: pino(options, sink) });
     const registered = await app.inject({
       method: 'POST',

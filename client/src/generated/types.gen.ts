@@ -321,6 +321,29 @@ export type DashboardConnections = {
         max: number;
     };
     /**
+     * the connections check judged on these figures: the overview's Connections line
+     */
+    check: {
+        /**
+         * stable key: database, migrations, tables, long_queries, sequences, replication, backup…
+         */
+        id: string;
+        label: string;
+        /**
+         * green: fine; amber: look at it soon; red: act now; n/a: does not apply here
+         */
+        status: 'green' | 'amber' | 'red' | 'n/a';
+        /**
+         * the measured value (a count, milliseconds, a rate, a date)
+         */
+        value: string | number | null;
+        reason: string;
+        /**
+         * what to do; set when amber or red
+         */
+        action: string | null;
+    };
+    /**
      * this database's client backends but the dashboard's own
      */
     queries: Array<{
@@ -753,6 +776,77 @@ export type User = {
     is_email_verified: boolean;
 };
 
+export type TokenPair = {
+    access_token: string;
+    refresh_token: string;
+    token_type: 'bearer';
+    /**
+     * seconds until the access token expires
+     */
+    expires_in: number;
+    user: User;
+};
+
+export type MailAccepted = {
+    message: string;
+};
+
+export type CsrfToken = {
+    /**
+     * send it back in X-CSRF-Token on every POST/PUT/PATCH/DELETE authenticated by cookie
+     */
+    csrf_token: string;
+};
+
+export type CookieSession = {
+    token_type: 'cookie';
+    /**
+     * seconds until the access cookie expires: refresh before (or on a 401)
+     */
+    expires_in: number;
+    /**
+     * send it back in X-CSRF-Token on every POST/PUT/PATCH/DELETE authenticated by cookie
+     */
+    csrf_token: string;
+    user: User;
+};
+
+export type Session = {
+    id: number;
+    /**
+     * the sign-in
+     */
+    created_at: string;
+    /**
+     * the sign-in or the last refresh (an access token lives JWT_ACCESS_TTL_SECONDS, so activity is known to within that)
+     */
+    last_used_at: string;
+    /**
+     * when it ends unless refreshed
+     */
+    expires_at: string;
+    user_agent: string | null;
+    /**
+     * the client address as the rate limiter sees it, at the sign-in or last refresh
+     */
+    ip_address: string | null;
+    /**
+     * the session of the access token making this request
+     */
+    current: boolean;
+};
+
+export type SessionList = {
+    items: Array<Session>;
+};
+
+export type EndedSessions = {
+    /**
+     * how many sessions were ended
+     */
+    ended: number;
+};
+
 export type AccountExport = {
     format: 'mathakine-account-export';
     version: 1;
@@ -868,77 +962,6 @@ export type UserStats = {
         attempts: number;
         correct: number;
     }>;
-};
-
-export type TokenPair = {
-    access_token: string;
-    refresh_token: string;
-    token_type: 'bearer';
-    /**
-     * seconds until the access token expires
-     */
-    expires_in: number;
-    user: User;
-};
-
-export type MailAccepted = {
-    message: string;
-};
-
-export type CsrfToken = {
-    /**
-     * send it back in X-CSRF-Token on every POST/PUT/PATCH/DELETE authenticated by cookie
-     */
-    csrf_token: string;
-};
-
-export type CookieSession = {
-    token_type: 'cookie';
-    /**
-     * seconds until the access cookie expires: refresh before (or on a 401)
-     */
-    expires_in: number;
-    /**
-     * send it back in X-CSRF-Token on every POST/PUT/PATCH/DELETE authenticated by cookie
-     */
-    csrf_token: string;
-    user: User;
-};
-
-export type Session = {
-    id: number;
-    /**
-     * the sign-in
-     */
-    created_at: string;
-    /**
-     * the sign-in or the last refresh (an access token lives JWT_ACCESS_TTL_SECONDS, so activity is known to within that)
-     */
-    last_used_at: string;
-    /**
-     * when it ends unless refreshed
-     */
-    expires_at: string;
-    user_agent: string | null;
-    /**
-     * the client address as the rate limiter sees it, at the sign-in or last refresh
-     */
-    ip_address: string | null;
-    /**
-     * the session of the access token making this request
-     */
-    current: boolean;
-};
-
-export type SessionList = {
-    items: Array<Session>;
-};
-
-export type EndedSessions = {
-    /**
-     * how many sessions were ended
-     */
-    ended: number;
 };
 
 export type Progress = {

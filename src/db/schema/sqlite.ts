@@ -2,7 +2,7 @@
 // Timestamps are integers (milliseconds since the epoch, UTC), which
 // drizzle maps to Date, so the API's JSON is the same ISO-8601 text on both dialects.
 import { sql } from 'drizzle-orm';
-import { check, index, integer, real as sqliteReal, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, primaryKey, real as sqliteReal, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { ACCOUNT_TOKEN_PURPOSES, AGE_GROUPS, CHALLENGE_TYPES, DIFFICULTIES, EXERCISE_TYPES, ROLES, sqlInList } from '../enums.js';
 
 const NOW_MS = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
@@ -461,6 +461,26 @@ export const pointEvents = sqliteTable(
   ],
 );
 
+// The ledger's points per learner per UTC day (day: whole days since 1970-01-01 UTC, an integer on
+// both dialects), kept equal to point_events in the transaction of each of its rows (creditPoints;
+// the import and the migration that made it fill it in bulk): the rolling leaderboards sum whole days from here
+// and only the partial first day from the ledger (src/modules/badges/leaderboard.ts).
+export const pointDays = sqliteTable(
+  'point_days',
+  {
+    user_id: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    day: integer('day').notNull(),
+    points: integer('points').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'point_days_pkey', columns: [t.user_id, t.day] }),
+    // a period's days summed per learner from the index alone
+    index('ix_point_days_day_user').on(t.day, t.user_id, t.points),
+  ],
+);
+
 // Recommended next exercises, with the original's columns: what was recommended and why
 // (reason_code + reason_params), how often it was shown and clicked, and when it was completed.
 export const recommendations = sqliteTable(
@@ -518,4 +538,16 @@ export const erasedAccounts = sqliteTable(
 export const contentVersions = sqliteTable('content_versions', {
   name: text('name').primaryKey(),
   version: integer('version').notNull(),
+});
+
+// One row per `db import` that committed, written in the import's own transaction (a failed or
+// interrupted run leaves none): when it ran, from where (a path, or a URL without its password), how
+// many rows went into our tables. Describes this database, not the data: never imported itself
+// (src/ops/import/plan.ts NOT_IMPORTED_TABLES). /metrics reads the last one (src/ops/measure/upkeep.ts).
+export const importRuns = sqliteTable('import_runs', {
+  id: id(),
+  started_at: ts('started_at').notNull(),
+  finished_at: ts('finished_at').notNull(),
+  source: text('source').notNull(),
+  rows: integer('rows').notNull(),
 });

@@ -12,7 +12,7 @@ type UserRow = Tables['users']['$inferSelect'];
 
 export interface NewUser {
   username: string;
-  /** already lowercased (users/schemas.ts emailInput) */
+  /** already lowercased (domain/accounts/input.ts emailInput) */
   email: string;
   password: string;
   full_name?: string;

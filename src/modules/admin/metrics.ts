@@ -7,7 +7,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { viewCountsOf } from '../../db/view-counts.js';
 import { forbidden, unauthorized } from '../../errors.js';
 import { runChecks, type CheckStatus, type JudgedCheck } from '../../ops/health/checks.js';
-import { lastSuccessfulMaintenance, newestBackup } from '../../ops/measure/upkeep.js';
+import { lastSuccessfulImport, lastSuccessfulMaintenance, newestBackup } from '../../ops/measure/upkeep.js';
 import { pool } from '../../ops/measure/server.js';
 
 /** The judged checks are asked at most this often: a scrape every 15 s must stay cheap for the database too. */
@@ -89,7 +89,7 @@ const metricsRoutes: FastifyPluginAsync = async (app) => {
   });
   new Gauge({
     name: 'mathakine_last_success_timestamp_seconds',
-    help: 'When a job last succeeded (Unix time): backup (the newest file in BACKUP_DIR), maintenance (the last ok `db maintenance` run)',
+    help: 'When a job last succeeded (Unix time): backup (the newest file in BACKUP_DIR), maintenance (the start of the last ok `db maintenance` run), import (the commit of the last `db import` into this database)',
     labelNames: ['job'] as const,
     registers: [registry],
     async collect() {
@@ -98,6 +98,8 @@ const metricsRoutes: FastifyPluginAsync = async (app) => {
       if (backup) this.set({ job: 'backup' }, backup.at.getTime() / 1000);
       const maintenance = await lastSuccessfulMaintenance(database).catch(() => null);
       if (maintenance) this.set({ job: 'maintenance' }, maintenance.getTime() / 1000);
+      const imported = await lastSuccessfulImport(database).catch(() => null);
+      if (imported) this.set({ job: 'import' }, imported.getTime() / 1000);
     },
   });
   new Gauge({

@@ -6,8 +6,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Store } from '../../db/store.js';
 import { AppError, conflict } from '../../errors.js';
 import { frontendLink, verificationMessage } from '../../mail/messages.js';
-import { toPublicUser, type UserRow } from '../users/public-user.js';
-import type { PublicUser } from '../users/schemas.js';
+import { toPublicUser, type PublicUser, type UserRow } from '../../http/user.js';
 import { hashLinkToken, invalidLink, issueLinkToken, mailBudgetWait, type MailContext } from './account-tokens.js';
 
 export type VerificationMailOutcome =

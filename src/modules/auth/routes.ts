@@ -1,31 +1,15 @@
 // /api/auth: register, login, refresh (rotating), logout, me.
 import { z } from 'zod';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errorBodySchema } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
 import { authRateLimit, rateLimitKey } from '../../plugins/security.js';
 import { getUser } from '../users/service.js';
-import { userSchema } from '../users/schemas.js';
+import { userSchema } from '../../http/user.js';
 import { loginBody, refreshBody, registerBody, tokenPairSchema } from './schemas.js';
-import { login, logout, refresh, register, type TokenSettings } from './service.js';
+import { login, logout, refresh, register } from './service.js';
 import { sendVerificationMail } from './email-verification.js';
-import type { ClientInfo } from './sessions.js';
-
-/** How this app signs and times tokens (the bearer routes here, the cookie routes in modules/cookie-auth). */
-export function tokenSettingsOf(app: FastifyInstance): TokenSettings {
-  return {
-    signAccessToken: (actor, tokenVersion, sessionId) => app.signAccessToken(actor, tokenVersion, sessionId),
-    sessionMaxDays: app.config.REFRESH_SESSION_MAX_DAYS,
-    accessTtlSeconds: app.config.JWT_ACCESS_TTL_SECONDS,
-    refreshTtlDays: app.config.REFRESH_TOKEN_TTL_DAYS,
-  };
-}
-
-/** The device a sign-in or refresh comes from, for the session list. */
-export function clientOf(request: FastifyRequest): ClientInfo {
-  return { userAgent: request.headers['user-agent'] ?? null, address: request.ip };
-}
+import { clientOf, tokenSettingsOf } from './route-context.js';
 
 const authRoutes: FastifyPluginAsyncZod = async (app) => {
   const limited = authRateLimit(app.config.AUTH_RATE_LIMIT_PER_MINUTE);

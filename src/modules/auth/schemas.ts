@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { emailInput, passwordInput, usernameInput, userSchema } from '../users/schemas.js';
+import { emailInput, passwordInput, usernameInput } from '../../domain/accounts/input.js';
+import { userSchema } from '../../http/user.js';
 
 export const registerBody = z
   .object({

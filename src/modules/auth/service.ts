@@ -12,8 +12,7 @@ import { continueSession, endAllSessions, endFamily, startSession, type ClientIn
 import { assertNotThrottled, clearFailedSignIns, recordFailedSignIn } from './throttle.js';
 import type { LoginInput, RegisterInput, TokenPair } from './schemas.js';
 import { createUser } from '../../domain/accounts/create-user.js';
-import { toPublicUser, type UserRow } from '../users/public-user.js';
-import type { PublicUser } from '../users/schemas.js';
+import { toPublicUser, type PublicUser, type UserRow } from '../../http/user.js';
 
 export interface TokenSettings {
   signAccessToken(actor: Actor, tokenVersion: number, sessionId: number): string;

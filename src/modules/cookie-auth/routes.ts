@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AppError, errorBodySchema, unauthorized } from '../../errors.js';
 import { authRateLimit, rateLimitKey } from '../../plugins/security.js';
-import { clientOf, tokenSettingsOf } from '../auth/routes.js';
+import { clientOf, tokenSettingsOf } from '../auth/route-context.js';
 import { loginBody } from '../auth/schemas.js';
 import { login, logout, refresh } from '../auth/service.js';
 import { cookieSessionSchema, csrfTokenSchema } from './schemas.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { userSchema } from '../users/schemas.js';
+import { userSchema } from '../../http/user.js';
 
 export const csrfTokenSchema = z
   .object({ csrf_token: z.string().describe('send it back in X-CSRF-Token on every POST/PUT/PATCH/DELETE authenticated by cookie') })

@@ -1,5 +1,7 @@
 // The points ledger: every point a learner gets is a point_events row written in the transaction
-// that adds it to users.total_points, so total_points always equals the sum of the ledger.
+// that adds it to users.total_points, so total_points always equals the sum of the ledger; the same
+// transaction adds the points to the learner's UTC day in point_days (what the rolling leaderboards
+// read), so point_days always sums to the ledger per learner and day.
 import { eq, sql } from 'drizzle-orm';
 import { increment } from '../../db/operators.js';
 import { preparedQuery } from '../../db/prepared.js';
@@ -53,6 +55,18 @@ export const insertPointEventQuery = preparedQuery('ledger_insert', (tx, { point
   }),
 );
 
+/** A day of point_days: whole days since 1970-01-01 UTC (the SQL of the import and migration computes the same). */
+export const DAY_MS = 86_400_000;
+export const utcDay = (at: Date): number => Math.floor(at.getTime() / DAY_MS);
+
+/** Adds the ledger row's points to its learner's UTC day (both dialects: ON CONFLICT … DO UPDATE). */
+export const addPointDayQuery = preparedQuery('ledger_add_day', (tx, { pointDays }) =>
+  tx
+    .insert(pointDays)
+    .values({ user_id: placeholder('user_id'), day: placeholder('day'), points: placeholder('points') })
+    .onConflictDoUpdate({ target: [pointDays.user_id, pointDays.day], set: { points: sql`${pointDays.points} + excluded.points` } }),
+);
+
 export interface PointCredit {
   userId: number;
   points: number;
@@ -75,5 +89,6 @@ export async function creditPoints(tx: Tx, credit: PointCredit): Promise<number>
     details: credit.details ?? null,
     at: credit.at,
   });
+  await runPrepared(tx, addPointDayQuery, { user_id: credit.userId, day: utcDay(credit.at), points: credit.points });
   return row.total_points;
 }

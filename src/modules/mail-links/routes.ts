@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errorBodySchema } from '../../errors.js';
 import { MailError, mailDisabled, mailUnavailable } from '../../mail/errors.js';
 import { actorOf } from '../../plugins/auth.js';
-import { userSchema } from '../users/schemas.js';
+import { userSchema } from '../../http/user.js';
 import { sendPasswordResetMail, resetPassword } from '../auth/password-reset.js';
 import { sendVerificationMail, verificationNotSent, verifyEmail } from '../auth/email-verification.js';
 import { forgotPasswordBody, mailAcceptedSchema, resetPasswordBody, verifyEmailBody } from './schemas.js';

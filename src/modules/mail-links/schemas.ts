@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { emailInput, passwordInput } from '../users/schemas.js';
+import { emailInput, passwordInput } from '../../domain/accounts/input.js';
 
 export const forgotPasswordBody = z
   .object({ email: emailInput })

@@ -5,20 +5,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Store } from '../../db/store.js';
 import { errorBodySchema } from '../../errors.js';
 import { idParams } from '../../http/schemas.js';
+import { userSchema, type PublicUser } from '../../http/user.js';
 import { authRateLimit } from '../../plugins/security.js';
 import { actorOf } from '../../plugins/auth.js';
-import {
-  accountExportSchema,
-  changePasswordBody,
-  deleteMeBody,
-  listUsersQuery,
-  updateMeBody,
-  updateUserBody,
-  userPage,
-  userSchema,
-  userStatsSchema,
-  type PublicUser,
-} from './schemas.js';
+import { accountExportSchema, changePasswordBody, deleteMeBody, listUsersQuery, updateMeBody, updateUserBody, userPage, userStatsSchema } from './schemas.js';
 import { changePassword, deleteMe, deleteUser, exportUser, getUser, listUsers, updateMe, updateUser, userStats } from './service.js';
 import { sendVerificationMail } from '../auth/email-verification.js';
 

@@ -13,8 +13,8 @@ import { hashPassword, verifyPassword } from '../../domain/accounts/passwords.js
 import { revokeAllSessions } from '../auth/service.js';
 import { eraseAccount } from '../../domain/accounts/erase.js';
 import { exportAccount } from '../../domain/accounts/export.js';
-import { toPublicUser, type UserRow } from './public-user.js';
-import type { ListUsersQuery, PublicUser, UpdateMeInput, UpdateUserInput, UserStats } from './schemas.js';
+import { toPublicUser, type PublicUser, type UserRow } from '../../http/user.js';
+import type { ListUsersQuery, UpdateMeInput, UpdateUserInput, UserStats } from './schemas.js';
 
 type UserChanges = Partial<Omit<Tables['users']['$inferInsert'], 'token_version' | 'is_email_verified'>> & {
   token_version?: SQL<number>;

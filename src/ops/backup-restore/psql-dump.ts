@@ -9,6 +9,7 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { Transform, type Readable, type TransformCallback, type Writable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import pg from 'pg';
 import { postgresConnectionConfig } from '../../db/client.js';
 import { libpqEnvironment, PgToolMissingError } from './pg-tools.js';
@@ -38,22 +39,27 @@ const DUMP_RESTRICT_LINE = /^\\(?:un)?restrict [A-Za-z0-9]+\r?$/;
 const COPY_FROM_STDIN = /^COPY .* FROM stdin;\r?$/;
 
 /**
- * Blanks pg_dump's own `\restrict` / `\unrestrict` lines (only those exact forms, outside COPY data);
- * every other line passes as it is, so any other meta-command reaches psql and fails there.
+ * A plain dump, line by line: each statement line becomes what `statement` makes of it (a blank line
+ * to drop it, so psql's line numbers stay the dump's); COPY data passes untouched. Characters cut
+ * between two chunks are decoded whole (a dump's text is UTF-8).
  */
-export class DumpRestrictLines extends Transform {
+export abstract class DumpLineFilter extends Transform {
+  private readonly decoder = new StringDecoder('utf8');
   private pending = '';
   private inCopy = false;
 
+  protected abstract statement(line: string): string;
+
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    const lines = (this.pending + chunk.toString('utf8')).split('\n');
+    const lines = (this.pending + this.decoder.write(chunk)).split('\n');
     this.pending = lines.pop()!;
     if (lines.length > 0) this.push(lines.map((line) => `${this.line(line)}\n`).join(''));
     done();
   }
 
   override _flush(done: TransformCallback): void {
-    if (this.pending) this.push(this.line(this.pending));
+    const last = this.pending + this.decoder.end();
+    if (last) this.push(this.line(last));
     done();
   }
 
@@ -62,7 +68,20 @@ export class DumpRestrictLines extends Transform {
       if (line === '\\.' || line === '\\.\r') this.inCopy = false;
       return line;
     }
-    if (COPY_FROM_STDIN.test(line)) this.inCopy = true;
+    if (COPY_FROM_STDIN.test(line)) {
+      this.inCopy = true;
+      return line;
+    }
+    return this.statement(line);
+  }
+}
+
+/**
+ * Blanks pg_dump's own `\restrict` / `\unrestrict` lines (only those exact forms, outside COPY data);
+ * every other line passes as it is, so any other meta-command reaches psql and fails there.
+ */
+export class DumpRestrictLines extends DumpLineFilter {
+  protected statement(line: string): string {
     return DUMP_RESTRICT_LINE.test(line) ? '' : line;
   }
 }

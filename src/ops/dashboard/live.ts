@@ -1,13 +1,17 @@
-// The Connections page: connections against max_connections and the pool, live queries, and
-// locks — who blocks whom (pg_blocking_pids) with the lock each waiter wants. Cancel and terminate
-// act on one backend of this database. SQLite has one writer: the page says whether another
-// connection holds the write lock right now.
+// The Connections page: connections against max_connections and the pool (measured by ../measure and
+// judged by the health report's own connections check, on the very figures the page shows), live
+// queries, and locks — who blocks whom (pg_blocking_pids) with the lock each waiter wants. Cancel and
+// terminate act on one backend of this database. SQLite has one writer: the page says whether
+// another connection holds the write lock right now.
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../../db/client.js';
+import { judgedConnections } from '../health/checks.js';
+import { connectionsByState, pool as poolOf, serverConnections } from '../measure/server.js';
 import { errorMessage } from '../progress.js';
+import { overviewCheck, overviewCheckSchema } from './overview.js';
 import { dialectSchema } from './shared.js';
 
 export const liveQuerySchema = z.object({
@@ -40,6 +44,7 @@ export const connectionsPageSchema = z.object({
   connections: z.number().int().nullable().describe('every backend of the server'),
   by_state: z.array(z.object({ state: z.string(), connections: z.number().int() })),
   pool: z.object({ total: z.number(), idle: z.number(), waiting: z.number(), max: z.number() }).describe("this instance's pool"),
+  check: overviewCheckSchema.describe("the connections check judged on these figures: the overview's Connections line"),
   queries: z.array(liveQuerySchema).describe("this database's client backends but the dashboard's own"),
   locks: z.array(blockedQuerySchema).describe('who blocks whom'),
   sqlite_write_lock: z.object({ held: z.boolean(), detail: z.string() }).nullable(),
@@ -68,7 +73,7 @@ const LIVE_SQL = sql`
   order by a.query_start nulls last`;
 
 export async function connectionsPage(database: Database): Promise<ConnectionsPage> {
-  const { dialect: _dialect, ...pool } = database.poolStats();
+  const pool = poolOf(database);
   if (database.dialect === 'sqlite') {
     return {
       dialect: 'sqlite',
@@ -76,6 +81,7 @@ export async function connectionsPage(database: Database): Promise<ConnectionsPa
       connections: null,
       by_state: [],
       pool,
+      check: overviewCheck(judgedConnections({ pool, server: null })),
       queries: [],
       locks: [],
       sqlite_write_lock: probeSqliteWriteLock(database.target.path),
@@ -84,11 +90,8 @@ export async function connectionsPage(database: Database): Promise<ConnectionsPa
       ],
     };
   }
-  const [server] = await database.query<{ max_connections: number; connections: number }>(sql`
-    select current_setting('max_connections')::int as max_connections, (select count(*)::int from pg_stat_activity) as connections`);
-  const byState = await database.query<{ state: string; connections: number }>(sql`
-    select coalesce(state, 'background') as state, count(*)::int as connections
-    from pg_stat_activity where datname = current_database() group by 1 order by 2 desc, 1`);
+  const server = await serverConnections(database);
+  const byState = await connectionsByState(database);
   const rows = await database.query<LiveRow>(LIVE_SQL);
   const byPid = new Map(rows.map((r) => [r.pid, r]));
   const queries: LiveQuery[] = rows.map(({ xact_ms: _x, lock: _l, ...r }) => ({
@@ -111,10 +114,11 @@ export async function connectionsPage(database: Database): Promise<ConnectionsPa
     }));
   return {
     dialect: 'postgres',
-    max_connections: server.max_connections,
-    connections: server.connections,
+    max_connections: server.max,
+    connections: server.used,
     by_state: byState,
     pool,
+    check: overviewCheck(judgedConnections({ pool, server })),
     queries,
     locks,
     sqlite_write_lock: null,

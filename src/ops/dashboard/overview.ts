@@ -22,25 +22,28 @@ export const overviewPageSchema = z.object({
 });
 export type OverviewPage = z.infer<typeof overviewPageSchema>;
 
-/** The one status vocabulary painted for people: the overview's only own decision. */
-const LIGHTS: Record<CheckStatus, Light> = { pass: 'green', warn: 'amber', fail: 'red', 'n/a': 'n/a' };
-
 export async function overviewPage(database: Database, options: { backupDir: string; timeoutMs?: number }): Promise<OverviewPage> {
   return overviewView(database.dialect, await runChecks(database, { ...options, only: (c) => c.overview }));
 }
 
+/** The one status vocabulary painted for people: the dashboard's only own decision. */
+const LIGHTS: Record<CheckStatus, Light> = { pass: 'green', warn: 'amber', fail: 'red', 'n/a': 'n/a' };
+
+/** One judged check as the dashboard shows it (an overview line, the Connections page's verdict). */
+export function overviewCheck(c: JudgedCheck): OverviewCheck {
+  return {
+    id: c.id,
+    label: c.label,
+    status: LIGHTS[c.status],
+    value: c.value,
+    reason: c.reason,
+    action: c.status === 'pass' || c.status === 'n/a' ? null : c.action,
+  };
+}
+
 /** The judged checks the overview shows, one line each. */
 export function overviewView(dialect: Database['dialect'], judged: JudgedCheck[]): OverviewPage {
-  const checks: OverviewCheck[] = judged
-    .filter((c) => c.overview)
-    .map((c) => ({
-      id: c.id,
-      label: c.label,
-      status: LIGHTS[c.status],
-      value: c.value,
-      reason: c.reason,
-      action: c.status === 'pass' || c.status === 'n/a' ? null : c.action,
-    }));
+  const checks = judged.filter((c) => c.overview).map(overviewCheck);
   const order: Light[] = ['red', 'amber', 'green'];
   const status = order.find((s) => checks.some((c) => c.status === s)) ?? 'green';
   return { dialect, status, checks };

@@ -1,11 +1,11 @@
 // The Maintenance page: last vacuum / analyze and dead rows per table (PostgreSQL), the integrity
-// check and free pages (SQLite), the last backup and the last `db maintenance` run. Its buttons
-// call optimizeDatabase (POST /admin/optimize) and backupDatabase (POST /admin/dashboard/backup).
+// check and free pages (SQLite), the last backup and the last `db maintenance` run (as ../measure/upkeep.ts
+// measures them for the health report and /metrics). Its buttons call optimizeDatabase
+// (POST /admin/optimize) and backupDatabase (POST /admin/dashboard/backup).
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../../db/client.js';
-import { listBackups } from '../backup-restore/backup.js';
-import { lastMaintenanceRun } from '../upkeep/maintenance-runs.js';
+import { lastMaintenance, newestBackup } from '../measure/upkeep.js';
 import { dialectSchema } from './shared.js';
 
 const date = z.date().nullable();
@@ -34,13 +34,8 @@ export type UpkeepPage = z.infer<typeof upkeepPageSchema>;
 
 const d = (value: string | null) => (value ? new Date(value) : null);
 
-export async function lastBackup(backupDir: string): Promise<UpkeepPage['last_backup']> {
-  const newest = listBackups(backupDir)[0];
-  return newest ? { file: newest.file, at: newest.created_at, bytes: newest.bytes } : null;
-}
-
 export async function upkeepPage(database: Database, backupDir: string): Promise<UpkeepPage> {
-  const common = { last_backup: await lastBackup(backupDir), last_maintenance: (await lastMaintenanceRun(database))?.started_at ?? null };
+  const common = { last_backup: newestBackup(backupDir), last_maintenance: (await lastMaintenance(database))?.started_at ?? null };
   if (database.dialect === 'postgres') {
     const rows = await database.query<{
       name: string;

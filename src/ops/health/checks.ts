@@ -118,6 +118,53 @@ export function worstStatus(statuses: CheckStatus[]): CheckStatus {
 }
 const hoursSince = (date: Date) => Math.round((Date.now() - date.getTime()) / 3_600_000);
 
+/** What the connections check judges: this instance's pool and (PostgreSQL) the server's backends. */
+export interface ConnectionFigures {
+  pool: ReturnType<typeof pool>;
+  server: Awaited<ReturnType<typeof serverConnections>> | null;
+}
+
+function judgeConnections({ pool: p, server }: ConnectionFigures, thresholds: Thresholds): Judged {
+  const inUse = p.total - p.idle;
+  const poolText = `pool ${inUse}/${p.max} in use, ${p.idle} idle, ${p.waiting} waiting`;
+  const poolPart: VerdictPart =
+    p.waiting > 0 || inUse >= p.max
+      ? {
+          status: 'warn',
+          value: inUse,
+          unit: 'connections',
+          reason: poolText,
+          action: server ? 'raise PG_POOL_MAX, or find what holds connections (see Connections)' : 'writes queue behind the single writer',
+        }
+      : pass(inUse, poolText, 'connections');
+  if (!server) return { ...poolPart, parts: [poolPart] };
+  const reason = `${server.used} of max_connections ${server.max}; ${poolText}`;
+  const ratio = server.used / server.max;
+  const serverPart: VerdictPart =
+    ratio > thresholds.connectionsFailRatio
+      ? {
+          healthKey: null,
+          status: 'fail',
+          value: server.used,
+          unit: 'connections',
+          reason,
+          action: 'lower PG_POOL_MAX per instance or put PgBouncer in front',
+        }
+      : ratio > thresholds.connectionsWarnRatio
+        ? {
+            healthKey: null,
+            status: 'warn',
+            value: server.used,
+            unit: 'connections',
+            reason,
+            action: 'watch it: raise max_connections or pool with PgBouncer',
+          }
+        : { healthKey: null, ...pass(server.used, reason, 'connections') };
+  const worst = worstStatus([poolPart.status, serverPart.status]);
+  const action = worst === 'pass' ? null : serverPart.status === worst ? serverPart.action : poolPart.action;
+  return { status: worst, value: server.used, reason, action, parts: [poolPart, serverPart] };
+}
+
 export const CHECKS: CheckDefinition[] = [
   {
     id: 'database',
@@ -359,46 +406,7 @@ export const CHECKS: CheckDefinition[] = [
     healthKey: 'pool:usage',
     overview: true,
     async judge({ database, pg, thresholds }) {
-      const p = pool(database);
-      const inUse = p.total - p.idle;
-      const poolText = `pool ${inUse}/${p.max} in use, ${p.idle} idle, ${p.waiting} waiting`;
-      const poolPart: VerdictPart =
-        p.waiting > 0 || inUse >= p.max
-          ? {
-              status: 'warn',
-              value: inUse,
-              unit: 'connections',
-              reason: poolText,
-              action: pg ? 'raise PG_POOL_MAX, or find what holds connections (see Connections)' : 'writes queue behind the single writer',
-            }
-          : pass(inUse, poolText, 'connections');
-      if (!pg) return { ...poolPart, parts: [poolPart] };
-      const server = await serverConnections(pg);
-      const reason = `${server.used} of max_connections ${server.max}; ${poolText}`;
-      const ratio = server.used / server.max;
-      const serverPart: VerdictPart =
-        ratio > thresholds.connectionsFailRatio
-          ? {
-              healthKey: null,
-              status: 'fail',
-              value: server.used,
-              unit: 'connections',
-              reason,
-              action: 'lower PG_POOL_MAX per instance or put PgBouncer in front',
-            }
-          : ratio > thresholds.connectionsWarnRatio
-            ? {
-                healthKey: null,
-                status: 'warn',
-                value: server.used,
-                unit: 'connections',
-                reason,
-                action: 'watch it: raise max_connections or pool with PgBouncer',
-              }
-            : { healthKey: null, ...pass(server.used, reason, 'connections') };
-      const worst = worstStatus([poolPart.status, serverPart.status]);
-      const action = worst === 'pass' ? null : serverPart.status === worst ? serverPart.action : poolPart.action;
-      return { status: worst, value: server.used, reason, action, parts: [poolPart, serverPart] };
+      return judgeConnections({ pool: pool(database), server: pg ? await serverConnections(pg) : null }, thresholds);
     },
   },
   {
@@ -631,6 +639,23 @@ function summarise(parts: VerdictPart[], unit: string): Judged {
     : { status, value: 0, unit, reason: `${parts.length} checked`, action: null, parts };
 }
 
+const baseOf = (check: CheckDefinition, thresholds: Thresholds) => ({
+  id: check.id,
+  label: check.label(thresholds),
+  healthKey: check.healthKey,
+  overview: check.overview,
+});
+
+/**
+ * The connections check judged on figures the caller measured (pool() and serverConnections()), by
+ * the rule runChecks applies: the Connections page judges the very figures it shows.
+ */
+export function judgedConnections(figures: ConnectionFigures, thresholds: Partial<Thresholds> = {}): JudgedCheck {
+  const all = { ...THRESHOLDS, ...thresholds };
+  const check = CHECKS.find((c) => c.id === 'connections')!;
+  return { ...baseOf(check, all), ...judgeConnections(figures, all), time: new Date() };
+}
+
 export interface CheckOptions {
   migrationsFolder?: string;
   timeoutMs?: number;
@@ -662,7 +687,7 @@ export async function runChecks(database: Database, options: CheckOptions = {}):
   for (const check of CHECKS) {
     if (check.id !== 'database' && options.only && !options.only(check)) continue;
     if (check.applies && !check.applies(ctx)) continue;
-    const base = { id: check.id, label: check.label(ctx.thresholds), healthKey: check.healthKey, overview: check.overview };
+    const base = baseOf(check, ctx.thresholds);
     let judged: Judged;
     try {
       judged = await check.judge(ctx);

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Database, PostgresDatabase, SqliteDatabase } from '../../db/client.js';
 import { formatBytes, formatPercent } from '../format.js';
 import { listLiveIndexes, listLiveTables, missingIndexes } from '../measure/live-indexes.js';
-import { cacheHitRate, pool, statementsState } from '../measure/server.js';
+import { cacheHitRate, connectionsByState, pool, statementsState } from '../measure/server.js';
 
 const nullableDate = z.date().nullable();
 
@@ -171,13 +171,6 @@ const pgSlowQueriesSql = (versionNum: number) => {
     limit 10`;
 };
 
-const PG_CONNECTIONS_SQL = sql`
-  select coalesce(state, 'background') as state, count(*)::int as connections
-  from pg_stat_activity
-  where datname = current_database()
-  group by 1
-  order by 2 desc, 1`;
-
 // drizzle's node-postgres driver hands timestamps over as text (and bigint as text: the queries
 // cast figures to float8, exact up to 2^53).
 type PgTableRow = Omit<PostgresStats['tables'][number], 'last_vacuum' | 'last_autovacuum' | 'last_analyze' | 'last_autoanalyze'> &
@@ -202,7 +195,7 @@ async function postgresStats(database: PostgresDatabase): Promise<PostgresStats>
   const indexes = await database.query<PostgresStats['indexes'][number]>(PG_INDEX_USAGE_SQL);
   const seqHeavy = await database.query<{ table_name: string; seq_scans: number; index_scans: number; estimated_rows: number }>(PG_SEQ_SCAN_HEAVY_SQL);
   const cache = await cacheHitRate(database);
-  const byState = await database.query<{ state: string; connections: number }>(PG_CONNECTIONS_SQL);
+  const byState = await connectionsByState(database);
 
   return {
     dialect: 'postgres',

@@ -6,6 +6,7 @@ import { errorMessage, type Progress } from '../progress.js';
 import { countLegacyRows, readLegacyRows, rejectedRowsPlan, type LegacyTablePlan } from './legacy.js';
 import { DROPPED_SOURCE_COLUMNS, type TablePlan } from './plan.js';
 import { legacyTargetName, type ImportReport, type LegacyTableReport, type TableReport } from './report.js';
+import type { ImportRunRecord } from './run-record.js';
 import { convertTableRows, countSourceRows, type ImportLedger, type TableCopyStats } from './rows.js';
 
 export interface ImportOptions {
@@ -45,6 +46,8 @@ export function phaseTimer(report: ImportReport): (name: string | null) => void 
 }
 
 export interface RunContext {
+  /** when the run began (the import_runs row's started_at) */
+  startedAt: Date;
   options: ImportOptions;
   report: ImportReport;
   plan: TablePlan[];
@@ -52,6 +55,16 @@ export interface RunContext {
   source: BetterSqlite3.Database;
   ledger: ImportLedger;
   progress: Progress;
+}
+
+/** The target's `import_runs` row for this run, as it is about to commit. */
+export function importRunRecord(run: RunContext): ImportRunRecord {
+  return {
+    startedAt: run.startedAt,
+    finishedAt: new Date(),
+    source: run.report.source.path,
+    rows: run.report.tables.reduce((sum, t) => sum + t.imported, 0),
+  };
 }
 
 export function describeError(error: unknown): string {

@@ -4,12 +4,11 @@
 import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createGunzip } from 'node:zlib';
-import { Transform, type TransformCallback } from 'node:stream';
 import pg from 'pg';
 import { postgresConnectionConfig } from '../../db/client.js';
 import { postgresUrlFor } from '../../db/url.js';
 import { runPgTool } from '../backup-restore/pg-tools.js';
-import { ensureConfinedRole, runDumpWithPsql } from '../backup-restore/psql-dump.js';
+import { DumpLineFilter, ensureConfinedRole, runDumpWithPsql } from '../backup-restore/psql-dump.js';
 import { IMPORT_APPLICATION_NAME, quoteIdent } from './pg-target.js';
 
 export type DumpFormat = 'plain' | 'gzip' | 'custom';
@@ -18,31 +17,9 @@ export type DumpFormat = 'plain' | 'gzip' | 'custom';
  * Drops what a scratch database cannot honour: ownership and grants naming the original's roles
  * (absent here). COPY data blocks pass through untouched.
  */
-class RoleStatementFilter extends Transform {
-  private pending = '';
-  private inCopy = false;
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    const lines = (this.pending + chunk.toString('utf8')).split('\n');
-    this.pending = lines.pop()!;
-    this.push(lines.map((line) => this.keep(line)).join(''));
-    done();
-  }
-
-  override _flush(done: TransformCallback): void {
-    this.push(this.keep(this.pending).replace(/\n$/, ''));
-    done();
-  }
-
-  private keep(line: string): string {
-    if (this.inCopy) {
-      if (line === '\\.') this.inCopy = false;
-      return `${line}\n`;
-    }
-    if (/^COPY .* FROM stdin;$/.test(line)) this.inCopy = true;
-    // a blank line in its place: psql's line numbers stay the dump's
-    if (/^ALTER .* OWNER TO .*;$/.test(line) || /^(GRANT|REVOKE) /.test(line)) return '\n';
-    return `${line}\n`;
+class RoleStatementFilter extends DumpLineFilter {
+  protected statement(line: string): string {
+    return /^ALTER .* OWNER TO .*;$/.test(line) || /^(GRANT|REVOKE) /.test(line) ? '' : line;
   }
 }
 

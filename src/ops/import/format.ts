@@ -84,7 +84,7 @@ export function formatImportReport(report: ImportReport, maxBadRows = 20): strin
     const r = report.rewards;
     lines.push('', "Points ledger and badges (achievements, user_achievements, point_events, the users' streaks and pinned badges are in our tables above):");
     lines.push(
-      `  ${count(r.ledgerRowsImported)} ledger rows imported; ${count(r.openingRows)} learner(s) given an opening row (source "import") of ${count(r.openingPoints)} points in all, so total_points equals the ledger`,
+      `  ${count(r.ledgerRowsImported)} ledger rows imported; ${count(r.openingRows)} learner(s) given an opening row (source "import") of ${count(r.openingPoints)} points in all, so total_points equals the ledger; ${count(r.pointDays)} learner-day(s) of points (point_days) rebuilt from it and checked`,
     );
     if (r.ledgerAboveTotal.length > 0) lines.push(`  ledger ABOVE total_points, left as the source has them: user id(s) ${r.ledgerAboveTotal.join(', ')}`);
     if (r.unknownRequirementBadges.length > 0)

@@ -15,6 +15,7 @@ import { canonicalJson, COPY_NULL, escapeCopyText, REAL_TEXT_EXACT_BELOW, unesca
 import { LEGACY_ROW_COLUMN, legacyCopyLine, type LegacyTablePlan } from './legacy.js';
 import type { TablePlan } from './plan.js';
 import { CHECKSUM_ALGORITHM } from './rows.js';
+import type { ImportRunRecord } from './run-record.js';
 
 export const IMPORT_APPLICATION_NAME = 'mathakine-import';
 
@@ -320,6 +321,16 @@ export class TargetTransaction {
       for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) rows++;
     }
     return { rows, checksum: hash.digest('hex') };
+  }
+
+  /** The target's record of this import (import_runs), so it commits or rolls back with the rows. */
+  async recordRun(record: ImportRunRecord): Promise<void> {
+    await this.client.query(`insert into import_runs (started_at, finished_at, source, rows) values ($1, $2, $3, $4)`, [
+      record.startedAt,
+      record.finishedAt,
+      record.source,
+      record.rows,
+    ]);
   }
 
   async commit(): Promise<void> {

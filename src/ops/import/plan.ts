@@ -36,8 +36,17 @@ export const NOT_IMPORTED: Record<string, string[]> = { users: ['last_write_lsn'
  * Tables that describe one database, not the data: never copied nor verified, and a source's copy
  * is not legacy data. content_versions is raised by the target's own triggers as the import writes
  * the catalogue (src/db/catalogue-versions.ts): the ETags served before the import all change.
+ * point_days is the ledger summed per learner and UTC day: rebuilt from point_events (REBUILT_TABLES).
+ * import_runs is the target's own record of the imports it received (ImportRunRecord): a source's
+ * list of its own imports says nothing about the target.
  */
-export const NOT_IMPORTED_TABLES: readonly string[] = ['content_versions'];
+export const NOT_IMPORTED_TABLES: readonly string[] = ['content_versions', 'point_days', 'import_runs'];
+
+/**
+ * Of those, the tables the app keeps equal to an imported one: emptied with the imported tables,
+ * rebuilt from what was imported and checked against it (rewards.ts: point_days from point_events).
+ */
+export const REBUILT_TABLES: readonly string[] = ['point_days'];
 const imported = (table: string) => (column: { name: string }) => !NOT_IMPORTED[table]?.includes(column.name);
 
 /**

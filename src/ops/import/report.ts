@@ -99,6 +99,8 @@ export interface RewardsReport {
   /** learners given one opening row (source `import`): their ledger summed below total_points */
   openingRows: number;
   openingPoints: number;
+  /** point_days rows rebuilt from the whole ledger (opening rows included), checked to sum to it per learner */
+  pointDays: number;
   /** users whose ledger sums ABOVE total_points: left as the source has them, listed to be looked at */
   ledgerAboveTotal: number[];
   /** badge codes whose requirements use no rule this service knows: imported, never awarded */

@@ -31,6 +31,7 @@ import { importIntoSqlite, inspectSqlite } from './to-sqlite.js';
 
 export async function importDatabase(options: ImportOptions): Promise<ImportReport> {
   const started = performance.now();
+  const startedAt = new Date();
   const dryRun = options.dryRun ?? false;
   const progress = options.progress ?? silentProgress;
   const target = parseDatabaseUrl(options.target);
@@ -82,6 +83,7 @@ export async function importDatabase(options: ImportOptions): Promise<ImportRepo
     report.dropped = dropped;
     const ledger = new ImportLedger(formatTimestamp(Date.now()), options.maxReportedBadRows ?? 1000);
     const run: RunContext = {
+      startedAt,
       options,
       report,
       plan: plan.tables,

@@ -8,6 +8,7 @@ import { canonicalJson, COPY_NULL, escapeCopyText, formatTimestamp, realCanonica
 import { LEGACY_ROW_COLUMN, legacyCopyLine, type LegacyTablePlan } from './legacy.js';
 import { quoteSqlite as quote, type TablePlan } from './plan.js';
 import { CHECKSUM_ALGORITHM } from './rows.js';
+import type { ImportRunRecord } from './run-record.js';
 
 /** Prefix of the legacy area's tables in a SQLite target (the migration guard protects them). */
 export const LEGACY_SQLITE_PREFIX = LEGACY_AREA_PREFIX;
@@ -131,6 +132,13 @@ export class SqliteTargetTransaction {
       rows++;
     }
     return { rows, checksum: hash.digest('hex') };
+  }
+
+  /** The target's record of this import (import_runs), so it commits or rolls back with the rows. */
+  recordRun(record: ImportRunRecord): void {
+    this.db
+      .prepare(`insert into import_runs (started_at, finished_at, source, rows) values (?, ?, ?, ?)`)
+      .run(record.startedAt.getTime(), record.finishedAt.getTime(), record.source, record.rows);
   }
 
   commit(): void {

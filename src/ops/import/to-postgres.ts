@@ -4,9 +4,10 @@
 import { openDatabase, type PostgresDatabase } from '../../db/client.js';
 import { applyMigrations, migrationStatus } from '../../db/migrate.js';
 import { ConversionAhead } from './ahead.js';
-import { finishBadRows, ImportFailure, loadLegacyArea, loadTables, notEmptyMessage, phaseTimer, type RunContext } from './context.js';
+import { finishBadRows, ImportFailure, importRunRecord, loadLegacyArea, loadTables, notEmptyMessage, phaseTimer, type RunContext } from './context.js';
 import { ensureTargetDatabase, IMPORT_APPLICATION_NAME, LEGACY_SCHEMA, nonEmptyTables, TargetTransaction } from './pg-target.js';
 import type { TargetInspection } from './report.js';
+import { REBUILT_TABLES } from './plan.js';
 import { settleRewards } from './rewards.js';
 
 /** For --dry-run: whether the database exists, its pending migrations, which tables hold rows (read-only). */
@@ -58,11 +59,11 @@ export async function importIntoPostgres(run: RunContext, url: string): Promise<
     const tableNames = run.plan.map((p) => p.name);
     let connectionBroken = false;
     try {
-      await transaction.begin(tableNames);
+      await transaction.begin([...tableNames, ...REBUILT_TABLES]);
       const legacyArea = await transaction.legacyTables();
       const nonEmpty = [...(await transaction.nonEmptyTables(tableNames)), ...legacyArea.nonEmpty];
       if (nonEmpty.length > 0 && !options.truncate) throw new ImportFailure(notEmptyMessage(nonEmpty));
-      await transaction.truncate(tableNames);
+      await transaction.truncate([...tableNames, ...REBUILT_TABLES]);
       await transaction.clearLegacyArea(legacyArea.names);
       // protected tables keep every object they have; they have no secondary index or foreign key anyway
       await transaction.dropIndexesAndForeignKeys(run.plan.filter((p) => !p.isProtected).map((p) => p.name));
@@ -95,6 +96,7 @@ export async function importIntoPostgres(run: RunContext, url: string): Promise<
       report.rewards = await settleRewards('postgres', async (sql) => (await client.query(sql)).rows);
       options.signal?.throwIfAborted();
       phase('commit');
+      await transaction.recordRun(importRunRecord(run));
       await transaction.commit();
       report.targetState = 'imported';
       progress.finish('committed');

@@ -6,8 +6,20 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { openDatabase } from '../../db/client.js';
 import { applyMigrations, migrationStatus } from '../../db/migrate.js';
-import { finishBadRows, ImportFailure, loadLegacyArea, loadTables, newStats, notEmptyMessage, phaseTimer, rowsOf, type RunContext } from './context.js';
+import {
+  finishBadRows,
+  ImportFailure,
+  importRunRecord,
+  loadLegacyArea,
+  loadTables,
+  newStats,
+  notEmptyMessage,
+  phaseTimer,
+  rowsOf,
+  type RunContext,
+} from './context.js';
 import type { TargetInspection } from './report.js';
+import { REBUILT_TABLES } from './plan.js';
 import { settleRewards } from './rewards.js';
 import { SqliteTargetTransaction } from './sqlite-target.js';
 
@@ -57,7 +69,7 @@ export async function importIntoSqlite(run: RunContext, file: string): Promise<v
     const legacyArea = transaction.legacyTables();
     const nonEmpty = [...transaction.nonEmptyTables(tableNames), ...legacyArea.nonEmpty];
     if (nonEmpty.length > 0 && !options.truncate) throw new ImportFailure(notEmptyMessage(nonEmpty));
-    transaction.truncate(tableNames);
+    transaction.truncate([...tableNames, ...REBUILT_TABLES]);
     transaction.clearLegacyArea(legacyArea.names);
     progress.finish(
       `${report.target.description} ready${report.target.created ? ' (created)' : ''}, ${report.target.migrationsApplied.length} migration(s) applied`,
@@ -91,6 +103,7 @@ export async function importIntoSqlite(run: RunContext, file: string): Promise<v
       );
     }
     options.signal?.throwIfAborted();
+    transaction.recordRun(importRunRecord(run));
     transaction.commit();
     report.targetState = 'imported';
     progress.finish('committed');

@@ -75,17 +75,26 @@ const DECLARED_INDEXES: DeclaredIndex[] = tableConfigs.flatMap((t) =>
 
 const startsWith = (columns: string[], prefix: string[]) => prefix.every((c, i) => columns[i] === c);
 
+/** Composite primary keys (point_days: user_id, day): their index serves a foreign key they lead with. */
+const COMPOSITE_PRIMARY_KEYS: { table: string; columns: string[] }[] = tableConfigs.flatMap((t) =>
+  t.primaryKeys.map((key) => ({ table: t.name, columns: key.columns.map((c) => c.name) })),
+);
+
 /**
  * The indexes optimize creates when missing: every plain (non-unique, column-only) index of the
  * schema — the original guide's list (exercises.exercise_type, exercises.difficulty,
  * attempts.user_id/exercise_id/created_at) is among them — plus one per foreign key that no
- * declared index leads with. Unique indexes are constraints, not tuning: optimize never makes them.
+ * declared index (nor a composite primary key) leads with. Unique indexes are constraints, not tuning: optimize never makes them.
  */
 export const RECOMMENDED_INDEXES: RecommendedIndex[] = [
   ...DECLARED_INDEXES.flatMap((i) =>
     !i.unique && i.columns !== null ? [{ name: i.name, table: i.table, columns: i.columns, reason: 'schema' as const }] : [],
   ),
-  ...FOREIGN_KEYS.filter((fk) => !DECLARED_INDEXES.some((i) => i.table === fk.table && i.columns !== null && startsWith(i.columns, [fk.column]))).map((fk) => ({
+  ...FOREIGN_KEYS.filter(
+    (fk) =>
+      !DECLARED_INDEXES.some((i) => i.table === fk.table && i.columns !== null && startsWith(i.columns, [fk.column])) &&
+      !COMPOSITE_PRIMARY_KEYS.some((key) => key.table === fk.table && startsWith(key.columns, [fk.column])),
+  ).map((fk) => ({
     name: `idx_${fk.table}_${fk.column}`,
     table: fk.table,
     columns: [fk.column],

@@ -25,6 +25,16 @@ export async function serverConnections(database: PostgresDatabase): Promise<{ u
   return { used: Number(row.used), max: Number(row.max) };
 }
 
+/** This database's backends by state (`background` for those without one), most first. */
+export function connectionsByState(database: PostgresDatabase): Promise<{ state: string; connections: number }[]> {
+  return database.query<{ state: string; connections: number }>(sql`
+    select coalesce(state, 'background') as state, count(*)::int as connections
+    from pg_stat_activity
+    where datname = current_database()
+    group by 1
+    order by 2 desc, 1`);
+}
+
 /** Share of block reads served from shared buffers, 0–1; null before any read. */
 export async function cacheHitRate(database: PostgresDatabase): Promise<{ tables: number | null; indexes: number | null }> {
   const [row] = await database.query<{ tables: number | null; indexes: number | null }>(sql`

@@ -1,4 +1,4 @@
-// When the jobs last ran: the newest backup file and the last `db maintenance` run.
+// When the jobs last ran: the newest backup file, the last `db maintenance` run, the last `db import`.
 import { desc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { listBackups } from '../backup-restore/backup.js';
@@ -18,4 +18,11 @@ export async function lastSuccessfulMaintenance(database: Database): Promise<Dat
   const table = database.tables.maintenanceRuns;
   const [row] = await database.db.select({ started_at: table.started_at }).from(table).where(eq(table.ok, true)).orderBy(desc(table.id)).limit(1);
   return row?.started_at ?? null;
+}
+
+/** When the last `db import` into this database committed (its import_runs row), or null. */
+export async function lastSuccessfulImport(database: Database): Promise<Date | null> {
+  const table = database.tables.importRuns;
+  const [row] = await database.db.select({ finished_at: table.finished_at }).from(table).orderBy(desc(table.id)).limit(1);
+  return row?.finished_at ?? null;
 }

@@ -1,5 +1,5 @@
 // 200 attempts by one learner at once: each badge is awarded once, its points credited once, and
-// total_points equals the sum of the ledger, on both dialects and through PgBouncer.
+// total_points equals the sum of the ledger and of point_days, on both dialects and through PgBouncer.
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildTestApp, describeEachDialect, type TestContext } from '../../helpers/app.js';
@@ -75,8 +75,10 @@ describeEachDialect(
       expect(Number(badgeCredits.rows)).toBe(badges.length - 1);
       expect(Number(badgeCredits.sum)).toBe(badges.slice(0, -1).reduce((sum, b) => sum + b.points_reward, 0));
 
-      const { total_points, ledger } = await pointsAndLedger(ctx, learner.id);
+      // the learner's points per UTC day (one upsert per ledger row, 200 at once) sum to the ledger too
+      const { total_points, ledger, days } = await pointsAndLedger(ctx, learner.id);
       expect(ledger).toBe(total_points);
+      expect(days).toBe(total_points);
       // the rest: 10 points (initie) per exercise whose first recorded attempt was right
       const [exerciseCredits] = await ctx.database.db
         .select({ rows: sql<number>`count(*)`, sum: sql<number>`coalesce(sum(${pointEvents.points_delta}), 0)` })

@@ -65,13 +65,17 @@ export async function stepsEarning(code: string, steps: (() => Promise<string[]>
   return earnedAt;
 }
 
-/** users.total_points and the sum of the user's ledger rows, read from the database. */
-export async function pointsAndLedger(ctx: TestContext, userId: number): Promise<{ total_points: number; ledger: number; rows: number }> {
-  const { users, pointEvents } = ctx.database.tables;
+/** users.total_points, the sum of the user's ledger rows and of their point_days (what the rolling leaderboards read), read from the database. */
+export async function pointsAndLedger(ctx: TestContext, userId: number): Promise<{ total_points: number; ledger: number; rows: number; days: number }> {
+  const { users, pointEvents, pointDays } = ctx.database.tables;
   const [user] = await ctx.database.db.select({ total_points: users.total_points }).from(users).where(eq(users.id, userId));
   const [ledger] = await ctx.database.db
     .select({ sum: sql<number>`coalesce(sum(${pointEvents.points_delta}), 0)`, rows: sql<number>`count(*)` })
     .from(pointEvents)
     .where(eq(pointEvents.user_id, userId));
-  return { total_points: user.total_points, ledger: Number(ledger.sum), rows: Number(ledger.rows) };
+  const [days] = await ctx.database.db
+    .select({ sum: sql<number>`coalesce(sum(${pointDays.points}), 0)` })
+    .from(pointDays)
+    .where(eq(pointDays.user_id, userId));
+  return { total_points: user.total_points, ledger: Number(ledger.sum), rows: Number(ledger.rows), days: Number(days.sum) };
 }

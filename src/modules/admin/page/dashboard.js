@@ -251,9 +251,12 @@
       const out = [
         el(
           'p',
-          {},
+          { 'data-check': data.check.id },
+          light(data.check.status),
+          ' ',
           data.max_connections != null ? `${data.connections} of ${data.max_connections} connections. ` : '',
           `Pool: ${data.pool.total - data.pool.idle}/${data.pool.max} in use, ${data.pool.waiting} waiting.`,
+          data.check.action ? ` ${data.check.action}` : '',
         ),
       ];
       if (data.sqlite_write_lock)
