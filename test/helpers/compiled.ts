@@ -2,7 +2,7 @@
 // them (`node dist/cli.js`), instead of TypeScript through tsx: a process then starts in about
 // half the CPU time, and the CLI suites start hundreds. The tree is compiled once per content of
 // src/ (tsc without type checking: `npx tsc` and CI check the types) into .tmp/test-build-<hash>,
-// the layout of the project (drizzle/ linked, the admin page's files copied), and reused while
+// the layout of the project (drizzle/ and node_modules/ linked, the admin page's files copied), and reused while
 // src/ is unchanged. bin/mathakine.js through tsx keeps a test of its own (test/cli/help.test.ts).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -15,7 +15,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 function sourceHash(): string {
   const hash = createHash('sha256');
-  for (const file of [path.join(ROOT, 'tsconfig.json'), path.join(ROOT, 'package.json')]) hash.update(fs.readFileSync(file));
+  // this file too: how the tree is laid out is part of what it is
+  for (const file of [path.join(ROOT, 'tsconfig.json'), path.join(ROOT, 'package.json'), fileURLToPath(import.meta.url)]) hash.update(fs.readFileSync(file));
   const src = path.join(ROOT, 'src');
   for (const file of fs.readdirSync(src, { recursive: true, encoding: 'utf8' }).sort()) {
     const full = path.join(src, file);
@@ -50,7 +51,10 @@ export function compileTestTree(): string {
   } finally {
     fs.rmSync(tsconfig, { force: true });
   }
+  // what the code finds from its own location (the project root is two or three folders up): the
+  // migrations, and node_modules for `db generate`'s drizzle-kit
   fs.symlinkSync(path.join(ROOT, 'drizzle'), path.join(partial, 'drizzle'));
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(partial, 'node_modules'));
   fs.cpSync(path.join(ROOT, 'src/modules/admin/page'), path.join(partial, 'src/modules/admin/page'), { recursive: true });
   fs.writeFileSync(path.join(partial, '.complete'), '');
   try {
