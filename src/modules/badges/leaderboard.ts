@@ -40,15 +40,19 @@ async function allTime(store: Store, actor: Actor, query: LeaderboardQuery, rank
     me = { rank: Number(ahead.n) + 1, username: mine.username, points: Number(mine.points) };
   }
 
+  return { period: query.period, entries: rankedEntries(rows, actor), me };
+}
+
+/** The top rows, in the board's order, with their ranks: ties share a rank (1, 2, 2, 4). */
+function rankedEntries(rows: { id: number; username: string; points: number }[], actor: Actor): Leaderboard['entries'] {
   let rank = 0;
   let previous: number | null = null;
-  const entries = rows.map((row, i) => {
+  return rows.map((row, i) => {
     const value = Number(row.points);
     if (value !== previous) rank = i + 1;
     previous = value;
-    return { rank, username: row.username, points: value, is_me: row.id === actor.id };
+    return { rank, username: row.username, points: value, is_me: Number(row.id) === actor.id };
   });
-  return { period: query.period, entries, me };
 }
 
 /**
@@ -100,16 +104,10 @@ async function rolling(store: Store, now: Date, actor: Actor, query: Leaderboard
     )
     .orderBy(sql`mine`, sql`points desc`, sql`username asc`);
 
-  let rank = 0;
-  let previous: number | null = null;
-  const entries = rows
-    .filter((row) => Number(row.mine) === 0)
-    .map((row, i) => {
-      const value = Number(row.points);
-      if (value !== previous) rank = i + 1;
-      previous = value;
-      return { rank, username: row.username, points: value, is_me: Number(row.id) === actor.id };
-    });
+  const entries = rankedEntries(
+    rows.filter((row) => Number(row.mine) === 0),
+    actor,
+  );
   const mine = rows.find((row) => Number(row.mine) === 1);
   const me = mine ? { rank: Number(mine.ahead) + 1, username: mine.username, points: Number(mine.points) } : null;
   return { period: query.period, entries, me };
