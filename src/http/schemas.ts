@@ -15,6 +15,11 @@ export const MAX_ID = 2_147_483_647;
 export const entityId = z.coerce.number().int().positive().max(MAX_ID);
 
 export const idParams = z.object({ id: entityId });
+/** A path's id as `entityId` reads it, without zod (before validation runs); null when it would refuse it. */
+export function idFromPath(raw: string | undefined): number | null {
+  const id = Number(raw);
+  return raw !== undefined && Number.isInteger(id) && id > 0 && id <= MAX_ID ? id : null;
+}
 
 /** Links shown to browsers (avatars, images, audio): http(s) only, never `javascript:` or `data:`. */
 export const webUrl = (maxLength: number) => z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(maxLength);

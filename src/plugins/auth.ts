@@ -10,7 +10,7 @@ import { ROLES, roleAtLeast, type Role } from '../db/enums.js';
 import { MAX_ID } from '../http/schemas.js';
 import { forbidden, unauthorized } from '../errors.js';
 import type { Actor } from '../modules/auth/actor.js';
-import { currentActor } from '../modules/auth/current-actor.js';
+import { accountCheckMemo, currentActor, type AccountCheck, type ReadWithAccountCheck } from '../modules/auth/current-actor.js';
 import type { CatalogueVersions } from '../db/catalogue-versions.js';
 
 /**
@@ -38,6 +38,8 @@ interface AccessTokenClaims {
 declare module 'fastify' {
   interface FastifyContextConfig {
     auth?: AuthRequirement;
+    /** The route's row, read in the account check's statement (src/modules/auth/current-actor.ts). */
+    readWithAccountCheck?: ReadWithAccountCheck;
   }
   interface FastifyRequest {
     /** The signed-in user, or null. */
@@ -46,6 +48,8 @@ declare module 'fastify' {
     viaAdminToken: boolean;
     /** The signed-in user's catalogue versions, read on the primary by the account check (src/plugins/conditional.ts). */
     catalogueVersions: CatalogueVersions | null;
+    /** The route's row when the account check read it (`config: { readWithAccountCheck }`), on the primary. */
+    readWithAccount: AccountCheck['read'] | null;
   }
   interface FastifyInstance {
     /** Signs an access token for `actor` at the user's current token_version (0 for a new account). */
@@ -112,6 +116,8 @@ export default fp(
     app.decorateRequest('actor', null);
     app.decorateRequest('viaAdminToken', false);
     app.decorateRequest('catalogueVersions', null);
+    app.decorateRequest('readWithAccount', null);
+    const accountChecks = accountCheckMemo(() => app.database.changeMark());
     app.decorate('signAccessToken', (actor: Actor, tokenVersion = 0, sessionId = 0) =>
       app.jwt.sign({ sub: String(actor.id), role: actor.role, username: actor.username, ver: tokenVersion, sid: sessionId } satisfies AccessTokenClaims),
     );
@@ -123,7 +129,8 @@ export default fp(
     });
 
     app.addHook('onRequest', async (request) => {
-      const requirement = request.routeOptions.config.auth ?? 'public';
+      const route = request.routeOptions.config; // a getter that builds an object each time
+      const requirement = route.auth ?? 'public';
       const header = request.headers.authorization;
       let bearer = header?.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : undefined;
       // no Authorization header: a browser signed in by cookie (src/plugins/cookies.ts; its writes need a CSRF token)
@@ -153,11 +160,20 @@ export default fp(
         ) {
           // the stored account decides: revoked tokens stop here, and the role is today's
           // a public route (health above all) must answer for itself when the database is down
-          const signedIn = await currentActor(app.database, id, claims.ver, sid).catch((error: unknown) => {
-            if (requirement === 'public') return null;
+          const readWith = route.readWithAccountCheck;
+          const readValues = readWith?.valuesOf(request.params as Record<string, string | undefined>);
+          const checked = await currentActor(
+            app.database,
+            accountChecks,
+            { userId: id, tokenVersion: claims.ver, sessionId: sid },
+            readWith && readValues ? { read: readWith, values: readValues } : undefined,
+          ).catch((error: unknown) => {
+            if (requirement === 'public') return { signedIn: null };
             throw error;
           });
+          const signedIn = checked.signedIn;
           if (signedIn) {
+            request.readWithAccount = checked.read ?? null;
             request.actor = signedIn.actor;
             request.catalogueVersions = signedIn.catalogueVersions;
             request.store = app.storeFor(signedIn.actor.id, signedIn.lastWriteLsn);

@@ -58,9 +58,12 @@ export default fp(
   async (app) => {
     const primaryDb = app.database.db;
 
-    /** The versions where this request reads: the account check's (primary) unless it reads a replica. */
+    /**
+     * The versions where this request reads: the account check's (primary) unless it reads a
+     * replica; a row read with the account check (`readWithAccount`) was read on the primary.
+     */
     async function versionsFor(request: FastifyRequest, userId: number): Promise<CatalogueVersions | null> {
-      if (request.catalogueVersions && request.store.db === primaryDb) return request.catalogueVersions;
+      if (request.catalogueVersions && (request.store.db === primaryDb || request.readWithAccount)) return request.catalogueVersions;
       const [row] = await runPrepared(request.store, catalogueVersionsQuery, { user_id: userId });
       return row ? catalogueVersionsOf(row) : null;
     }

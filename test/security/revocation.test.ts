@@ -7,6 +7,7 @@ import { openConfiguredDatabase } from '../../src/db/configured.js';
 import { parseConfig } from '../../src/config.js';
 import { buildTestApp, describeEachDialect, type TestContext } from '../helpers/app.js';
 import { createUser, TEST_PASSWORD } from '../helpers/users.js';
+import { createExercise } from '../modules/exercises/fixtures.js';
 
 describeEachDialect(
   'revocation',
@@ -81,6 +82,66 @@ describeEachDialect(
       const headers = await signIn(learner.username);
       expect((await ctx.app.inject({ method: 'DELETE', url: `/api/users/${learner.id}`, headers })).statusCode).toBe(204);
       expect((await me(other, headers)).statusCode).toBe(401);
+    });
+
+    // The account check may be remembered (SQLite: until the next commit by any connection) and may
+    // read the route's row in its own statement (GET /api/exercises/:id): neither may let a token
+    // through once its account or session changed, whoever wrote the change.
+    it('a change written by another connection (the CLI, an operator) counts at once, though the token was just accepted', async () => {
+      const author = await createUser(ctx, 'maitre');
+      const exercise = await createExercise(ctx, author);
+      const outside = openConfiguredDatabase(ctx.config); // its own connections, as another process has
+      try {
+        const { users, sessions } = outside.tables;
+        const byId = (headers: { authorization: string }) => ctx.app.inject({ method: 'GET', url: `/api/exercises/${exercise.id}`, headers });
+
+        const deactivated = await createUser(ctx, 'padawan');
+        const first = await signIn(deactivated.username);
+        for (let i = 0; i < 3; i++) expect((await byId(first)).statusCode).toBe(200);
+        expect((await me(ctx.app, first)).statusCode).toBe(200);
+        await outside.transaction((tx) => tx.update(users).set({ is_active: false }).where(eq(users.id, deactivated.id)));
+        for (const res of [await byId(first), await me(ctx.app, first)]) {
+          expect(res.statusCode).toBe(401);
+          expect(res.json().error.code).toBe('UNAUTHORIZED');
+        }
+
+        const signedOut = await createUser(ctx, 'padawan');
+        const second = await signIn(signedOut.username);
+        expect((await byId(second)).statusCode).toBe(200);
+        await outside.transaction((tx) => tx.update(sessions).set({ ended_at: new Date() }).where(eq(sessions.user_id, signedOut.id)));
+        expect((await byId(second)).statusCode).toBe(401);
+
+        const demoted = await createUser(ctx, 'archiviste');
+        const third = await signIn(demoted.username);
+        expect((await me(ctx.app, third)).json().role).toBe('archiviste');
+        await outside.transaction((tx) => tx.update(users).set({ role: 'padawan' }).where(eq(users.id, demoted.id)));
+        expect((await me(ctx.app, third)).json().role).toBe('padawan');
+        expect((await ctx.app.inject({ method: 'GET', url: '/api/users', headers: third })).statusCode).toBe(403);
+      } finally {
+        await outside.close();
+      }
+    });
+
+    it('GET /api/exercises/:id (read with the account check) says 401 to a revoked token before 404, and lets staff read what learners cannot', async () => {
+      const author = await createUser(ctx, 'maitre');
+      const learner = await createUser(ctx, 'padawan');
+      const exercise = await createExercise(ctx, author);
+      const headers = await signIn(learner.username);
+      const byId = (id: number | string, as: { authorization: string }) => ctx.app.inject({ method: 'GET', url: `/api/exercises/${id}`, headers: as });
+      expect((await byId(exercise.id, headers)).json()).toMatchObject({ id: exercise.id, title: exercise.title });
+      expect((await byId(exercise.id, headers)).json().correct_answer).toBeUndefined();
+      expect((await byId(2_000_000_000, headers)).statusCode).toBe(404);
+      expect((await byId('abc', headers)).statusCode).toBe(400);
+      // retired: gone for the learner, still there for staff (who read it their own way)
+      expect((await ctx.app.inject({ method: 'DELETE', url: `/api/exercises/${exercise.id}`, headers: author.headers })).statusCode).toBe(204);
+      expect((await byId(exercise.id, headers)).statusCode).toBe(404);
+      const asStaff = await byId(exercise.id, await signIn(author.username));
+      expect(asStaff.statusCode).toBe(200);
+      expect(asStaff.json()).toMatchObject({ id: exercise.id, is_archived: true, correct_answer: exercise.correct_answer });
+      // revoked (signed out everywhere): 401 for an exercise that exists and for one that does not
+      const { sessions } = ctx.database.tables;
+      await ctx.database.transaction((tx) => tx.update(sessions).set({ ended_at: new Date() }).where(eq(sessions.user_id, learner.id)));
+      for (const id of [exercise.id, 2_000_000_000]) expect((await byId(id, headers)).statusCode).toBe(401);
     });
 
     it('a password change voids every access token issued before it', async () => {

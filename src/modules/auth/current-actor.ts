@@ -1,12 +1,22 @@
 // The per-request account check that makes revocation immediate: the user's row and the token's
-// session now (one prepared statement on the primary, both read by primary key, no cache) decide;
-// deleted, deactivated, a token older than token_version or of an ended session → refused, role as
-// stored. It also reads where the user's last write is (src/db/read-routing.ts) and, in the same
+// session now (one prepared statement on the primary, both read by primary key) decide; deleted,
+// deactivated, a token older than token_version or of an ended session → refused, role as stored.
+// It also reads where the user's last write is (src/db/read-routing.ts) and, in the same
 // statement, the catalogue versions the ETags are made of (src/plugins/conditional.ts).
-import { and, eq, isNull, sql } from 'drizzle-orm';
-import { catalogueVersionColumns, catalogueVersionsOf, type CatalogueVersions } from '../../db/catalogue-versions.js';
+//
+// Two ways it costs less than a statement of its own per request, both keeping revocation
+// immediate:
+// - On SQLite an answer is remembered until the next commit to the database by anyone (this
+//   process, the CLI, another process: src/db/memo-until-commit.ts), so a sign-out, a password
+//   change or a deactivation counts from the request after its commit, as before.
+// - A route may read its row in the same statement (`config: { readWithAccountCheck }`): one round
+//   trip instead of two on PostgreSQL, where nothing is remembered.
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { catalogueVersionColumns, type CatalogueVersions } from '../../db/catalogue-versions.js';
+import type { Tables } from '../../db/client.js';
+import { MemoUntilCommit } from '../../db/memo-until-commit.js';
 import { preparedQuery } from '../../db/prepared.js';
-import { runPrepared, type Reads } from '../../db/store.js';
+import { runPrepared, type Reader, type Reads } from '../../db/store.js';
 import type { Actor } from './actor.js';
 
 export interface SignedIn {
@@ -16,34 +26,130 @@ export interface SignedIn {
   catalogueVersions: CatalogueVersions;
 }
 
-/** One prepared statement: it runs on every authenticated request (building it each time cost half the request). */
-export const accountCheckQuery = preparedQuery('account_check', (db, tables) => {
-  const { users, sessions } = tables;
-  return (
-    db
-      .select({
-        id: users.id,
-        role: users.role,
-        username: users.username,
-        is_active: users.is_active,
-        token_version: users.token_version,
-        last_write_lsn: users.last_write_lsn,
-        ...catalogueVersionColumns(tables),
-      })
-      .from(users)
-      // no row when the session is someone else's, ended or gone (purged): the token is refused
-      .innerJoin(sessions, and(eq(sessions.id, sql.placeholder('sid')), eq(sessions.user_id, users.id), isNull(sessions.ended_at)))
-      .where(eq(users.id, sql.placeholder('id')))
-      .limit(1)
-  );
-});
-
-export async function currentActor(primary: Reads, userId: number, tokenVersion: number, sessionId: number): Promise<SignedIn | null> {
-  const [row] = await runPrepared(primary, accountCheckQuery, { id: userId, sid: sessionId });
-  if (!row || !row.is_active || row.token_version !== tokenVersion) return null;
+/** The account's columns, named apart from those of a row read with them. */
+function accountColumns(tables: Tables) {
+  const { users } = tables;
+  const versions = catalogueVersionColumns(tables);
   return {
-    actor: { id: row.id, role: row.role, username: row.username, sessionId },
-    lastWriteLsn: row.last_write_lsn,
-    catalogueVersions: catalogueVersionsOf(row),
+    account_id: users.id,
+    account_role: users.role,
+    account_username: users.username,
+    account_is_active: users.is_active,
+    account_token_version: users.token_version,
+    account_last_write_lsn: users.last_write_lsn,
+    account_exercises_version: versions.exercises_version,
+    account_challenges_version: versions.challenges_version,
+    account_catalogue_version: versions.catalogue_version,
   };
+}
+interface AccountRow {
+  account_id: number;
+  account_role: Actor['role'];
+  account_username: string;
+  account_is_active: boolean;
+  account_token_version: number;
+  account_last_write_lsn: number | null;
+  account_exercises_version: number;
+  account_challenges_version: number;
+  account_catalogue_version: number;
+}
+
+/** A row a route reads in the account check's statement: its table, joined (LEFT) on `on`, and its columns. */
+interface JoinedRead {
+  table: Tables[keyof Tables];
+  on: SQL;
+  columns: Record<string, unknown>;
+}
+
+function accountCheck(db: Reader, tables: Tables, joined?: JoinedRead) {
+  const { users, sessions } = tables;
+  const query = db
+    .select({ ...accountColumns(tables), ...joined?.columns } as ReturnType<typeof accountColumns>)
+    .from(users)
+    // no row when the session is someone else's, ended or gone (purged): the token is refused
+    .innerJoin(sessions, and(eq(sessions.id, sql.placeholder('session_id')), eq(sessions.user_id, users.id), isNull(sessions.ended_at)))
+    .$dynamic();
+  return (joined ? query.leftJoin(joined.table, joined.on) : query).where(eq(users.id, sql.placeholder('user_id'))).limit(1);
+}
+
+/** One prepared statement: it runs on every authenticated request (building it each time cost half the request). */
+export const accountCheckQuery = preparedQuery('account_check', (db, tables) => accountCheck(db, tables));
+
+/**
+ * A route's row read with the account check (route option `readWithAccountCheck`). The joined
+ * read's placeholders may use `user_id`, the signed-in user. `valuesOf` takes its values from the
+ * path as the router gave it (before validation): null when it cannot, and the route reads alone.
+ */
+export interface ReadWithAccountCheck<R = Record<string, unknown>> {
+  run(primary: Reads, values: Record<string, unknown>): Promise<(AccountRow & Record<string, unknown>)[]>;
+  /** the route's columns, to take the row apart from the account's */
+  columnsOf(tables: Tables): string[];
+  valuesOf(params: Record<string, string | undefined>): Record<string, unknown> | null;
+  /** the route's row out of the joined one; null when the LEFT JOIN found none */
+  rowOf(joined: Record<string, unknown>, columns: string[]): R | null;
+}
+
+export function readWithAccountCheck<R>(
+  name: string,
+  join: (tables: Tables) => JoinedRead,
+  valuesOf: ReadWithAccountCheck['valuesOf'],
+): ReadWithAccountCheck<R> {
+  const query = preparedQuery(name, (db, tables) => accountCheck(db, tables, join(tables)));
+  const columnsByTables = new WeakMap<Tables, string[]>();
+  return {
+    run: (primary, values) => runPrepared(primary, query, values) as Promise<(AccountRow & Record<string, unknown>)[]>,
+    columnsOf(tables) {
+      let columns = columnsByTables.get(tables);
+      if (!columns) columnsByTables.set(tables, (columns = Object.keys(join(tables).columns)));
+      return columns;
+    },
+    valuesOf,
+    rowOf(joined, columns) {
+      const row: Record<string, unknown> = {};
+      for (const column of columns) row[column] = joined[column];
+      // every row read this way has an id: a null one is the LEFT JOIN's "none"
+      return row.id === null ? null : (row as R);
+    },
+  };
+}
+
+/** What a request's account check found: who (null: refused) and the route's row, when it asked for one. */
+export interface AccountCheck {
+  signedIn: SignedIn | null;
+  /** the route's row (null: none) when read with the check; absent when the route reads it itself */
+  read?: { values: Record<string, unknown>; row: unknown };
+}
+
+/** Account checks remembered until the next commit (SQLite); one per app. */
+export function accountCheckMemo(changeMark: () => number | null) {
+  // about 300 bytes each; sessions signed in at once beyond this are checked every time
+  return new MemoUntilCommit<string, AccountRow | null>(changeMark, 10_000);
+}
+
+export async function currentActor(
+  primary: Reads,
+  memo: ReturnType<typeof accountCheckMemo>,
+  claims: { userId: number; tokenVersion: number; sessionId: number },
+  withRead?: { read: ReadWithAccountCheck; values: Record<string, unknown> },
+): Promise<AccountCheck> {
+  const keys = { user_id: claims.userId, session_id: claims.sessionId };
+  let read: AccountCheck['read'];
+  const account = await memo.read(`${claims.userId}:${claims.sessionId}`, async () => {
+    if (!withRead) return (await runPrepared(primary, accountCheckQuery, keys))[0] ?? null;
+    const [joined] = await withRead.read.run(primary, { ...withRead.values, ...keys });
+    if (!joined) return null;
+    read = { values: withRead.values, row: withRead.read.rowOf(joined, withRead.read.columnsOf(primary.tables)) };
+    return joined;
+  });
+  if (!account || !account.account_is_active || account.account_token_version !== claims.tokenVersion) return { signedIn: null };
+  const signedIn: SignedIn = {
+    actor: { id: account.account_id, role: account.account_role, username: account.account_username, sessionId: claims.sessionId },
+    lastWriteLsn: account.account_last_write_lsn,
+    catalogueVersions: {
+      exercises: account.account_exercises_version,
+      challenges: account.account_challenges_version,
+      learner: account.account_catalogue_version,
+    },
+  };
+  return read ? { signedIn, read } : { signedIn };
 }

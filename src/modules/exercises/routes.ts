@@ -23,6 +23,7 @@ import {
   difficulties,
   exerciseTypes,
   generate,
+  exerciseViewWithAccountCheck,
   getExercise,
   listExercises,
   randomExercise,
@@ -115,7 +116,7 @@ const exerciseRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/exercises/:id',
     {
-      config: { conditional: 'exercises' },
+      config: { conditional: 'exercises', readWithAccountCheck: exerciseViewWithAccountCheck },
       schema: {
         tags: ['exercises'],
         summary: 'One exercise (counts a view)',
@@ -124,7 +125,7 @@ const exerciseRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: exerciseSchema, 400: errorBodySchema, 404: errorBodySchema },
       },
     },
-    async (request) => getExercise(request.store, actorOf(request), request.params.id),
+    async (request) => getExercise(request.store, actorOf(request), request.params.id, request.readWithAccount),
   );
 
   app.post(

@@ -10,8 +10,9 @@ import { catalogueVersionOf } from '../../db/catalogue-versions.js';
 import { preparedQuery, preparedVariants } from '../../db/prepared.js';
 import { runPrepared, type Reads, type Store, type Tx } from '../../db/store.js';
 import { AppError, conflict, forbidden, notFound, unprocessable } from '../../errors.js';
-import type { Page } from '../../http/schemas.js';
+import { idFromPath, type Page } from '../../http/schemas.js';
 import type { Actor } from '../auth/actor.js';
+import { readWithAccountCheck, type AccountCheck } from '../auth/current-actor.js';
 import { seesAnswers } from '../auth/access.js';
 import { archivedChange, assertMayDeleteForGood, assertMayEdit, inService, inServiceConditions } from '../content/lifecycle.js';
 import { answerKey, isCorrectAnswer } from '../../domain/answers/exercise-answers.js';
@@ -222,9 +223,34 @@ export const exerciseViewQuery = preparedVariants('exercise_view', (db, tables, 
     .where(who === 'staff' ? byId : and(byId, ...inServiceConditions(exercises), visibleToLearner(exercises)));
 });
 
-/** A pure read: the view is counted off the request path (src/db/view-counts.ts), and shown at once. */
-export async function getExercise(store: Store, actor: Actor, id: number): Promise<ExerciseView> {
-  const [row] = await runPrepared(store, exerciseViewQuery, isStaff(actor) ? 'staff' : 'learner', { id, user_id: actor.id });
+type ExerciseViewRow = Awaited<ReturnType<typeof exerciseViewQuery>>[number];
+
+/** The learner's read of GET /api/exercises/:id, in the account check's statement (one round trip). */
+export const exerciseViewWithAccountCheck = readWithAccountCheck<ExerciseViewRow>(
+  'exercise_view_with_account',
+  (tables) => {
+    const { exercises } = tables;
+    return {
+      table: exercises,
+      on: and(eq(exercises.id, sql.placeholder('id')), ...inServiceConditions(exercises), visibleToLearner(exercises)) as SQL,
+      columns: columnsWithAttempted(tables, 'learner'),
+    };
+  },
+  (params) => {
+    const id = idFromPath(params.id);
+    return id === null ? null : { id };
+  },
+);
+
+/**
+ * A pure read: the view is counted off the request path (src/db/view-counts.ts), and shown at once.
+ * `readWithAccount`: the learner's row as the account check read it, if it did (staff read their own way).
+ */
+export async function getExercise(store: Store, actor: Actor, id: number, readWithAccount?: AccountCheck['read'] | null): Promise<ExerciseView> {
+  const read = readWithAccount && readWithAccount.values.id === id && !isStaff(actor) ? readWithAccount : null;
+  const row = read
+    ? (read.row as ExerciseViewRow | null)
+    : (await runPrepared(store, exerciseViewQuery, isStaff(actor) ? 'staff' : 'learner', { id, user_id: actor.id }))[0];
   if (!row) throw notFound('Exercise');
   row.view_count = Math.min(INT32_MAX, row.view_count + store.countView('exercises', id));
   return toExerciseView(row, row.attempted || seesAnswers(actor, authorFor(actor, row)));
