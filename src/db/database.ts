@@ -45,13 +45,6 @@ interface DatabaseBase {
   /** One cheap round trip; rejects after `timeoutMs`. */
   ping(timeoutMs?: number): Promise<void>;
   poolStats(): PoolStats;
-  /**
-   * A number that changes whenever a write is committed to the database, by this process or any
-   * other, read without a round trip: SQLite's `PRAGMA data_version` on the read connection (which
-   * never writes, so every commit counts). null on PostgreSQL, where only the server knows. What
-   * was read under one mark is still what the database says while the mark is the same.
-   */
-  changeMark(): number | null;
   /** Opens the pool's floor of connections (PG_POOL_MIN) and keeps it there; nothing on SQLite. */
   warmUp(): Promise<void>;
   close(): Promise<void>;

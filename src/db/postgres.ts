@@ -144,7 +144,6 @@ export function openPostgres(target: { dialect: 'postgres'; url: string }, optio
       warm ??= keepWarm(pool, pool.options.min ?? 0, undefined, options.logger);
       await warm.ready;
     },
-    changeMark: () => null,
     poolStats: () => ({
       dialect: 'postgres',
       total: pool.totalCount,

@@ -62,8 +62,6 @@ export function openSqlite(target: { dialect: 'sqlite'; path: string }, options:
   const reader = new BetterSqlite3(file, { readonly: true });
   reader.pragma(`busy_timeout = ${busyTimeout}`);
 
-  // prepared before the statement cache is installed: no other user of the cache can reset its pluck mode
-  const dataVersion = reader.prepare('PRAGMA data_version').pluck();
   if (options.queryLogger) for (const connection of [writer, reader]) logSqliteQueries(connection, options.queryLogger);
   cacheStatements(writer);
   cacheStatements(reader);
@@ -160,7 +158,6 @@ export function openSqlite(target: { dialect: 'sqlite'; path: string }, options:
     async ping() {
       reader.prepare('select 1').get();
     },
-    changeMark: () => dataVersion.get() as number,
     poolStats: () => ({ dialect: 'sqlite', total: 2, idle: writeLock.isLocked() ? 1 : 2, waiting: waitingWriters, max: 2 }),
     warmUp: async () => {}, // both connections are open from the start
     async close() {

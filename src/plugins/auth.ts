@@ -10,7 +10,7 @@ import { ROLES, roleAtLeast, type Role } from '../db/enums.js';
 import { MAX_ID } from '../http/schemas.js';
 import { forbidden, unauthorized } from '../errors.js';
 import type { Actor } from '../modules/auth/actor.js';
-import { accountCheckMemo, currentActor, type AccountCheck, type ReadWithAccountCheck } from '../modules/auth/current-actor.js';
+import { currentActor, type AccountCheck, type ReadWithAccountCheck } from '../modules/auth/current-actor.js';
 import type { CatalogueVersions } from '../db/catalogue-versions.js';
 
 /**
@@ -117,7 +117,6 @@ export default fp(
     app.decorateRequest('viaAdminToken', false);
     app.decorateRequest('catalogueVersions', null);
     app.decorateRequest('readWithAccount', null);
-    const accountChecks = accountCheckMemo(() => app.database.changeMark());
     app.decorate('signAccessToken', (actor: Actor, tokenVersion = 0, sessionId = 0) =>
       app.jwt.sign({ sub: String(actor.id), role: actor.role, username: actor.username, ver: tokenVersion, sid: sessionId } satisfies AccessTokenClaims),
     );
@@ -164,7 +163,6 @@ export default fp(
           const readValues = readWith?.valuesOf(request.params as Record<string, string | undefined>);
           const checked = await currentActor(
             app.database,
-            accountChecks,
             { userId: id, tokenVersion: claims.ver, sessionId: sid },
             readWith && readValues ? { read: readWith, values: readValues } : undefined,
           ).catch((error: unknown) => {

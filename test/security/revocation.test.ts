@@ -84,9 +84,8 @@ describeEachDialect(
       expect((await me(other, headers)).statusCode).toBe(401);
     });
 
-    // The account check may be remembered (SQLite: until the next commit by any connection) and may
-    // read the route's row in its own statement (GET /api/exercises/:id): neither may let a token
-    // through once its account or session changed, whoever wrote the change.
+    // The account check may read the route's row in its own statement (GET /api/exercises/:id): it
+    // must not let a token through once its account or session changed, whoever wrote the change.
     it('a change written by another connection (the CLI, an operator) counts at once, though the token was just accepted', async () => {
       const author = await createUser(ctx, 'maitre');
       const exercise = await createExercise(ctx, author);
