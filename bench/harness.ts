@@ -268,6 +268,7 @@ export function memoryOf(server: Server): { rss: number; peak: number } {
 
 export interface Measure {
   rps: number;
+  p50: number;
   p99: number;
   failures: number;
   /** answers 304 (conditional requests; not failures) */
@@ -282,6 +283,7 @@ export async function measure(server: Server, next: () => autocannon.Request, du
   const notModified = (result.statusCodeStats as Record<string, { count: number }> | undefined)?.['304']?.count ?? 0;
   return {
     rps: result.requests.average,
+    p50: result.latency.p50,
     p99: result.latency.p99,
     failures: result.non2xx - notModified + result.errors + result.timeouts,
     notModified,
