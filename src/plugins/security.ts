@@ -7,7 +7,7 @@ import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { FastifyError, FastifyHttpOptions, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyError, FastifyHttpOptions, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import { AppError, CODE_FOR_STATUS, errorBody } from '../errors.js';
 import { findNulCharacter } from '../http/nul.js';
@@ -101,19 +101,36 @@ function headersOf(middleware: ReturnType<typeof helmet>): Record<string, string
   return headers;
 }
 
+const REDIS_CONNECT_TIMEOUT_MS = 1_000;
+
 /**
  * A Redis client for shared rate-limit counters, tuned to fail fast: Redis down must not take the
  * API down. ioredis is loaded only when REDIS_URL is set (it weighs some 20 MB of memory).
  */
-async function rateLimitRedis(url: string) {
+async function rateLimitRedis(url: string, log: FastifyBaseLogger) {
   const { Redis } = await import('ioredis');
-  return new Redis(url, {
-    connectTimeout: 1_000,
+  const redis = new Redis(url, {
+    connectTimeout: REDIS_CONNECT_TIMEOUT_MS,
     maxRetriesPerRequest: 1,
     // Commands fail at once while disconnected (and the limit is skipped) instead of queueing requests.
     enableOfflineQueue: false,
     connectionName: 'mathakine-rate-limit',
   });
+  redis.on('error', (error) => log.warn({ err: error }, 'rate-limit Redis unavailable: limits are skipped until it is back'));
+  // Wait for the first connection before serving: until it is up every command fails, so the
+  // instance's first requests would not be counted at all. Bounded: Redis down still starts the API.
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      redis.off('error', done);
+      resolve();
+    };
+    const timer = setTimeout(done, REDIS_CONNECT_TIMEOUT_MS);
+    redis.once('ready', done);
+    redis.once('error', done);
+  });
+  return redis;
 }
 
 export default fp(
@@ -167,9 +184,8 @@ export default fp(
       done();
     });
 
-    const redis = config.REDIS_URL ? await rateLimitRedis(config.REDIS_URL) : undefined;
+    const redis = config.REDIS_URL ? await rateLimitRedis(config.REDIS_URL, app.log) : undefined;
     if (redis) {
-      redis.on('error', (error) => app.log.warn({ err: error }, 'rate-limit Redis unavailable: limits are skipped until it is back'));
       app.addHook('onClose', async () => {
         redis.disconnect();
       });

@@ -3,6 +3,7 @@
 // on one continues on the other, refresh-token reuse is caught across them, concurrent attempts
 // split across both leave exact counters, and with REDIS_URL the rate limit is shared.
 import { randomBytes } from 'node:crypto';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { and, eq } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { afterEach, expect, it } from 'vitest';
@@ -148,6 +149,40 @@ describeEachDialect(
       for (let i = 0; i < 6; i++) statuses.push((await login(i % 2 ? b : a)).statusCode);
       // 4 per minute in all, whichever instance answers (alone, each would have allowed 4).
       expect(statuses).toEqual([401, 401, 401, 401, 429, 429]);
+    });
+
+    it.runIf(redisAvailable)('counts from the first request a freshly started instance answers, even when Redis is slow to connect', async () => {
+      // A Redis 300 ms away: until its connection is up every command fails and the limit is
+      // skipped, so ready() must wait for it (at most the connect timeout) before serving.
+      const redisPort = Number(new URL(REDIS_URL).port || 6379);
+      const slowRedis = createServer((socket) => {
+        setTimeout(() => {
+          const upstream = connect(redisPort, new URL(REDIS_URL).hostname);
+          socket.pipe(upstream).pipe(socket);
+          upstream.on('error', () => socket.destroy());
+          socket.on('error', () => upstream.destroy());
+        }, 300);
+      });
+      await new Promise<void>((resolve) => slowRedis.listen(0, '127.0.0.1', resolve));
+      try {
+        const { port } = slowRedis.address() as AddressInfo;
+        const [a] = await twoInstances({ REDIS_URL: `redis://127.0.0.1:${port}`, AUTH_RATE_LIMIT_PER_MINUTE: '2' });
+        const client = `10.${randomBytes(3).join('.')}`;
+        const statuses: number[] = [];
+        for (let i = 0; i < 3; i++) {
+          const res = await a.app.inject({
+            method: 'POST',
+            url: '/api/auth/login',
+            remoteAddress: client,
+            payload: { username: 'nobody', password: 'wrong-password' },
+          });
+          statuses.push(res.statusCode);
+        }
+        expect(statuses).toEqual([401, 401, 429]);
+      } finally {
+        for (const app of apps.splice(0)) await app.close();
+        slowRedis.close();
+      }
     });
 
     it('keeps answering when the rate-limit Redis is unreachable', async () => {
