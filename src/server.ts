@@ -22,14 +22,18 @@ async function main() {
   }
 
   // loggerOptions() is typed for Fastify's `logger` option, which is pino's options or a boolean; it returns the options.
-  const logger = pino(loggerOptions(config) as pino.LoggerOptions);
+  const options = loggerOptions(config) as pino.LoggerOptions;
+  // The destination pino would make (stdout, written asynchronously), held so exits can wait for it.
+  const destination = options.transport ? undefined : pino.destination({ dest: 1, sync: false });
+  const logger = destination ? pino(options, destination) : pino(options);
+  const exit = (code: number) => exitOnceLogged(destination, code);
   process.on('uncaughtException', (error) => {
     logger.fatal({ err: error }, 'uncaught exception');
-    process.exit(1);
+    exit(1);
   });
   process.on('unhandledRejection', (reason) => {
     logger.fatal({ err: reason }, 'unhandled promise rejection');
-    process.exit(1);
+    exit(1);
   });
 
   const database = openConfiguredDatabase(config, logger);
@@ -44,7 +48,7 @@ async function main() {
     closing = true;
     const forceExit = setTimeout(() => {
       app.log.error('grace period over, exiting with requests still in flight');
-      process.exit(1);
+      exit(1);
     }, config.SHUTDOWN_DRAIN_MS + config.SHUTDOWN_GRACE_MS);
     forceExit.unref();
     if (config.SHUTDOWN_DRAIN_MS > 0 && app.server.listening) {
@@ -59,10 +63,10 @@ async function main() {
       // answered with `Connection: close`), then runs onClose hooks: the pool is closed last.
       await app.close();
       app.log.info('shut down cleanly');
-      process.exit(0);
+      exit(0);
     } catch (error) {
       app.log.error({ err: error }, 'error while closing');
-      process.exit(1);
+      exit(1);
     }
   };
   process.on('SIGTERM', (signal) => void shutdown(signal));
@@ -75,6 +79,25 @@ async function main() {
   await app.listen({ host: config.HOST, port: config.PORT });
   app.log.info(`serving on ${describeTarget(config.database)}; API docs at /docs`);
 }
+
+/**
+ * Exits once every line logged so far is written. process.exit alone writes what pino holds but
+ * drops the chunk a write is in flight with (tens of lines when stdout's pipe is full), and that
+ * chunk can also land after the last line. Bounded: a stuck log pipe does not hold the exit.
+ */
+function exitOnceLogged(destination: ReturnType<typeof pino.destination> | undefined, code: number): void {
+  process.exitCode = code;
+  if (!destination) process.exit(code);
+  setTimeout(() => process.exit(code), EXIT_LOG_WAIT_MS).unref();
+  destination.once('close', () => process.exit(code));
+  try {
+    destination.end();
+  } catch {
+    process.exit(code); // already closed: an exit is under way
+  }
+}
+
+const EXIT_LOG_WAIT_MS = 1_000;
 
 main().catch((error) => {
   // one line for the deploy log, classified as `mathakine db status` does: the cause and the fix

@@ -25,7 +25,7 @@ export interface ServerProcess {
   logs: LogLine[];
   /** Everything it wrote that was not JSON (warnings, crashes). */
   otherOutput: string[];
-  /** Resolves with the exit code (or the signal) once the process has ended. */
+  /** Resolves with the exit code (or the signal) once the process has ended and all its output is in `logs`. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Sends SIGKILL if the process is still running (cleanup for failed tests). */
   kill(): void;
@@ -60,8 +60,10 @@ export async function startServer(env: Record<string, string>, options: StartOpt
   });
   const logs: LogLine[] = [];
   const otherOutput: string[] = [];
+  // 'close', not 'exit': 'exit' can come before the last of its output has been read, and a test
+  // reading `logs` then would miss the final lines ("shut down cleanly").
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
+    child.once('close', (code, signal) => resolve({ code, signal })),
   );
 
   const listening = new Promise<number>((resolve, reject) => {

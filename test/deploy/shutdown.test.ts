@@ -2,6 +2,7 @@
 // accepted (logged as "incoming request") must be answered successfully, the client must get that
 // answer, the pool must be closed and the process must exit 0. Requests it never accepted (new
 // connections refused once it stopped listening) are allowed to fail: that is what a deploy does.
+// Its log is read slowly around the signal, and must still come out whole and in order.
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
@@ -76,9 +77,14 @@ describeEachDialect('graceful shutdown on SIGTERM', (dialect) => {
     };
     const load = Promise.all(Array.from({ length: CONNECTIONS }, (_, n) => worker(n)));
 
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // A slow log reader (Render's collector under load): stdout's pipe fills and the server's log
+    // writes wait. Its last lines must still come out, in order, once the reader catches up.
+    server.child.stdout!.pause();
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
     const answeredBeforeSignal = sent.filter((s) => s.result.status === 200).length;
     server.child.kill('SIGTERM');
+    setTimeout(() => server?.child.stdout!.resume(), 300);
     const exit = await server.exited;
     stopped = true;
     await load;

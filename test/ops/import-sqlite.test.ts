@@ -887,7 +887,8 @@ suite('db import-sqlite', () => {
         });
         let stdout = '';
         child.stdout.on('data', (data: Buffer) => (stdout += data));
-        const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+        // 'close': after 'exit' the last of stdout may still be unread
+        const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
         // wait until it is copying the big table, then interrupt
         await new Promise<void>((resolve) => {
           let stderr = '';
