@@ -80,11 +80,12 @@ describeEachDialect('graceful shutdown on SIGTERM', (dialect) => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     // A slow log reader (Render's collector under load): stdout's pipe fills and the server's log
     // writes wait. Its last lines must still come out, in order, once the reader catches up.
-    server.child.stdout!.pause();
+    const stdout = server.child.stdout!;
+    stdout.pause();
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     const answeredBeforeSignal = sent.filter((s) => s.result.status === 200).length;
     server.child.kill('SIGTERM');
-    setTimeout(() => server?.child.stdout!.resume(), 300);
+    setTimeout(() => stdout.resume(), 300);
     const exit = await server.exited;
     stopped = true;
     await load;
