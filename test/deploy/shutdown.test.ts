@@ -84,11 +84,21 @@ describeEachDialect('graceful shutdown on SIGTERM', (dialect) => {
     stdout.pause();
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     const answeredBeforeSignal = sent.filter((s) => s.result.status === 200).length;
+    // The signal comes while a sign-in of its own connection is being hashed, so at least one
+    // request is in flight even if every load connection happens to be between two requests.
+    const inFlightId = randomUUID();
+    const inFlight = httpRequest(new http.Agent({ keepAlive: false }), baseUrl, {
+      method: 'POST',
+      path: '/api/auth/login',
+      headers: { 'x-request-id': inFlightId },
+      body: credentials,
+    }).then((result) => sent.push({ id: inFlightId, path: '/api/auth/login', result }));
+    await new Promise((resolve) => setTimeout(resolve, 20));
     server.child.kill('SIGTERM');
     setTimeout(() => stdout.resume(), 300);
     const exit = await server.exited;
     stopped = true;
-    await load;
+    await Promise.all([load, inFlight]);
     agent.destroy();
 
     expect(exit).toEqual({ code: 0, signal: null });
